@@ -1,0 +1,74 @@
+/*
+ * config.h - schemad's settings: a Java-style properties file with
+ * Confluent Schema Registry's names where they exist, overridden by
+ * SCHEMA_REGISTRY_* environment variables the way Confluent's container
+ * maps them (SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS ->
+ * kafkastore.bootstrap.servers).
+ */
+#ifndef SCHEMAD_CONFIG_H
+#define SCHEMAD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_LISTENERS 8
+
+typedef struct config_listener {
+    int tls;            /* https:// */
+    char host[256];     /* "" = all addresses */
+    int port;
+} config_listener_t;
+
+/** One key=value pair kept verbatim (kafkastore.* pass-through). */
+typedef struct config_kv {
+    char *key;
+    char *value;
+} config_kv_t;
+
+typedef struct config {
+    char *path;                         /* the file read, or NULL */
+
+    config_listener_t listeners[CONFIG_MAX_LISTENERS];
+    int nlisteners;
+    char *host_name;                    /* host.name */
+    char *ssl_cert;                     /* ssl.certificate.location (PEM) */
+    char *ssl_key;                      /* ssl.key.location (PEM) */
+
+    char *journal;                      /* "file" or "kafka" */
+    char *data_dir;                     /* data.dir for the file journal */
+    int workers;                        /* 0 = number of cores */
+    size_t table_size;                  /* table.size bytes reserved */
+    int leader_eligibility;             /* leader.eligibility */
+
+    char *bootstrap_servers;            /* kafkastore.bootstrap.servers */
+    char *topic;                        /* kafkastore.topic */
+    int topic_replication_factor;       /* kafkastore.topic.replication.factor */
+    int init_timeout_ms;                /* kafkastore.init.timeout.ms */
+    int timeout_ms;                     /* kafkastore.timeout.ms */
+    char *security_protocol;            /* kafkastore.security.protocol */
+    char *sasl_mechanism;               /* kafkastore.sasl.mechanism */
+    char *sasl_username;                /* from jaas.config or kafkastore.sasl.username */
+    char *sasl_password;
+    /* Other kafkastore.* settings (ssl.*, ...), prefix stripped, for librdkafka. */
+    config_kv_t *kafka_extra;
+    size_t nkafka_extra;
+
+    char *compatibility_level;          /* schema.compatibility.level, upper case */
+    char *group_id;                     /* schema.registry.group.id */
+    int mode_mutability;                /* mode.mutability */
+    char *log_level;                    /* log.level: debug|info|warn|error */
+} config_t;
+
+/**
+ * Read `path` (NULL: defaults only), then apply the environment.  Returns a
+ * config the caller frees with config_free(), or NULL with one message
+ * naming the cause (file, line, key) in err[errlen].
+ */
+config_t *config_load(const char *path, char **environ_, char *err, size_t errlen);
+
+void config_free(config_t *cf);
+
+/** The effective number of workers (resolves 0 to the core count). */
+int config_workers(const config_t *cf);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * http.h - what the master prepares before fork for the workers' HTTP
+ * servers: the h2o global configuration with its handler, the TLS context
+ * (ALPN h2 and http/1.1), and the listening sockets, one SO_REUSEPORT
+ * socket per listener per worker slot so that the kernel spreads
+ * connections evenly and a replaced worker inherits its slot's queue.
+ */
+#ifndef SCHEMAD_HTTP_H
+#define SCHEMAD_HTTP_H
+
+#include <openssl/ssl.h>
+
+#include "h2o.h"
+
+struct config;
+struct serve_handler;
+
+typedef struct http_listener {
+    int tls;
+    int *fds;           /* one per worker slot, owned */
+} http_listener_t;
+
+typedef struct http {
+    h2o_globalconf_t globalconf;
+    struct serve_handler *handler;  /* owned by globalconf */
+    SSL_CTX *ssl_ctx;               /* NULL without an https listener */
+    http_listener_t *listeners;
+    int nlisteners;
+    int nslots;
+} http_t;
+
+/**
+ * Build the configuration and bind every listener for `nslots` workers.
+ * Returns 0, or -1 with the cause in err[errlen].
+ */
+int http_init(http_t *h, const struct config *cf, int nslots, char *err, size_t errlen);
+
+/** Bind more slots (a reload asked for more workers).  0 or -1. */
+int http_grow(http_t *h, const struct config *cf, int nslots, char *err, size_t errlen);
+
+/** Close every socket and free the configuration. */
+void http_free(http_t *h);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * master.h - the master process: owns the configuration, the journal, the
+ * store and the shared table (its only writer); binds the listeners, forks
+ * and supervises the workers, answers what they forward.
+ */
+#ifndef SCHEMAD_MASTER_H
+#define SCHEMAD_MASTER_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "api.h"
+#include "config.h"
+#include "http.h"
+#include "ipc.h"
+#include "journal.h"
+#include "store.h"
+#include "table.h"
+
+typedef struct master_worker {
+    pid_t pid;              /* 0 when the slot is empty */
+    int fd;                 /* the master's end of the socketpair, -1 if none */
+    ipc_reader_t reader;
+    int retiring;           /* asked to stop (reload or shutdown) */
+} master_worker_t;
+
+/** A write waiting for its turn, or for its records' acks. */
+typedef struct master_write {
+    struct master_write *next;
+    int worker;             /* slot of the worker to answer */
+    pid_t pid;              /* the worker process that asked */
+    uint32_t id;            /* the worker's request id */
+    char *method, *path, *ctype, *body;  /* owned copies of the request */
+    size_t method_len, path_len, ctype_len, body_len;
+    api_result_t res;       /* the answer to give */
+    size_t waiting;         /* acks still to come */
+    int err;                /* the worst journal error seen */
+} master_write_t;
+
+/** The whole state of the master process. */
+typedef struct master {
+    const char *config_path;
+    config_t *cf;           /* owned */
+    table_t *table;         /* owned */
+    store_t store;
+    journal_t journal;
+    api_t api;
+    http_t http;
+
+    master_worker_t *workers;   /* nslots, owned; retired ones appended */
+    int nworkers;               /* live slots */
+    int nall;                   /* entries in workers[] */
+
+    master_write_t *queue;      /* writes not yet planned, FIFO */
+    master_write_t *queue_tail;
+    master_write_t *done;       /* acked, to answer after publishing */
+    size_t inflight;            /* appended records not yet acked */
+    int dirty;                  /* records applied since the last publish */
+
+    volatile sig_atomic_t sig_term;
+    volatile sig_atomic_t sig_hup;
+    volatile sig_atomic_t sig_chld;
+} master_t;
+
+/** Run schemad with the configuration at `path`; returns the exit status. */
+int master_main(const char *path);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * mem.h - allocation that never returns NULL (running out of memory is
+ * fatal, as in h2o and redis), and a growable byte buffer.
+ */
+#ifndef SCHEMAD_MEM_H
+#define SCHEMAD_MEM_H
+
+#include <stddef.h>
+#include <stdarg.h>
+
+/** malloc/calloc/realloc/strdup that abort on failure.  Caller frees. */
+void *mem_alloc(size_t n);
+void *mem_calloc(size_t n, size_t size);
+void *mem_realloc(void *p, size_t n);
+char *mem_strdup(const char *s);
+char *mem_strndup(const char *s, size_t n);
+/** printf into a new string.  Caller frees. */
+char *mem_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** A growable byte buffer; owns `data`.  Zero-initialise, free with buf_free(). */
+typedef struct buf {
+    char *data;
+    size_t len;
+    size_t cap;
+} buf_t;
+
+void buf_reserve(buf_t *b, size_t extra);
+void buf_append(buf_t *b, const void *data, size_t len);
+void buf_puts(buf_t *b, const char *s);
+void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** Append `s` as a JSON string literal (quotes included), escaped as Jackson does. */
+void buf_json_string(buf_t *b, const char *s, size_t len);
+/** Hand the bytes over (NUL-terminated); the buffer is left empty.  Caller frees. */
+char *buf_steal(buf_t *b, size_t *len);
+void buf_free(buf_t *b);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * render.h - the JSON bodies of the API's answers, byte for byte as
+ * Confluent's Jackson writes them.  Used by the master's API (slow path)
+ * and by publish.c (the bodies stored in the shared table), so both paths
+ * answer the same bytes.
+ *
+ * Bodies that embed a schema text are split in three: a head, the schema
+ * text as a JSON string literal, and a tail; the middle is what the table
+ * stores once per distinct text.
+ */
+#ifndef SCHEMAD_RENDER_H
+#define SCHEMAD_RENDER_H
+
+#include "mem.h"
+#include "store.h"
+
+typedef struct render_split {
+    buf_t head;
+    buf_t tail;
+} render_split_t;
+
+/** Free the buffers of a split. */
+void render_split_free(render_split_t *r);
+
+/** The schema text as a JSON string literal (the middle part). */
+void render_schema_literal(buf_t *b, const store_schema_t *s);
+
+/** GET /schemas/ids/{id}: {"schemaType"?,"schema","references"?,"metadata"?,"ruleSet"?,"maxId"?}; max_id < 0 omits maxId. */
+void render_schema_string(render_split_t *r, const store_schema_t *s, int max_id);
+
+/** The Schema object: {"subject","version","id","schemaType"?,"references"?,"metadata"?,"ruleSet"?,"schema"}. */
+void render_subject_version(render_split_t *r, const char *subject, int version,
+                            const store_schema_t *s);
+
+/** Join a split around the schema literal into one body. */
+void render_join(buf_t *out, const render_split_t *r, const store_schema_t *s);
+
+/** {"error_code":code,"message":"..."} */
+void render_error(buf_t *b, int code, const char *message);
+
+/** Append a compact JSON value (key order kept). */
+void render_json(buf_t *b, const json_t *j);
+
+/** [1,2,3] of the live versions of a subject (all when deleted is set; only soft-deleted when deleted_only). */
+void render_versions(buf_t *b, const store_subject_t *sub, int deleted, int deleted_only);
+
+#endif

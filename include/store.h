@@ -1,0 +1,120 @@
+/*
+ * store.h - the master's model of the registry: schemas by id, subjects and
+ * their versions, configs, modes and contexts, rebuilt by applying journal
+ * records in log order.  The model is the truth the API answers from; the
+ * shared table (publish.h) is a rendered copy of its hot parts.
+ *
+ * Ownership: the store owns every object reachable from it.  Pointers handed
+ * out stay valid until the next store_apply() or store_collect().
+ */
+#ifndef SCHEMAD_STORE_H
+#define SCHEMAD_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#include "hmap.h"
+
+typedef struct store_schema {
+    int id;
+    char *context;          /* "." is the default context */
+    char *schema_type;      /* "AVRO", "JSON" or "PROTOBUF" */
+    char *schema;           /* the canonical text */
+    json_t *references;     /* array, or NULL when none */
+    json_t *metadata;       /* object or NULL */
+    json_t *rule_set;       /* object or NULL */
+    char fingerprint[33];   /* hex MD5 of the identity (text, refs, metadata, rules) */
+    int uses;               /* subject-versions that hold it, soft-deleted included */
+    int dirty;              /* to be re-published */
+} store_schema_t;
+
+typedef struct store_version {
+    int version;
+    int deleted;            /* soft-deleted */
+    store_schema_t *schema; /* borrowed from the store */
+} store_version_t;
+
+typedef struct store_subject {
+    char *name;             /* as written in records: "s" or ":.ctx:s" */
+    char *context;
+    store_version_t *versions;  /* ascending by version */
+    size_t nversions;
+    size_t capversions;
+    json_t *config;         /* subject-level CONFIG value, or NULL */
+    char *mode;             /* subject-level mode, or NULL */
+    int dirty;
+} store_subject_t;
+
+typedef struct store_context {
+    char *name;
+    int max_id;
+} store_context_t;
+
+typedef struct store_ptrs {
+    void **p;
+    size_t n;
+    size_t cap;
+} store_ptrs_t;
+
+typedef struct store {
+    hmap_t subjects;        /* name -> store_subject_t, owned */
+    hmap_t schemas;         /* "ctx\x1fid" -> store_schema_t, owned */
+    hmap_t fingerprints;    /* "ctx\x1ffingerprint" -> store_schema_t, borrowed */
+    hmap_t contexts;        /* name -> store_context_t, owned */
+    json_t *global_config;  /* CONFIG value with no subject, or NULL */
+    char *global_mode;      /* or NULL = READWRITE */
+    int64_t offset;         /* last applied journal offset, -1 before any */
+    uint64_t records;       /* records applied */
+
+    /* What changed since the last publish. */
+    store_ptrs_t dirty_subjects;
+    store_ptrs_t dirty_schemas;
+    store_ptrs_t dead_schemas;      /* removed from the maps, freed by store_collect() */
+    int dirty_lists;                /* the subject and context lists */
+    int dirty_config;               /* global config or mode */
+} store_t;
+
+void store_init(store_t *st);
+void store_free(store_t *st);
+
+/**
+ * Apply one journal record (Confluent's key and value bytes; val NULL for a
+ * tombstone).  Records that do not decode, or that would bind a known id to
+ * another schema, are logged and skipped.
+ */
+void store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
+                 const char *val, size_t vlen);
+
+/** Free the schemas removed since the last call (after publishing). */
+void store_collect(store_t *st);
+
+/** The context of a subject name: "." or ".ctx" for ":.ctx:name".  malloc'd. */
+char *store_subject_context(const char *subject);
+
+store_subject_t *store_subject(const store_t *st, const char *name);
+store_schema_t *store_schema_by_id(const store_t *st, const char *context, int id);
+store_schema_t *store_schema_by_fingerprint(const store_t *st, const char *context,
+                                            const char *fingerprint);
+store_version_t *store_version(const store_subject_t *sub, int version);
+/** Highest version that is not soft-deleted, or NULL. */
+store_version_t *store_latest(const store_subject_t *sub);
+/** Whether every version is soft-deleted (or there are none). */
+int store_subject_all_deleted(const store_subject_t *sub);
+/** The next id to allocate in a context. */
+int store_next_id(const store_t *st, const char *context);
+
+/**
+ * The identity fingerprint of a schema: hex MD5 over the canonical text,
+ * references, metadata and rule set.  Writes 33 bytes to out.
+ */
+void store_fingerprint(const char *schema, const json_t *references,
+                       const json_t *metadata, const json_t *rule_set,
+                       char out[33]);
+
+/** Subject names in Java string order; the array is malloc'd, names borrowed. */
+store_subject_t **store_sorted_subjects(const store_t *st, size_t *n);
+
+void store_ptrs_push(store_ptrs_t *v, void *p);
+
+#endif

@@ -1,0 +1,715 @@
+/*
+ * api.c - request dispatch and the read-only routes of the REST API, as
+ * Confluent Schema Registry 7.9 answers them.
+ */
+#include "api.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "render.h"
+
+void
+api_result_free(api_result_t *res)
+{
+    buf_free(&res->body);
+    for (size_t i = 0; i < res->nrecords; i++) {
+        free(res->records[i].key);
+        free(res->records[i].val);
+    }
+    free(res->records);
+    memset(res, 0, sizeof(*res));
+}
+
+void
+api_error(api_result_t *res, int status, int code, const char *msg)
+{
+    res->status = status;
+    res->body.len = 0;
+    render_error(&res->body, code, msg);
+}
+
+void
+api_errorf(api_result_t *res, int status, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    va_end(ap);
+    api_error(res, status, code, msg ? msg : "error");
+    free(msg);
+}
+
+void
+api_add_record(api_result_t *res, char *key, size_t klen, char *val, size_t vlen)
+{
+    if (res->nrecords == res->caprecords) {
+        res->caprecords = res->caprecords ? res->caprecords * 2 : 4;
+        res->records = mem_realloc(res->records, res->caprecords * sizeof(api_record_t));
+    }
+    res->records[res->nrecords++] = (api_record_t){key, klen, val, vlen};
+}
+
+static void
+api__ok(api_result_t *res, const char *body)
+{
+    res->status = 200;
+    res->body.len = 0;
+    buf_puts(&res->body, body);
+}
+
+static void
+api__not_found(api_result_t *res)
+{
+    api_error(res, 404, 404, "HTTP 404 Not Found");
+}
+
+char *
+api_subject(const route_t *r)
+{
+    const char *s = r->subject ? r->subject : "";
+    if (r->context == NULL)
+        return mem_strdup(s);
+    const char *ctx = r->context[0] == '.' ? r->context + 1 : r->context;
+    return mem_printf(":.%s:%s", ctx, s);
+}
+
+int
+api_subject_valid(const char *subject)
+{
+    if (strcmp(subject, "__GLOBAL") == 0 || strcmp(subject, "__EMPTY") == 0)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)subject; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return 0;
+    }
+    return 1;
+}
+
+int
+api_version_parse(const char *s, int *out)
+{
+    /* VersionId: trimmed; "latest" (any case) and -1 mean the latest. */
+    while (*s == ' ')
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    char tmp[32];
+    if (n == 0 || n >= sizeof(tmp))
+        return -1;
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    if (strcasecmp(tmp, "latest") == 0) {
+        *out = -1;
+        return 0;
+    }
+    int v;
+    if (route_parse_int(tmp, &v) != 0 || (v <= 0 && v != -1))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+void
+api_version_error(api_result_t *res, const char *raw);
+void
+api_version_error(api_result_t *res, const char *raw)
+{
+    api_errorf(res, 422, 42202,
+               "The specified version '%s' is not a valid version id. Allowed values "
+               "are between [1, 2^31-1] and the string \"latest\"", raw);
+}
+
+/* Config of a context scope or the global one, as stored; NULL if none. */
+static const json_t *
+api__scope_config(const api_t *api, const char *subject)
+{
+    store_subject_t *sub = store_subject(api->store, subject);
+    if (sub != NULL && sub->config != NULL)
+        return sub->config;
+    char *ctx = store_subject_context(subject);
+    const json_t *cfg = NULL;
+    if (strcmp(ctx, ".") != 0) {
+        char *scope = mem_printf(":%s:", ctx);
+        store_subject_t *cs = store_subject(api->store, scope);
+        if (cs != NULL)
+            cfg = cs->config;
+        free(scope);
+    }
+    free(ctx);
+    return cfg ? cfg : api->store->global_config;
+}
+
+const char *
+api_compat_level(const api_t *api, const char *subject)
+{
+    static const char *const levels[] = {
+        "NONE", "BACKWARD", "FORWARD", "FULL", "BACKWARD_TRANSITIVE",
+        "FORWARD_TRANSITIVE", "FULL_TRANSITIVE",
+    };
+    const json_t *cfg = api__scope_config(api, subject);
+    const char *lvl = json_string_value(json_object_get(cfg, "compatibilityLevel"));
+    if (lvl == NULL)
+        lvl = json_string_value(json_object_get(api->store->global_config,
+                                                "compatibilityLevel"));
+    if (lvl == NULL)
+        lvl = api->cf->compatibility_level;
+    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+        if (lvl != NULL && strcasecmp(lvl, levels[i]) == 0)
+            return levels[i];
+    }
+    return "BACKWARD";
+}
+
+const char *
+api_mode_of(const api_t *api, const char *subject)
+{
+    const store_t *st = api->store;
+    if (st->global_mode != NULL && strcmp(st->global_mode, "READONLY_OVERRIDE") == 0)
+        return st->global_mode;
+    store_subject_t *sub = subject ? store_subject(st, subject) : NULL;
+    if (sub != NULL && sub->mode != NULL)
+        return sub->mode;
+    if (subject != NULL) {
+        char *ctx = store_subject_context(subject);
+        const char *mode = NULL;
+        if (strcmp(ctx, ".") != 0) {
+            char *scope = mem_printf(":%s:", ctx);
+            store_subject_t *cs = store_subject(st, scope);
+            if (cs != NULL)
+                mode = cs->mode;
+            free(scope);
+        }
+        free(ctx);
+        if (mode != NULL)
+            return mode;
+    }
+    return st->global_mode ? st->global_mode : "READWRITE";
+}
+
+/* ---- /schemas ---------------------------------------------------------- */
+
+static int
+api__schema_id(const route_t *r, int *id)
+{
+    return route_parse_int(r->schema_id, id);
+}
+
+/* The context an id is looked up in: the `subject` parameter's, else ".". */
+static char *
+api__id_context(const route_t *r)
+{
+    const char *subject = route_query(r, "subject");
+    if (r->context != NULL) {
+        const char *ctx = r->context[0] == '.' ? r->context + 1 : r->context;
+        return mem_printf(".%s", ctx);
+    }
+    return store_subject_context(subject);
+}
+
+/* An id by context, falling back to the other contexts for an unqualified
+ * `subject` (Confluent looks through every context then). */
+static store_schema_t *
+api__find_id(const api_t *api, const route_t *r, int id)
+{
+    char *ctx = api__id_context(r);
+    store_schema_t *s = store_schema_by_id(api->store, ctx, id);
+    const char *subject = route_query(r, "subject");
+    int qualified = subject != NULL && subject[0] == ':';
+    free(ctx);
+    if (s != NULL || qualified || r->context != NULL || subject == NULL)
+        return s;
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&api->store->contexts, &pos)) != NULL) {
+        store_context_t *c = slot->val;
+        if ((s = store_schema_by_id(api->store, c->name, id)) != NULL)
+            return s;
+    }
+    return NULL;
+}
+
+static void
+api__schema_by_id(api_t *api, const route_t *r, api_result_t *res)
+{
+    int id;
+    if (api__schema_id(r, &id) != 0) {
+        api__not_found(res);
+        return;
+    }
+    store_schema_t *s = api__find_id(api, r, id);
+    if (s == NULL) {
+        api_errorf(res, 404, 40403, "Schema %d not found", id);
+        return;
+    }
+    int max_id = -1;
+    if (route_query_bool(r, "fetchMaxId", 0))
+        max_id = store_next_id(api->store, s->context) - 1;
+    render_split_t sp = {0};
+    render_schema_string(&sp, s, max_id);
+    res->status = 200;
+    render_join(&res->body, &sp, s);
+    render_split_free(&sp);
+}
+
+static void
+api__schema_by_id_raw(api_t *api, const route_t *r, api_result_t *res)
+{
+    int id;
+    if (api__schema_id(r, &id) != 0) {
+        api__not_found(res);
+        return;
+    }
+    store_schema_t *s = api__find_id(api, r, id);
+    if (s == NULL) {
+        /* Confluent 7.9 dereferences the missing schema: a generic 500. */
+        api_error(res, 500, 500, "Internal Server Error");
+        return;
+    }
+    api__ok(res, s->schema);
+}
+
+/* Every (subject, version) holding a schema, in subject order. */
+static void
+api__id_uses(api_t *api, const route_t *r, api_result_t *res, int with_versions)
+{
+    int id;
+    if (api__schema_id(r, &id) != 0) {
+        api__not_found(res);
+        return;
+    }
+    store_schema_t *s = api__find_id(api, r, id);
+    if (s == NULL) {
+        api_error(res, 404, 40403, "Schema not found");
+        return;
+    }
+    int deleted = route_query_bool(r, "deleted", 0);
+    size_t n;
+    store_subject_t **subs = store_sorted_subjects(api->store, &n);
+    int first = 1;
+    res->status = 200;
+    buf_puts(&res->body, "[");
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < subs[i]->nversions; j++) {
+            store_version_t *v = &subs[i]->versions[j];
+            if (v->schema != s || (v->deleted && !deleted))
+                continue;
+            if (!first)
+                buf_puts(&res->body, ",");
+            first = 0;
+            if (with_versions) {
+                buf_puts(&res->body, "{\"subject\":");
+                buf_json_string(&res->body, subs[i]->name, strlen(subs[i]->name));
+                buf_printf(&res->body, ",\"version\":%d}", v->version);
+            } else {
+                buf_json_string(&res->body, subs[i]->name, strlen(subs[i]->name));
+                break;
+            }
+        }
+    }
+    buf_puts(&res->body, "]");
+    free(subs);
+}
+
+/* offset/limit as Confluent reads them: a non-integer is a 404 (JAX-RS),
+ * a negative offset a 500, and a limit <= 0 no limit. */
+static int
+api__paging(const route_t *r, api_result_t *res, int *offset, int *limit)
+{
+    const char *o = route_query(r, "offset"), *l = route_query(r, "limit");
+    *offset = 0;
+    *limit = -1;
+    if ((o != NULL && route_parse_int(o, offset) != 0) ||
+        (l != NULL && route_parse_int(l, limit) != 0)) {
+        api__not_found(res);
+        return -1;
+    }
+    if (*offset < 0) {
+        api_error(res, 500, 500, "Internal Server Error");
+        return -1;
+    }
+    return 0;
+}
+
+static int
+api__page_take(int *skip, int *left)
+{
+    if (*skip > 0) {
+        (*skip)--;
+        return 0;
+    }
+    if (*left == 0)
+        return 0;
+    if (*left > 0)
+        (*left)--;
+    return 1;
+}
+
+static int
+api__prefix_match(const char *name, const char *prefix)
+{
+    if (prefix == NULL || strcmp(prefix, ":*:") == 0)
+        return 1;
+    return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
+static void
+api__schemas(api_t *api, const route_t *r, api_result_t *res)
+{
+    int offset, limit;
+    if (api__paging(r, res, &offset, &limit) != 0)
+        return;
+    const char *prefix = route_query(r, "subjectPrefix");
+    int deleted = route_query_bool(r, "deleted", 0);
+    int latest_only = route_query_bool(r, "latestOnly", 0);
+    size_t n;
+    store_subject_t **subs = store_sorted_subjects(api->store, &n);
+    int first = 1;
+    res->status = 200;
+    buf_puts(&res->body, "[");
+    for (size_t i = 0; i < n; i++) {
+        store_subject_t *sub = subs[i];
+        if (!api__prefix_match(sub->name, prefix ? prefix : ""))
+            continue;
+        store_version_t *latest = store_latest(sub);
+        for (size_t j = 0; j < sub->nversions; j++) {
+            store_version_t *v = &sub->versions[j];
+            if ((v->deleted && !deleted) || (latest_only && v != latest))
+                continue;
+            if (!api__page_take(&offset, &limit))
+                continue;
+            if (!first)
+                buf_puts(&res->body, ",");
+            first = 0;
+            render_split_t sp = {0};
+            render_subject_version(&sp, sub->name, v->version, v->schema);
+            render_join(&res->body, &sp, v->schema);
+            render_split_free(&sp);
+        }
+    }
+    buf_puts(&res->body, "]");
+    free(subs);
+}
+
+/* ---- /subjects --------------------------------------------------------- */
+
+static void
+api__subjects(api_t *api, const route_t *r, api_result_t *res)
+{
+    int offset, limit;
+    if (api__paging(r, res, &offset, &limit) != 0)
+        return;
+    const char *prefix = route_query(r, "subjectPrefix");
+    int deleted = route_query_bool(r, "deleted", 0);
+    int deleted_only = route_query_bool(r, "deletedOnly", 0);
+    char *ctxprefix = NULL;
+    if (r->context != NULL) {
+        ctxprefix = api_subject(r);
+        prefix = ctxprefix;
+    }
+    size_t n;
+    store_subject_t **subs = store_sorted_subjects(api->store, &n);
+    int first = 1;
+    res->status = 200;
+    buf_puts(&res->body, "[");
+    for (size_t i = 0; i < n; i++) {
+        store_subject_t *sub = subs[i];
+        if (sub->nversions == 0 || !api__prefix_match(sub->name, prefix))
+            continue;
+        int all_deleted = store_subject_all_deleted(sub);
+        int any_deleted = 0;
+        for (size_t j = 0; j < sub->nversions; j++)
+            any_deleted |= sub->versions[j].deleted;
+        if (deleted_only ? !any_deleted : (all_deleted && !deleted))
+            continue;
+        if (!api__page_take(&offset, &limit))
+            continue;
+        if (!first)
+            buf_puts(&res->body, ",");
+        first = 0;
+        buf_json_string(&res->body, sub->name, strlen(sub->name));
+    }
+    buf_puts(&res->body, "]");
+    free(subs);
+    free(ctxprefix);
+}
+
+static void
+api__subject_not_found(api_result_t *res, const char *subject)
+{
+    api_errorf(res, 404, 40401, "Subject '%s' not found.", subject);
+}
+
+static void
+api__versions(api_t *api, const route_t *r, api_result_t *res)
+{
+    char *subject = api_subject(r);
+    store_subject_t *sub = store_subject(api->store, subject);
+    int deleted = route_query_bool(r, "deleted", 0);
+    int deleted_only = route_query_bool(r, "deletedOnly", 0);
+    if (sub == NULL || sub->nversions == 0 ||
+        (store_subject_all_deleted(sub) && !deleted && !deleted_only)) {
+        api__subject_not_found(res, subject);
+        free(subject);
+        return;
+    }
+    res->status = 200;
+    render_versions(&res->body, sub, deleted, deleted_only);
+    free(subject);
+}
+
+/* Find a subject's version for a GET, with Confluent's errors. */
+static store_version_t *
+api__get_version(api_t *api, const route_t *r, api_result_t *res,
+                 store_subject_t **subp, char **subjectp)
+{
+    int v;
+    char *subject = api_subject(r);
+    *subjectp = subject;
+    if (api_version_parse(r->version, &v) != 0) {
+        api_version_error(res, r->version);
+        return NULL;
+    }
+    store_subject_t *sub = store_subject(api->store, subject);
+    int deleted = route_query_bool(r, "deleted", 0);
+    if (sub == NULL || sub->nversions == 0) {
+        api__subject_not_found(res, subject);
+        return NULL;
+    }
+    *subp = sub;
+    store_version_t *ver = v == -1 ? store_latest(sub) : store_version(sub, v);
+    if (ver == NULL || (ver->deleted && !deleted)) {
+        if (store_subject_all_deleted(sub) && !deleted)
+            api__subject_not_found(res, subject);
+        else
+            api_errorf(res, 404, 40402, "Version %d not found.", v);
+        return NULL;
+    }
+    return ver;
+}
+
+static void
+api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
+{
+    store_subject_t *sub = NULL;
+    char *subject = NULL;
+    store_version_t *v = api__get_version(api, r, res, &sub, &subject);
+    if (v != NULL && raw) {
+        api__ok(res, v->schema->schema);
+    } else if (v != NULL) {
+        render_split_t sp = {0};
+        render_subject_version(&sp, sub->name, v->version, v->schema);
+        res->status = 200;
+        render_join(&res->body, &sp, v->schema);
+        render_split_free(&sp);
+    }
+    free(subject);
+}
+
+static void
+api__referenced_by(api_t *api, const route_t *r, api_result_t *res)
+{
+    store_subject_t *sub = NULL;
+    char *subject = NULL;
+    store_version_t *v = api__get_version(api, r, res, &sub, &subject);
+    if (v == NULL) {
+        free(subject);
+        return;
+    }
+    /* Ids whose references name this subject and version, ascending. */
+    int *ids = NULL;
+    size_t nids = 0;
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&api->store->schemas, &pos)) != NULL) {
+        store_schema_t *s = slot->val;
+        size_t i;
+        json_t *ref;
+        json_array_foreach(s->references, i, ref) {
+            const char *rs = json_string_value(json_object_get(ref, "subject"));
+            json_int_t rv = json_integer_value(json_object_get(ref, "version"));
+            if (rs != NULL && strcmp(rs, sub->name) == 0 && rv == v->version) {
+                ids = mem_realloc(ids, (nids + 1) * sizeof(int));
+                ids[nids++] = s->id;
+                break;
+            }
+        }
+    }
+    for (size_t i = 1; i < nids; i++) {
+        for (size_t j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+            int t = ids[j];
+            ids[j] = ids[j - 1];
+            ids[j - 1] = t;
+        }
+    }
+    res->status = 200;
+    buf_puts(&res->body, "[");
+    for (size_t i = 0; i < nids; i++)
+        buf_printf(&res->body, i ? ",%d" : "%d", ids[i]);
+    buf_puts(&res->body, "]");
+    free(ids);
+    free(subject);
+}
+
+static void
+api__contexts(api_t *api, api_result_t *res)
+{
+    size_t n = api->store->contexts.len, i = 0, pos = 0;
+    const char **names = mem_alloc((n + 1) * sizeof(char *));
+    hmap_slot_t *slot;
+    names[i++] = ".";
+    while ((slot = hmap_next(&api->store->contexts, &pos)) != NULL) {
+        store_context_t *c = slot->val;
+        if (strcmp(c->name, ".") != 0)
+            names[i++] = c->name;
+    }
+    for (size_t a = 2; a < i; a++) {
+        for (size_t b = a; b > 1 && strcmp(names[b - 1], names[b]) > 0; b--) {
+            const char *t = names[b];
+            names[b] = names[b - 1];
+            names[b - 1] = t;
+        }
+    }
+    res->status = 200;
+    buf_puts(&res->body, "[");
+    for (size_t k = 0; k < i; k++) {
+        if (k)
+            buf_puts(&res->body, ",");
+        buf_json_string(&res->body, names[k], strlen(names[k]));
+    }
+    buf_puts(&res->body, "]");
+    free(names);
+}
+
+static void
+api__metadata_id(api_t *api, api_result_t *res)
+{
+    res->status = 200;
+    buf_puts(&res->body, "{\"scope\":{\"path\":[],\"clusters\":{\"kafka-cluster\":");
+    const char *cid = api->cluster_id ? api->cluster_id : "";
+    buf_json_string(&res->body, cid, strlen(cid));
+    buf_puts(&res->body, ",\"schema-registry-cluster\":");
+    buf_json_string(&res->body, api->cf->group_id, strlen(api->cf->group_id));
+    buf_puts(&res->body, "}}}");
+}
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+static void
+api__root_post(const char *body, size_t blen, api_result_t *res)
+{
+    json_error_t err;
+    json_t *j = blen ? json_loadb(body, blen, JSON_DECODE_ANY, &err) : NULL;
+    if (blen > 0 && (j == NULL || !json_is_object(j))) {
+        api_error(res, 400, 400, j ? "Cannot deserialize value of type `LinkedHashMap<String,String>` from Array value"
+                                   : "Unrecognized token");
+    } else {
+        const char *k;
+        json_t *v;
+        int bad = 0;
+        json_object_foreach(j, k, v) bad |= json_is_object(v) || json_is_array(v);
+        if (bad)
+            api_error(res, 400, 400, "Cannot deserialize value of type `String` from Object value (token `JsonToken.START_OBJECT`)");
+        else
+            api__ok(res, "{}");
+    }
+    json_decref(j);
+}
+
+static void
+api__dispatch_read(api_t *api, const route_t *r, api_result_t *res)
+{
+    switch (r->id) {
+    case ROUTE_ROOT:
+        api__ok(res, "{}");
+        break;
+    case ROUTE_SCHEMA_TYPES:
+        api__ok(res, "[\"JSON\",\"PROTOBUF\",\"AVRO\"]");
+        break;
+    case ROUTE_SCHEMA_ID:
+        api__schema_by_id(api, r, res);
+        break;
+    case ROUTE_SCHEMA_ID_SCHEMA:
+        api__schema_by_id_raw(api, r, res);
+        break;
+    case ROUTE_SCHEMA_ID_SUBJECTS:
+        api__id_uses(api, r, res, 0);
+        break;
+    case ROUTE_SCHEMA_ID_VERSIONS:
+        api__id_uses(api, r, res, 1);
+        break;
+    case ROUTE_SCHEMAS:
+        api__schemas(api, r, res);
+        break;
+    case ROUTE_SUBJECTS:
+        api__subjects(api, r, res);
+        break;
+    case ROUTE_VERSIONS:
+        api__versions(api, r, res);
+        break;
+    case ROUTE_VERSION:
+        api__version(api, r, res, 0);
+        break;
+    case ROUTE_VERSION_SCHEMA:
+        api__version(api, r, res, 1);
+        break;
+    case ROUTE_VERSION_REFERENCEDBY:
+        api__referenced_by(api, r, res);
+        break;
+    case ROUTE_CONTEXTS:
+        api__contexts(api, res);
+        break;
+    case ROUTE_METADATA_ID:
+        api__metadata_id(api, res);
+        break;
+    case ROUTE_METADATA_VERSION:
+        api__ok(res, "{\"version\":\"7.9.0\",\"commitId\":\"" PACKAGE_VERSION "\"}");
+        break;
+    default:
+        api__not_found(res);
+        break;
+    }
+}
+
+void
+api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
+{
+    route_t r;
+    memset(res, 0, sizeof(*res));
+    route_parse(req->method, req->method_len, req->path, req->path_len, &r);
+    if (r.id == ROUTE_NOT_FOUND) {
+        api__not_found(res);
+    } else if (r.context_error) {
+        api_error(res, 400, 400, "Context name cannot contain a colon");
+    } else if ((route_methods(r.id) & r.method) == 0) {
+        api_error(res, 405, 405, "HTTP 405 Method Not Allowed");
+    } else if (r.method == ROUTE_M_GET) {
+        api__dispatch_read(api, &r, res);
+    } else if (r.id == ROUTE_ROOT) {
+        api__root_post(req->body, req->body_len, res);
+    } else if (r.id == ROUTE_VERSIONS) {
+        api_register(api, &r, req->body, req->body_len, res);
+    } else if (r.id == ROUTE_SUBJECT && r.method == ROUTE_M_POST) {
+        api_lookup(api, &r, req->body, req->body_len, res);
+    } else if (r.id == ROUTE_SUBJECT) {
+        api_delete_subject(api, &r, res);
+    } else if (r.id == ROUTE_VERSION) {
+        api_delete_version(api, &r, res);
+    } else if (r.id == ROUTE_CONFIG || r.id == ROUTE_CONFIG_SUBJECT) {
+        api_config(api, &r, req->body, req->body_len, res);
+    } else if (r.id == ROUTE_MODE || r.id == ROUTE_MODE_SUBJECT) {
+        api_mode(api, &r, req->body, req->body_len, res);
+    } else if (r.id == ROUTE_COMPAT_VERSION || r.id == ROUTE_COMPAT_VERSIONS) {
+        api_compatibility(api, &r, req->body, req->body_len, res);
+    } else {
+        api__not_found(res);
+    }
+    route_free(&r);
+}

@@ -1,0 +1,212 @@
+/*
+ * api_delete.c - DELETE /subjects/{s} and DELETE /subjects/{s}/versions/{v},
+ * soft and permanent, with Confluent's preconditions (reference §3.3).
+ */
+#include "api.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "record.h"
+
+void api_version_error(api_result_t *res, const char *raw);
+
+/* Whether a live schema references subject/version (blocks deletes). */
+static int
+api__referenced(const api_t *api, const char *subject, int version)
+{
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&api->store->subjects, &pos)) != NULL) {
+        store_subject_t *sub = slot->val;
+        for (size_t i = 0; i < sub->nversions; i++) {
+            store_version_t *v = &sub->versions[i];
+            size_t k;
+            json_t *ref;
+            if (v->deleted)
+                continue;
+            json_array_foreach(v->schema->references, k, ref) {
+                const char *rs = json_string_value(json_object_get(ref, "subject"));
+                if (rs != NULL && strcmp(rs, subject) == 0 &&
+                    json_integer_value(json_object_get(ref, "version")) == version)
+                    return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+api__referenced_error(const api_t *api, const char *subject, int version,
+                      api_result_t *res)
+{
+    if (!api__referenced(api, subject, version))
+        return 0;
+    api_errorf(res, 422, 42206, "One or more references exist to the schema "
+               "{magic=1,keytype=SCHEMA,subject=%s,version=%d}.", subject, version);
+    return -1;
+}
+
+static int
+api__writable(const api_t *api, const char *subject, api_result_t *res)
+{
+    const char *mode = api_mode_of(api, subject);
+    if (strcasecmp(mode, "READONLY") == 0 || strcasecmp(mode, "READONLY_OVERRIDE") == 0) {
+        api_errorf(res, 422, 42205, "Subject %s is in read-only mode", subject);
+        return -1;
+    }
+    if (!api->leader) {
+        api_error(res, 500, 50004, "Leader not known.");
+        return -1;
+    }
+    return 0;
+}
+
+/* After the last version goes for good, Confluent drops the subject's mode and config. */
+static void
+api__drop_subject_settings(const store_subject_t *sub, api_result_t *res)
+{
+    size_t klen;
+    if (sub->mode != NULL)
+        {
+            char *tk = record_key_mode(sub->name, &klen);
+            api_add_record(res, tk, klen, NULL, 0);
+        }
+    if (sub->config != NULL)
+        {
+            char *tk = record_key_config(sub->name, &klen);
+            api_add_record(res, tk, klen, NULL, 0);
+        }
+}
+
+static void
+api__soft_delete_version(const store_subject_t *sub, const store_version_t *v,
+                         api_result_t *res)
+{
+    const store_schema_t *s = v->schema;
+    record_schema_t rec = {
+        .subject = sub->name,
+        .version = v->version,
+        .id = s->id,
+        .schema_type = strcmp(s->schema_type, "AVRO") != 0 ? s->schema_type : NULL,
+        .references = s->references,
+        .metadata = s->metadata,
+        .rule_set = s->rule_set,
+        .schema = s->schema,
+        .deleted = 1,
+    };
+    size_t klen, vlen;
+    char *key = record_key_schema(sub->name, v->version, &klen);
+    char *val = record_schema_encode(&rec, &vlen);
+    api_add_record(res, key, klen, val, vlen);
+}
+
+void
+api_delete_version(api_t *api, const route_t *r, api_result_t *res)
+{
+    char *subject = api_subject(r);
+    int permanent = route_query_bool(r, "permanent", 0);
+    int vn;
+    store_subject_t *sub = store_subject(api->store, subject);
+    store_version_t *v = NULL;
+    if (api_version_parse(r->version, &vn) != 0) {
+        api_version_error(res, r->version);
+        goto out;
+    }
+    if (sub == NULL || sub->nversions == 0) {
+        api_errorf(res, 404, 40401, "Subject '%s' not found.", subject);
+        goto out;
+    }
+    if (api__writable(api, subject, res) != 0)
+        goto out;
+    v = vn == -1 ? store_latest(sub) : store_version(sub, vn);
+    if (v == NULL) {
+        api_errorf(res, 404, 40402, "Version %d not found.", vn);
+        goto out;
+    }
+    if (!permanent && v->deleted) {
+        api_errorf(res, 404, 40406, "Subject '%s' Version %d was soft deleted.Set "
+                   "permanent=true to delete permanently", subject, v->version);
+        goto out;
+    }
+    if (permanent && !v->deleted) {
+        api_errorf(res, 404, 40407, "Subject '%s' Version %d was not deleted first "
+                   "before being permanently deleted", subject, v->version);
+        goto out;
+    }
+    if (api__referenced_error(api, subject, v->version, res) != 0)
+        goto out;
+    if (permanent) {
+        size_t klen;
+        {
+            char *tk = record_key_schema(subject, v->version, &klen);
+            api_add_record(res, tk, klen, NULL, 0);
+        }
+        if (sub->nversions == 1)
+            api__drop_subject_settings(sub, res);
+    } else {
+        api__soft_delete_version(sub, v, res);
+    }
+    res->status = 200;
+    buf_printf(&res->body, "%d", v->version);
+out:
+    free(subject);
+}
+
+void
+api_delete_subject(api_t *api, const route_t *r, api_result_t *res)
+{
+    char *subject = api_subject(r);
+    int permanent = route_query_bool(r, "permanent", 0);
+    store_subject_t *sub = store_subject(api->store, subject);
+    if (sub == NULL || sub->nversions == 0) {
+        api_errorf(res, 404, 40401, "Subject '%s' not found.", subject);
+        goto out;
+    }
+    if (api__writable(api, subject, res) != 0)
+        goto out;
+    int all_deleted = store_subject_all_deleted(sub);
+    if (!permanent && all_deleted) {
+        api_errorf(res, 404, 40404, "Subject '%s' was soft deleted.Set permanent=true "
+                   "to delete permanently", subject);
+        goto out;
+    }
+    if (permanent && !all_deleted) {
+        api_errorf(res, 404, 40405, "Subject '%s' was not deleted first before being "
+                   "permanently deleted", subject);
+        goto out;
+    }
+    for (size_t i = 0; i < sub->nversions; i++) {
+        if (api__referenced_error(api, subject, sub->versions[i].version, res) != 0)
+            goto out;
+    }
+    size_t klen, vlen;
+    res->status = 200;
+    buf_puts(&res->body, "[");
+    int first = 1;
+    for (size_t i = 0; i < sub->nversions; i++) {
+        store_version_t *v = &sub->versions[i];
+        if (!permanent && v->deleted)
+            continue;
+        buf_printf(&res->body, first ? "%d" : ",%d", v->version);
+        first = 0;
+        if (permanent)
+            {
+                char *tk = record_key_schema(subject, v->version, &klen);
+                api_add_record(res, tk, klen, NULL, 0);
+            }
+    }
+    buf_puts(&res->body, "]");
+    if (permanent) {
+        api__drop_subject_settings(sub, res);
+    } else {
+        json_t *val = json_pack("{s:s,s:i}", "subject", subject, "version",
+                                sub->versions[sub->nversions - 1].version);
+        char *v = record_value_encode(val, &vlen);
+        json_decref(val);
+        api_add_record(res, record_key_delete_subject(subject, &klen), klen, v, vlen);
+    }
+out:
+    free(subject);
+}

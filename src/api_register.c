@@ -1,0 +1,542 @@
+/*
+ * api_register.c - POST /subjects/{s}/versions (register) and
+ * POST /subjects/{s} (lookup), following Confluent's registration algorithm
+ * (reference §3.1): canonicalize, reuse what exists, check mode and
+ * compatibility, allocate the id and version, write the SCHEMA record.
+ */
+#include "api.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "config.h"
+#include "record.h"
+#include "render.h"
+#include "request.h"
+#include "schema_avro.h"
+
+/* The pieces of a request after canonicalization. */
+typedef struct api_reg {
+    request_schema_t req;
+    char *subject;
+    char *context;
+    char *canonical;        /* the text to store */
+    char **refs;            /* canonical texts of the references, in order */
+    size_t nrefs;
+    char fingerprint[33];
+} api_reg_t;
+
+static void
+api__reg_free(api_reg_t *g)
+{
+    request_schema_free(&g->req);
+    free(g->subject);
+    free(g->context);
+    free(g->canonical);
+    for (size_t i = 0; i < g->nrefs; i++)
+        free(g->refs[i]);
+    free(g->refs);
+}
+
+static void
+api__request_error(api_result_t *res, request_error_t *err)
+{
+    api_error(res, err->status, err->code, err->message ? err->message : "error");
+    request_error_free(err);
+}
+
+/* Java's List<SchemaReference>.toString(). */
+static void
+api__refs_text(buf_t *b, const json_t *refs)
+{
+    size_t i;
+    json_t *ref;
+    buf_puts(b, "[");
+    json_array_foreach(refs, i, ref) {
+        if (i)
+            buf_puts(b, ", ");
+        if (json_is_null(ref)) {
+            buf_puts(b, "null");
+            continue;
+        }
+        const char *name = json_string_value(json_object_get(ref, "name"));
+        const char *subject = json_string_value(json_object_get(ref, "subject"));
+        json_t *v = json_object_get(ref, "version");
+        buf_puts(b, "{name=");
+        buf_printf(b, name ? "'%s'" : "%s", name ? name : "null");
+        buf_puts(b, ", subject=");
+        buf_printf(b, subject ? "'%s'" : "%s", subject ? subject : "null");
+        if (json_is_integer(v))
+            buf_printf(b, ", version=%lld}", (long long)json_integer_value(v));
+        else
+            buf_puts(b, ", version=null}");
+    }
+    buf_puts(b, "]");
+}
+
+/* Confluent's 42201 wrapper around a parser's message. */
+static void
+api__invalid_schema(api_result_t *res, const api_reg_t *g, const char *details,
+                    int with_refs)
+{
+    buf_t b = {0};
+    const char *type = g->req.schema_type ? g->req.schema_type : "AVRO";
+    buf_printf(&b, "Invalid schema {subject=%s,version=%d,id=%d,schemaType=%s,references=",
+               g->subject, g->req.version, g->req.id, type);
+    buf_t refs = {0};
+    api__refs_text(&refs, g->req.references ? g->req.references : json_array());
+    buf_append(&b, refs.data, refs.len);
+    buf_printf(&b, ",metadata=%s,ruleSet=%s,schema=%s,schemaTags=null}",
+               g->req.metadata ? "Metadata" : "null", g->req.rule_set ? "RuleSet" : "null",
+               g->req.schema ? g->req.schema : "null");
+    if (with_refs) {
+        buf_puts(&b, " with refs ");
+        buf_append(&b, refs.data, refs.len);
+        buf_printf(&b, " of type %s", type);
+    }
+    buf_printf(&b, ", details: %s", details);
+    api_error(res, 422, 42201, b.data);
+    buf_free(&b);
+    buf_free(&refs);
+}
+
+static int
+api__blank(const char *s)
+{
+    if (s == NULL)
+        return 1;
+    for (; *s; s++) {
+        if (!isspace((unsigned char)*s))
+            return 0;
+    }
+    return 1;
+}
+
+/* Add a referenced schema's own references first, then itself. */
+static int
+api__collect_ref(const api_t *api, api_reg_t *g, const store_schema_t *s, int depth)
+{
+    if (depth > 32)
+        return -1;
+    size_t i;
+    json_t *ref;
+    json_array_foreach(s->references, i, ref) {
+        const char *rs = json_string_value(json_object_get(ref, "subject"));
+        int rv = (int)json_integer_value(json_object_get(ref, "version"));
+        store_subject_t *sub = rs ? store_subject(api->store, rs) : NULL;
+        store_version_t *v = sub ? store_version(sub, rv) : NULL;
+        if (v != NULL && api__collect_ref(api, g, v->schema, depth + 1) != 0)
+            return -1;
+    }
+    for (size_t k = 0; k < g->nrefs; k++) {
+        if (strcmp(g->refs[k], s->schema) == 0)
+            return 0;
+    }
+    g->refs = mem_realloc(g->refs, (g->nrefs + 1) * sizeof(char *));
+    g->refs[g->nrefs++] = mem_strdup(s->schema);
+    return 0;
+}
+
+/*
+ * Resolve the request's references: each must name an existing version
+ * (latest for -1, rewritten to its number).  Returns 0 or -1 with res set.
+ */
+static int
+api__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
+{
+    size_t i;
+    json_t *ref;
+    json_array_foreach(g->req.references, i, ref) {
+        if (json_is_null(ref)) {
+            api__invalid_schema(res, g, "Cannot invoke \"io.confluent.kafka.schemaregistry."
+                                "client.rest.entities.SchemaReference.getName()\" because "
+                                "\"reference\" is null", 1);
+            return -1;
+        }
+        json_t *jv = json_object_get(ref, "version");
+        const char *name = json_string_value(json_object_get(ref, "name"));
+        const char *rs = json_string_value(json_object_get(ref, "subject"));
+        if (name == NULL || rs == NULL || !json_is_integer(jv)) {
+            buf_t b = {0};
+            buf_printf(&b, "Invalid reference: {name=%s%s%s, subject=%s%s%s, version=",
+                       name ? "'" : "", name ? name : "null", name ? "'" : "",
+                       rs ? "'" : "", rs ? rs : "null", rs ? "'" : "");
+            if (json_is_integer(jv))
+                buf_printf(&b, "%lld}", (long long)json_integer_value(jv));
+            else
+                buf_puts(&b, "null}");
+            api__invalid_schema(res, g, b.data, 1);
+            buf_free(&b);
+            return -1;
+        }
+        int rv = (int)json_integer_value(jv);
+        if (rv == 0 || rv < -1) {
+            char *m = mem_printf("io.confluent.kafka.schemaregistry.exceptions."
+                                 "InvalidVersionException: %d", rv);
+            api__invalid_schema(res, g, m, 1);
+            free(m);
+            return -1;
+        }
+        store_subject_t *sub = store_subject(api->store, rs);
+        store_version_t *v = NULL;
+        if (sub != NULL)
+            v = rv == -1 ? store_latest(sub) : store_version(sub, rv);
+        if (v == NULL || v->deleted) {
+            char *m = mem_printf("No schema reference found for subject \"%s\" and version %d",
+                                 rs, rv);
+            api__invalid_schema(res, g, m, 1);
+            free(m);
+            return -1;
+        }
+        json_object_set_new(ref, "version", json_integer(v->version));
+        if (api__collect_ref(api, g, v->schema, 0) != 0) {
+            api__invalid_schema(res, g, "references nest too deeply", 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Parse, validate and canonicalize the request's schema.  0 or -1 (res set). */
+static int
+api__canonicalize(const api_t *api, api_reg_t *g, int normalize, api_result_t *res)
+{
+    const char *type = g->req.schema_type;
+    if (type != NULL && strcmp(type, "AVRO") != 0 && strcmp(type, "JSON") != 0 &&
+        strcmp(type, "PROTOBUF") != 0) {
+        api_errorf(res, 422, 42201, "Invalid schema type %s", type);
+        return -1;
+    }
+    if (api__resolve_refs(api, g, res) != 0)
+        return -1;
+    if (type != NULL && strcmp(type, "AVRO") != 0) {
+        api__invalid_schema(res, g, "schemad does not support this schema type yet", 0);
+        return -1;
+    }
+    char *err = NULL;
+    const char *text = g->req.schema;
+    if (schema_avro_canonical(text, strlen(text), (const char *const *)g->refs, g->nrefs,
+                              normalize, &g->canonical, &err) != 0) {
+        api__invalid_schema(res, g, err ? err : "invalid schema", 1);
+        free(err);
+        return -1;
+    }
+    json_t *refs = g->req.references;
+    store_fingerprint(g->canonical, json_array_size(refs) ? refs : NULL, g->req.metadata,
+                      g->req.rule_set, g->fingerprint);
+    return 0;
+}
+
+static int
+api__normalize(const api_t *api, const route_t *r, const char *subject)
+{
+    if (route_query_bool(r, "normalize", 0))
+        return 1;
+    store_subject_t *sub = store_subject(api->store, subject);
+    json_t *n = sub ? json_object_get(sub->config, "normalize") : NULL;
+    if (n == NULL)
+        n = json_object_get(api->store->global_config, "normalize");
+    return json_is_true(n);
+}
+
+/* A live version of the subject holding exactly this schema, or NULL. */
+static store_version_t *
+api__find_in_subject(const store_subject_t *sub, const char *fingerprint, int deleted)
+{
+    if (sub == NULL)
+        return NULL;
+    for (size_t i = sub->nversions; i > 0; i--) {
+        store_version_t *v = &sub->versions[i - 1];
+        if ((!v->deleted || deleted) && strcmp(v->schema->fingerprint, fingerprint) == 0)
+            return v;
+    }
+    return NULL;
+}
+
+static int
+api__decode(api_reg_t *g, const char *arg, const char *body, size_t blen,
+            api_result_t *res)
+{
+    request_error_t err = {0};
+    if (request_schema_decode(body, blen, arg, &g->req, &err) != 0) {
+        api__request_error(res, &err);
+        return -1;
+    }
+    return 0;
+}
+
+void
+api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
+           api_result_t *res)
+{
+    api_reg_t g = {0};
+    g.subject = api_subject(r);
+    if (api__decode(&g, "lookUpSchemaUnderSubject.arg4", body, blen, res) != 0)
+        goto out;
+    int deleted = route_query_bool(r, "deleted", 0);
+    store_subject_t *sub = store_subject(api->store, g.subject);
+    if (sub == NULL || sub->nversions == 0 || (store_subject_all_deleted(sub) && !deleted)) {
+        api_errorf(res, 404, 40401, "Subject '%s' not found.", g.subject);
+        goto out;
+    }
+    if (api__blank(g.req.schema)) {
+        api_error(res, 422, 42201, "Empty schema");
+        goto out;
+    }
+    if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
+        goto out;
+    store_version_t *v = api__find_in_subject(sub, g.fingerprint, deleted);
+    if (v == NULL) {
+        api_error(res, 404, 40403, "Schema not found");
+        goto out;
+    }
+    render_split_t sp = {0};
+    render_subject_version(&sp, sub->name, v->version, v->schema);
+    res->status = 200;
+    render_join(&res->body, &sp, v->schema);
+    render_split_free(&sp);
+out:
+    api__reg_free(&g);
+}
+
+/* Mode rules for a registration (reference §3.5).  0, or -1 with res set. */
+static int
+api__check_mode(const api_t *api, const api_reg_t *g, api_result_t *res)
+{
+    const char *mode = api_mode_of(api, g->subject);
+    if (strcasecmp(mode, "READONLY") == 0 || strcasecmp(mode, "READONLY_OVERRIDE") == 0) {
+        api_errorf(res, 422, 42205, "Subject %s is in read-only mode", g->subject);
+        return -1;
+    }
+    int import = strcasecmp(mode, "IMPORT") == 0 || strcasecmp(mode, "FORWARD") == 0;
+    if (g->req.id >= 0 && !import) {
+        api_errorf(res, 422, 42205, "Subject %s is not in import mode", g->subject);
+        return -1;
+    }
+    if (g->req.id < 0 && import) {
+        api_errorf(res, 422, 42205, "Subject %s is not in read-write mode", g->subject);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+api__next_version(const store_subject_t *sub)
+{
+    if (sub == NULL || sub->nversions == 0)
+        return 1;
+    return sub->versions[sub->nversions - 1].version + 1;
+}
+
+/* The SCHEMA record (and a CONTEXT record for a new context). */
+static void
+api__write_schema(api_t *api, const api_reg_t *g, int id, int version,
+                  api_result_t *res)
+{
+    size_t klen, vlen;
+    if (strcmp(g->context, ".") != 0 &&
+        hmap_get(&api->store->contexts, g->context, strlen(g->context)) == NULL) {
+        char *key = record_key_context("default", g->context, &klen);
+        json_t *v = json_pack("{s:s,s:s}", "tenant", "default", "context", g->context);
+        char *val = record_value_encode(v, &vlen);
+        json_decref(v);
+        api_add_record(res, key, klen, val, vlen);
+    }
+    /* A soft-deleted earlier version with the same id is replaced: Confluent
+     * tombstones it. */
+    store_subject_t *sub = store_subject(api->store, g->subject);
+    for (size_t i = 0; sub != NULL && i < sub->nversions; i++) {
+        store_version_t *v = &sub->versions[i];
+        if (v->deleted && v->schema->id == id && v->version < version) {
+            char *key = record_key_schema(g->subject, v->version, &klen);
+            api_add_record(res, key, klen, NULL, 0);
+        }
+    }
+    record_schema_t rec = {
+        .subject = g->subject,
+        .version = version,
+        .id = id,
+        .schema_type = g->req.schema_type && strcmp(g->req.schema_type, "AVRO") != 0
+                           ? g->req.schema_type : NULL,
+        .references = g->req.references,
+        .metadata = g->req.metadata,
+        .rule_set = g->req.rule_set,
+        .schema = g->canonical,
+        .deleted = 0,
+    };
+    char *key = record_key_schema(g->subject, version, &klen);
+    char *val = record_schema_encode(&rec, &vlen);
+    api_add_record(res, key, klen, val, vlen);
+}
+
+static void
+api__register_answer(const api_reg_t *g, int id, int version, api_result_t *res)
+{
+    res->status = 200;
+    if (g->req.metadata == NULL) {
+        buf_printf(&res->body, "{\"id\":%d}", id);
+        return;
+    }
+    buf_printf(&res->body, "{\"id\":%d,\"version\":%d", id, version);
+    if (g->req.schema_type != NULL && strcmp(g->req.schema_type, "AVRO") != 0) {
+        buf_puts(&res->body, ",\"schemaType\":");
+        buf_json_string(&res->body, g->req.schema_type, strlen(g->req.schema_type));
+    }
+    if (json_array_size(g->req.references) > 0) {
+        buf_puts(&res->body, ",\"references\":");
+        render_json(&res->body, g->req.references);
+    }
+    buf_puts(&res->body, ",\"metadata\":");
+    render_json(&res->body, g->req.metadata);
+    if (g->req.rule_set != NULL) {
+        buf_puts(&res->body, ",\"ruleSet\":");
+        render_json(&res->body, g->req.rule_set);
+    }
+    buf_puts(&res->body, ",\"schema\":");
+    buf_json_string(&res->body, g->canonical, strlen(g->canonical));
+    buf_puts(&res->body, "}");
+}
+
+/* Choose the id: explicit (IMPORT), the same content's, or the next one. */
+static int
+api__choose_id(api_t *api, const api_reg_t *g, api_result_t *res)
+{
+    store_schema_t *same = store_schema_by_fingerprint(api->store, g->context, g->fingerprint);
+    if (g->req.id < 0)
+        return same ? same->id : store_next_id(api->store, g->context);
+    store_schema_t *byid = store_schema_by_id(api->store, g->context, g->req.id);
+    if (byid != NULL && strcmp(byid->fingerprint, g->fingerprint) != 0) {
+        api_errorf(res, 422, 42205, "Overwrite new schema with id %d is not permitted.",
+                   g->req.id);
+        return -1;
+    }
+    return g->req.id;
+}
+
+void
+api_register(api_t *api, const route_t *r, const char *body, size_t blen,
+             api_result_t *res)
+{
+    api_reg_t g = {0};
+    g.subject = api_subject(r);
+    g.context = store_subject_context(g.subject);
+    if (api__decode(&g, "register.arg5", body, blen, res) != 0)
+        goto out;
+    if (!api_subject_valid(g.subject)) {
+        api_errorf(res, 422, 42208, "The specified subject '%s' is not a valid.", g.subject);
+        goto out;
+    }
+    store_subject_t *sub = store_subject(api->store, g.subject);
+    store_version_t *latest = sub ? store_latest(sub) : NULL;
+    if (api__blank(g.req.schema) && latest != NULL) {
+        free(g.req.schema);
+        g.req.schema = mem_strdup(latest->schema->schema);
+    }
+    if (api__blank(g.req.schema)) {
+        api_error(res, 422, 42201, "Empty schema");
+        goto out;
+    }
+    if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
+        goto out;
+    store_version_t *known = api__find_in_subject(sub, g.fingerprint, 0);
+    if (known != NULL && g.req.version <= 0 &&
+        (g.req.id < 0 || g.req.id == known->schema->id)) {
+        res->status = 200;
+        buf_printf(&res->body, "{\"id\":%d}", known->schema->id);
+        goto out;
+    }
+    if (!api->leader) {
+        api_error(res, 500, 50004, "Leader not known.");
+        goto out;
+    }
+    if (api__check_mode(api, &g, res) != 0)
+        goto out;
+    const char *mode = api_mode_of(api, g.subject);
+    int import = strcasecmp(mode, "IMPORT") == 0 || strcasecmp(mode, "FORWARD") == 0;
+    int version = api__next_version(sub);
+    if (g.req.version > 0) {
+        if (!import && g.req.version != version) {
+            api_error(res, 422, 42201, "Version is not one more than previous version");
+            goto out;
+        }
+        version = g.req.version;
+    }
+    if (!import && compat_check_register(api, g.subject, g.canonical,
+                                         (const char *const *)g.refs, g.nrefs, res) != 0)
+        goto out;
+    int id = api__choose_id(api, &g, res);
+    if (id < 0)
+        goto out;
+    api__write_schema(api, &g, id, version, res);
+    api__register_answer(&g, id, version, res);
+out:
+    api__reg_free(&g);
+}
+
+static void
+api__compat_answer(int ok, json_t *messages, int verbose, api_result_t *res)
+{
+    res->status = 200;
+    res->body.len = 0;
+    buf_printf(&res->body, "{\"is_compatible\":%s", ok ? "true" : "false");
+    if (verbose) {
+        buf_puts(&res->body, ",\"messages\":");
+        render_json(&res->body, messages);
+    }
+    buf_puts(&res->body, "}");
+}
+
+void
+api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
+                  api_result_t *res)
+{
+    api_reg_t g = {0};
+    g.subject = api_subject(r);
+    int verbose = route_query_bool(r, "verbose", 0);
+    int vn = -1;
+    json_t *messages = json_array();
+    const store_version_t *only = NULL;
+    if (r->id == ROUTE_COMPAT_VERSION && api_version_parse(r->version, &vn) != 0) {
+        void api_version_error(api_result_t *, const char *);
+        api_version_error(res, r->version);
+        goto out;
+    }
+    if (api__decode(&g, "testCompatibilityForSubject.arg3", body, blen, res) != 0)
+        goto out;
+    store_subject_t *sub = store_subject(api->store, g.subject);
+    if (r->id == ROUTE_COMPAT_VERSION) {
+        only = sub ? (vn == -1 ? store_latest(sub) : store_version(sub, vn)) : NULL;
+        if (only != NULL && only->deleted)
+            only = NULL;
+        if (only == NULL && vn != -1) {
+            api_errorf(res, 404, 40402, "Version %d not found.", vn);
+            goto out;
+        }
+        if (only == NULL) {
+            api__compat_answer(1, messages, verbose, res);
+            goto out;
+        }
+    }
+    if (api__blank(g.req.schema)) {
+        api_error(res, 422, 42201, "Empty schema");
+        goto out;
+    }
+    if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0) {
+        if (verbose && res->status == 422) {
+            json_t *body_json = json_loadb(res->body.data, res->body.len, 0, NULL);
+            json_array_append(messages, json_object_get(body_json, "message"));
+            json_decref(body_json);
+            api__compat_answer(0, messages, 1, res);
+        }
+        goto out;
+    }
+    const char *level = api_compat_level(api, g.subject);
+    int ok = compat_evaluate(api, g.subject, level, g.canonical,
+                             (const char *const *)g.refs, g.nrefs, only, messages);
+    api__compat_answer(ok, messages, verbose, res);
+out:
+    json_decref(messages);
+    api__reg_free(&g);
+}

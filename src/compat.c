@@ -1,0 +1,187 @@
+/* compat.c - compatibility levels over a subject's versions. */
+#include "compat.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema_avro.h"
+
+static void
+compat__refs_add(const store_t *st, const store_schema_t *s, char ***v, size_t *n,
+                 int depth)
+{
+    size_t i;
+    json_t *ref;
+    if (depth > 32)
+        return;
+    json_array_foreach(s->references, i, ref) {
+        const char *rs = json_string_value(json_object_get(ref, "subject"));
+        int rv = (int)json_integer_value(json_object_get(ref, "version"));
+        store_subject_t *sub = rs ? store_subject(st, rs) : NULL;
+        store_version_t *ver = sub ? store_version(sub, rv) : NULL;
+        if (ver == NULL)
+            continue;
+        compat__refs_add(st, ver->schema, v, n, depth + 1);
+        int seen = 0;
+        for (size_t k = 0; k < *n; k++)
+            seen |= strcmp((*v)[k], ver->schema->schema) == 0;
+        if (seen)
+            continue;
+        *v = mem_realloc(*v, (*n + 1) * sizeof(char *));
+        (*v)[(*n)++] = mem_strdup(ver->schema->schema);
+    }
+}
+
+char **
+compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n)
+{
+    char **v = NULL;
+    *n = 0;
+    compat__refs_add(st, s, &v, n, 0);
+    return v;
+}
+
+static void
+compat__free_refs(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* One direction of one pair; appends differences. 1 ok, 0 not. */
+static int
+compat__pair(const store_t *st, const char *canonical, const char *const *refs,
+             size_t nrefs, const store_schema_t *old, int new_is_reader,
+             json_t *diffs)
+{
+    size_t nold;
+    char **oldrefs = compat_schema_refs(st, old, &nold);
+    int rc;
+    if (new_is_reader)
+        rc = schema_avro_compatible(canonical, refs, nrefs, old->schema,
+                                    (const char *const *)oldrefs, nold, 1, diffs);
+    else
+        rc = schema_avro_compatible(old->schema, (const char *const *)oldrefs, nold,
+                                    canonical, refs, nrefs, 0, diffs);
+    compat__free_refs(oldrefs, nold);
+    return rc == 1;
+}
+
+static int
+compat__has(const char *level, const char *word)
+{
+    return strstr(level, word) != NULL;
+}
+
+/* Check one old version under the level's directions. */
+static int
+compat__version(const api_t *api, const char *level, const char *canonical,
+                const char *const *refs, size_t nrefs, const store_version_t *old,
+                json_t *diffs, int *with_old)
+{
+    *with_old = 1;
+    if (strcmp(old->schema->schema_type, "AVRO") != 0) {
+        json_array_append_new(diffs, json_string("Incompatible because of different schema type"));
+        return 0;
+    }
+    int ok = 1;
+    int full = compat__has(level, "FULL");
+    if (full || compat__has(level, "FORWARD"))
+        ok &= compat__pair(api->store, canonical, refs, nrefs, old->schema, 0, diffs);
+    if (full || compat__has(level, "BACKWARD")) {
+        int back = compat__pair(api->store, canonical, refs, nrefs, old->schema, 1, diffs);
+        /* Confluent names the old version only when new-reads-old failed:
+         * a FULL check failing the other way alone lists just the differences. */
+        *with_old = !full || !back;
+        ok &= back;
+    }
+    return ok;
+}
+
+static void
+compat__trailer(json_t *messages, const char *level)
+{
+    char *m = mem_printf("{validateFields: 'false', compatibility: '%s'}", level);
+    json_array_append_new(messages, json_string(m));
+    free(m);
+}
+
+static int
+compat__fail(json_t *messages, json_t *diffs, const store_version_t *old,
+             const char *level, int with_old)
+{
+    if (messages == NULL)
+        return 0;
+    json_array_extend(messages, diffs);
+    int typed = json_array_size(diffs) == 1 &&
+                strcmp(json_string_value(json_array_get(diffs, 0)),
+                       "Incompatible because of different schema type") == 0;
+    if (!typed && with_old) {
+        char *m = mem_printf("{oldSchemaVersion: %d}", old->version);
+        json_array_append_new(messages, json_string(m));
+        free(m);
+        buf_t b = {0};
+        buf_puts(&b, "{oldSchema: '");
+        buf_puts(&b, old->schema->schema);
+        buf_puts(&b, "'}");
+        json_array_append_new(messages, json_string(b.data));
+        buf_free(&b);
+    }
+    compat__trailer(messages, level);
+    return 0;
+}
+
+int
+compat_evaluate(const api_t *api, const char *subject, const char *level,
+                const char *canonical, const char *const *refs, size_t nrefs,
+                const store_version_t *only, json_t *messages)
+{
+    if (strcmp(level, "NONE") == 0)
+        return 1;
+    store_subject_t *sub = store_subject(api->store, subject);
+    int transitive = compat__has(level, "TRANSITIVE");
+    for (size_t i = sub ? sub->nversions : 0; i > 0; i--) {
+        const store_version_t *v = &sub->versions[i - 1];
+        if (only != NULL ? v != only : v->deleted)
+            continue;
+        json_t *diffs = json_array();
+        int with_old;
+        int ok = compat__version(api, level, canonical, refs, nrefs, v, diffs, &with_old);
+        if (!ok) {
+            compat__fail(messages, diffs, v, level, with_old);
+            json_decref(diffs);
+            return 0;
+        }
+        json_decref(diffs);
+        if (!transitive || only != NULL)
+            break;
+    }
+    return 1;
+}
+
+int
+compat_check_register(const api_t *api, const char *subject, const char *canonical,
+                      const char *const *refs, size_t nrefs, api_result_t *res)
+{
+    const char *level = api_compat_level(api, subject);
+    json_t *messages = json_array();
+    int ok = compat_evaluate(api, subject, level, canonical, refs, nrefs, NULL, messages);
+    if (!ok) {
+        buf_t b = {0};
+        buf_printf(&b, "Schema being registered is incompatible with an earlier schema "
+                       "for subject \"%s\", details: [", subject);
+        size_t i;
+        json_t *m;
+        json_array_foreach(messages, i, m) {
+            if (i)
+                buf_puts(&b, ", ");
+            buf_puts(&b, json_string_value(m));
+        }
+        buf_puts(&b, "]");
+        api_error(res, 409, 409, b.data);
+        buf_free(&b);
+    }
+    json_decref(messages);
+    return ok ? 0 : -1;
+}

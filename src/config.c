@@ -1,0 +1,1516 @@
+/*
+ * config.c - read schemad.properties (Java properties syntax, Confluent
+ * Schema Registry's setting names) and the SCHEMA_REGISTRY_* environment.
+ *
+ * Loading runs in three steps: the file, then the environment (which
+ * overrides it), then a final pass that resolves settings depending on one
+ * another (journal default, deprecated aliases, bootstrap endpoints versus
+ * security protocol, SASL credentials, Java client names for librdkafka).
+ * Settings are applied in any order, so nothing that depends on another
+ * setting is decided before the final pass.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mem.h"
+
+#define CONFIG_ENV_PREFIX "SCHEMA_REGISTRY_"
+
+enum { JAAS_NONE = 0, JAAS_PLAIN, JAAS_SCRAM };
+
+/* A list of key/value pairs where a later set replaces an earlier one. */
+typedef struct kvlist {
+    config_kv_t *v;
+    size_t n;
+} kvlist_t;
+
+/* State that lives only while loading: values resolved in the final pass. */
+typedef struct loader {
+    config_t *cf;
+    char *err;
+    size_t errlen;
+    char origin[PATH_MAX + 64];     /* "file:line" or "environment variable X" */
+
+    int listeners_set;
+    int port;                       /* deprecated `port`, 0 = unset */
+    char *avro_level;               /* avro.compatibility.level, upper case */
+    char *raw_bootstrap;            /* kafkastore.bootstrap.servers as given */
+    int jaas_module;
+    char *jaas_user;
+    char *jaas_pass;
+    char *keystore;                 /* listener ssl.keystore.location */
+    char *keystore_type;            /* listener ssl.keystore.type */
+    kvlist_t kafka;                 /* kafkastore.* with Java names */
+} loader_t;
+
+typedef int (*setter_fn)(loader_t *ld, const char *key, const char *val);
+
+enum { K_STR, K_NONEMPTY, K_INT, K_BOOL, K_FN };
+
+typedef struct setting {
+    const char *key;
+    int kind;
+    size_t off;                     /* field in config_t for K_STR..K_BOOL */
+    int min, max;                   /* K_INT range */
+    setter_fn fn;                   /* K_FN */
+} setting_t;
+
+static int config__fail(loader_t *ld, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int config__bad(loader_t *ld, const char *key, const char *val,
+                       const char *why);
+static int config__set(loader_t *ld, const char *key, const char *val);
+
+/* ---- small helpers -------------------------------------------------- */
+
+static int
+config__fail(loader_t *ld, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(ld->err, ld->errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static int
+config__bad(loader_t *ld, const char *key, const char *val, const char *why)
+{
+    return config__fail(ld, "bad value '%s' for %s (%s): %s",
+                        val, key, ld->origin, why);
+}
+
+static void
+config__replace(char **field, const char *val)
+{
+    free(*field);
+    *field = val != NULL ? mem_strdup(val) : NULL;
+}
+
+static int
+config__is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\f' || c == '\r' || c == '\n';
+}
+
+/* Copy of s without leading and trailing white space.  Caller frees. */
+static char *
+config__trim(const char *s, size_t n)
+{
+    while (n > 0 && config__is_space((unsigned char)*s)) {
+        s++;
+        n--;
+    }
+    while (n > 0 && config__is_space((unsigned char)s[n - 1]))
+        n--;
+    return mem_strndup(s, n);
+}
+
+static int
+config__ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+static int
+config__parse_int(const char *s, int min, int max, int *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno != 0 || v < min || v > max)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* Java's ConfigDef booleans: "true" or "false", any case. */
+static int
+config__parse_bool(const char *s, int *out)
+{
+    if (strcasecmp(s, "true") == 0) {
+        *out = 1;
+        return 0;
+    }
+    if (strcasecmp(s, "false") == 0) {
+        *out = 0;
+        return 0;
+    }
+    return -1;
+}
+
+/* Bytes with an optional K, M, G or T suffix (powers of 1024, "B" allowed). */
+static int
+config__parse_size(const char *s, size_t *out)
+{
+    char *end;
+    unsigned long long v, mult = 1;
+
+    if (!isdigit((unsigned char)*s))
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno != 0)
+        return -1;
+    switch (toupper((unsigned char)*end)) {
+    case 'K': mult = 1ULL << 10; end++; break;
+    case 'M': mult = 1ULL << 20; end++; break;
+    case 'G': mult = 1ULL << 30; end++; break;
+    case 'T': mult = 1ULL << 40; end++; break;
+    default: break;
+    }
+    if (toupper((unsigned char)*end) == 'B')
+        end++;
+    if (*end != '\0' || v > SIZE_MAX / mult)
+        return -1;
+    *out = (size_t)(v * mult);
+    return 0;
+}
+
+static void
+kv_set(kvlist_t *l, const char *key, const char *val)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->v[i].key, key) == 0) {
+            config__replace(&l->v[i].value, val);
+            return;
+        }
+    }
+    l->v = mem_realloc(l->v, (l->n + 1) * sizeof(*l->v));
+    l->v[l->n].key = mem_strdup(key);
+    l->v[l->n].value = mem_strdup(val);
+    l->n++;
+}
+
+static const char *
+kv_get(const kvlist_t *l, const char *key)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].key, key) == 0)
+            return l->v[i].value;
+    return NULL;
+}
+
+static void
+kv_free(config_kv_t *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].key);
+        free(v[i].value);
+    }
+    free(v);
+}
+
+/* ---- listeners ------------------------------------------------------- */
+
+static int
+config__host_ok(const char *h)
+{
+    for (; *h != '\0'; h++)
+        if (!isalnum((unsigned char)*h) && strchr(".-_", *h) == NULL)
+            return 0;
+    return 1;
+}
+
+/* Parse "http://host:port" or "https://[v6]:port" (an optional "/" after). */
+static int
+config__parse_listener(const char *s, config_listener_t *l)
+{
+    const char *p, *colon;
+    char host[256];
+    size_t hlen;
+    char *end;
+    long port;
+
+    memset(l, 0, sizeof(*l));
+    if (strncasecmp(s, "http://", 7) == 0) {
+        p = s + 7;
+    } else if (strncasecmp(s, "https://", 8) == 0) {
+        l->tls = 1;
+        p = s + 8;
+    } else {
+        return -1;
+    }
+    if (*p == '[') {
+        const char *close = strchr(p, ']');
+
+        if (close == NULL || close[1] != ':')
+            return -1;
+        hlen = (size_t)(close - p - 1);
+        if (hlen == 0 || hlen >= sizeof(host))
+            return -1;
+        memcpy(host, p + 1, hlen);
+        host[hlen] = '\0';
+        if (strspn(host, "0123456789abcdefABCDEF:.%") != hlen)
+            return -1;
+        colon = close + 1;
+    } else {
+        colon = strchr(p, ':');
+        if (colon == NULL)
+            return -1;
+        hlen = (size_t)(colon - p);
+        if (hlen >= sizeof(host))
+            return -1;
+        memcpy(host, p, hlen);
+        host[hlen] = '\0';
+        if (!config__host_ok(host))
+            return -1;
+    }
+    if (!isdigit((unsigned char)colon[1]))
+        return -1;
+    errno = 0;
+    port = strtol(colon + 1, &end, 10);
+    if (errno != 0 || port < 1 || port > 65535)
+        return -1;
+    if (*end == '/')
+        end++;
+    if (*end != '\0')
+        return -1;
+    /* Java binds its wildcard dual-stack, so both wildcards mean "all". */
+    if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0)
+        host[0] = '\0';
+    snprintf(l->host, sizeof(l->host), "%s", host);
+    l->port = (int)port;
+    return 0;
+}
+
+static int
+config__set_listeners(loader_t *ld, const char *key, const char *val)
+{
+    config_t *cf = ld->cf;
+    char *copy = mem_strdup(val), *save = NULL;
+    int n = 0;
+
+    for (char *tok = strtok_r(copy, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *item = config__trim(tok, strlen(tok));
+        int rc = 0;
+
+        if (item[0] == '\0') {
+            free(item);
+            continue;
+        }
+        if (n == CONFIG_MAX_LISTENERS)
+            rc = config__bad(ld, key, val, "too many listeners");
+        else if (config__parse_listener(item, &cf->listeners[n]) < 0)
+            rc = config__fail(ld, "bad listener '%s' in %s (%s): expected "
+                              "http://host:port or https://host:port with "
+                              "a port from 1 to 65535", item, key, ld->origin);
+        free(item);
+        if (rc < 0) {
+            free(copy);
+            return -1;
+        }
+        n++;
+    }
+    free(copy);
+    cf->nlisteners = n;
+    ld->listeners_set = n > 0;
+    return 0;
+}
+
+static int
+config__set_port(loader_t *ld, const char *key, const char *val)
+{
+    if (config__parse_int(val, 1, 65535, &ld->port) < 0)
+        return config__bad(ld, key, val, "expected a port from 1 to 65535");
+    return 0;
+}
+
+/* ---- individual settings -------------------------------------------- */
+
+static int
+config__set_host_name(loader_t *ld, const char *key, const char *val)
+{
+    (void)key;
+    if (val[0] != '\0')
+        config__replace(&ld->cf->host_name, val);
+    return 0;
+}
+
+/* -1 asks the broker for its default.replication.factor (KIP-464). */
+static int
+config__set_replication(loader_t *ld, const char *key, const char *val)
+{
+    int v;
+
+    if (config__parse_int(val, -1, 32767, &v) < 0 || v == 0)
+        return config__bad(ld, key, val, "expected -1 or an integer from 1 to 32767");
+    ld->cf->topic_replication_factor = v;
+    return 0;
+}
+
+static int
+config__set_journal(loader_t *ld, const char *key, const char *val)
+{
+    if (strcasecmp(val, "file") == 0)
+        config__replace(&ld->cf->journal, "file");
+    else if (strcasecmp(val, "kafka") == 0)
+        config__replace(&ld->cf->journal, "kafka");
+    else
+        return config__bad(ld, key, val, "expected file or kafka");
+    return 0;
+}
+
+static int
+config__set_table_size(loader_t *ld, const char *key, const char *val)
+{
+    size_t v;
+
+    if (config__parse_size(val, &v) < 0)
+        return config__bad(ld, key, val,
+                           "expected a byte count with an optional K, M or G suffix");
+    if (v < ((size_t)1 << 20))
+        return config__bad(ld, key, val, "must be at least 1M");
+    ld->cf->table_size = v;
+    return 0;
+}
+
+static const char *const config__levels[] = {
+    "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
+    "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE",
+};
+
+static int
+config__check_level(loader_t *ld, const char *key, const char *val, char **out)
+{
+    for (size_t i = 0; i < sizeof(config__levels) / sizeof(config__levels[0]); i++) {
+        if (strcasecmp(val, config__levels[i]) == 0) {
+            config__replace(out, config__levels[i]);
+            return 0;
+        }
+    }
+    return config__bad(ld, key, val, "expected none, backward, forward, full "
+                       "or one of their _transitive forms");
+}
+
+static int
+config__set_compat(loader_t *ld, const char *key, const char *val)
+{
+    return config__check_level(ld, key, val, &ld->cf->compatibility_level);
+}
+
+/* Deprecated; an empty value means "not set", as in Confluent. */
+static int
+config__set_avro_compat(loader_t *ld, const char *key, const char *val)
+{
+    if (val[0] == '\0') {
+        config__replace(&ld->avro_level, NULL);
+        return 0;
+    }
+    return config__check_level(ld, key, val, &ld->avro_level);
+}
+
+static int
+config__set_log_level(loader_t *ld, const char *key, const char *val)
+{
+    static const char *const names[] = {
+        [LOG_LVL_ERROR] = "error", [LOG_LVL_WARN] = "warn",
+        [LOG_LVL_INFO] = "info", [LOG_LVL_DEBUG] = "debug",
+    };
+    int lvl = log_level_parse(val);
+
+    if (lvl < 0 || val[0] == '\0')
+        return config__bad(ld, key, val, "expected debug, info, warn or error");
+    config__replace(&ld->cf->log_level, names[lvl]);
+    return 0;
+}
+
+static int
+config__set_bootstrap(loader_t *ld, const char *key, const char *val)
+{
+    (void)key;
+    config__replace(&ld->raw_bootstrap, val[0] != '\0' ? val : NULL);
+    return 0;
+}
+
+static int
+config__set_protocol(loader_t *ld, const char *key, const char *val)
+{
+    static const char *const names[] = {
+        "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL",
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcasecmp(val, names[i]) == 0) {
+            config__replace(&ld->cf->security_protocol, names[i]);
+            return 0;
+        }
+    }
+    return config__bad(ld, key, val,
+                       "expected PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL");
+}
+
+static int
+config__set_mechanism(loader_t *ld, const char *key, const char *val)
+{
+    static const char *const names[] = {
+        "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512",
+    };
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcasecmp(val, names[i]) == 0) {
+            config__replace(&ld->cf->sasl_mechanism, names[i]);
+            return 0;
+        }
+    }
+    return config__bad(ld, key, val,
+                       "expected PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512");
+}
+
+/* ---- JAAS ------------------------------------------------------------ */
+
+typedef struct jaas_tok {
+    const char *p;
+    char *word;         /* the last token read; owned */
+    int quoted;
+} jaas_tok_t;
+
+/*
+ * Read the next token of a JAAS line: a bare word, a quoted string (with
+ * backslash escapes, as Java's StreamTokenizer reads it), or one of "=;".
+ * Returns 1, 0 at the end, -1 on an unterminated quote.
+ */
+static int
+jaas_next(jaas_tok_t *t)
+{
+    buf_t b = {0};
+
+    free(t->word);
+    t->word = NULL;
+    t->quoted = 0;
+    while (config__is_space((unsigned char)*t->p))
+        t->p++;
+    if (*t->p == '\0')
+        return 0;
+    if (*t->p == '=' || *t->p == ';') {
+        t->word = mem_strndup(t->p++, 1);
+        return 1;
+    }
+    if (*t->p == '"') {
+        t->quoted = 1;
+        for (t->p++; *t->p != '"'; t->p++) {
+            char c = *t->p;
+
+            if (c == '\0') {
+                buf_free(&b);
+                return -1;
+            }
+            if (c == '\\' && t->p[1] != '\0') {
+                c = *++t->p;
+                c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
+            }
+            buf_append(&b, &c, 1);
+        }
+        t->p++;
+        t->word = buf_steal(&b, NULL);
+        return 1;
+    }
+    while (*t->p != '\0' && !config__is_space((unsigned char)*t->p) &&
+           strchr("=;\"", *t->p) == NULL)
+        buf_append(&b, t->p++, 1);
+    t->word = buf_steal(&b, NULL);
+    return 1;
+}
+
+static int
+jaas_is(const jaas_tok_t *t, const char *punct)
+{
+    return !t->quoted && t->word != NULL && strcmp(t->word, punct) == 0;
+}
+
+/* Read `name=value` pairs up to ';', keeping username and password. */
+static int
+jaas_options(loader_t *ld, jaas_tok_t *t)
+{
+    for (;;) {
+        char *name;
+
+        if (jaas_next(t) <= 0)
+            return -1;
+        if (jaas_is(t, ";"))
+            return 0;
+        if (t->quoted || jaas_is(t, "="))
+            return -1;
+        name = t->word;
+        t->word = NULL;
+        if (jaas_next(t) <= 0 || !jaas_is(t, "=") || jaas_next(t) <= 0 ||
+            (!t->quoted && (jaas_is(t, "=") || jaas_is(t, ";")))) {
+            free(name);
+            return -1;
+        }
+        if (strcmp(name, "username") == 0)
+            config__replace(&ld->jaas_user, t->word);
+        else if (strcmp(name, "password") == 0)
+            config__replace(&ld->jaas_pass, t->word);
+        free(name);
+    }
+}
+
+/*
+ * Parse a Kafka client JAAS line: one login module, a control flag,
+ * options, ';'.  Only the PLAIN and SCRAM modules carry what librdkafka
+ * needs (a username and a password).
+ */
+static int
+config__parse_jaas(loader_t *ld, const char *val)
+{
+    jaas_tok_t t = { .p = val };
+    int module = JAAS_NONE;
+    int rc = -1;
+
+    config__replace(&ld->jaas_user, NULL);
+    config__replace(&ld->jaas_pass, NULL);
+    if (jaas_next(&t) <= 0 || t.quoted)
+        goto out;
+    if (config__ends_with(t.word, "PlainLoginModule"))
+        module = JAAS_PLAIN;
+    else if (config__ends_with(t.word, "ScramLoginModule"))
+        module = JAAS_SCRAM;
+    else
+        module = -1;
+    if (jaas_next(&t) <= 0 || t.quoted ||
+        (strcasecmp(t.word, "required") != 0 && strcasecmp(t.word, "requisite") != 0 &&
+         strcasecmp(t.word, "sufficient") != 0 && strcasecmp(t.word, "optional") != 0))
+        goto out;
+    if (jaas_options(ld, &t) < 0 || jaas_next(&t) != 0)
+        goto out;
+    rc = 0;
+out:
+    free(t.word);
+    if (rc < 0)
+        return -2;
+    if (module < 0)
+        return -3;
+    if (ld->jaas_user == NULL || ld->jaas_pass == NULL)
+        return -4;
+    ld->jaas_module = module;
+    return 0;
+}
+
+static int
+config__set_jaas(loader_t *ld, const char *key, const char *val)
+{
+    int rc;
+
+    if (val[0] == '\0') {
+        config__replace(&ld->jaas_user, NULL);
+        config__replace(&ld->jaas_pass, NULL);
+        ld->jaas_module = JAAS_NONE;
+        return 0;
+    }
+    rc = config__parse_jaas(ld, val);
+
+    if (rc == -3)
+        return config__fail(ld, "unsupported login module in %s (%s): only "
+                            "PlainLoginModule and ScramLoginModule are supported",
+                            key, ld->origin);
+    if (rc == -4)
+        return config__fail(ld, "%s (%s) must give username=\"...\" and "
+                            "password=\"...\"", key, ld->origin);
+    if (rc < 0)
+        return config__fail(ld, "malformed %s (%s): expected '<LoginModule> "
+                            "required username=\"u\" password=\"p\";'",
+                            key, ld->origin);
+    return 0;
+}
+
+/* ---- HTTPS listener certificate ------------------------------------- */
+
+static int
+config__set_keystore(loader_t *ld, const char *key, const char *val)
+{
+    (void)key;
+    config__replace(&ld->keystore, val[0] != '\0' ? val : NULL);
+    return 0;
+}
+
+static int
+config__set_keystore_type(loader_t *ld, const char *key, const char *val)
+{
+    if (strcasecmp(val, "PEM") != 0)
+        return config__bad(ld, key, val, "Java keystores (JKS, PKCS12) are "
+                           "not supported; convert to PEM and set "
+                           "ssl.keystore.type=PEM or ssl.certificate.location "
+                           "and ssl.key.location");
+    config__replace(&ld->keystore_type, "PEM");
+    return 0;
+}
+
+static int
+config__set_key_password(loader_t *ld, const char *key, const char *val)
+{
+    if (val[0] != '\0')
+        return config__bad(ld, key, "***", "encrypted private keys are not "
+                           "supported; give an unencrypted PEM key");
+    return 0;
+}
+
+static int
+config__set_client_auth(loader_t *ld, const char *key, const char *val)
+{
+    if (strcasecmp(val, "NONE") != 0 && strcasecmp(val, "false") != 0 &&
+        val[0] != '\0')
+        return config__bad(ld, key, val,
+                           "client certificate authentication is not supported");
+    return 0;
+}
+
+static int
+config__set_auth_method(loader_t *ld, const char *key, const char *val)
+{
+    if (strcasecmp(val, "NONE") != 0 && val[0] != '\0')
+        return config__bad(ld, key, val, "only NONE is supported");
+    return 0;
+}
+
+static int
+config__set_zookeeper(loader_t *ld, const char *key, const char *val)
+{
+    if (val[0] == '\0')
+        return 0;
+    return config__bad(ld, key, val, "ZooKeeper is not supported; set "
+                       "kafkastore.bootstrap.servers");
+}
+
+/* ---- the setting table ---------------------------------------------- */
+
+#define F(field) offsetof(config_t, field)
+
+static const setting_t config__settings[] = {
+    { "listeners", K_FN, 0, 0, 0, config__set_listeners },
+    { "port", K_FN, 0, 0, 0, config__set_port },
+    { "host.name", K_FN, 0, 0, 0, config__set_host_name },
+    { "ssl.certificate.location", K_STR, F(ssl_cert), 0, 0, NULL },
+    { "ssl.key.location", K_STR, F(ssl_key), 0, 0, NULL },
+    { "ssl.keystore.location", K_FN, 0, 0, 0, config__set_keystore },
+    { "ssl.keystore.type", K_FN, 0, 0, 0, config__set_keystore_type },
+    { "ssl.key.password", K_FN, 0, 0, 0, config__set_key_password },
+    { "ssl.client.authentication", K_FN, 0, 0, 0, config__set_client_auth },
+    { "ssl.client.auth", K_FN, 0, 0, 0, config__set_client_auth },
+    { "authentication.method", K_FN, 0, 0, 0, config__set_auth_method },
+    { "journal", K_FN, 0, 0, 0, config__set_journal },
+    { "data.dir", K_NONEMPTY, F(data_dir), 0, 0, NULL },
+    { "workers", K_INT, F(workers), 0, 1024, NULL },
+    { "table.size", K_FN, 0, 0, 0, config__set_table_size },
+    { "leader.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },
+    { "master.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },
+    { "kafkastore.bootstrap.servers", K_FN, 0, 0, 0, config__set_bootstrap },
+    { "kafkastore.connection.url", K_FN, 0, 0, 0, config__set_zookeeper },
+    { "kafkastore.topic", K_NONEMPTY, F(topic), 0, 0, NULL },
+    { "kafkastore.topic.replication.factor", K_FN, 0, 0, 0,
+      config__set_replication },
+    { "kafkastore.init.timeout.ms", K_INT, F(init_timeout_ms), 0, INT_MAX, NULL },
+    { "kafkastore.timeout.ms", K_INT, F(timeout_ms), 0, INT_MAX, NULL },
+    { "kafkastore.security.protocol", K_FN, 0, 0, 0, config__set_protocol },
+    { "kafkastore.sasl.mechanism", K_FN, 0, 0, 0, config__set_mechanism },
+    { "kafkastore.sasl.jaas.config", K_FN, 0, 0, 0, config__set_jaas },
+    { "kafkastore.sasl.username", K_STR, F(sasl_username), 0, 0, NULL },
+    { "kafkastore.sasl.password", K_STR, F(sasl_password), 0, 0, NULL },
+    { "schema.compatibility.level", K_FN, 0, 0, 0, config__set_compat },
+    { "avro.compatibility.level", K_FN, 0, 0, 0, config__set_avro_compat },
+    { "schema.registry.group.id", K_NONEMPTY, F(group_id), 0, 0, NULL },
+    { "mode.mutability", K_BOOL, F(mode_mutability), 0, 0, NULL },
+    { "log.level", K_FN, 0, 0, 0, config__set_log_level },
+};
+
+#undef F
+
+/* Confluent settings that change nothing here (JVM, REST tuning, caches). */
+static const char *const config__ignored[] = {
+    "debug", "host.port", "kafkastore.group.id",
+    "kafkastore.write.max.retries", "kafkastore.init.wait.for.reader",
+    "kafkastore.topic.skip.validation", "kafkastore.checkpoint.dir",
+    "kafkastore.checkpoint.version", "kafkastore.update.handlers",
+    "kafkastore.zk.session.timeout.ms", "zookeeper.set.acl",
+    "schema.registry.inter.instance.protocol", "inter.instance.protocol",
+    "inter.instance.listener.name", "inter.instance.headers.whitelist",
+    "leader.election.sticky", "leader.election.delay",
+    "leader.connect.timeout.ms", "leader.read.timeout.ms",
+    "master.connect.timeout.ms", "master.read.timeout.ms",
+    "schema.cache.size", "schema.cache.expiry.secs", "schema.validate.fields",
+    "schema.providers", "schema.canonicalize.on.consume",
+    "metadata.encoder.topic", "authentication.realm", "authentication.roles",
+    "ssl.keystore.password", "ssl.truststore.location",
+    "ssl.truststore.password", "ssl.truststore.type", "ssl.protocol",
+    "ssl.enabled.protocols", "ssl.cipher.suites", "ssl.provider",
+    "ssl.endpoint.identification.algorithm", "ssl.keymanager.algorithm",
+    "ssl.trustmanager.algorithm", "request.logger.name",
+    "shutdown.graceful.ms", "idle.timeout.ms", "compression.enable",
+    "metrics.jmx.prefix", "metrics.reporters", "metrics.num.samples",
+    "metrics.sample.window.ms", "metric.reporters",
+};
+
+static const char *const config__ignored_prefixes[] = {
+    "access.control.allow.", "response.mediatype.", "kafkagroup.",
+    "kafkastore.topic.config.", "schema.search.", "subject.search.",
+    "subject.version.search.", "context.search.", "size.limit.filter.",
+    "metrics.tag.",
+};
+
+static int
+config__apply(loader_t *ld, const setting_t *s, const char *key, const char *val)
+{
+    char *base = (char *)ld->cf;
+
+    switch (s->kind) {
+    case K_NONEMPTY:
+        if (val[0] == '\0')
+            return config__bad(ld, key, val, "must not be empty");
+        /* fall through */
+    case K_STR:
+        config__replace((char **)(void *)(base + s->off), val[0] ? val : NULL);
+        return 0;
+    case K_INT:
+        if (config__parse_int(val, s->min, s->max, (int *)(void *)(base + s->off)) == 0)
+            return 0;
+        {
+            char why[96];
+
+            snprintf(why, sizeof(why), "expected an integer from %d to %d",
+                     s->min, s->max);
+            return config__bad(ld, key, val, why);
+        }
+    case K_BOOL:
+        if (config__parse_bool(val, (int *)(void *)(base + s->off)) < 0)
+            return config__bad(ld, key, val, "expected true or false");
+        return 0;
+    default:
+        return s->fn(ld, key, val);
+    }
+}
+
+static int
+config__ignored_key(const char *key)
+{
+    for (size_t i = 0; i < sizeof(config__ignored) / sizeof(config__ignored[0]); i++)
+        if (strcmp(key, config__ignored[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof(config__ignored_prefixes) /
+                           sizeof(config__ignored_prefixes[0]); i++) {
+        const char *p = config__ignored_prefixes[i];
+
+        if (strncmp(key, p, strlen(p)) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int
+config__set(loader_t *ld, const char *key, const char *val)
+{
+    for (size_t i = 0; i < sizeof(config__settings) / sizeof(config__settings[0]); i++)
+        if (strcmp(key, config__settings[i].key) == 0)
+            return config__apply(ld, &config__settings[i], key, val);
+    if (config__ignored_key(key))
+        return 0;
+    if (strncmp(key, "kafkastore.", 11) == 0 && key[11] != '\0') {
+        kv_set(&ld->kafka, key + 11, val);
+        return 0;
+    }
+    return config__fail(ld, "unknown setting '%s' (%s)", key, ld->origin);
+}
+
+/* ---- properties file ------------------------------------------------- */
+
+static void
+config__put_utf8(buf_t *b, unsigned cp)
+{
+    char u[4];
+    size_t n;
+
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    buf_append(b, u, n);
+}
+
+static int
+config__hex4(const char *s, size_t n, unsigned *out)
+{
+    unsigned v = 0;
+
+    if (n < 4)
+        return -1;
+    for (int i = 0; i < 4; i++) {
+        if (!isxdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0'
+                                : (tolower((unsigned char)s[i]) - 'a' + 10));
+    }
+    *out = v;
+    return 0;
+}
+
+/*
+ * Decode one \uXXXX (and the low half of a surrogate pair after it) at
+ * s[0..n).  Returns the number of bytes consumed after the 'u', or -1.
+ */
+static int
+config__unescape_u(buf_t *out, const char *s, size_t n)
+{
+    unsigned hi, lo;
+
+    if (config__hex4(s, n, &hi) < 0)
+        return -1;
+    if (hi >= 0xD800 && hi < 0xDC00 && n >= 10 && s[4] == '\\' && s[5] == 'u' &&
+        config__hex4(s + 6, n - 6, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
+        config__put_utf8(out, 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
+        return 10;
+    }
+    config__put_utf8(out, hi >= 0xD800 && hi < 0xE000 ? 0xFFFD : hi);
+    return 4;
+}
+
+/*
+ * Java's escapes (\t \n \r \f \uXXXX; any other \c is c).  Trailing white
+ * space is dropped unless it was escaped.  Returns NULL on a bad \u.
+ */
+static char *
+config__unescape(const char *s, size_t n)
+{
+    buf_t out = {0};
+    size_t keep = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int used;
+
+        if (c != '\\' || i + 1 == n) {
+            buf_append(&out, &c, 1);
+            if (!config__is_space((unsigned char)c))
+                keep = out.len;
+            continue;
+        }
+        c = s[++i];
+        switch (c) {
+        case 't': c = '\t'; break;
+        case 'n': c = '\n'; break;
+        case 'r': c = '\r'; break;
+        case 'f': c = '\f'; break;
+        case 'u':
+            used = config__unescape_u(&out, s + i + 1, n - i - 1);
+            if (used < 0) {
+                buf_free(&out);
+                return NULL;
+            }
+            i += (size_t)used;
+            keep = out.len;
+            continue;
+        default: break;
+        }
+        buf_append(&out, &c, 1);
+        keep = out.len;
+    }
+    out.len = keep;
+    return buf_steal(&out, NULL);
+}
+
+/* Split one logical line into key and value and apply it. */
+static int
+config__line(loader_t *ld, const char *s, size_t n)
+{
+    size_t i = 0, kend;
+    char *key, *val;
+    int rc;
+
+    while (i < n && s[i] != '=' && s[i] != ':' && !config__is_space((unsigned char)s[i]))
+        i += (s[i] == '\\' && i + 1 < n) ? 2 : 1;
+    kend = i;
+    while (i < n && config__is_space((unsigned char)s[i]))
+        i++;
+    if (i < n && (s[i] == '=' || s[i] == ':'))
+        i++;
+    while (i < n && config__is_space((unsigned char)s[i]))
+        i++;
+    key = config__unescape(s, kend);
+    val = config__unescape(s + i, n - i);
+    if (key == NULL || val == NULL)
+        rc = config__fail(ld, "malformed \\uXXXX escape (%s)", ld->origin);
+    else
+        rc = config__set(ld, key, val);
+    free(key);
+    free(val);
+    return rc;
+}
+
+static size_t
+config__trailing_backslashes(const char *s, size_t n)
+{
+    size_t k = 0;
+
+    while (k < n && s[n - 1 - k] == '\\')
+        k++;
+    return k;
+}
+
+/*
+ * Join natural lines into logical lines as java.util.Properties does: a
+ * line ending in an odd number of backslashes continues on the next one,
+ * whose leading white space is skipped; '#' and '!' start comments.
+ */
+static int
+config__parse_text(loader_t *ld, const char *path, const char *p, const char *end)
+{
+    buf_t line = {0};
+    int lineno = 0;
+    int rc = 0;
+
+    while (p < end && rc == 0) {
+        int first = lineno + 1;
+        int cont = 0;
+
+        line.len = 0;
+        for (;;) {
+            const char *eol = p, *s = p;
+            size_t k;
+
+            while (eol < end && *eol != '\n' && *eol != '\r')
+                eol++;
+            lineno++;
+            while (s < eol && (*s == ' ' || *s == '\t' || *s == '\f'))
+                s++;
+            p = eol;
+            if (p < end)
+                p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
+            if (!cont && (s == eol || *s == '#' || *s == '!'))
+                break;
+            k = config__trailing_backslashes(s, (size_t)(eol - s));
+            if (k % 2 == 0) {
+                buf_append(&line, s, (size_t)(eol - s));
+                break;
+            }
+            buf_append(&line, s, (size_t)(eol - s) - 1);
+            cont = 1;
+            if (p >= end)
+                break;
+        }
+        if (line.len == 0)
+            continue;
+        snprintf(ld->origin, sizeof(ld->origin), "%s:%d", path, first);
+        rc = config__line(ld, line.data, line.len);
+    }
+    buf_free(&line);
+    return rc;
+}
+
+static int
+config__read_file(loader_t *ld, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    buf_t b = {0};
+    char chunk[8192];
+    size_t n;
+    int rc;
+
+    if (f == NULL)
+        return config__fail(ld, "cannot open %s: %s", path, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(&b, chunk, n);
+    if (ferror(f)) {
+        rc = config__fail(ld, "cannot read %s: %s", path, strerror(errno));
+        fclose(f);
+        buf_free(&b);
+        return rc;
+    }
+    fclose(f);
+    rc = config__parse_text(ld, path, b.data, b.data + b.len);
+    buf_free(&b);
+    return rc;
+}
+
+/* ---- environment ----------------------------------------------------- */
+
+/* JVM and launcher settings of Confluent's scripts, not properties. */
+static int
+config__env_skipped(const char *name)
+{
+    static const char *const exact[] = {
+        "OPTS", "HEAP_OPTS", "JVM_PERFORMANCE_OPTS", "CLASSPATH", "VERSION",
+    };
+    static const char *const prefixes[] = { "LOG4J_", "JMX_" };
+
+    for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+        if (strcmp(name, exact[i]) == 0)
+            return 1;
+    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * The property name for a variable suffix, as Confluent's image computes
+ * it: lower case, '_' -> '.', then "..." -> '-' and ".." -> '_'.
+ */
+static char *
+config__env_key(const char *name, size_t n)
+{
+    buf_t b = {0};
+
+    for (size_t i = 0; i < n;) {
+        size_t run = 0;
+
+        if (name[i] != '_') {
+            char c = (char)tolower((unsigned char)name[i++]);
+
+            buf_append(&b, &c, 1);
+            continue;
+        }
+        while (i < n && name[i] == '_') {
+            run++;
+            i++;
+        }
+        for (; run >= 3; run -= 3)
+            buf_append(&b, "-", 1);
+        if (run == 2)
+            buf_append(&b, "_", 1);
+        else if (run == 1)
+            buf_append(&b, ".", 1);
+    }
+    return buf_steal(&b, NULL);
+}
+
+static int
+config__read_env(loader_t *ld, char **env)
+{
+    size_t plen = strlen(CONFIG_ENV_PREFIX);
+
+    for (; env != NULL && *env != NULL; env++) {
+        const char *var = *env, *eq = strchr(var, '=');
+        char *key, *val;
+        int rc;
+
+        if (eq == NULL || strncmp(var, CONFIG_ENV_PREFIX, plen) != 0)
+            continue;
+        key = mem_strndup(var + plen, (size_t)(eq - var) - plen);
+        if (key[0] == '\0' || config__env_skipped(key)) {
+            free(key);
+            continue;
+        }
+        free(key);
+        key = config__env_key(var + plen, (size_t)(eq - var) - plen);
+        val = config__trim(eq + 1, strlen(eq + 1));
+        snprintf(ld->origin, sizeof(ld->origin), "environment variable %.*s",
+                 (int)(eq - var), var);
+        rc = config__set(ld, key, val);
+        free(key);
+        free(val);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---- final pass ------------------------------------------------------ */
+
+/*
+ * Keep the endpoints whose "PROTO://" matches the security protocol (or
+ * have none), dropping the prefix for librdkafka; warn about the others,
+ * as Confluent's endpointsToBootstrapServers does.
+ */
+static int
+config__resolve_bootstrap(loader_t *ld)
+{
+    config_t *cf = ld->cf;
+    char *copy, *save = NULL;
+    buf_t out = {0};
+    size_t plen = strlen(cf->security_protocol);
+
+    if (ld->raw_bootstrap == NULL)
+        return 0;
+    copy = mem_strdup(ld->raw_bootstrap);
+    for (char *tok = strtok_r(copy, ",", &save); tok != NULL;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *ep = config__trim(tok, strlen(tok));
+        const char *host = ep;
+
+        if (strncasecmp(ep, cf->security_protocol, plen) == 0 &&
+            strncmp(ep + plen, "://", 3) == 0) {
+            host = ep + plen + 3;
+        } else if (strstr(ep, "://") != NULL) {
+            log_warn("ignoring Kafka broker endpoint %s that does not match "
+                     "kafkastore.security.protocol=%s", ep, cf->security_protocol);
+            host = "";
+        }
+        if (host[0] != '\0') {
+            if (out.len > 0)
+                buf_append(&out, ",", 1);
+            buf_puts(&out, host);
+        }
+        free(ep);
+    }
+    free(copy);
+    if (out.len == 0) {
+        buf_free(&out);
+        return config__fail(ld, "no usable endpoint in kafkastore.bootstrap."
+                            "servers '%s': at least one must match "
+                            "kafkastore.security.protocol=%s",
+                            ld->raw_bootstrap, cf->security_protocol);
+    }
+    cf->bootstrap_servers = buf_steal(&out, NULL);
+    return 0;
+}
+
+static int
+config__resolve_sasl(loader_t *ld)
+{
+    config_t *cf = ld->cf;
+
+    if (cf->sasl_username == NULL && ld->jaas_user != NULL)
+        cf->sasl_username = mem_strdup(ld->jaas_user);
+    if (cf->sasl_password == NULL && ld->jaas_pass != NULL)
+        cf->sasl_password = mem_strdup(ld->jaas_pass);
+    if (strncmp(cf->security_protocol, "SASL_", 5) != 0)
+        return 0;
+    /* Kafka's own default is GSSAPI, which librdkafka cannot do here. */
+    if (cf->sasl_mechanism == NULL && ld->jaas_module == JAAS_PLAIN)
+        cf->sasl_mechanism = mem_strdup("PLAIN");
+    if (cf->sasl_mechanism == NULL)
+        return config__fail(ld, "kafkastore.security.protocol=%s needs "
+                            "kafkastore.sasl.mechanism (PLAIN, SCRAM-SHA-256 "
+                            "or SCRAM-SHA-512)", cf->security_protocol);
+    if ((ld->jaas_module == JAAS_PLAIN && strcmp(cf->sasl_mechanism, "PLAIN") != 0) ||
+        (ld->jaas_module == JAAS_SCRAM && strcmp(cf->sasl_mechanism, "PLAIN") == 0))
+        return config__fail(ld, "kafkastore.sasl.jaas.config names a login "
+                            "module that does not match kafkastore.sasl.mechanism=%s",
+                            cf->sasl_mechanism);
+    if (cf->sasl_username == NULL || cf->sasl_password == NULL)
+        return config__fail(ld, "kafkastore.security.protocol=%s needs a user "
+                            "name and password (kafkastore.sasl.jaas.config or "
+                            "kafkastore.sasl.username and kafkastore.sasl.password)",
+                            cf->security_protocol);
+    return 0;
+}
+
+/* A Java store type: the explicit type, else guessed from the extension. */
+static const char *
+config__store_type(const char *type, const char *location)
+{
+    if (type != NULL)
+        return type;
+    if (config__ends_with(location, ".jks"))
+        return "JKS";
+    if (config__ends_with(location, ".p12") || config__ends_with(location, ".pfx"))
+        return "PKCS12";
+    return "PEM";
+}
+
+/* Java client names that librdkafka spells differently. */
+static const struct {
+    const char *java;
+    const char *rdkafka;
+} config__renames[] = {
+    { "ssl.truststore.certificates", "ssl.ca.pem" },
+    { "ssl.keystore.certificate.chain", "ssl.certificate.pem" },
+    { "ssl.keystore.key", "ssl.key.pem" },
+};
+
+/* Java-only client settings with no librdkafka meaning. */
+static const char *const config__java_only[] = {
+    "ssl.protocol", "ssl.enabled.protocols", "ssl.keymanager.algorithm",
+    "ssl.trustmanager.algorithm", "ssl.secure.random.implementation",
+    "ssl.provider", "ssl.engine.factory.class", "ssl.truststore.password",
+    "ssl.truststore.type", "ssl.keystore.type",
+};
+
+static void
+config__extra(kvlist_t *out, const char *key, const char *val)
+{
+    if (kv_get(out, key) == NULL)
+        kv_set(out, key, val);
+}
+
+/* Translate one kafkastore.* setting; 1 if it was handled. */
+static int
+config__translate_ssl(loader_t *ld, kvlist_t *out, const char *key, const char *val,
+                      int *bad)
+{
+    const char *kst = config__store_type(kv_get(&ld->kafka, "ssl.keystore.type"), val);
+    const char *tst = config__store_type(kv_get(&ld->kafka, "ssl.truststore.type"), val);
+
+    *bad = 0;
+    if (strcmp(key, "ssl.truststore.location") == 0) {
+        if (strcasecmp(tst, "PEM") != 0)
+            *bad = config__fail(ld, "kafkastore.ssl.truststore.location '%s': "
+                                "%s trust stores are not supported; give a PEM "
+                                "file of CA certificates (kafkastore.ssl.truststore."
+                                "type=PEM)", val, tst);
+        else
+            config__extra(out, "ssl.ca.location", val);
+        return 1;
+    }
+    if (strcmp(key, "ssl.keystore.location") == 0) {
+        if (strcasecmp(kst, "PKCS12") == 0) {
+            config__extra(out, "ssl.keystore.location", val);
+        } else if (strcasecmp(kst, "PEM") == 0) {
+            /* One PEM file holds both; OpenSSL picks each part out of it. */
+            config__extra(out, "ssl.certificate.location", val);
+            config__extra(out, "ssl.key.location", val);
+        } else {
+            *bad = config__fail(ld, "kafkastore.ssl.keystore.location '%s': %s "
+                                "keystores are not supported; convert it to PEM "
+                                "(kafkastore.ssl.keystore.type=PEM) or PKCS12",
+                                val, kst);
+        }
+        return 1;
+    }
+    if (strcmp(key, "ssl.keystore.password") == 0) {
+        const char *loc = kv_get(&ld->kafka, "ssl.keystore.location");
+
+        if (loc != NULL && strcasecmp(config__store_type(
+                kv_get(&ld->kafka, "ssl.keystore.type"), loc), "PKCS12") == 0)
+            config__extra(out, key, val);
+        return 1;
+    }
+    if (strcmp(key, "ssl.endpoint.identification.algorithm") == 0) {
+        config__extra(out, key, val[0] == '\0' ? "none" : val);
+        return 1;
+    }
+    return 0;
+}
+
+static int
+config__check_store_types(loader_t *ld)
+{
+    static const char *const keys[] = { "ssl.keystore.type", "ssl.truststore.type" };
+
+    for (size_t i = 0; i < 2; i++) {
+        const char *v = kv_get(&ld->kafka, keys[i]);
+
+        if (v != NULL && strcasecmp(v, "PEM") != 0 && strcasecmp(v, "PKCS12") != 0 &&
+            strcasecmp(v, "JKS") != 0)
+            return config__fail(ld, "bad value '%s' for kafkastore.%s: "
+                                "expected PEM", v, keys[i]);
+    }
+    return 0;
+}
+
+static int
+config__resolve_kafka(loader_t *ld)
+{
+    kvlist_t out = {0};
+
+    if (config__check_store_types(ld) < 0)
+        return -1;
+    for (size_t i = 0; i < ld->kafka.n; i++) {
+        const char *key = ld->kafka.v[i].key, *val = ld->kafka.v[i].value;
+        int skip = 0, bad;
+
+        for (size_t j = 0; j < sizeof(config__java_only) / sizeof(config__java_only[0]); j++)
+            skip |= strcmp(key, config__java_only[j]) == 0;
+        if (skip)
+            continue;
+        if (config__translate_ssl(ld, &out, key, val, &bad)) {
+            if (bad < 0) {
+                kv_free(out.v, out.n);
+                return -1;
+            }
+            continue;
+        }
+        for (size_t j = 0; j < sizeof(config__renames) / sizeof(config__renames[0]); j++)
+            if (strcmp(key, config__renames[j].java) == 0)
+                key = config__renames[j].rdkafka;
+        kv_set(&out, key, val);
+    }
+    ld->cf->kafka_extra = out.v;
+    ld->cf->nkafka_extra = out.n;
+    return 0;
+}
+
+static int
+config__resolve_tls(loader_t *ld)
+{
+    config_t *cf = ld->cf;
+
+    if (ld->keystore != NULL && cf->ssl_cert == NULL) {
+        if (ld->keystore_type == NULL && !config__ends_with(ld->keystore, ".pem"))
+            return config__fail(ld, "ssl.keystore.location '%s': Java keystores "
+                                "(JKS, PKCS12) are not supported; give a PEM file "
+                                "holding the certificate and key (ssl.keystore."
+                                "type=PEM) or set ssl.certificate.location and "
+                                "ssl.key.location", ld->keystore);
+        cf->ssl_cert = mem_strdup(ld->keystore);
+    }
+    if (cf->ssl_key == NULL && cf->ssl_cert != NULL)
+        cf->ssl_key = mem_strdup(cf->ssl_cert);
+    for (int i = 0; i < cf->nlisteners; i++)
+        if (cf->listeners[i].tls && cf->ssl_cert == NULL)
+            return config__fail(ld, "an https listener needs "
+                                "ssl.certificate.location and ssl.key.location "
+                                "(PEM)");
+    return 0;
+}
+
+static int
+config__finish(loader_t *ld)
+{
+    config_t *cf = ld->cf;
+
+    if (!ld->listeners_set) {
+        cf->nlisteners = 1;
+        cf->listeners[0] = (config_listener_t){ .tls = 0, .host = "",
+                                                .port = ld->port ? ld->port : 8081 };
+    }
+    if (ld->avro_level != NULL)
+        config__replace(&cf->compatibility_level, ld->avro_level);
+    if (cf->host_name == NULL) {
+        char host[256] = "localhost";
+
+        if (gethostname(host, sizeof(host)) < 0 || host[0] == '\0')
+            snprintf(host, sizeof(host), "localhost");
+        host[sizeof(host) - 1] = '\0';
+        cf->host_name = mem_strdup(host);
+    }
+    if (cf->journal == NULL)
+        cf->journal = mem_strdup(ld->raw_bootstrap != NULL ? "kafka" : "file");
+    if (strcmp(cf->journal, "kafka") == 0 && ld->raw_bootstrap == NULL)
+        return config__fail(ld, "journal=kafka needs kafkastore.bootstrap.servers");
+    if (config__resolve_bootstrap(ld) < 0 || config__resolve_sasl(ld) < 0 ||
+        config__resolve_kafka(ld) < 0 || config__resolve_tls(ld) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- public API ------------------------------------------------------ */
+
+static config_t *
+config__defaults(void)
+{
+    config_t *cf = mem_calloc(1, sizeof(*cf));
+
+    cf->data_dir = mem_strdup("/var/lib/schemad");
+    cf->table_size = (size_t)4 << 30;
+    cf->leader_eligibility = 1;
+    cf->topic = mem_strdup("_schemas");
+    cf->topic_replication_factor = 3;
+    cf->init_timeout_ms = 60000;
+    cf->timeout_ms = 500;
+    cf->security_protocol = mem_strdup("PLAINTEXT");
+    cf->compatibility_level = mem_strdup("BACKWARD");
+    cf->group_id = mem_strdup("schema-registry");
+    cf->mode_mutability = 1;
+    cf->log_level = mem_strdup("info");
+    return cf;
+}
+
+static void
+config__free_secret(char *s)
+{
+    if (s == NULL)
+        return;
+    explicit_bzero(s, strlen(s));
+    free(s);
+}
+
+static void
+loader_free(loader_t *ld)
+{
+    free(ld->avro_level);
+    free(ld->raw_bootstrap);
+    free(ld->jaas_user);
+    config__free_secret(ld->jaas_pass);
+    free(ld->keystore);
+    free(ld->keystore_type);
+    for (size_t i = 0; i < ld->kafka.n; i++) {
+        free(ld->kafka.v[i].key);
+        config__free_secret(ld->kafka.v[i].value);
+    }
+    free(ld->kafka.v);
+}
+
+config_t *
+config_load(const char *path, char **environ_, char *err, size_t errlen)
+{
+    loader_t ld = { .err = err, .errlen = errlen };
+    int rc = 0;
+
+    if (errlen > 0)
+        err[0] = '\0';
+    ld.cf = config__defaults();
+    if (path != NULL) {
+        ld.cf->path = mem_strdup(path);
+        rc = config__read_file(&ld, path);
+    }
+    if (rc == 0)
+        rc = config__read_env(&ld, environ_);
+    if (rc == 0)
+        rc = config__finish(&ld);
+    loader_free(&ld);
+    if (rc < 0) {
+        config_free(ld.cf);
+        return NULL;
+    }
+    return ld.cf;
+}
+
+void
+config_free(config_t *cf)
+{
+    if (cf == NULL)
+        return;
+    free(cf->path);
+    free(cf->host_name);
+    free(cf->ssl_cert);
+    free(cf->ssl_key);
+    free(cf->journal);
+    free(cf->data_dir);
+    free(cf->bootstrap_servers);
+    free(cf->topic);
+    free(cf->security_protocol);
+    free(cf->sasl_mechanism);
+    free(cf->sasl_username);
+    config__free_secret(cf->sasl_password);
+    for (size_t i = 0; i < cf->nkafka_extra; i++) {
+        free(cf->kafka_extra[i].key);
+        config__free_secret(cf->kafka_extra[i].value);
+    }
+    free(cf->kafka_extra);
+    free(cf->compatibility_level);
+    free(cf->group_id);
+    free(cf->log_level);
+    free(cf);
+}
+
+int
+config_workers(const config_t *cf)
+{
+    long n;
+
+    if (cf->workers > 0)
+        return cf->workers;
+    n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}

@@ -1,0 +1,180 @@
+/* ipc.c - msgpack codec for the worker<->master messages. */
+#include "ipc.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+static void
+ipc__pack_str(msgpack_packer *pk, const char *s, size_t len)
+{
+    if (s == NULL) {
+        msgpack_pack_nil(pk);
+        return;
+    }
+    msgpack_pack_str(pk, len);
+    msgpack_pack_str_body(pk, s, len);
+}
+
+static void
+ipc__pack_bin(msgpack_packer *pk, const char *s, size_t len)
+{
+    msgpack_pack_bin(pk, len);
+    if (len > 0)
+        msgpack_pack_bin_body(pk, s, len);
+}
+
+void
+ipc_pack_request(msgpack_sbuffer *out, const ipc_request_t *r)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    msgpack_pack_array(&pk, 6);
+    msgpack_pack_int(&pk, IPC_REQUEST);
+    msgpack_pack_uint32(&pk, r->id);
+    ipc__pack_str(&pk, r->method, r->method_len);
+    ipc__pack_str(&pk, r->path, r->path_len);
+    ipc__pack_str(&pk, r->ctype, r->ctype_len);
+    ipc__pack_bin(&pk, r->body, r->body_len);
+}
+
+void
+ipc_pack_reply(msgpack_sbuffer *out, const ipc_reply_t *r)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    msgpack_pack_array(&pk, 4);
+    msgpack_pack_int(&pk, IPC_REPLY);
+    msgpack_pack_uint32(&pk, r->id);
+    msgpack_pack_int(&pk, r->status);
+    ipc__pack_bin(&pk, r->body, r->body_len);
+}
+
+int
+ipc_type(const msgpack_object *o)
+{
+    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size < 2)
+        return -1;
+    const msgpack_object *t = &o->via.array.ptr[0];
+    if (t->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return -1;
+    if (t->via.u64 != IPC_REQUEST && t->via.u64 != IPC_REPLY)
+        return -1;
+    return (int)t->via.u64;
+}
+
+/* A str, bin or nil field: sets *s (NULL for nil) and *len. */
+static int
+ipc__bytes(const msgpack_object *o, const char **s, size_t *len)
+{
+    switch (o->type) {
+    case MSGPACK_OBJECT_NIL:
+        *s = NULL;
+        *len = 0;
+        return 0;
+    case MSGPACK_OBJECT_STR:
+        *s = o->via.str.ptr;
+        *len = o->via.str.size;
+        return 0;
+    case MSGPACK_OBJECT_BIN:
+        *s = o->via.bin.ptr;
+        *len = o->via.bin.size;
+        return 0;
+    default:
+        return -1;
+    }
+}
+
+static int
+ipc__u32(const msgpack_object *o, uint32_t *v)
+{
+    if (o->type != MSGPACK_OBJECT_POSITIVE_INTEGER || o->via.u64 > UINT32_MAX)
+        return -1;
+    *v = (uint32_t)o->via.u64;
+    return 0;
+}
+
+int
+ipc_unpack_request(const msgpack_object *o, ipc_request_t *r)
+{
+    if (ipc_type(o) != IPC_REQUEST || o->via.array.size != 6)
+        return -1;
+    const msgpack_object *a = o->via.array.ptr;
+    memset(r, 0, sizeof(*r));
+    if (ipc__u32(&a[1], &r->id) != 0 ||
+        ipc__bytes(&a[2], &r->method, &r->method_len) != 0 || r->method == NULL ||
+        ipc__bytes(&a[3], &r->path, &r->path_len) != 0 || r->path == NULL ||
+        ipc__bytes(&a[4], &r->ctype, &r->ctype_len) != 0 ||
+        ipc__bytes(&a[5], &r->body, &r->body_len) != 0)
+        return -1;
+    return 0;
+}
+
+int
+ipc_unpack_reply(const msgpack_object *o, ipc_reply_t *r)
+{
+    if (ipc_type(o) != IPC_REPLY || o->via.array.size != 4)
+        return -1;
+    const msgpack_object *a = o->via.array.ptr;
+    memset(r, 0, sizeof(*r));
+    if (ipc__u32(&a[1], &r->id) != 0)
+        return -1;
+    if (a[2].type != MSGPACK_OBJECT_POSITIVE_INTEGER || a[2].via.u64 > 999)
+        return -1;
+    r->status = (int)a[2].via.u64;
+    if (ipc__bytes(&a[3], &r->body, &r->body_len) != 0)
+        return -1;
+    return 0;
+}
+
+void
+ipc_reader_init(ipc_reader_t *rd)
+{
+    msgpack_unpacker_init(&rd->unpacker, 64 * 1024);
+    msgpack_unpacked_init(&rd->msg);
+}
+
+void
+ipc_reader_free(ipc_reader_t *rd)
+{
+    msgpack_unpacked_destroy(&rd->msg);
+    msgpack_unpacker_destroy(&rd->unpacker);
+}
+
+void
+ipc_reader_feed(ipc_reader_t *rd, const void *data, size_t len)
+{
+    if (msgpack_unpacker_buffer_capacity(&rd->unpacker) < len)
+        msgpack_unpacker_reserve_buffer(&rd->unpacker, len);
+    memcpy(msgpack_unpacker_buffer(&rd->unpacker), data, len);
+    msgpack_unpacker_buffer_consumed(&rd->unpacker, len);
+}
+
+int
+ipc_reader_next(ipc_reader_t *rd, const msgpack_object **o)
+{
+    msgpack_unpack_return rc = msgpack_unpacker_next(&rd->unpacker, &rd->msg);
+    if (rc == MSGPACK_UNPACK_SUCCESS) {
+        *o = &rd->msg.data;
+        return 1;
+    }
+    if (rc == MSGPACK_UNPACK_CONTINUE)
+        return 0;
+    return -1;
+}
+
+int
+ipc_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}

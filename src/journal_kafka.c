@@ -1,0 +1,914 @@
+/*
+ * journal_kafka.c - the journal as a single-partition compacted Kafka topic
+ * (`_schemas` by default), read and written the way Confluent Schema
+ * Registry's KafkaStore does, through librdkafka.
+ *
+ * Two client instances:
+ *   - a producer (acks=all, idempotent) that also runs the admin requests
+ *     (describe/create the topic, describe its configs);
+ *   - a consumer assigned to partition 0 from the beginning, without a
+ *     subscription or commits: every node reads the whole log.
+ * Every record read is applied in offset order, ours and other writers'
+ * alike.  An append is acknowledged once its delivery report gave it an
+ * offset AND the consumer has applied that offset (read-your-writes).
+ *
+ * Everything runs on the caller's thread: librdkafka's errors, logs and
+ * delivery reports are queued and served from open() and poll(), and both
+ * queues wake one pipe that fd() exposes.
+ */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <librdkafka/rdkafka.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "mem.h"
+
+#define JOURNAL_KAFKA_DEFAULT_TOPIC "_schemas"
+#define JOURNAL_KAFKA_DEFAULT_RF 3
+#define JOURNAL_KAFKA_DEFAULT_INIT_MS 60000
+#define JOURNAL_KAFKA_DEFAULT_TIMEOUT_MS 500
+/* Floor for message.timeout.ms: the ack wait (kafkastore.timeout.ms) is
+ * short, but the record itself may keep being retried a little longer, as
+ * Confluent's producer does (it may land after the client saw a timeout). */
+#define JOURNAL_KAFKA_MIN_DELIVERY_MS 5000
+/* Records applied per poll() before yielding back to the event loop. */
+#define JOURNAL_KAFKA_BATCH 1000
+/* Slice for blocking librdkafka calls during open(), so that errors (bad
+ * credentials) are noticed quickly. */
+#define JOURNAL_KAFKA_SLICE_MS 250
+
+/* One append waiting for its ack. */
+typedef struct journal_kafka_pending {
+    struct journal_kafka_pending *next;
+    void *cookie;               /* the caller's; not owned */
+    int64_t offset;             /* -1 until the delivery report */
+    int64_t deadline;           /* monotonic ms; JOURNAL_ETIMEOUT after it */
+    int err;                    /* -1 while undecided, else the JOURNAL_* */
+    int acked;                  /* ack() was called */
+    int delivered;              /* librdkafka no longer refers to it */
+} journal_kafka_pending_t;
+
+typedef struct journal_kafka {
+    journal_t *j;               /* back pointer; not owned */
+    rd_kafka_t *prod;           /* owned */
+    rd_kafka_t *cons;           /* owned */
+    rd_kafka_queue_t *pq;       /* producer main queue; owned reference */
+    rd_kafka_queue_t *cq;       /* consumer queue; owned reference */
+    char *topic;                /* owned */
+    char *servers;              /* owned, for messages */
+    int timeout_ms;
+    int64_t next_offset;        /* offset after the last record applied */
+    journal_kafka_pending_t *head;  /* owned, in append order */
+    journal_kafka_pending_t *tail;
+    int pipefd[2];              /* wakeups from both queues */
+    int opening;                /* errors go to err[] rather than the log */
+    int auth_failed;            /* authentication or TLS refused */
+    int fatal;                  /* the producer raised a fatal error */
+    char last_err[512];         /* the latest client error, for messages */
+    char logged_err[512];       /* the last one logged, to log each once */
+    char logged_write[512];     /* the same for failed writes */
+} journal_kafka_t;
+
+static int64_t
+journal_kafka__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+journal_kafka__left(int64_t deadline)
+{
+    int64_t left = deadline - journal_kafka__now();
+    return left < 0 ? 0 : (int)left;
+}
+
+static int
+journal_kafka__min(int a, int b)
+{
+    return a < b ? a : b;
+}
+
+/* --- librdkafka callbacks (served on our thread from poll calls) --- */
+
+/*
+ * librdkafka logs every failed reconnect; the error callback already
+ * reports what matters once, so its log stays at debug level except for
+ * warnings that are not connection churn.
+ */
+static void
+journal_kafka__on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
+{
+    (void)rk;
+    if (level <= 4 && strcmp(fac, "FAIL") != 0 && strcmp(fac, "ERROR") != 0)
+        log_warn("kafka: %s: %s", fac, buf);
+    else
+        log_debug("kafka: %s: %s", fac, buf);
+}
+
+static void
+journal_kafka__on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+    journal_kafka_t *k = opaque;
+    char fatal[512];
+
+    if (err == RD_KAFKA_RESP_ERR__FATAL) {
+        rd_kafka_fatal_error(rk, fatal, sizeof(fatal));
+        reason = fatal;
+        k->fatal = 1;
+    }
+    if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL)
+        k->auth_failed = 1;
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && k->last_err[0] != '\0')
+        return;     /* keep the cause (connection refused, ...) */
+    snprintf(k->last_err, sizeof(k->last_err), "%s", reason);
+    if (k->opening) {
+        log_debug("kafka: %s", reason);
+        return;
+    }
+    /* Retries repeat the same error several times a second: log it once. */
+    if (strcmp(k->logged_err, reason) == 0)
+        return;
+    snprintf(k->logged_err, sizeof(k->logged_err), "%s", reason);
+    if (k->fatal)
+        log_error("kafka: fatal producer error: %s", reason);
+    else
+        log_warn("kafka: %s", reason);
+}
+
+static void
+journal_kafka__on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+    journal_kafka_t *k = opaque;
+    journal_kafka_pending_t *p = m->_private;
+
+    (void)rk;
+    p->delivered = 1;
+    if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        p->offset = m->offset;
+        k->logged_err[0] = k->logged_write[0] = '\0';     /* the cluster answers again */
+        return;
+    }
+    if (p->err < 0)
+        p->err = m->err == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT ? JOURNAL_ETIMEOUT : JOURNAL_ESTORE;
+    if (m->err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || m->err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT)
+        return;
+    /* In an outage every queued write fails alike: log the first. */
+    char msg[512];
+    snprintf(msg, sizeof(msg), "write to topic %s failed: %s", k->topic,
+             rd_kafka_err2str(m->err));
+    if (strcmp(k->logged_write, msg) != 0) {
+        snprintf(k->logged_write, sizeof(k->logged_write), "%s", msg);
+        log_warn("kafka: %s", msg);
+    }
+}
+
+/* --- client configuration --- */
+
+static int
+journal_kafka__set(rd_kafka_conf_t *conf, const char *name, const char *value, char *err,
+                   size_t errlen)
+{
+    char why[512];
+    rd_kafka_conf_res_t r = rd_kafka_conf_set(conf, name, value, why, sizeof(why));
+    if (r == RD_KAFKA_CONF_OK)
+        return 0;
+    snprintf(err, errlen, "kafkastore.%s: %s", name, why);
+    return -1;
+}
+
+/* Settings both clients share: the cluster, security, pass-through, callbacks. */
+static rd_kafka_conf_t *
+journal_kafka__conf(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+{
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    char why[512];
+    int rc = 0;
+
+    rc |= journal_kafka__set(conf, "bootstrap.servers", k->servers, err, errlen);
+    rc |= journal_kafka__set(conf, "client.id", "schemad", err, errlen);
+    rc |= journal_kafka__set(conf, "log.queue", "true", err, errlen);
+    rc |= journal_kafka__set(conf, "allow.auto.create.topics", "false", err, errlen);
+    if (rc == 0 && cf->security_protocol != NULL && cf->security_protocol[0] != '\0')
+        rc = journal_kafka__set(conf, "security.protocol", cf->security_protocol, err, errlen);
+    if (rc == 0 && cf->sasl_mechanism != NULL && cf->sasl_mechanism[0] != '\0')
+        rc = journal_kafka__set(conf, "sasl.mechanisms", cf->sasl_mechanism, err, errlen);
+    if (rc == 0 && cf->sasl_username != NULL)
+        rc = journal_kafka__set(conf, "sasl.username", cf->sasl_username, err, errlen);
+    if (rc == 0 && cf->sasl_password != NULL)
+        rc = journal_kafka__set(conf, "sasl.password", cf->sasl_password, err, errlen);
+    for (size_t i = 0; rc == 0 && i < cf->nkafka_extra; i++) {
+        const config_kv_t *kv = &cf->kafka_extra[i];
+        rd_kafka_conf_res_t r = rd_kafka_conf_set(conf, kv->key, kv->value, why, sizeof(why));
+        /* Java-client-only settings (JKS stores, ...) are not fatal, as an
+         * unknown setting is not for the Java client either. */
+        if (r == RD_KAFKA_CONF_UNKNOWN)
+            log_warn("kafkastore.%s is not a librdkafka setting; ignored", kv->key);
+        else if (r != RD_KAFKA_CONF_OK) {
+            snprintf(err, errlen, "kafkastore.%s: %s", kv->key, why);
+            rc = -1;
+        }
+    }
+    if (rc != 0) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    rd_kafka_conf_set_opaque(conf, k);
+    rd_kafka_conf_set_error_cb(conf, journal_kafka__on_error);
+    rd_kafka_conf_set_log_cb(conf, journal_kafka__on_log);
+    return conf;
+}
+
+/* Create one client; its logs are then served from its main queue. */
+static rd_kafka_t *
+journal_kafka__client(rd_kafka_type_t type, rd_kafka_conf_t *conf, char *err, size_t errlen)
+{
+    char why[512];
+    rd_kafka_t *rk = rd_kafka_new(type, conf, why, sizeof(why));
+    if (rk == NULL) {
+        rd_kafka_conf_destroy(conf);
+        snprintf(err, errlen, "cannot create the Kafka %s: %s",
+                 type == RD_KAFKA_PRODUCER ? "producer" : "consumer", why);
+        return NULL;
+    }
+    rd_kafka_set_log_queue(rk, NULL);
+    return rk;
+}
+
+static rd_kafka_t *
+journal_kafka__producer(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+{
+    rd_kafka_conf_t *conf = journal_kafka__conf(k, cf, err, errlen);
+    char delivery[32];
+    int rc = 0;
+
+    if (conf == NULL)
+        return NULL;
+    snprintf(delivery, sizeof(delivery), "%d",
+             k->timeout_ms > JOURNAL_KAFKA_MIN_DELIVERY_MS ? k->timeout_ms
+                                                           : JOURNAL_KAFKA_MIN_DELIVERY_MS);
+    rc |= journal_kafka__set(conf, "acks", "all", err, errlen);
+    rc |= journal_kafka__set(conf, "enable.idempotence", "true", err, errlen);
+    rc |= journal_kafka__set(conf, "linger.ms", "2", err, errlen);
+    rc |= journal_kafka__set(conf, "message.timeout.ms", delivery, err, errlen);
+    if (rc != 0) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    rd_kafka_conf_set_dr_msg_cb(conf, journal_kafka__on_delivery);
+    return journal_kafka__client(RD_KAFKA_PRODUCER, conf, err, errlen);
+}
+
+static rd_kafka_t *
+journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+{
+    rd_kafka_conf_t *conf = journal_kafka__conf(k, cf, err, errlen);
+    char host[128] = "localhost";
+    char group[192];
+    int rc = 0;
+
+    if (conf == NULL)
+        return NULL;
+    /* The group is never joined (assign, no subscribe, no commits). */
+    gethostname(host, sizeof(host) - 1);
+    host[sizeof(host) - 1] = '\0';
+    snprintf(group, sizeof(group), "schemad-%s", host);
+    rc |= journal_kafka__set(conf, "group.id", group, err, errlen);
+    rc |= journal_kafka__set(conf, "enable.auto.commit", "false", err, errlen);
+    rc |= journal_kafka__set(conf, "enable.auto.offset.store", "false", err, errlen);
+    rc |= journal_kafka__set(conf, "auto.offset.reset", "earliest", err, errlen);
+    rc |= journal_kafka__set(conf, "enable.partition.eof", "false", err, errlen);
+    /* As Confluent's Java consumer: every record up to the high watermark. */
+    rc |= journal_kafka__set(conf, "isolation.level", "read_uncommitted", err, errlen);
+    if (rc != 0) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    rd_kafka_t *rk = journal_kafka__client(RD_KAFKA_CONSUMER, conf, err, errlen);
+    if (rk != NULL)
+        rd_kafka_poll_set_consumer(rk);
+    return rk;
+}
+
+/* --- open: the topic --- */
+
+/* The one error to report when the cluster did not answer in time. */
+static void
+journal_kafka__timeout_msg(journal_kafka_t *k, const config_t *cf, const char *doing,
+                           char *err, size_t errlen)
+{
+    if (k->last_err[0] != '\0')
+        snprintf(err, errlen, "timed out after %d ms %s (Kafka at %s): %s", cf->init_timeout_ms,
+                 doing, k->servers, k->last_err);
+    else
+        snprintf(err, errlen, "timed out after %d ms %s (Kafka at %s)", cf->init_timeout_ms, doing,
+                 k->servers);
+}
+
+static int
+journal_kafka__auth_msg(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+{
+    if (!k->auth_failed)
+        return 0;
+    if (cf->sasl_username != NULL)
+        snprintf(err, errlen, "Kafka at %s refused user '%s': %s", k->servers, cf->sasl_username,
+                 k->last_err);
+    else
+        snprintf(err, errlen, "Kafka at %s refused the connection: %s", k->servers, k->last_err);
+    return -1;
+}
+
+/*
+ * Ask the cluster about the topic until it answers or the deadline passes.
+ * Returns 1 (exists; *partitions and *replicas set), 0 (does not exist) or
+ * -1 (err set).  *brokers is the cluster's broker count.  With must_exist
+ * (just created) "unknown topic" is metadata lagging: ask again.
+ */
+static int
+journal_kafka__describe(journal_kafka_t *k, const config_t *cf, int64_t deadline, int must_exist,
+                        int *partitions, int *replicas, int *brokers, char *err, size_t errlen)
+{
+    rd_kafka_topic_t *rkt = rd_kafka_topic_new(k->prod, k->topic, NULL);
+    int rc = -2;
+
+    while (rc == -2) {
+        const struct rd_kafka_metadata *md = NULL;
+        int slice = journal_kafka__min(journal_kafka__left(deadline), JOURNAL_KAFKA_SLICE_MS);
+        rd_kafka_resp_err_t e = rd_kafka_metadata(k->prod, 0, rkt, &md, slice);
+        rd_kafka_poll(k->prod, 0);
+        if (journal_kafka__auth_msg(k, cf, err, errlen) < 0) {
+            rc = -1;
+        } else if (e == RD_KAFKA_RESP_ERR_NO_ERROR && md->topic_cnt == 1) {
+            const rd_kafka_metadata_topic_t *t = &md->topics[0];
+            *brokers = md->broker_cnt;
+            if (t->err == RD_KAFKA_RESP_ERR_NO_ERROR && t->partition_cnt > 0) {
+                *partitions = t->partition_cnt;
+                *replicas = t->partitions[0].replica_cnt;
+                rc = 1;
+            } else if (t->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART && !must_exist) {
+                rc = 0;
+            } else if (t->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+                snprintf(err, errlen, "not authorized to describe topic %s on Kafka at %s",
+                         k->topic, k->servers);
+                rc = -1;
+            } else {
+                /* LEADER_NOT_AVAILABLE and the like: a new topic settling. */
+                snprintf(k->last_err, sizeof(k->last_err), "topic %s: %s", k->topic,
+                         rd_kafka_err2str(t->err));
+            }
+        }
+        if (md != NULL)
+            rd_kafka_metadata_destroy(md);
+        if (rc == -2 && journal_kafka__left(deadline) == 0) {
+            journal_kafka__timeout_msg(k, cf, "describing the topic", err, errlen);
+            rc = -1;
+        } else if (rc == -2 && e == RD_KAFKA_RESP_ERR_NO_ERROR) {
+            usleep(50000);
+        }
+    }
+    rd_kafka_topic_destroy(rkt);
+    return rc;
+}
+
+/* Wait for one admin result on q; NULL (err set) on timeout. */
+static rd_kafka_event_t *
+journal_kafka__admin_wait(journal_kafka_t *k, const config_t *cf, rd_kafka_queue_t *q,
+                          int64_t deadline, const char *doing, char *err, size_t errlen)
+{
+    for (;;) {
+        int slice = journal_kafka__min(journal_kafka__left(deadline), JOURNAL_KAFKA_SLICE_MS);
+        rd_kafka_event_t *ev = rd_kafka_queue_poll(q, slice);
+        rd_kafka_poll(k->prod, 0);
+        if (ev != NULL)
+            return ev;
+        if (journal_kafka__auth_msg(k, cf, err, errlen) < 0)
+            return NULL;
+        if (journal_kafka__left(deadline) == 0) {
+            journal_kafka__timeout_msg(k, cf, doing, err, errlen);
+            return NULL;
+        }
+    }
+}
+
+static rd_kafka_AdminOptions_t *
+journal_kafka__admin_options(journal_kafka_t *k, int64_t deadline)
+{
+    rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(k->prod, RD_KAFKA_ADMIN_OP_ANY);
+    char why[256];
+    int left = journal_kafka__left(deadline);
+    if (left < 1)
+        left = 1;
+    rd_kafka_AdminOptions_set_request_timeout(o, left, why, sizeof(why));
+    return o;
+}
+
+/*
+ * Create the topic as Confluent does: 1 partition, compacted, with the
+ * configured replication factor capped to the number of brokers.
+ * "Already exists" (another node won the race) is success.
+ */
+static int
+journal_kafka__create(journal_kafka_t *k, const config_t *cf, int64_t deadline, int brokers,
+                      char *err, size_t errlen)
+{
+    int want = cf->topic_replication_factor > 0 ? cf->topic_replication_factor
+                                                : JOURNAL_KAFKA_DEFAULT_RF;
+    int rf = brokers > 0 && brokers < want ? brokers : want;
+    char why[512];
+
+    if (rf < want)
+        log_warn("Creating the schema topic %s using a replication factor of %d, which is less "
+                 "than the desired one of %d. If this is a production environment, it's crucial "
+                 "to add more brokers and increase the replication factor of the topic.",
+                 k->topic, rf, want);
+    else
+        log_info("Creating schemas topic %s with replication factor %d", k->topic, rf);
+
+    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(k->topic, 1, rf, why, sizeof(why));
+    if (nt == NULL) {
+        snprintf(err, errlen, "cannot create topic %s: %s", k->topic, why);
+        return -1;
+    }
+    rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
+    rd_kafka_AdminOptions_t *o = journal_kafka__admin_options(k, deadline);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(k->prod);
+    rd_kafka_CreateTopics(k->prod, &nt, 1, o, q);
+    rd_kafka_event_t *ev = journal_kafka__admin_wait(k, cf, q, deadline, "creating the topic",
+                                                     err, errlen);
+    int rc = ev == NULL ? -1 : 0;
+    if (ev != NULL) {
+        size_t n = 0;
+        const rd_kafka_topic_result_t **res =
+            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+        rd_kafka_resp_err_t e = n == 1 ? rd_kafka_topic_result_error(res[0])
+                                       : rd_kafka_event_error(ev);
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+            const char *msg = n == 1 ? rd_kafka_topic_result_error_string(res[0])
+                                     : rd_kafka_event_error_string(ev);
+            snprintf(err, errlen, "cannot create topic %s: %s", k->topic,
+                     msg != NULL ? msg : rd_kafka_err2str(e));
+            rc = -1;
+        }
+        rd_kafka_event_destroy(ev);
+    }
+    rd_kafka_queue_destroy(q);
+    rd_kafka_AdminOptions_destroy(o);
+    rd_kafka_NewTopic_destroy(nt);
+    return rc;
+}
+
+/* The topic's cleanup.policy into policy[len]; 0, or -1 with err set. */
+static int
+journal_kafka__cleanup_policy(journal_kafka_t *k, const config_t *cf, int64_t deadline,
+                              char *policy, size_t len, char *err, size_t errlen)
+{
+    rd_kafka_ConfigResource_t *cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, k->topic);
+    rd_kafka_AdminOptions_t *o = journal_kafka__admin_options(k, deadline);
+    rd_kafka_queue_t *q = rd_kafka_queue_new(k->prod);
+    int rc = -1;
+
+    rd_kafka_DescribeConfigs(k->prod, &cr, 1, o, q);
+    rd_kafka_event_t *ev = journal_kafka__admin_wait(k, cf, q, deadline,
+                                                     "describing the topic's configuration",
+                                                     err, errlen);
+    if (ev != NULL) {
+        size_t n = 0, nc = 0;
+        const rd_kafka_ConfigResource_t **res = rd_kafka_DescribeConfigs_result_resources(
+            rd_kafka_event_DescribeConfigs_result(ev), &n);
+        rd_kafka_resp_err_t e = n == 1 ? rd_kafka_ConfigResource_error(res[0])
+                                       : rd_kafka_event_error(ev);
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+            snprintf(err, errlen, "cannot describe the configuration of topic %s: %s", k->topic,
+                     rd_kafka_err2str(e));
+        } else {
+            const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(res[0], &nc);
+            snprintf(policy, len, "delete");    /* Kafka's default */
+            for (size_t i = 0; i < nc; i++) {
+                const char *v = rd_kafka_ConfigEntry_value(ce[i]);
+                if (strcmp(rd_kafka_ConfigEntry_name(ce[i]), "cleanup.policy") == 0 && v != NULL)
+                    snprintf(policy, len, "%s", v);
+            }
+            rc = 0;
+        }
+        rd_kafka_event_destroy(ev);
+    }
+    rd_kafka_queue_destroy(q);
+    rd_kafka_AdminOptions_destroy(o);
+    rd_kafka_ConfigResource_destroy(cr);
+    return rc;
+}
+
+/* Make sure the topic exists and is usable as the journal (Confluent's checks). */
+static int
+journal_kafka__ensure_topic(journal_kafka_t *k, const config_t *cf, int64_t deadline, char *err,
+                            size_t errlen)
+{
+    int partitions = 0, replicas = 0, brokers = 0;
+    int rc = journal_kafka__describe(k, cf, deadline, 0, &partitions, &replicas, &brokers, err,
+                                     errlen);
+    int created = rc == 0;
+    if (created) {
+        if (journal_kafka__create(k, cf, deadline, brokers, err, errlen) < 0)
+            return -1;
+        /* Wait until the new topic has a leader in the metadata. */
+        rc = journal_kafka__describe(k, cf, deadline, 1, &partitions, &replicas, &brokers, err,
+                                     errlen);
+    }
+    if (rc < 0)
+        return -1;
+    if (partitions != 1) {
+        snprintf(err, errlen, "The schema topic %s should have only 1 partition but has %d",
+                 k->topic, partitions);
+        return -1;
+    }
+    int want = cf->topic_replication_factor > 0 ? cf->topic_replication_factor
+                                                : JOURNAL_KAFKA_DEFAULT_RF;
+    if (!created && replicas < want)
+        log_warn("The replication factor of the schema topic %s is less than the desired one "
+                 "of %d. If this is a production environment, it's crucial to add more brokers "
+                 "and increase the replication factor of the topic.",
+                 k->topic, want);
+    char policy[128];
+    if (journal_kafka__cleanup_policy(k, cf, deadline, policy, sizeof(policy), err, errlen) < 0)
+        return -1;
+    if (strcmp(policy, "compact") != 0) {
+        snprintf(err, errlen,
+                 "The retention policy of the schema topic %s is incorrect. Expected "
+                 "cleanup.policy to be 'compact' but it is %s",
+                 k->topic, policy);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- reading --- */
+
+/* Apply one consumed message, or note the consumer error it carries. */
+static void
+journal_kafka__consume(journal_kafka_t *k, rd_kafka_message_t *m)
+{
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        journal_kafka__on_error(k->cons, m->err, rd_kafka_message_errstr(m), k);
+        return;
+    }
+    if (m->partition != 0 || m->offset < k->next_offset)
+        return;     /* not ours, or a duplicate after a reset */
+    k->next_offset = m->offset + 1;
+    k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, m->payload,
+                m->payload != NULL ? m->len : 0);
+}
+
+/*
+ * The consumer's position, which also moves past offsets that are never
+ * delivered (transaction markers), or -1 when unknown.
+ */
+static int64_t
+journal_kafka__position(journal_kafka_t *k)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    int64_t pos = -1;
+    rd_kafka_topic_partition_list_add(l, k->topic, 0);
+    if (rd_kafka_position(k->cons, l) == RD_KAFKA_RESP_ERR_NO_ERROR && l->elems[0].offset >= 0)
+        pos = l->elems[0].offset;
+    rd_kafka_topic_partition_list_destroy(l);
+    return pos;
+}
+
+/*
+ * Start reading at `from`, the log start offset just queried: a logical
+ * BEGINNING would cost another offset lookup, retried on a slow timer when
+ * the consumer does not know the leader yet, delaying the first acks.  If
+ * the log start moved meanwhile, auto.offset.reset=earliest applies.
+ */
+static int
+journal_kafka__assign(journal_kafka_t *k, int64_t from, char *err, size_t errlen)
+{
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, k->topic, 0)->offset = from;
+    rd_kafka_resp_err_t e = rd_kafka_assign(k->cons, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
+        return 0;
+    snprintf(err, errlen, "cannot assign topic %s: %s", k->topic, rd_kafka_err2str(e));
+    return -1;
+}
+
+/* Read and apply everything up to the high watermark seen now. */
+static int
+journal_kafka__replay(journal_kafka_t *k, const config_t *cf, int64_t deadline, char *err,
+                      size_t errlen)
+{
+    int64_t lo = 0, hi = -1;
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
+
+    while (hi < 0) {
+        int slice = journal_kafka__min(journal_kafka__left(deadline), 1000);
+        e = rd_kafka_query_watermark_offsets(k->cons, k->topic, 0, &lo, &hi, slice);
+        rd_kafka_poll(k->cons, 0);
+        if (journal_kafka__auth_msg(k, cf, err, errlen) < 0)
+            return -1;
+        if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+            hi = -1;
+        if (hi < 0 && journal_kafka__left(deadline) == 0) {
+            journal_kafka__timeout_msg(k, cf, "reading the end offset of the topic", err, errlen);
+            return -1;
+        }
+    }
+    log_info("kafka: replaying topic %s offsets %lld..%lld", k->topic, (long long)lo,
+             (long long)hi);
+    if (journal_kafka__assign(k, lo, err, errlen) < 0)
+        return -1;
+    while (k->next_offset < hi) {
+        int slice = journal_kafka__min(journal_kafka__left(deadline), JOURNAL_KAFKA_SLICE_MS);
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(k->cons, slice);
+        if (m != NULL) {
+            journal_kafka__consume(k, m);
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        if (journal_kafka__auth_msg(k, cf, err, errlen) < 0)
+            return -1;
+        int64_t pos = journal_kafka__position(k);
+        if (pos >= hi)
+            break;
+        if (journal_kafka__left(deadline) == 0) {
+            char doing[256];
+            snprintf(doing, sizeof(doing), "reading topic %s (at offset %lld of %lld)", k->topic,
+                     (long long)k->next_offset, (long long)hi);
+            journal_kafka__timeout_msg(k, cf, doing, err, errlen);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* --- acks --- */
+
+/* An ack decided, to be called once the list is consistent again. */
+typedef struct journal_kafka_done {
+    void *cookie;
+    int err;
+} journal_kafka_done_t;
+
+/*
+ * Decide what can be decided and unlink what librdkafka is done with, then
+ * call the acks: last, because an ack may append again.  A timed-out record
+ * stays listed (acked) until its delivery report, which still refers to it.
+ */
+static void
+journal_kafka__fire(journal_kafka_t *k)
+{
+    int64_t now = journal_kafka__now();
+    size_t n = 0, cap = 0;
+    journal_kafka_done_t *done = NULL;
+    journal_kafka_pending_t **pp = &k->head;
+
+    k->tail = NULL;
+    while (*pp != NULL) {
+        journal_kafka_pending_t *p = *pp;
+        if (p->err < 0 && p->offset >= 0 && p->offset < k->next_offset)
+            p->err = JOURNAL_OK;
+        else if (p->err < 0 && now >= p->deadline)
+            p->err = JOURNAL_ETIMEOUT;
+        if (!p->acked && p->err >= 0) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                done = mem_realloc(done, cap * sizeof(*done));
+            }
+            done[n].cookie = p->cookie;
+            done[n++].err = p->err;
+            p->acked = 1;
+        }
+        if (p->acked && p->delivered) {
+            *pp = p->next;
+            free(p);
+            continue;
+        }
+        k->tail = p;
+        pp = &p->next;
+    }
+    for (size_t i = 0; i < n; i++)
+        k->j->ack(k->j->ctx, done[i].cookie, done[i].err);
+    free(done);
+}
+
+/* The earliest ack deadline, as a poll timeout from now; -1 if none. */
+static int
+journal_kafka__next_deadline(journal_kafka_t *k)
+{
+    int64_t first = -1;
+    for (journal_kafka_pending_t *p = k->head; p != NULL; p = p->next)
+        if (!p->acked && (first < 0 || p->deadline < first))
+            first = p->deadline;
+    return first < 0 ? -1 : journal_kafka__left(first);
+}
+
+/* --- the journal_ops_t --- */
+
+static void
+journal_kafka__free(journal_kafka_t *k)
+{
+    if (k->pq != NULL)
+        rd_kafka_queue_destroy(k->pq);
+    if (k->cq != NULL)
+        rd_kafka_queue_destroy(k->cq);
+    if (k->cons != NULL) {
+        rd_kafka_consumer_close(k->cons);
+        rd_kafka_destroy(k->cons);
+    }
+    if (k->prod != NULL) {
+        rd_kafka_purge(k->prod, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+        rd_kafka_poll(k->prod, 0);
+        rd_kafka_destroy(k->prod);
+    }
+    while (k->head != NULL) {
+        journal_kafka_pending_t *p = k->head;
+        k->head = p->next;
+        free(p);
+    }
+    if (k->pipefd[0] >= 0)
+        close(k->pipefd[0]);
+    if (k->pipefd[1] >= 0)
+        close(k->pipefd[1]);
+    free(k->topic);
+    free(k->servers);
+    free(k);
+}
+
+/* Both queues write a byte to the pipe when they go from empty to non-empty. */
+static int
+journal_kafka__wakeups(journal_kafka_t *k, char *err, size_t errlen)
+{
+    if (pipe2(k->pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
+        snprintf(err, errlen, "pipe: %s", strerror(errno));
+        k->pipefd[0] = k->pipefd[1] = -1;
+        return -1;
+    }
+    k->pq = rd_kafka_queue_get_main(k->prod);
+    k->cq = rd_kafka_queue_get_consumer(k->cons);
+    rd_kafka_queue_io_event_enable(k->pq, k->pipefd[1], "1", 1);
+    rd_kafka_queue_io_event_enable(k->cq, k->pipefd[1], "1", 1);
+    return 0;
+}
+
+static int
+journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
+{
+    journal_kafka_t *k = mem_calloc(1, sizeof(*k));
+    int init_ms = cf->init_timeout_ms > 0 ? cf->init_timeout_ms : JOURNAL_KAFKA_DEFAULT_INIT_MS;
+    int64_t deadline = journal_kafka__now() + init_ms;
+
+    k->j = j;
+    k->pipefd[0] = k->pipefd[1] = -1;
+    k->opening = 1;
+    k->topic = mem_strdup(cf->topic != NULL && cf->topic[0] != '\0' ? cf->topic
+                                                                    : JOURNAL_KAFKA_DEFAULT_TOPIC);
+    k->timeout_ms = cf->timeout_ms > 0 ? cf->timeout_ms : JOURNAL_KAFKA_DEFAULT_TIMEOUT_MS;
+    if (cf->bootstrap_servers == NULL || cf->bootstrap_servers[0] == '\0') {
+        snprintf(err, errlen, "kafkastore.bootstrap.servers is not set");
+        journal_kafka__free(k);
+        return -1;
+    }
+    k->servers = mem_strdup(cf->bootstrap_servers);
+    j->impl = k;
+    k->prod = journal_kafka__producer(k, cf, err, errlen);
+    if (k->prod == NULL || journal_kafka__ensure_topic(k, cf, deadline, err, errlen) < 0)
+        goto fail;
+    k->cons = journal_kafka__consumer(k, cf, err, errlen);
+    if (k->cons == NULL || journal_kafka__replay(k, cf, deadline, err, errlen) < 0)
+        goto fail;
+    if (journal_kafka__wakeups(k, err, errlen) < 0)
+        goto fail;
+    k->opening = 0;
+    k->last_err[0] = '\0';
+    log_info("kafka: topic %s replayed up to offset %lld", k->topic, (long long)k->next_offset);
+    return 0;
+fail:
+    j->impl = NULL;
+    journal_kafka__free(k);
+    return -1;
+}
+
+/*
+ * Queue one record.  Always returns 0: the outcome comes through ack()
+ * from poll(), JOURNAL_ESTORE at once if librdkafka refused it.
+ */
+static int
+journal_kafka_append(journal_t *j, const char *key, size_t klen, const char *val, size_t vlen,
+                     void *cookie)
+{
+    journal_kafka_t *k = j->impl;
+    journal_kafka_pending_t *p = mem_calloc(1, sizeof(*p));
+
+    p->cookie = cookie;
+    p->offset = -1;
+    p->err = -1;
+    p->deadline = journal_kafka__now() + k->timeout_ms;
+    void *value = (void *)val;
+    size_t value_len = val != NULL ? vlen : 0;
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        k->prod, RD_KAFKA_V_TOPIC(k->topic), RD_KAFKA_V_PARTITION(0),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, klen),
+        RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_OPAQUE(p),
+        RD_KAFKA_V_END);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        log_warn("kafka: cannot queue a write to topic %s: %s", k->topic, rd_kafka_err2str(e));
+        p->err = JOURNAL_ESTORE;
+        p->delivered = 1;
+        /* Make sure the next poll() runs soon to deliver this ack. */
+        if (k->pipefd[1] >= 0 && write(k->pipefd[1], "1", 1) < 0)
+            log_debug("kafka: wakeup pipe full");
+    }
+    if (k->tail != NULL)
+        k->tail->next = p;
+    else
+        k->head = p;
+    k->tail = p;
+    return 0;
+}
+
+static void
+journal_kafka__drain_pipe(journal_kafka_t *k)
+{
+    char buf[256];
+    while (read(k->pipefd[0], buf, sizeof(buf)) > 0)
+        ;
+}
+
+static int
+journal_kafka_poll(journal_t *j, int timeout_ms)
+{
+    journal_kafka_t *k = j->impl;
+    int wait = timeout_ms;
+    int next = journal_kafka__next_deadline(k);
+
+    if (next >= 0 && (wait < 0 || next < wait))
+        wait = next;
+    if (wait != 0) {
+        struct pollfd pfd = { .fd = k->pipefd[0], .events = POLLIN };
+        poll(&pfd, 1, wait);
+    }
+    journal_kafka__drain_pipe(k);
+    rd_kafka_poll(k->prod, 0);
+    int n = 0;
+    rd_kafka_message_t *m;
+    while (n < JOURNAL_KAFKA_BATCH && (m = rd_kafka_consumer_poll(k->cons, 0)) != NULL) {
+        journal_kafka__consume(k, m);
+        rd_kafka_message_destroy(m);
+        n++;
+    }
+    /* The queue only signals when it becomes non-empty: signal ourselves. */
+    if (n == JOURNAL_KAFKA_BATCH && write(k->pipefd[1], "1", 1) < 0)
+        log_debug("kafka: wakeup pipe full");
+    if (n > 0)
+        k->logged_err[0] = k->logged_write[0] = '\0';
+    journal_kafka__fire(k);
+    return k->fatal ? -1 : 0;
+}
+
+static int
+journal_kafka_fd(journal_t *j)
+{
+    journal_kafka_t *k = j->impl;
+    return k != NULL ? k->pipefd[0] : -1;
+}
+
+/*
+ * Give queued records up to kafkastore.timeout.ms to land and be acked,
+ * then ack the rest JOURNAL_ETIMEOUT (they may still land later).
+ */
+static void
+journal_kafka_close(journal_t *j)
+{
+    journal_kafka_t *k = j->impl;
+    if (k == NULL)
+        return;
+    int64_t deadline = journal_kafka__now() + k->timeout_ms;
+    while (k->head != NULL && journal_kafka__left(deadline) > 0)
+        journal_kafka_poll(j, journal_kafka__min(journal_kafka__left(deadline), 50));
+    for (journal_kafka_pending_t *p = k->head; p != NULL; p = p->next)
+        if (p->err < 0)
+            p->err = JOURNAL_ETIMEOUT;
+    journal_kafka__fire(k);
+    journal_kafka__free(k);
+    j->impl = NULL;
+}
+
+const journal_ops_t journal_kafka_ops = {
+    .name = "kafka",
+    .open = journal_kafka_open,
+    .append = journal_kafka_append,
+    .poll = journal_kafka_poll,
+    .fd = journal_kafka_fd,
+    .close = journal_kafka_close,
+};

@@ -1,0 +1,260 @@
+/*
+ * publish.c - keeps the shared table equal to what the API would answer for
+ * the hot routes.  Called after a batch of records is applied, so that a
+ * replay renders each subject once, not once per record.
+ */
+#include "publish.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mem.h"
+#include "render.h"
+
+size_t
+publish_key(char *out, char kind, const char *a, const char *b)
+{
+    size_t alen = a ? strlen(a) : 0, blen = b ? strlen(b) : 0;
+    if (2 + alen + blen + 1 > PUBLISH_KEY_MAX)
+        return 0;
+    size_t n = 0;
+    out[n++] = kind;
+    if (a != NULL) {
+        memcpy(out + n, a, alen);
+        n += alen;
+    }
+    if (b != NULL) {
+        out[n++] = 0x1f;
+        memcpy(out + n, b, blen);
+        n += blen;
+    }
+    return n;
+}
+
+/* A split body around the interned schema literal. */
+static int
+publish__split(table_t *t, const char *key, size_t klen, const render_split_t *r,
+               uint64_t blob)
+{
+    table_part_t parts[3] = {
+        {r->head.data, r->head.len, 0},
+        {NULL, 0, blob},
+        {r->tail.data, r->tail.len, 0},
+    };
+    return table_put(t, key, klen, parts, 3);
+}
+
+static uint64_t
+publish__literal(table_t *t, const store_schema_t *s)
+{
+    buf_t b = {0};
+    render_schema_literal(&b, s);
+    uint64_t h = table_intern(t, b.data, b.len);
+    buf_free(&b);
+    return h;
+}
+
+static int
+publish__schema(table_t *t, const store_schema_t *s)
+{
+    char key[PUBLISH_KEY_MAX], id[16];
+    snprintf(id, sizeof(id), "%d", s->id);
+    size_t klen = publish_key(key, 'I', s->context, id);
+    if (klen == 0)
+        return 0;
+    if (s->uses == 0) {
+        table_del(t, key, klen);
+        key[0] = 'R';
+        return table_del(t, key, klen);
+    }
+    uint64_t lit = publish__literal(t, s);
+    uint64_t raw = table_intern(t, s->schema, strlen(s->schema));
+    if (lit == 0 || raw == 0)
+        return -1;
+    render_split_t r = {0};
+    render_schema_string(&r, s, -1);
+    int rc = publish__split(t, key, klen, &r, lit);
+    render_split_free(&r);
+    key[0] = 'R';
+    table_part_t part = {NULL, 0, raw};
+    if (rc == 0)
+        rc = table_put(t, key, klen, &part, 1);
+    return rc;
+}
+
+static int
+publish__version(table_t *t, const store_subject_t *sub, const store_version_t *v,
+                 int latest)
+{
+    char key[PUBLISH_KEY_MAX], ver[16];
+    snprintf(ver, sizeof(ver), "%d", v->version);
+    uint64_t lit = publish__literal(t, v->schema);
+    if (lit == 0)
+        return -1;
+    render_split_t r = {0};
+    render_subject_version(&r, sub->name, v->version, v->schema);
+    int rc = 0;
+    size_t klen = publish_key(key, 'V', sub->name, ver);
+    if (klen != 0)
+        rc |= publish__split(t, key, klen, &r, lit);
+    if (latest && (klen = publish_key(key, 'L', sub->name, NULL)) != 0)
+        rc |= publish__split(t, key, klen, &r, lit);
+    if ((klen = publish_key(key, 'P', sub->name, v->schema->fingerprint)) != 0)
+        rc |= publish__split(t, key, klen, &r, lit);
+    render_split_free(&r);
+    char idbody[32];
+    int n = snprintf(idbody, sizeof(idbody), "{\"id\":%d}", v->schema->id);
+    if ((klen = publish_key(key, 'Q', sub->name, v->schema->fingerprint)) != 0)
+        rc |= table_put_bytes(t, key, klen, idbody, (size_t)n);
+    return rc;
+}
+
+/* Remove what an earlier publish may have left for a version no longer live. */
+static void
+publish__unversion(table_t *t, const store_subject_t *sub, int version,
+                   const store_schema_t *s)
+{
+    char key[PUBLISH_KEY_MAX], ver[16];
+    snprintf(ver, sizeof(ver), "%d", version);
+    size_t klen = publish_key(key, 'V', sub->name, ver);
+    if (klen != 0)
+        table_del(t, key, klen);
+    if (s == NULL)
+        return;
+    if ((klen = publish_key(key, 'P', sub->name, s->fingerprint)) != 0)
+        table_del(t, key, klen);
+    if ((klen = publish_key(key, 'Q', sub->name, s->fingerprint)) != 0)
+        table_del(t, key, klen);
+}
+
+/* Whether registrations in this subject must see the master. */
+static int
+publish__needs_master(const json_t *config)
+{
+    static const char *const keys[] = {
+        "alias", "normalize", "defaultMetadata", "overrideMetadata",
+        "defaultRuleSet", "overrideRuleSet", "compatibilityGroup",
+    };
+    if (config == NULL)
+        return 0;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        json_t *v = json_object_get(config, keys[i]);
+        if (v != NULL && !json_is_null(v) && !json_is_false(v))
+            return 1;
+    }
+    return 0;
+}
+
+static int
+publish__subject(table_t *t, store_subject_t *sub)
+{
+    char key[PUBLISH_KEY_MAX];
+    size_t klen;
+    store_version_t *latest = store_latest(sub);
+    int rc = 0;
+    for (size_t i = 0; i < sub->nversions; i++) {
+        store_version_t *v = &sub->versions[i];
+        if (v->deleted)
+            publish__unversion(t, sub, v->version, v->schema);
+        else
+            rc |= publish__version(t, sub, v, v == latest);
+    }
+    if ((klen = publish_key(key, 'L', sub->name, NULL)) != 0 && latest == NULL)
+        table_del(t, key, klen);
+    buf_t b = {0};
+    render_versions(&b, sub, 0, 0);
+    if ((klen = publish_key(key, 'S', sub->name, NULL)) != 0) {
+        if (latest != NULL)
+            rc |= table_put_bytes(t, key, klen, b.data, b.len);
+        else
+            table_del(t, key, klen);
+    }
+    buf_free(&b);
+    if ((klen = publish_key(key, 'E', sub->name, NULL)) != 0) {
+        if (publish__needs_master(sub->config) || sub->mode != NULL)
+            rc |= table_put_bytes(t, key, klen, "1", 1);
+        else
+            table_del(t, key, klen);
+    }
+    return rc;
+}
+
+static int
+publish__subject_list(store_t *st, table_t *t)
+{
+    size_t n;
+    store_subject_t **subs = store_sorted_subjects(st, &n);
+    buf_t b = {0};
+    int first = 1;
+    buf_puts(&b, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (store_subject_all_deleted(subs[i]))
+            continue;
+        if (!first)
+            buf_puts(&b, ",");
+        buf_json_string(&b, subs[i]->name, strlen(subs[i]->name));
+        first = 0;
+    }
+    buf_puts(&b, "]");
+    int rc = table_put_bytes(t, "A", 1, b.data, b.len);
+    buf_free(&b);
+    free(subs);
+    return rc;
+}
+
+/* Versions cleared since the last publish leave stale V/P/Q keys behind;
+ * a subject's dirty pass only sees the versions it still has, so the
+ * removed ones are found by probing the table for versions past the end. */
+static void
+publish__stale_versions(table_t *t, const store_subject_t *sub)
+{
+    char key[PUBLISH_KEY_MAX], ver[16];
+    struct iovec iov[4];
+    int hi = sub->nversions ? sub->versions[sub->nversions - 1].version : 0;
+    for (int v = 1; v <= hi + 1; v++) {
+        if (store_version(sub, v) != NULL)
+            continue;
+        snprintf(ver, sizeof(ver), "%d", v);
+        size_t klen = publish_key(key, 'V', sub->name, ver);
+        if (klen != 0 && table_get(t, key, klen, iov, 4) >= 0)
+            table_del(t, key, klen);
+    }
+}
+
+int
+publish_dirty(store_t *st, table_t *t)
+{
+    int rc = 0;
+    for (size_t i = 0; i < st->dirty_schemas.n; i++) {
+        store_schema_t *s = st->dirty_schemas.p[i];
+        s->dirty = 0;
+        rc |= publish__schema(t, s);
+    }
+    st->dirty_schemas.n = 0;
+    for (size_t i = 0; i < st->dead_schemas.n; i++)
+        rc |= publish__schema(t, st->dead_schemas.p[i]);
+    for (size_t i = 0; i < st->dirty_subjects.n; i++) {
+        store_subject_t *sub = st->dirty_subjects.p[i];
+        sub->dirty = 0;
+        publish__stale_versions(t, sub);
+        rc |= publish__subject(t, sub);
+    }
+    st->dirty_subjects.n = 0;
+    if (st->dirty_lists)
+        rc |= publish__subject_list(st, t);
+    st->dirty_lists = 0;
+    if (st->dirty_config) {
+        if (publish__needs_master(st->global_config) || st->global_mode != NULL)
+            rc |= table_put_bytes(t, "E", 1, "1", 1);
+        else
+            table_del(t, "E", 1);
+    }
+    st->dirty_config = 0;
+    store_collect(st);
+    if (rc != 0)
+        log_error("the shared table is full: raise table.size");
+    return rc ? -1 : 0;
+}
+

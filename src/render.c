@@ -1,0 +1,114 @@
+/* render.c - answer bodies, in Confluent's property order. */
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void
+render_split_free(render_split_t *r)
+{
+    buf_free(&r->head);
+    buf_free(&r->tail);
+}
+
+void
+render_json(buf_t *b, const json_t *j)
+{
+    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+    buf_puts(b, s);
+    free(s);
+}
+
+void
+render_schema_literal(buf_t *b, const store_schema_t *s)
+{
+    buf_json_string(b, s->schema, strlen(s->schema));
+}
+
+static int
+render__is_avro(const store_schema_t *s)
+{
+    return strcmp(s->schema_type, "AVRO") == 0;
+}
+
+/* The optional members that follow the type: references, metadata, ruleSet. */
+static void
+render__extras(buf_t *b, const store_schema_t *s)
+{
+    if (s->references != NULL && json_array_size(s->references) > 0) {
+        buf_puts(b, ",\"references\":");
+        render_json(b, s->references);
+    }
+    if (s->metadata != NULL) {
+        buf_puts(b, ",\"metadata\":");
+        render_json(b, s->metadata);
+    }
+    if (s->rule_set != NULL) {
+        buf_puts(b, ",\"ruleSet\":");
+        render_json(b, s->rule_set);
+    }
+}
+
+void
+render_schema_string(render_split_t *r, const store_schema_t *s, int max_id)
+{
+    buf_puts(&r->head, "{");
+    if (!render__is_avro(s)) {
+        buf_puts(&r->head, "\"schemaType\":");
+        buf_json_string(&r->head, s->schema_type, strlen(s->schema_type));
+        buf_puts(&r->head, ",");
+    }
+    buf_puts(&r->head, "\"schema\":");
+    buf_puts(&r->tail, "");
+    render__extras(&r->tail, s);
+    if (max_id >= 0)
+        buf_printf(&r->tail, ",\"maxId\":%d", max_id);
+    buf_puts(&r->tail, "}");
+}
+
+void
+render_subject_version(render_split_t *r, const char *subject, int version,
+                       const store_schema_t *s)
+{
+    buf_puts(&r->head, "{\"subject\":");
+    buf_json_string(&r->head, subject, strlen(subject));
+    buf_printf(&r->head, ",\"version\":%d,\"id\":%d", version, s->id);
+    if (!render__is_avro(s)) {
+        buf_puts(&r->head, ",\"schemaType\":");
+        buf_json_string(&r->head, s->schema_type, strlen(s->schema_type));
+    }
+    render__extras(&r->head, s);
+    buf_puts(&r->head, ",\"schema\":");
+    buf_puts(&r->tail, "}");
+}
+
+void
+render_join(buf_t *out, const render_split_t *r, const store_schema_t *s)
+{
+    buf_append(out, r->head.data, r->head.len);
+    render_schema_literal(out, s);
+    buf_append(out, r->tail.data, r->tail.len);
+}
+
+void
+render_error(buf_t *b, int code, const char *message)
+{
+    buf_printf(b, "{\"error_code\":%d,\"message\":", code);
+    buf_json_string(b, message, strlen(message));
+    buf_puts(b, "}");
+}
+
+void
+render_versions(buf_t *b, const store_subject_t *sub, int deleted, int deleted_only)
+{
+    int first = 1;
+    buf_puts(b, "[");
+    for (size_t i = 0; i < sub->nversions; i++) {
+        const store_version_t *v = &sub->versions[i];
+        if (deleted_only ? !v->deleted : (v->deleted && !deleted))
+            continue;
+        buf_printf(b, first ? "%d" : ",%d", v->version);
+        first = 0;
+    }
+    buf_puts(b, "]");
+}

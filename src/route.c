@@ -1,0 +1,327 @@
+/*
+ * route.c - maps a request path to a route.  Empty segments are skipped
+ * (Confluent tolerates double and trailing slashes); segments and query
+ * parameters are percent-decoded into one allocation owned by the route.
+ */
+#include "route.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mem.h"
+
+#define ROUTE_MAX_SEGS 8
+
+static const int route_method_table[ROUTE__COUNT] = {
+    [ROUTE_NOT_FOUND] = 0,
+    [ROUTE_ROOT] = ROUTE_M_GET | ROUTE_M_POST,
+    [ROUTE_HEALTH_LIVE] = ROUTE_M_GET,
+    [ROUTE_HEALTH_READY] = ROUTE_M_GET,
+    [ROUTE_SUBJECTS] = ROUTE_M_GET,
+    [ROUTE_SUBJECT] = ROUTE_M_POST | ROUTE_M_DELETE,
+    [ROUTE_SUBJECT_METADATA] = ROUTE_M_GET,
+    [ROUTE_VERSIONS] = ROUTE_M_GET | ROUTE_M_POST,
+    [ROUTE_VERSION] = ROUTE_M_GET | ROUTE_M_DELETE,
+    [ROUTE_VERSION_SCHEMA] = ROUTE_M_GET,
+    [ROUTE_VERSION_REFERENCEDBY] = ROUTE_M_GET,
+    [ROUTE_SCHEMAS] = ROUTE_M_GET,
+    [ROUTE_SCHEMA_TYPES] = ROUTE_M_GET,
+    [ROUTE_SCHEMA_ID] = ROUTE_M_GET,
+    [ROUTE_SCHEMA_ID_SCHEMA] = ROUTE_M_GET,
+    [ROUTE_SCHEMA_ID_SUBJECTS] = ROUTE_M_GET,
+    [ROUTE_SCHEMA_ID_VERSIONS] = ROUTE_M_GET,
+    [ROUTE_CONFIG] = ROUTE_M_GET | ROUTE_M_PUT | ROUTE_M_DELETE,
+    [ROUTE_CONFIG_SUBJECT] = ROUTE_M_GET | ROUTE_M_PUT | ROUTE_M_DELETE,
+    [ROUTE_MODE] = ROUTE_M_GET | ROUTE_M_PUT,
+    [ROUTE_MODE_SUBJECT] = ROUTE_M_GET | ROUTE_M_PUT | ROUTE_M_DELETE,
+    [ROUTE_COMPAT_VERSIONS] = ROUTE_M_POST,
+    [ROUTE_COMPAT_VERSION] = ROUTE_M_POST,
+    [ROUTE_CONTEXTS] = ROUTE_M_GET,
+    [ROUTE_METADATA_ID] = ROUTE_M_GET,
+    [ROUTE_METADATA_VERSION] = ROUTE_M_GET,
+};
+
+int
+route_methods(route_id_t id)
+{
+    return route_method_table[id];
+}
+
+int
+route_is_write(const route_t *r)
+{
+    if (r->method == ROUTE_M_GET)
+        return 0;
+    switch (r->id) {
+    case ROUTE_VERSIONS:
+    case ROUTE_SUBJECT:
+    case ROUTE_VERSION:
+    case ROUTE_CONFIG:
+    case ROUTE_CONFIG_SUBJECT:
+    case ROUTE_MODE:
+    case ROUTE_MODE_SUBJECT:
+        return r->id == ROUTE_SUBJECT ? r->method == ROUTE_M_DELETE : 1;
+    default:
+        return 0;
+    }
+}
+
+static int
+route__hex(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decode [s, s+n) into *out (advancing it), NUL-terminated. */
+static char *
+route__decode(const char *s, size_t n, char **out, int plus_is_space)
+{
+    char *start = *out, *o = *out;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < n + 0 + 1 && i + 2 <= n - 1 + 1 &&
+            i + 2 < n + 1 && (hi = route__hex((unsigned char)s[i + 1])) >= 0 &&
+            i + 2 < n && (lo = route__hex((unsigned char)s[i + 2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+        } else if (s[i] == '+' && plus_is_space) {
+            *o++ = ' ';
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o++ = '\0';
+    *out = o;
+    return start;
+}
+
+static int
+route__method(const char *m, size_t n)
+{
+    if (n == 3 && memcmp(m, "GET", 3) == 0)
+        return ROUTE_M_GET;
+    if (n == 4 && memcmp(m, "POST", 4) == 0)
+        return ROUTE_M_POST;
+    if (n == 3 && memcmp(m, "PUT", 3) == 0)
+        return ROUTE_M_PUT;
+    if (n == 6 && memcmp(m, "DELETE", 6) == 0)
+        return ROUTE_M_DELETE;
+    if (n == 4 && memcmp(m, "HEAD", 4) == 0)
+        return ROUTE_M_GET;
+    return 0;
+}
+
+static void
+route__parse_query(const char *q, size_t n, route_t *r, char **out)
+{
+    size_t i = 0;
+    while (i < n && r->nquery < ROUTE_MAX_QUERY) {
+        size_t j = i;
+        while (j < n && q[j] != '&')
+            j++;
+        if (j > i) {
+            const char *eq = memchr(q + i, '=', j - i);
+            size_t klen = eq ? (size_t)(eq - (q + i)) : j - i;
+            route_param_t *p = &r->query[r->nquery++];
+            p->key = route__decode(q + i, klen, out, 1);
+            p->value = eq ? route__decode(eq + 1, (size_t)(q + j - eq - 1), out, 1)
+                          : route__decode("", 0, out, 1);
+        }
+        i = j + 1;
+    }
+}
+
+static int
+route__is(const char *seg, const char *word)
+{
+    return seg != NULL && strcmp(seg, word) == 0;
+}
+
+/* Route the segments after /subjects/{s}. */
+static route_id_t
+route__subject(char **seg, int n, route_t *r)
+{
+    r->subject = seg[1];
+    if (n == 2)
+        return ROUTE_SUBJECT;
+    if (n == 3 && route__is(seg[2], "metadata"))
+        return ROUTE_SUBJECT_METADATA;
+    if (!route__is(seg[2], "versions"))
+        return ROUTE_NOT_FOUND;
+    if (n == 3)
+        return ROUTE_VERSIONS;
+    r->version = seg[3];
+    if (n == 4)
+        return ROUTE_VERSION;
+    if (n == 5 && route__is(seg[4], "schema"))
+        return ROUTE_VERSION_SCHEMA;
+    if (n == 5 && route__is(seg[4], "referencedby"))
+        return ROUTE_VERSION_REFERENCEDBY;
+    return ROUTE_NOT_FOUND;
+}
+
+static route_id_t
+route__schemas(char **seg, int n, route_t *r)
+{
+    if (n == 1)
+        return ROUTE_SCHEMAS;
+    if (n == 2 && route__is(seg[1], "types"))
+        return ROUTE_SCHEMA_TYPES;
+    if (!route__is(seg[1], "ids") || n < 3)
+        return ROUTE_NOT_FOUND;
+    r->schema_id = seg[2];
+    if (n == 3)
+        return ROUTE_SCHEMA_ID;
+    if (n == 4 && route__is(seg[3], "schema"))
+        return ROUTE_SCHEMA_ID_SCHEMA;
+    if (n == 4 && route__is(seg[3], "subjects"))
+        return ROUTE_SCHEMA_ID_SUBJECTS;
+    if (n == 4 && route__is(seg[3], "versions"))
+        return ROUTE_SCHEMA_ID_VERSIONS;
+    return ROUTE_NOT_FOUND;
+}
+
+static route_id_t
+route__match(char **seg, int n, route_t *r)
+{
+    if (n == 0)
+        return ROUTE_ROOT;
+    const char *s0 = seg[0];
+    if (route__is(s0, "subjects"))
+        return n == 1 ? ROUTE_SUBJECTS : route__subject(seg, n, r);
+    if (route__is(s0, "schemas"))
+        return route__schemas(seg, n, r);
+    if (route__is(s0, "config") || route__is(s0, "mode")) {
+        int cfg = route__is(s0, "config");
+        if (n == 1)
+            return cfg ? ROUTE_CONFIG : ROUTE_MODE;
+        if (n != 2)
+            return ROUTE_NOT_FOUND;
+        r->subject = seg[1];
+        return cfg ? ROUTE_CONFIG_SUBJECT : ROUTE_MODE_SUBJECT;
+    }
+    if (route__is(s0, "compatibility")) {
+        if (n < 4 || !route__is(seg[1], "subjects") || !route__is(seg[3], "versions"))
+            return ROUTE_NOT_FOUND;
+        r->subject = seg[2];
+        if (n == 4)
+            return ROUTE_COMPAT_VERSIONS;
+        r->version = seg[4];
+        return n == 5 ? ROUTE_COMPAT_VERSION : ROUTE_NOT_FOUND;
+    }
+    if (route__is(s0, "contexts"))
+        return n == 1 ? ROUTE_CONTEXTS : ROUTE_NOT_FOUND;
+    if (route__is(s0, "health") && n == 2) {
+        if (route__is(seg[1], "live"))
+            return ROUTE_HEALTH_LIVE;
+        if (route__is(seg[1], "ready"))
+            return ROUTE_HEALTH_READY;
+    }
+    if (route__is(s0, "v1") && n == 3 && route__is(seg[1], "metadata")) {
+        if (route__is(seg[2], "id"))
+            return ROUTE_METADATA_ID;
+        if (route__is(seg[2], "version"))
+            return ROUTE_METADATA_VERSION;
+    }
+    return ROUTE_NOT_FOUND;
+}
+
+void
+route_parse(const char *method, size_t mlen, const char *path, size_t plen,
+            route_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->method = route__method(method, mlen);
+    /* Decoding never grows a string, so twice the input (plus NULs) is room
+     * enough for every segment and parameter. */
+    r->mem = mem_alloc(plen * 2 + ROUTE_MAX_QUERY * 4 + ROUTE_MAX_SEGS * 2 + 16);
+    char *out = r->mem;
+    const char *q = memchr(path, '?', plen);
+    size_t pathlen = q ? (size_t)(q - path) : plen;
+    if (q != NULL)
+        route__parse_query(q + 1, plen - pathlen - 1, r, &out);
+
+    char *seg[ROUTE_MAX_SEGS];
+    int n = 0;
+    size_t i = 0;
+    while (i < pathlen) {
+        size_t j = i;
+        while (j < pathlen && path[j] != '/')
+            j++;
+        if (j > i) {
+            if (n == ROUTE_MAX_SEGS) {
+                r->id = ROUTE_NOT_FOUND;
+                return;
+            }
+            seg[n++] = route__decode(path + i, j - i, &out, 0);
+        }
+        i = j + 1;
+    }
+    if (n >= 3 && route__is(seg[0], "contexts")) {
+        r->context = seg[1];
+        r->context_error = strchr(seg[1], ':') != NULL;
+        r->id = route__match(seg + 2, n - 2, r);
+        return;
+    }
+    r->id = route__match(seg, n, r);
+}
+
+void
+route_free(route_t *r)
+{
+    free(r->mem);
+    r->mem = NULL;
+}
+
+const char *
+route_query(const route_t *r, const char *key)
+{
+    const char *v = NULL;
+    for (int i = 0; i < r->nquery; i++) {
+        if (strcmp(r->query[i].key, key) == 0)
+            v = r->query[i].value;
+    }
+    return v;
+}
+
+int
+route_query_bool(const route_t *r, const char *key, int dflt)
+{
+    const char *v = route_query(r, key);
+    if (v == NULL)
+        return dflt;
+    return strcasecmp(v, "true") == 0;
+}
+
+int
+route_parse_int(const char *s, int *out)
+{
+    const char *p = s;
+    int neg = 0;
+    if (*p == '+' || *p == '-')
+        neg = *p++ == '-';
+    if (*p == '\0')
+        return -1;
+    long long v = 0;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        v = v * 10 + (*p - '0');
+        if (v > (long long)INT_MAX + 1)
+            return -1;
+    }
+    if (neg)
+        v = -v;
+    if (v > INT_MAX || v < INT_MIN)
+        return -1;
+    *out = (int)v;
+    return 0;
+}

@@ -1,0 +1,524 @@
+/*
+ * schema_avro_write.c - render avro_schema_t as Java's Schema.toString()
+ * (Avro 1.11.4 toJson) and JSON values as Jackson writes JsonNodes, so that
+ * the canonical text is byte for byte what Confluent stores.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema_avro_model.h"
+
+static const char *const type_names[] = {
+    "record", "enum", "array", "map", "union", "fixed", "string", "bytes",
+    "int", "long", "float", "double", "boolean", "null"
+};
+static const char *const type_upper[] = {
+    "RECORD", "ENUM", "ARRAY", "MAP", "UNION", "FIXED", "STRING", "BYTES",
+    "INT", "LONG", "FLOAT", "DOUBLE", "BOOLEAN", "NULL"
+};
+
+const char *
+avro_type_name(avro_type_t t)
+{
+    return type_names[t];
+}
+
+const char *
+avro_type_upper(avro_type_t t)
+{
+    return type_upper[t];
+}
+
+const char *
+avro_full_name(const avro_schema_t *s)
+{
+    if (s->type == AVRO_RECORD || s->type == AVRO_ENUM || s->type == AVRO_FIXED)
+        return s->name.full;
+    return type_names[s->type];
+}
+
+/*
+ * Java prints the shortest digit string that reads back to the same value,
+ * plain between 1e-3 and 1e7, else as d.dddEn.
+ */
+static void
+write_java_number(buf_t *b, double d, int max_digits, int is_float)
+{
+    if (isnan(d)) {
+        buf_puts(b, "NaN");
+        return;
+    }
+    if (isinf(d)) {
+        buf_puts(b, d < 0 ? "-Infinity" : "Infinity");
+        return;
+    }
+    if (d == 0) {
+        buf_puts(b, signbit(d) ? "-0.0" : "0.0");
+        return;
+    }
+    char tmp[64];
+    for (int p = 1; p <= max_digits; p++) {
+        snprintf(tmp, sizeof(tmp), "%.*e", p - 1, d);
+        if (is_float ? strtof(tmp, NULL) == (float)d : strtod(tmp, NULL) == d)
+            break;
+    }
+    /* tmp is [-]D[.DDD]e[+-]XX: collect the digits and the exponent. */
+    char digits[32];
+    size_t nd = 0;
+    const char *p = tmp;
+    if (*p == '-') {
+        buf_puts(b, "-");
+        p++;
+    }
+    for (; *p && *p != 'e'; p++)
+        if (*p != '.')
+            digits[nd++] = *p;
+    while (nd > 1 && digits[nd - 1] == '0')
+        nd--;
+    int exp = atoi(p + 1);
+    if (exp >= -3 && exp < 7) {
+        if (exp < 0) {
+            buf_puts(b, "0.");
+            for (int i = -1; i > exp; i--)
+                buf_puts(b, "0");
+            buf_append(b, digits, nd);
+            return;
+        }
+        for (int i = 0; i <= exp; i++)
+            buf_append(b, i < (int)nd ? &digits[i] : "0", 1);
+        buf_puts(b, ".");
+        if ((int)nd > exp + 1)
+            buf_append(b, digits + exp + 1, nd - (size_t)exp - 1);
+        else
+            buf_puts(b, "0");
+        return;
+    }
+    buf_append(b, digits, 1);
+    buf_puts(b, ".");
+    if (nd > 1)
+        buf_append(b, digits + 1, nd - 1);
+    else
+        buf_puts(b, "0");
+    buf_printf(b, "E%d", exp);
+}
+
+void
+avro_write_double(buf_t *b, double d)
+{
+    write_java_number(b, d, 17, 0);
+}
+
+void
+avro_write_float(buf_t *b, float f)
+{
+    write_java_number(b, (double)f, 9, 1);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+write_object(buf_t *b, json_t *v, int sorted)
+{
+    size_t n = json_object_size(v), i = 0;
+    const char **keys = mem_calloc(n + 1, sizeof(char *));
+    const char *key;
+    json_t *val;
+    json_object_foreach(v, key, val) {
+        keys[i++] = key;
+    }
+    if (sorted)
+        qsort(keys, n, sizeof(char *), cmp_str);
+    buf_puts(b, "{");
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            buf_puts(b, ",");
+        buf_json_string(b, keys[i], strlen(keys[i]));
+        buf_puts(b, ":");
+        avro_write_json(b, json_object_get(v, keys[i]), sorted);
+    }
+    buf_puts(b, "}");
+    free(keys);
+}
+
+void
+avro_write_json(buf_t *b, json_t *v, int sorted)
+{
+    size_t i;
+    json_t *e;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        write_object(b, v, sorted);
+        break;
+    case JSON_ARRAY:
+        buf_puts(b, "[");
+        json_array_foreach(v, i, e) {
+            if (i > 0)
+                buf_puts(b, ",");
+            avro_write_json(b, e, sorted);
+        }
+        buf_puts(b, "]");
+        break;
+    case JSON_STRING:
+        buf_json_string(b, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER:
+        buf_printf(b, "%lld", (long long)json_integer_value(v));
+        break;
+    case JSON_REAL:
+        avro_write_double(b, json_real_value(v));
+        break;
+    case JSON_TRUE:
+        buf_puts(b, "true");
+        break;
+    case JSON_FALSE:
+        buf_puts(b, "false");
+        break;
+    case JSON_NULL:
+        buf_puts(b, "null");
+        break;
+    }
+}
+
+char *
+avro_json_text(json_t *v)
+{
+    buf_t b = {0};
+    avro_write_json(&b, v, 0);
+    return buf_steal(&b, NULL);
+}
+
+/* ---- Schema.equals ---- */
+
+typedef struct seen_pair {
+    const avro_schema_t *a, *b;
+    const struct seen_pair *up;
+} seen_pair_t;
+
+static int equal_in(const avro_schema_t *a, const avro_schema_t *b, const seen_pair_t *seen);
+
+static int
+fields_equal(const avro_schema_t *a, const avro_schema_t *b, const seen_pair_t *seen)
+{
+    if (a->nfields != b->nfields)
+        return 0;
+    for (size_t i = 0; i < a->nfields; i++) {
+        const avro_field_t *x = &a->fields[i], *y = &b->fields[i];
+        if (strcmp(x->name, y->name) != 0 || x->order != y->order ||
+            !json_equal(x->props, y->props) || !equal_in(x->schema, y->schema, seen))
+            return 0;
+        if ((x->def == NULL) != (y->def == NULL) || (x->def != NULL && !json_equal(x->def, y->def)))
+            return 0;
+    }
+    return 1;
+}
+
+static int
+equal_in(const avro_schema_t *a, const avro_schema_t *b, const seen_pair_t *seen)
+{
+    if (a == b)
+        return 1;
+    if (a->type != b->type || !json_equal(a->props, b->props))
+        return 0;
+    int named = a->type == AVRO_RECORD || a->type == AVRO_ENUM || a->type == AVRO_FIXED;
+    if (named && strcmp(a->name.full, b->name.full) != 0)
+        return 0;
+    for (const seen_pair_t *p = seen; p != NULL; p = p->up)
+        if (p->a == a && p->b == b)
+            return 1;
+    seen_pair_t here = {a, b, seen};
+    switch (a->type) {
+    case AVRO_RECORD:
+        return fields_equal(a, b, &here);
+    case AVRO_ENUM:
+        if (a->nsymbols != b->nsymbols)
+            return 0;
+        for (size_t i = 0; i < a->nsymbols; i++)
+            if (strcmp(a->symbols[i], b->symbols[i]) != 0)
+                return 0;
+        return 1;
+    case AVRO_FIXED:
+        return a->size == b->size;
+    case AVRO_ARRAY:
+    case AVRO_MAP:
+        return equal_in(a->child, b->child, &here);
+    case AVRO_UNION:
+        if (a->nbranches != b->nbranches)
+            return 0;
+        for (size_t i = 0; i < a->nbranches; i++)
+            if (!equal_in(a->branches[i], b->branches[i], &here))
+                return 0;
+        return 1;
+    default:
+        return 1;
+    }
+}
+
+int
+avro_schema_equal(const avro_schema_t *a, const avro_schema_t *b)
+{
+    return equal_in(a, b, NULL);
+}
+
+/* ---- Schema.toString ---- */
+
+typedef struct writer {
+    buf_t *b;
+    const avro_schema_t **names; /* Names: schemas written so far, borrowed */
+    size_t n, cap;
+    const char *space;           /* Names.space: the enclosing namespace */
+} writer_t;
+
+static void write_schema(writer_t *w, const avro_schema_t *s);
+
+static const avro_schema_t *
+writer_find(writer_t *w, const char *full)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (strcmp(w->names[i]->name.full, full) == 0)
+            return w->names[i];
+    return NULL;
+}
+
+static void
+writer_add(writer_t *w, const avro_schema_t *s)
+{
+    if (w->n == w->cap) {
+        w->cap = w->cap ? w->cap * 2 : 16;
+        w->names = mem_realloc(w->names, w->cap * sizeof(*w->names));
+    }
+    w->names[w->n++] = s;
+}
+
+static int
+is_type_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof(type_names) / sizeof(type_names[0]); i++)
+        if (strcmp(type_names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Name.getQualified: the short name inside its own namespace, unless it reads as a type. */
+static void
+write_qualified(buf_t *b, const avro_name_t *n, const char *space)
+{
+    int short_ok = n->space != NULL && space != NULL && strcmp(n->space, space) == 0 && !is_type_name(n->name);
+    const char *s = short_ok ? n->name : n->full;
+    buf_json_string(b, s, strlen(s));
+}
+
+static int
+write_name_ref(writer_t *w, const avro_schema_t *s)
+{
+    const avro_schema_t *known = writer_find(w, s->name.full);
+    if (known != NULL && avro_schema_equal(known, s)) {
+        write_qualified(w->b, &s->name, w->space);
+        return 1;
+    }
+    if (known == NULL)
+        writer_add(w, s);
+    return 0;
+}
+
+static void
+write_key(buf_t *b, const char *key)
+{
+    buf_puts(b, ",");
+    buf_json_string(b, key, strlen(key));
+    buf_puts(b, ":");
+}
+
+static void
+write_str_field(buf_t *b, const char *key, const char *val)
+{
+    write_key(b, key);
+    buf_json_string(b, val, strlen(val));
+}
+
+static void
+write_name(writer_t *w, const avro_schema_t *s)
+{
+    write_str_field(w->b, "name", s->name.name);
+    if (s->name.space != NULL) {
+        if (w->space == NULL || strcmp(s->name.space, w->space) != 0)
+            write_str_field(w->b, "namespace", s->name.space);
+    } else if (w->space != NULL) {
+        write_str_field(w->b, "namespace", "");
+    }
+}
+
+static void
+write_props(buf_t *b, json_t *props)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(props, key, v) {
+        write_key(b, key);
+        avro_write_json(b, v, 0);
+    }
+}
+
+static void
+write_aliases(buf_t *b, const avro_schema_t *s)
+{
+    if (s->naliases == 0)
+        return;
+    write_key(b, "aliases");
+    buf_puts(b, "[");
+    for (size_t i = 0; i < s->naliases; i++) {
+        if (i > 0)
+            buf_puts(b, ",");
+        write_qualified(b, &s->aliases[i], s->name.space);
+    }
+    buf_puts(b, "]");
+}
+
+static void
+write_field(writer_t *w, const avro_field_t *f)
+{
+    static const char *const orders[] = {"ascending", "descending", "ignore"};
+    buf_puts(w->b, "{\"name\":");
+    buf_json_string(w->b, f->name, strlen(f->name));
+    buf_puts(w->b, ",\"type\":");
+    write_schema(w, f->schema);
+    if (f->doc != NULL)
+        write_str_field(w->b, "doc", f->doc);
+    if (f->def != NULL) {
+        write_key(w->b, "default");
+        avro_write_json(w->b, f->def, 0);
+    }
+    if (f->order != AVRO_ORDER_ASCENDING)
+        write_str_field(w->b, "order", orders[f->order]);
+    if (f->naliases > 0) {
+        write_key(w->b, "aliases");
+        buf_puts(w->b, "[");
+        for (size_t i = 0; i < f->naliases; i++) {
+            if (i > 0)
+                buf_puts(w->b, ",");
+            buf_json_string(w->b, f->aliases[i], strlen(f->aliases[i]));
+        }
+        buf_puts(w->b, "]");
+    }
+    write_props(w->b, f->props);
+    buf_puts(w->b, "}");
+}
+
+static void
+write_record(writer_t *w, const avro_schema_t *s)
+{
+    const char *saved = w->space;
+    buf_puts(w->b, s->is_error ? "{\"type\":\"error\"" : "{\"type\":\"record\"");
+    write_name(w, s);
+    w->space = s->name.space;
+    if (s->doc != NULL)
+        write_str_field(w->b, "doc", s->doc);
+    buf_puts(w->b, ",\"fields\":[");
+    for (size_t i = 0; i < s->nfields; i++) {
+        if (i > 0)
+            buf_puts(w->b, ",");
+        write_field(w, &s->fields[i]);
+    }
+    buf_puts(w->b, "]");
+    write_props(w->b, s->props);
+    write_aliases(w->b, s);
+    buf_puts(w->b, "}");
+    w->space = saved;
+}
+
+static void
+write_enum(writer_t *w, const avro_schema_t *s)
+{
+    buf_puts(w->b, "{\"type\":\"enum\"");
+    write_name(w, s);
+    if (s->doc != NULL)
+        write_str_field(w->b, "doc", s->doc);
+    buf_puts(w->b, ",\"symbols\":[");
+    for (size_t i = 0; i < s->nsymbols; i++) {
+        if (i > 0)
+            buf_puts(w->b, ",");
+        buf_json_string(w->b, s->symbols[i], strlen(s->symbols[i]));
+    }
+    buf_puts(w->b, "]");
+    if (s->enum_default != NULL)
+        write_str_field(w->b, "default", s->enum_default);
+    write_props(w->b, s->props);
+    write_aliases(w->b, s);
+    buf_puts(w->b, "}");
+}
+
+static void
+write_fixed(writer_t *w, const avro_schema_t *s)
+{
+    buf_puts(w->b, "{\"type\":\"fixed\"");
+    write_name(w, s);
+    if (s->doc != NULL)
+        write_str_field(w->b, "doc", s->doc);
+    buf_printf(w->b, ",\"size\":%d", s->size);
+    write_props(w->b, s->props);
+    write_aliases(w->b, s);
+    buf_puts(w->b, "}");
+}
+
+static void
+write_schema(writer_t *w, const avro_schema_t *s)
+{
+    switch (s->type) {
+    case AVRO_RECORD:
+    case AVRO_ENUM:
+    case AVRO_FIXED:
+        if (write_name_ref(w, s))
+            return;
+        if (s->type == AVRO_RECORD)
+            write_record(w, s);
+        else if (s->type == AVRO_ENUM)
+            write_enum(w, s);
+        else
+            write_fixed(w, s);
+        return;
+    case AVRO_ARRAY:
+    case AVRO_MAP:
+        buf_puts(w->b, s->type == AVRO_ARRAY ? "{\"type\":\"array\",\"items\":" : "{\"type\":\"map\",\"values\":");
+        write_schema(w, s->child);
+        write_props(w->b, s->props);
+        buf_puts(w->b, "}");
+        return;
+    case AVRO_UNION:
+        buf_puts(w->b, "[");
+        for (size_t i = 0; i < s->nbranches; i++) {
+            if (i > 0)
+                buf_puts(w->b, ",");
+            write_schema(w, s->branches[i]);
+        }
+        buf_puts(w->b, "]");
+        return;
+    default:
+        if (json_object_size(s->props) == 0) {
+            buf_printf(w->b, "\"%s\"", type_names[s->type]);
+            return;
+        }
+        buf_printf(w->b, "{\"type\":\"%s\"", type_names[s->type]);
+        write_props(w->b, s->props);
+        buf_puts(w->b, "}");
+    }
+}
+
+char *
+avro_to_string(avro_schema_t *s, avro_schema_t *const *known, size_t nknown)
+{
+    buf_t b = {0};
+    writer_t w = {&b, NULL, 0, 0, NULL};
+    for (size_t i = 0; i < nknown; i++) {
+        avro_type_t t = known[i]->type;
+        if ((t == AVRO_RECORD || t == AVRO_ENUM || t == AVRO_FIXED) && writer_find(&w, known[i]->name.full) == NULL)
+            writer_add(&w, known[i]);
+    }
+    write_schema(&w, s);
+    free(w.names);
+    return buf_steal(&b, NULL);
+}

@@ -1,0 +1,281 @@
+/*
+ * serve.c - the workers' request handler.  A hot read costs a route parse,
+ * one or two table probes and a write of the table's bytes (no copy, no
+ * lock, no syscall of its own).  Anything else goes to the master.
+ */
+#include "serve.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "publish.h"
+#include "route.h"
+#include "schema_avro.h"
+#include "store.h"
+#include "worker.h"
+
+static h2o_generator_t serve_generator = {NULL, NULL};
+
+static const char serve_ct_v1[] = "application/vnd.schemaregistry.v1+json";
+static const char serve_ct_sr[] = "application/vnd.schemaregistry+json";
+static const char serve_ct_json[] = "application/json";
+
+/* Confluent produces v1+json by default, the others only when asked for. */
+static const char *
+serve__content_type(h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT, -1);
+    if (i < 0)
+        return serve_ct_v1;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    if (memmem(v.base, v.len, serve_ct_v1, sizeof(serve_ct_v1) - 1) != NULL ||
+        memmem(v.base, v.len, "*/*", 3) != NULL)
+        return serve_ct_v1;
+    if (memmem(v.base, v.len, serve_ct_sr, sizeof(serve_ct_sr) - 1) != NULL)
+        return serve_ct_sr;
+    if (memmem(v.base, v.len, serve_ct_json, sizeof(serve_ct_json) - 1) != NULL)
+        return serve_ct_json;
+    return serve_ct_v1;
+}
+
+static void
+serve__start(h2o_req_t *req, int status, size_t len)
+{
+    const char *ct = serve__content_type(req);
+    req->res.status = status;
+    req->res.reason = status == 200 ? "OK" : "Error";
+    req->res.content_length = len;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ct,
+                   strlen(ct));
+    h2o_start_response(req, &serve_generator);
+}
+
+void
+serve_respond(h2o_req_t *req, int status, const char *body, size_t len, int copy)
+{
+    h2o_iovec_t buf = h2o_iovec_init(body, len);
+    if (copy && len > 0) {
+        buf.base = h2o_mem_alloc_pool(&req->pool, len);
+        memcpy(buf.base, body, len);
+    }
+    serve__start(req, status, len);
+    h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
+}
+
+static void
+serve__error(h2o_req_t *req, int status, int code, const char *msg)
+{
+    char body[512];
+    int n = snprintf(body, sizeof(body), "{\"error_code\":%d,\"message\":\"%s\"}", code, msg);
+    serve_respond(req, status, body, (size_t)n, 1);
+}
+
+/* Send a table value, its parts written straight from the shared mapping. */
+static int
+serve__table(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
+{
+    struct iovec iov[4];
+    if (klen == 0)
+        return -1;
+    int n = table_get(w->table, key, klen, iov, 4);
+    if (n < 0)
+        return -1;
+    h2o_iovec_t bufs[4];
+    size_t total = 0;
+    for (int i = 0; i < n; i++) {
+        bufs[i] = h2o_iovec_init(iov[i].iov_base, iov[i].iov_len);
+        total += iov[i].iov_len;
+    }
+    serve__start(req, 200, total);
+    h2o_send(req, bufs, (size_t)n, H2O_SEND_STATE_FINAL);
+    return 0;
+}
+
+/* Whether every query parameter is one the hot path may ignore: listed
+ * here with the value that changes nothing. */
+static int
+serve__plain_query(const route_t *r, const char *const *allowed)
+{
+    for (int i = 0; i < r->nquery; i++) {
+        int ok = 0;
+        for (const char *const *a = allowed; *a != NULL; a += 2) {
+            if (strcmp(r->query[i].key, a[0]) == 0 &&
+                (a[1] == NULL || strcasecmp(r->query[i].value, a[1]) == 0))
+                ok = 1;
+        }
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+serve__schema_id(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
+{
+    static const char *const allowed[] = {"subject", NULL, "fetchMaxId", "false", NULL};
+    char key[PUBLISH_KEY_MAX];
+    int id;
+    const char *subject = route_query(r, "subject");
+    if (!serve__plain_query(r, allowed) || (subject != NULL && subject[0] == ':') ||
+        route_parse_int(r->schema_id, &id) != 0)
+        return -1;
+    char idbuf[16];
+    snprintf(idbuf, sizeof(idbuf), "%d", id);
+    return serve__table(req, w, key, publish_key(key, kind, ".", idbuf));
+}
+
+static int
+serve__version(h2o_req_t *req, worker_t *w, const route_t *r)
+{
+    static const char *const allowed[] = {"deleted", "false", NULL};
+    char key[PUBLISH_KEY_MAX];
+    if (!serve__plain_query(r, allowed))
+        return -1;
+    if (strcmp(r->version, "latest") == 0 || strcmp(r->version, "-1") == 0)
+        return serve__table(req, w, key, publish_key(key, 'L', r->subject, NULL));
+    int v;
+    if (route_parse_int(r->version, &v) != 0 || v <= 0)
+        return -1;
+    char vbuf[16];
+    snprintf(vbuf, sizeof(vbuf), "%d", v);
+    return serve__table(req, w, key, publish_key(key, 'V', r->subject, vbuf));
+}
+
+/*
+ * Lookup and re-registration of a plain Avro schema (no references,
+ * metadata, rule set, id or version) in a subject with no config that
+ * changes what registration does: canonicalize here, probe by fingerprint.
+ */
+static int
+serve__by_fingerprint(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
+{
+    static const char *const allowed[] = {"normalize", "false", "deleted", "false", NULL};
+    static const char *const plain[] = {"schema", "schemaType", "references", NULL};
+    char key[PUBLISH_KEY_MAX];
+    struct iovec iov[1];
+    if (!serve__plain_query(r, allowed) || table_get(w->table, "E", 1, iov, 1) >= 0 ||
+        table_get(w->table, key, publish_key(key, 'E', r->subject, NULL), iov, 1) >= 0)
+        return -1;
+    json_t *j = json_loadb(req->entity.base, req->entity.len, 0, NULL);
+    const char *k;
+    json_t *v;
+    int ok = json_is_object(j) && json_is_string(json_object_get(j, "schema"));
+    json_object_foreach(j, k, v) {
+        int known = 0;
+        for (const char *const *p = plain; *p; p++)
+            known |= strcmp(k, *p) == 0;
+        ok &= known;
+    }
+    json_t *t = json_object_get(j, "schemaType"), *refs = json_object_get(j, "references");
+    ok &= t == NULL || json_is_null(t) || (json_is_string(t) && strcmp(json_string_value(t), "AVRO") == 0);
+    ok &= refs == NULL || json_is_null(refs) || (json_is_array(refs) && json_array_size(refs) == 0);
+    char *canonical = NULL, *err = NULL;
+    if (ok) {
+        const char *text = json_string_value(json_object_get(j, "schema"));
+        ok = schema_avro_canonical(text, json_string_length(json_object_get(j, "schema")),
+                                   NULL, 0, 0, &canonical, &err) == 0;
+    }
+    json_decref(j);
+    free(err);
+    if (!ok) {
+        free(canonical);
+        return -1;
+    }
+    char fp[33];
+    store_fingerprint(canonical, NULL, NULL, NULL, fp);
+    free(canonical);
+    return serve__table(req, w, key, publish_key(key, kind, r->subject, fp));
+}
+
+/* Try the table; 0 when answered. */
+static int
+serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
+{
+    char key[PUBLISH_KEY_MAX];
+    if (r->context != NULL)
+        return -1;
+    if (r->method == ROUTE_M_GET) {
+        switch (r->id) {
+        case ROUTE_SCHEMA_ID:
+            return serve__schema_id(req, w, r, 'I');
+        case ROUTE_SCHEMA_ID_SCHEMA:
+            return serve__schema_id(req, w, r, 'R');
+        case ROUTE_VERSION:
+            return serve__version(req, w, r);
+        case ROUTE_VERSIONS:
+            return r->nquery ? -1 : serve__table(req, w, key, publish_key(key, 'S', r->subject, NULL));
+        case ROUTE_SUBJECTS:
+            return r->nquery ? -1 : serve__table(req, w, "A", 1);
+        default:
+            return -1;
+        }
+    }
+    if (r->method == ROUTE_M_POST && r->id == ROUTE_SUBJECT)
+        return serve__by_fingerprint(req, w, r, 'P');
+    if (r->method == ROUTE_M_POST && r->id == ROUTE_VERSIONS)
+        return serve__by_fingerprint(req, w, r, 'Q');
+    return -1;
+}
+
+/* What the worker refuses itself, as Jersey would; 0 when it answered. */
+static int
+serve__refuse(h2o_req_t *req, const route_t *r)
+{
+    if (r->id == ROUTE_NOT_FOUND) {
+        serve__error(req, 404, 404, "HTTP 404 Not Found");
+        return 0;
+    }
+    if (r->context_error) {
+        serve__error(req, 400, 400, "Context name cannot contain a colon");
+        return 0;
+    }
+    if ((route_methods(r->id) & r->method) == 0) {
+        serve__error(req, 405, 405, "HTTP 405 Method Not Allowed");
+        return 0;
+    }
+    if (r->method != ROUTE_M_POST && r->method != ROUTE_M_PUT)
+        return -1;
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    if (i < 0)
+        return -1;
+    h2o_iovec_t ct = req->headers.entries[i].value;
+    static const char *const accepted[] = {serve_ct_v1, serve_ct_sr, serve_ct_json,
+                                           "application/octet-stream", NULL};
+    for (const char *const *a = accepted; *a; a++) {
+        size_t n = strlen(*a);
+        if (ct.len >= n && strncasecmp(ct.base, *a, n) == 0 &&
+            (ct.len == n || ct.base[n] == ';' || ct.base[n] == ' '))
+            return -1;
+    }
+    serve__error(req, 415, 415, "HTTP 415 Unsupported Media Type");
+    return 0;
+}
+
+static int
+serve__on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    worker_t *w = ((serve_handler_t *)self)->worker;
+    route_t r;
+    route_parse(req->method.base, req->method.len, req->path.base, req->path.len, &r);
+    if (r.id == ROUTE_HEALTH_LIVE) {
+        serve_respond(req, 200, "{\"status\":\"UP\"}", 15, 0);
+    } else if (r.id == ROUTE_HEALTH_READY && table_ready(w->table)) {
+        serve_respond(req, 200, "{\"status\":\"UP\"}", 15, 0);
+    } else if (!table_ready(w->table)) {
+        serve__error(req, 503, 50301, "schemad is still reading the journal; try again shortly");
+    } else if (serve__refuse(req, &r) == 0 || serve__hot(req, w, &r) == 0) {
+        /* answered */
+    } else {
+        worker_forward(w, req);
+    }
+    route_free(&r);
+    return 0;
+}
+
+serve_handler_t *
+serve_register(h2o_pathconf_t *pathconf)
+{
+    serve_handler_t *h = (serve_handler_t *)h2o_create_handler(pathconf, sizeof(*h));
+    h->super.on_req = serve__on_req;
+    return h;
+}

@@ -1,0 +1,544 @@
+/*
+ * store.c - applies journal records to the master's model, as Confluent's
+ * KafkaStoreMessageHandler does, and marks what changed for publishing.
+ */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <openssl/evp.h>
+
+#include "log.h"
+#include "mem.h"
+#include "record.h"
+
+void
+store_ptrs_push(store_ptrs_t *v, void *p)
+{
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 64;
+        v->p = mem_realloc(v->p, v->cap * sizeof(void *));
+    }
+    v->p[v->n++] = p;
+}
+
+void
+store_init(store_t *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->offset = -1;
+}
+
+static void
+store__schema_free(store_schema_t *s)
+{
+    free(s->context);
+    free(s->schema_type);
+    free(s->schema);
+    json_decref(s->references);
+    json_decref(s->metadata);
+    json_decref(s->rule_set);
+    free(s);
+}
+
+static void
+store__subject_free(store_subject_t *sub)
+{
+    free(sub->name);
+    free(sub->context);
+    free(sub->versions);
+    json_decref(sub->config);
+    free(sub->mode);
+    free(sub);
+}
+
+void
+store_free(store_t *st)
+{
+    hmap_slot_t *s;
+    size_t pos = 0;
+    while ((s = hmap_next(&st->subjects, &pos)) != NULL)
+        store__subject_free(s->val);
+    pos = 0;
+    while ((s = hmap_next(&st->schemas, &pos)) != NULL)
+        store__schema_free(s->val);
+    pos = 0;
+    while ((s = hmap_next(&st->contexts, &pos)) != NULL) {
+        store_context_t *c = s->val;
+        free(c->name);
+        free(c);
+    }
+    store_collect(st);
+    hmap_free(&st->subjects);
+    hmap_free(&st->schemas);
+    hmap_free(&st->fingerprints);
+    hmap_free(&st->contexts);
+    json_decref(st->global_config);
+    free(st->global_mode);
+    free(st->dirty_subjects.p);
+    free(st->dirty_schemas.p);
+    free(st->dead_schemas.p);
+    memset(st, 0, sizeof(*st));
+}
+
+void
+store_collect(store_t *st)
+{
+    for (size_t i = 0; i < st->dead_schemas.n; i++)
+        store__schema_free(st->dead_schemas.p[i]);
+    st->dead_schemas.n = 0;
+}
+
+char *
+store_subject_context(const char *subject)
+{
+    /* ":.ctx:name" names a context; ":.ctx" alone too (Confluent accepts
+     * it and creates the context). */
+    if (subject == NULL || subject[0] != ':' || subject[1] != '.')
+        return mem_strdup(".");
+    const char *end = strchr(subject + 1, ':');
+    size_t len = end ? (size_t)(end - subject - 1) : strlen(subject + 1);
+    if (len == 1)
+        return mem_strdup(".");
+    return mem_strndup(subject + 1, len);
+}
+
+static char *
+store__key2(const char *a, const char *b, size_t *len)
+{
+    char *k = mem_printf("%s\x1f%s", a, b);
+    *len = strlen(k);
+    return k;
+}
+
+store_subject_t *
+store_subject(const store_t *st, const char *name)
+{
+    return hmap_get(&st->subjects, name, strlen(name));
+}
+
+store_schema_t *
+store_schema_by_id(const store_t *st, const char *context, int id)
+{
+    char k[512];
+    int n = snprintf(k, sizeof(k), "%s\x1f%d", context, id);
+    if (n < 0 || (size_t)n >= sizeof(k))
+        return NULL;
+    return hmap_get(&st->schemas, k, (size_t)n);
+}
+
+store_schema_t *
+store_schema_by_fingerprint(const store_t *st, const char *context,
+                            const char *fingerprint)
+{
+    size_t len;
+    char *k = store__key2(context, fingerprint, &len);
+    store_schema_t *s = hmap_get(&st->fingerprints, k, len);
+    free(k);
+    return s;
+}
+
+store_version_t *
+store_version(const store_subject_t *sub, int version)
+{
+    size_t lo = 0, hi = sub->nversions;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sub->versions[mid].version == version)
+            return &sub->versions[mid];
+        if (sub->versions[mid].version < version)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+store_version_t *
+store_latest(const store_subject_t *sub)
+{
+    for (size_t i = sub->nversions; i > 0; i--) {
+        if (!sub->versions[i - 1].deleted)
+            return &sub->versions[i - 1];
+    }
+    return NULL;
+}
+
+int
+store_subject_all_deleted(const store_subject_t *sub)
+{
+    return store_latest(sub) == NULL;
+}
+
+static store_context_t *
+store__context(store_t *st, const char *name)
+{
+    store_context_t *c = hmap_get(&st->contexts, name, strlen(name));
+    if (c != NULL)
+        return c;
+    c = mem_calloc(1, sizeof(*c));
+    c->name = mem_strdup(name);
+    hmap_put(&st->contexts, name, strlen(name), c);
+    st->dirty_lists = 1;
+    return c;
+}
+
+int
+store_next_id(const store_t *st, const char *context)
+{
+    store_context_t *c = hmap_get(&st->contexts, context, strlen(context));
+    return c ? c->max_id + 1 : 1;
+}
+
+static void
+store__json_hash(EVP_MD_CTX *md, const json_t *j)
+{
+    if (j == NULL)
+        return;
+    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+    EVP_DigestUpdate(md, "\x01", 1);
+    EVP_DigestUpdate(md, s, strlen(s));
+    free(s);
+}
+
+void
+store_fingerprint(const char *schema, const json_t *references,
+                  const json_t *metadata, const json_t *rule_set, char out[33])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(md, EVP_md5(), NULL);
+    EVP_DigestUpdate(md, schema, strlen(schema));
+    if (references != NULL && json_array_size(references) > 0)
+        store__json_hash(md, references);
+    else
+        EVP_DigestUpdate(md, "\x00", 1);
+    store__json_hash(md, metadata);
+    EVP_DigestUpdate(md, "\x02", 1);
+    store__json_hash(md, rule_set);
+    EVP_DigestFinal_ex(md, d, &dlen);
+    EVP_MD_CTX_free(md);
+    for (unsigned int i = 0; i < 16; i++) {
+        out[2 * i] = hex[d[i] >> 4];
+        out[2 * i + 1] = hex[d[i] & 15];
+    }
+    out[32] = '\0';
+}
+
+static void
+store__mark_subject(store_t *st, store_subject_t *sub)
+{
+    if (!sub->dirty) {
+        sub->dirty = 1;
+        store_ptrs_push(&st->dirty_subjects, sub);
+    }
+}
+
+static void
+store__mark_schema(store_t *st, store_schema_t *s)
+{
+    if (!s->dirty) {
+        s->dirty = 1;
+        store_ptrs_push(&st->dirty_schemas, s);
+    }
+}
+
+static store_subject_t *
+store__subject_get_or_add(store_t *st, const char *name)
+{
+    store_subject_t *sub = store_subject(st, name);
+    if (sub != NULL)
+        return sub;
+    sub = mem_calloc(1, sizeof(*sub));
+    sub->name = mem_strdup(name);
+    sub->context = store_subject_context(name);
+    hmap_put(&st->subjects, name, strlen(name), sub);
+    st->dirty_lists = 1;
+    return sub;
+}
+
+static store_schema_t *
+store__schema_add(store_t *st, const char *context, const record_schema_t *r)
+{
+    store_schema_t *s = mem_calloc(1, sizeof(*s));
+    s->id = r->id;
+    s->context = mem_strdup(context);
+    s->schema_type = mem_strdup(r->schema_type ? r->schema_type : "AVRO");
+    s->schema = mem_strdup(r->schema ? r->schema : "");
+    if (r->references != NULL && json_array_size(r->references) > 0)
+        s->references = json_incref(r->references);
+    s->metadata = json_incref(r->metadata);
+    s->rule_set = json_incref(r->rule_set);
+    store_fingerprint(s->schema, s->references, s->metadata, s->rule_set,
+                      s->fingerprint);
+
+    char idbuf[16];
+    snprintf(idbuf, sizeof(idbuf), "%d", s->id);
+    size_t len;
+    char *k = store__key2(context, idbuf, &len);
+    hmap_put(&st->schemas, k, len, s);
+    free(k);
+    k = store__key2(context, s->fingerprint, &len);
+    if (hmap_get(&st->fingerprints, k, len) == NULL)
+        hmap_put(&st->fingerprints, k, len, s);
+    free(k);
+
+    store_context_t *c = store__context(st, context);
+    if (s->id > c->max_id)
+        c->max_id = s->id;
+    return s;
+}
+
+/* Drop one use of a schema; with none left it leaves the indexes. */
+static void
+store__schema_unuse(store_t *st, store_schema_t *s)
+{
+    if (--s->uses > 0) {
+        store__mark_schema(st, s);
+        return;
+    }
+    char idbuf[16];
+    size_t len;
+    snprintf(idbuf, sizeof(idbuf), "%d", s->id);
+    char *k = store__key2(s->context, idbuf, &len);
+    hmap_del(&st->schemas, k, len);
+    free(k);
+    k = store__key2(s->context, s->fingerprint, &len);
+    if (hmap_get(&st->fingerprints, k, len) == s)
+        hmap_del(&st->fingerprints, k, len);
+    free(k);
+    store_ptrs_push(&st->dead_schemas, s);
+}
+
+static store_version_t *
+store__version_insert(store_subject_t *sub, int version)
+{
+    size_t i = sub->nversions;
+    while (i > 0 && sub->versions[i - 1].version > version)
+        i--;
+    if (sub->nversions == sub->capversions) {
+        sub->capversions = sub->capversions ? sub->capversions * 2 : 4;
+        sub->versions = mem_realloc(sub->versions,
+                                    sub->capversions * sizeof(store_version_t));
+    }
+    memmove(&sub->versions[i + 1], &sub->versions[i],
+            (sub->nversions - i) * sizeof(store_version_t));
+    sub->nversions++;
+    memset(&sub->versions[i], 0, sizeof(store_version_t));
+    sub->versions[i].version = version;
+    return &sub->versions[i];
+}
+
+static void
+store__version_remove(store_subject_t *sub, store_version_t *v)
+{
+    size_t i = (size_t)(v - sub->versions);
+    memmove(&sub->versions[i], &sub->versions[i + 1],
+            (sub->nversions - i - 1) * sizeof(store_version_t));
+    sub->nversions--;
+}
+
+static void
+store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t vlen)
+{
+    store_subject_t *sub = store_subject(st, k->subject);
+    if (val == NULL) {
+        store_version_t *v = sub ? store_version(sub, k->version) : NULL;
+        if (v == NULL)
+            return;
+        store__schema_unuse(st, v->schema);
+        store__version_remove(sub, v);
+        store__mark_subject(st, sub);
+        st->dirty_lists = 1;
+        return;
+    }
+    record_schema_t r;
+    if (record_schema_decode(val, vlen, &r) != 0) {
+        log_warn("skipping a SCHEMA record for '%s' whose value does not decode",
+                 k->subject);
+        return;
+    }
+    char *ctx = store_subject_context(k->subject);
+    store_schema_t *s = store_schema_by_id(st, ctx, r.id);
+    if (s != NULL && strcmp(s->schema, r.schema ? r.schema : "") != 0) {
+        log_warn("skipping a SCHEMA record binding id %d in context %s to another schema",
+                 r.id, ctx);
+        goto out;
+    }
+    if (s == NULL)
+        s = store__schema_add(st, ctx, &r);
+    sub = store__subject_get_or_add(st, k->subject);
+    store_version_t *v = store_version(sub, k->version);
+    if (v != NULL && v->schema != s) {
+        store__schema_unuse(st, v->schema);
+        v->schema = NULL;
+    }
+    if (v == NULL)
+        v = store__version_insert(sub, k->version);
+    if (v->schema == NULL) {
+        v->schema = s;
+        s->uses++;
+    }
+    if (v->deleted != r.deleted)
+        st->dirty_lists = 1;
+    v->deleted = r.deleted;
+    store__mark_schema(st, s);
+    store__mark_subject(st, sub);
+out:
+    free(ctx);
+    record_schema_free(&r);
+}
+
+static void
+store__apply_delete_subject(store_t *st, const record_key_t *k, json_t *v)
+{
+    store_subject_t *sub = store_subject(st, k->subject);
+    json_int_t upto = json_integer_value(json_object_get(v, "version"));
+    if (sub == NULL)
+        return;
+    for (size_t i = 0; i < sub->nversions; i++) {
+        if (sub->versions[i].version <= upto)
+            sub->versions[i].deleted = 1;
+    }
+    store__mark_subject(st, sub);
+    st->dirty_lists = 1;
+}
+
+/* Drop the soft-deleted versions of one subject from the model. */
+static void
+store__clear_subject(store_t *st, store_subject_t *sub)
+{
+    for (size_t i = sub->nversions; i > 0; i--) {
+        store_version_t *v = &sub->versions[i - 1];
+        if (!v->deleted)
+            continue;
+        store__schema_unuse(st, v->schema);
+        store__version_remove(sub, v);
+    }
+    store__mark_subject(st, sub);
+    st->dirty_lists = 1;
+}
+
+static void
+store__apply_clear_subject(store_t *st, const record_key_t *k)
+{
+    /* The subject may name a single subject or a whole context scope
+     * (":.ctx:"); clear every subject it is a prefix of in the latter case. */
+    size_t plen = strlen(k->subject);
+    int scope = plen == 0 || k->subject[plen - 1] == ':';
+    hmap_slot_t *s;
+    size_t pos = 0;
+    while ((s = hmap_next(&st->subjects, &pos)) != NULL) {
+        store_subject_t *sub = s->val;
+        if (scope ? strncmp(sub->name, k->subject, plen) == 0
+                  : strcmp(sub->name, k->subject) == 0)
+            store__clear_subject(st, sub);
+    }
+}
+
+static void
+store__apply_config(store_t *st, const record_key_t *k, json_t *v)
+{
+    json_t **slot = &st->global_config;
+    if (k->subject != NULL) {
+        store_subject_t *sub = store__subject_get_or_add(st, k->subject);
+        slot = &sub->config;
+        store__mark_subject(st, sub);
+    }
+    json_decref(*slot);
+    *slot = v ? json_incref(v) : NULL;
+    st->dirty_config = 1;
+}
+
+static void
+store__apply_mode(store_t *st, const record_key_t *k, json_t *v)
+{
+    const char *mode = json_string_value(json_object_get(v, "mode"));
+    char **slot = &st->global_mode;
+    if (k->subject != NULL) {
+        store_subject_t *sub = store__subject_get_or_add(st, k->subject);
+        slot = &sub->mode;
+        store__mark_subject(st, sub);
+    }
+    free(*slot);
+    *slot = mode ? mem_strdup(mode) : NULL;
+    st->dirty_config = 1;
+}
+
+void
+store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
+            const char *val, size_t vlen)
+{
+    record_key_t k;
+    st->offset = offset;
+    st->records++;
+    if (record_key_decode(key, klen, &k) != 0) {
+        log_warn("skipping record at offset %lld: key does not decode", (long long)offset);
+        return;
+    }
+    int needs_subject = k.type == RECORD_SCHEMA || k.type == RECORD_DELETE_SUBJECT ||
+                        k.type == RECORD_CLEAR_SUBJECT;
+    if (needs_subject && k.subject == NULL) {
+        log_warn("skipping %s record at offset %lld without a subject", k.keytype,
+                 (long long)offset);
+        record_key_free(&k);
+        return;
+    }
+    if (k.type == RECORD_SCHEMA) {
+        store__apply_schema(st, &k, val, vlen);
+        record_key_free(&k);
+        return;
+    }
+    json_t *v = val ? record_value_decode(val, vlen) : NULL;
+    switch (k.type) {
+    case RECORD_CONFIG:
+        store__apply_config(st, &k, v);
+        break;
+    case RECORD_MODE:
+        store__apply_mode(st, &k, v);
+        break;
+    case RECORD_DELETE_SUBJECT:
+        if (v != NULL)
+            store__apply_delete_subject(st, &k, v);
+        break;
+    case RECORD_CLEAR_SUBJECT:
+        if (v != NULL)
+            store__apply_clear_subject(st, &k);
+        break;
+    case RECORD_CONTEXT:
+        if (k.context != NULL)
+            store__context(st, k.context);
+        break;
+    case RECORD_NOOP:
+        break;
+    default:
+        log_info("skipping record of unknown key type '%s' at offset %lld",
+                 k.keytype ? k.keytype : "?", (long long)offset);
+        break;
+    }
+    json_decref(v);
+    record_key_free(&k);
+}
+
+static int
+store__cmp_subject(const void *a, const void *b)
+{
+    const store_subject_t *x = *(store_subject_t *const *)a;
+    const store_subject_t *y = *(store_subject_t *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+store_subject_t **
+store_sorted_subjects(const store_t *st, size_t *n)
+{
+    store_subject_t **v = mem_alloc((st->subjects.len + 1) * sizeof(*v));
+    size_t pos = 0, i = 0;
+    hmap_slot_t *s;
+    while ((s = hmap_next(&st->subjects, &pos)) != NULL)
+        v[i++] = s->val;
+    qsort(v, i, sizeof(*v), store__cmp_subject);
+    *n = i;
+    return v;
+}

@@ -1,0 +1,235 @@
+/*
+ * worker.c - a worker process's life: attach the table read-only, run the
+ * h2o loop on the inherited listeners, relay forwarded requests to the
+ * master, and drain on SIGTERM.
+ */
+#include "worker.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "log.h"
+#include "serve.h"
+
+/* The signal handler's only way to reach the state: set once at start. */
+static volatile sig_atomic_t *worker_stop_flag;
+
+static void
+worker__on_signal(int sig)
+{
+    (void)sig;
+    if (worker_stop_flag != NULL)
+        *worker_stop_flag = 1;
+}
+
+static void
+worker__on_accept(h2o_socket_t *listener, const char *err)
+{
+    if (err != NULL)
+        return;
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock != NULL)
+        h2o_accept(listener->data, sock);
+}
+
+/* ---- the master connection -------------------------------------------- */
+
+static void worker__flush(worker_t *w);
+
+static void
+worker__on_written(h2o_socket_t *sock, const char *err)
+{
+    worker_t *w = sock->data;
+    if (err != NULL)
+        log_fatal("lost the master: %s", err);
+    w->write_busy = 0;
+    w->writing.len = 0;
+    worker__flush(w);
+}
+
+static void
+worker__flush(worker_t *w)
+{
+    if (w->write_busy || w->outq.len == 0)
+        return;
+    buf_t t = w->writing;
+    w->writing = w->outq;
+    w->outq = t;
+    w->outq.len = 0;
+    h2o_iovec_t b = h2o_iovec_init(w->writing.data, w->writing.len);
+    w->write_busy = 1;
+    h2o_socket_write(w->ipc_sock, &b, 1, worker__on_written);
+}
+
+/* When a request's memory pool goes, its pending slot must forget it. */
+static void
+worker__on_req_gone(void *p)
+{
+    worker_pending_t **slot = p;
+    if (*slot != NULL)
+        (*slot)->req = NULL;
+}
+
+void
+worker_forward(worker_t *w, h2o_req_t *req)
+{
+    uint32_t id = w->next_id++;
+    worker_pending_t *slot = &w->pending[id % WORKER_PENDING];
+    if (slot->req != NULL) {
+        serve_respond(req, 503, "{\"error_code\":50301,\"message\":\"too many requests in flight\"}",
+                      59, 0);
+        return;
+    }
+    slot->id = id;
+    slot->req = req;
+    w->npending++;
+    worker_pending_t **ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), worker__on_req_gone);
+    *ref = slot;
+
+    ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
+    ipc_request_t r = {
+        .id = id,
+        .method = req->method.base,
+        .method_len = req->method.len,
+        .path = req->path.base,
+        .path_len = req->path.len,
+        .ctype = ct >= 0 ? req->headers.entries[ct].value.base : NULL,
+        .ctype_len = ct >= 0 ? req->headers.entries[ct].value.len : 0,
+        .body = req->entity.base,
+        .body_len = req->entity.base ? req->entity.len : 0,
+    };
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    ipc_pack_request(&sb, &r);
+    buf_append(&w->outq, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    worker__flush(w);
+}
+
+static void
+worker__on_reply(worker_t *w, const ipc_reply_t *rep)
+{
+    worker_pending_t *slot = &w->pending[rep->id % WORKER_PENDING];
+    if (slot->id != rep->id)
+        return;
+    h2o_req_t *req = slot->req;
+    if (slot->req != NULL || w->npending > 0)
+        w->npending--;
+    slot->req = NULL;
+    if (req != NULL)
+        serve_respond(req, rep->status, rep->body, rep->body_len, 1);
+}
+
+static void
+worker__on_ipc_read(h2o_socket_t *sock, const char *err)
+{
+    worker_t *w = sock->data;
+    if (err != NULL)
+        log_fatal("lost the master: %s", err);
+    ipc_reader_feed(&w->reader, sock->input->bytes, sock->input->size);
+    h2o_buffer_consume(&sock->input, sock->input->size);
+    const msgpack_object *o;
+    int rc;
+    while ((rc = ipc_reader_next(&w->reader, &o)) == 1) {
+        ipc_reply_t rep;
+        if (ipc_unpack_reply(o, &rep) != 0)
+            log_fatal("malformed message from the master");
+        worker__on_reply(w, &rep);
+    }
+    if (rc < 0)
+        log_fatal("corrupt stream from the master");
+}
+
+/* ---- life -------------------------------------------------------------- */
+
+static void
+worker__listen(worker_t *w)
+{
+    http_t *h = w->http;
+    w->listeners = mem_calloc((size_t)h->nlisteners, sizeof(h2o_socket_t *));
+    w->nlisteners = h->nlisteners;
+    for (int i = 0; i < h->nlisteners; i++) {
+        int fd = h->listeners[i].fds[w->index];
+        h2o_socket_t *s = h2o_evloop_socket_create(w->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+        s->data = h->listeners[i].tls ? &w->accept_tls : &w->accept_plain;
+        h2o_socket_read_start(s, worker__on_accept);
+        w->listeners[i] = s;
+    }
+}
+
+/* Stop accepting; let open connections and forwarded requests finish. */
+static void
+worker__drain(worker_t *w)
+{
+    for (int i = 0; i < w->nlisteners; i++) {
+        h2o_socket_read_stop(w->listeners[i]);
+        h2o_socket_close(w->listeners[i]);
+    }
+    h2o_context_request_shutdown(&w->ctx);
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        h2o_evloop_run(w->loop, 50);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if ((w->npending == 0 && ms > 200) || ms > 10000)
+            break;
+    }
+}
+
+static void
+worker__signals(worker_t *w)
+{
+    struct sigaction sa = {0};
+    worker_stop_flag = &w->stop;
+    sa.sa_handler = worker__on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGHUP, SIG_IGN);
+    signal(SIGPIPE, SIG_IGN);
+    sigset_t all;
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+void
+worker_main(http_t *http, table_t *table, int index, int ipc_fd)
+{
+    worker_t *w = mem_calloc(1, sizeof(*w));
+    char role[32];
+    snprintf(role, sizeof(role), "worker %d", index);
+    log_set_role(role);
+    w->index = index;
+    w->http = http;
+    w->table = table;
+    w->ipc_fd = ipc_fd;
+    if (table_make_readonly(table) != 0)
+        log_fatal("cannot map the shared table read-only: %s", strerror(errno));
+    worker__signals(w);
+    w->pending = mem_calloc(WORKER_PENDING, sizeof(worker_pending_t));
+    ipc_reader_init(&w->reader);
+    http->handler->worker = w;
+
+    w->loop = h2o_evloop_create();
+    h2o_context_init(&w->ctx, w->loop, &http->globalconf);
+    w->accept_plain.ctx = &w->ctx;
+    w->accept_plain.hosts = http->globalconf.hosts;
+    w->accept_tls = w->accept_plain;
+    w->accept_tls.ssl_ctx = http->ssl_ctx;
+
+    w->ipc_sock = h2o_evloop_socket_create(w->loop, ipc_fd, 0);
+    w->ipc_sock->data = w;
+    h2o_socket_read_start(w->ipc_sock, worker__on_ipc_read);
+    worker__listen(w);
+    log_debug("serving");
+    while (!w->stop)
+        h2o_evloop_run(w->loop, INT32_MAX);
+    worker__drain(w);
+    log_debug("stopped");
+    _exit(0);
+}

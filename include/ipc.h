@@ -49,8 +49,11 @@ int ipc_unpack_reply(const msgpack_object *o, ipc_reply_t *r);
 
 /** A stream of messages read in arbitrary chunks. */
 typedef struct ipc_reader {
-    msgpack_unpacker unpacker;
-    msgpack_unpacked msg;
+    char *data;             /* bytes received and not yet consumed; owned */
+    size_t len;
+    size_t cap;
+    size_t off;             /* start of the next message in data */
+    msgpack_unpacked msg;   /* the last message returned */
 } ipc_reader_t;
 
 void ipc_reader_init(ipc_reader_t *rd);

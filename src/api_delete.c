@@ -205,7 +205,8 @@ api_delete_subject(api_t *api, const route_t *r, api_result_t *res)
                                 sub->versions[sub->nversions - 1].version);
         char *v = record_value_encode(val, &vlen);
         json_decref(val);
-        api_add_record(res, record_key_delete_subject(subject, &klen), klen, v, vlen);
+        char *key = record_key_delete_subject(subject, &klen);
+        api_add_record(res, key, klen, v, vlen);
     }
 out:
     free(subject);

@@ -3,7 +3,10 @@
 
 #include <errno.h>
 #include <string.h>
+#include <stdlib.h>
 #include <unistd.h>
+
+#include "mem.h"
 
 static void
 ipc__pack_str(msgpack_packer *pk, const char *s, size_t len)
@@ -127,10 +130,16 @@ ipc_unpack_reply(const msgpack_object *o, ipc_reply_t *r)
     return 0;
 }
 
+/*
+ * The reader keeps its own buffer and unpacks whole messages with
+ * msgpack_unpack_next(): msgpack-c 4.0's streaming unpacker dereferences a
+ * NULL zone when its buffer grows while a returned object still refers to
+ * it.
+ */
 void
 ipc_reader_init(ipc_reader_t *rd)
 {
-    msgpack_unpacker_init(&rd->unpacker, 64 * 1024);
+    memset(rd, 0, sizeof(*rd));
     msgpack_unpacked_init(&rd->msg);
 }
 
@@ -138,23 +147,40 @@ void
 ipc_reader_free(ipc_reader_t *rd)
 {
     msgpack_unpacked_destroy(&rd->msg);
-    msgpack_unpacker_destroy(&rd->unpacker);
+    free(rd->data);
+    memset(rd, 0, sizeof(*rd));
 }
 
 void
 ipc_reader_feed(ipc_reader_t *rd, const void *data, size_t len)
 {
-    if (msgpack_unpacker_buffer_capacity(&rd->unpacker) < len)
-        msgpack_unpacker_reserve_buffer(&rd->unpacker, len);
-    memcpy(msgpack_unpacker_buffer(&rd->unpacker), data, len);
-    msgpack_unpacker_buffer_consumed(&rd->unpacker, len);
+    if (rd->off > 0 && rd->off == rd->len) {
+        rd->off = rd->len = 0;
+    } else if (rd->off > 0 && rd->off > rd->cap / 2) {
+        memmove(rd->data, rd->data + rd->off, rd->len - rd->off);
+        rd->len -= rd->off;
+        rd->off = 0;
+    }
+    if (rd->len + len > rd->cap) {
+        size_t cap = rd->cap ? rd->cap : 65536;
+        while (cap < rd->len + len)
+            cap *= 2;
+        rd->data = mem_realloc(rd->data, cap);
+        rd->cap = cap;
+    }
+    memcpy(rd->data + rd->len, data, len);
+    rd->len += len;
 }
 
 int
 ipc_reader_next(ipc_reader_t *rd, const msgpack_object **o)
 {
-    msgpack_unpack_return rc = msgpack_unpacker_next(&rd->unpacker, &rd->msg);
-    if (rc == MSGPACK_UNPACK_SUCCESS) {
+    size_t off = rd->off;
+    if (off == rd->len)
+        return 0;
+    msgpack_unpack_return rc = msgpack_unpack_next(&rd->msg, rd->data, rd->len, &off);
+    if (rc == MSGPACK_UNPACK_SUCCESS || rc == MSGPACK_UNPACK_EXTRA_BYTES) {
+        rd->off = off;
         *o = &rd->msg.data;
         return 1;
     }

@@ -690,6 +690,10 @@ api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
         api_error(res, 400, 400, "Context name cannot contain a colon");
     } else if ((route_methods(r.id) & r.method) == 0) {
         api_error(res, 405, 405, "HTTP 405 Method Not Allowed");
+    } else if (r.method == ROUTE_M_GET && (r.id == ROUTE_CONFIG || r.id == ROUTE_CONFIG_SUBJECT)) {
+        api_config(api, &r, req->body, req->body_len, res);
+    } else if (r.method == ROUTE_M_GET && (r.id == ROUTE_MODE || r.id == ROUTE_MODE_SUBJECT)) {
+        api_mode(api, &r, req->body, req->body_len, res);
     } else if (r.method == ROUTE_M_GET) {
         api__dispatch_read(api, &r, res);
     } else if (r.id == ROUTE_ROOT) {

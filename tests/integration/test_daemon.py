@@ -1,0 +1,293 @@
+"""The daemon as it runs in production, on the file journal: HTTP/1.1 and
+h2c, restart and recovery, workers killed and replaced, reload, drain,
+readiness, configuration checks."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+
+import pytest
+
+from schemad_proc import Schemad, avro_record, free_port, schemad_bin
+
+USER = avro_record('User', [('id', 'int'), ('name', 'string'), ('email', 'string')],
+                   namespace='ssup2.com')
+
+
+def test_register_and_read_http1(schemad):
+    st, body = schemad.register('user', USER)
+    assert (st, body) == (200, {'id': 1})
+    # Same schema, any subject: same id.
+    assert schemad.register('user', USER) == (200, {'id': 1})
+    assert schemad.register('other', USER) == (200, {'id': 1})
+    st, body = schemad.get('/schemas/ids/1')
+    assert st == 200 and json.loads(body['schema'])['name'] == 'User'
+    st, body = schemad.get('/subjects/user/versions/latest')
+    assert st == 200
+    assert (body['subject'], body['version'], body['id']) == ('user', 1, 1)
+    assert schemad.get('/subjects') == (200, ['other', 'user'])
+    assert schemad.get('/subjects/user/versions') == (200, [1])
+    st, body = schemad.request('POST', '/subjects/user', {'schema': USER})
+    assert st == 200 and body['version'] == 1 and body['id'] == 1
+    assert schemad.get('/schemas/types') == (200, ['JSON', 'PROTOBUF', 'AVRO'])
+    assert schemad.get('/nope') == (404, {'error_code': 404, 'message': 'HTTP 404 Not Found'})
+    assert schemad.get('/subjects/missing/versions') == (
+        404, {'error_code': 40401, 'message': "Subject 'missing' not found."})
+    assert schemad.get('/schemas/ids/99') == (
+        404, {'error_code': 40403, 'message': 'Schema 99 not found'})
+
+
+def _curl(args):
+    out = subprocess.run(['curl', '-s', '-w', '\\n%{http_version} %{http_code}'] + args,
+                         stdout=subprocess.PIPE, text=True, timeout=30, check=True)
+    body, _, tail = out.stdout.rpartition('\n')
+    version, code = tail.split()
+    return version, int(code), body
+
+
+def test_h2c_prior_knowledge(schemad):
+    schemad.register('user', USER)
+    version, code, body = _curl(['--http2-prior-knowledge',
+                                 schemad.url + '/schemas/ids/1'])
+    assert (version, code) == ('2', 200)
+    assert json.loads(json.loads(body)['schema'])['name'] == 'User'
+    # A write over h2c goes through the master and answers the same.
+    version, code, body = _curl(['--http2-prior-knowledge', '-X', 'POST',
+                                 '-H', 'Content-Type: application/vnd.schemaregistry.v1+json',
+                                 '-d', json.dumps({'schema': '"string"'}),
+                                 schemad.url + '/subjects/s2/versions'])
+    assert (version, code, json.loads(body)) == ('2', 200, {'id': 2})
+
+
+def test_restart_recovers_everything(tmp_path):
+    d = Schemad(tmp_path / 'd')
+    d.start()
+    d.request('PUT', '/config', {'compatibility': 'NONE'})
+    ids = {}
+    for i in range(50):
+        st, body = d.register('sub-%d' % (i % 7), avro_record('R%d' % i, [('f', 'int')]))
+        assert st == 200
+        ids[i] = body['id']
+    d.request('PUT', '/config/sub-1', {'compatibility': 'NONE'})
+    d.request('DELETE', '/subjects/sub-2/versions/1')
+    before = {p: d.get(p) for p in ('/subjects', '/subjects/sub-0/versions',
+                                     '/subjects/sub-2/versions', '/config/sub-1',
+                                     '/schemas/ids/17', '/subjects/sub-3/versions/latest')}
+    assert d.stop() == 0
+    d.start()
+    after = {p: d.get(p) for p in before}
+    assert after == before
+    # New ids continue above the highest seen.
+    st, body = d.register('new', avro_record('Fresh', [('f', 'int')]))
+    assert body['id'] == max(ids.values()) + 1
+    d.stop()
+
+
+def test_torn_tail_is_truncated(tmp_path):
+    d = Schemad(tmp_path / 'd')
+    d.start()
+    d.register('a', avro_record('A', [('f', 'int')]))
+    d.register('b', avro_record('B', [('f', 'int')]))
+    d.stop()
+    path = os.path.join(d.data_dir, 'schemas.journal')
+    size = os.path.getsize(path)
+    with open(path, 'r+b') as f:
+        f.truncate(size - 5)
+    d.start()
+    assert d.get('/subjects') == (200, ['a'])
+    assert d.register('c', avro_record('C', [('f', 'int')])) == (200, {'id': 2})
+    d.stop()
+
+
+def test_table_is_read_only_in_workers(schemad):
+    pids = schemad.worker_pids()
+    assert len(pids) == 2
+    for pid in pids:
+        with open('/proc/%d/maps' % pid) as f:
+            maps = [l for l in f if 'schemad-table' in l]
+        assert maps and all(l.split()[1] == 'r--s' for l in maps), maps
+    with open('/proc/%d/maps' % schemad.proc.pid) as f:
+        assert any('schemad-table' in l and l.split()[1] == 'rw-s' for l in f)
+
+
+def _load(d, stop, results, paths):
+    """New connection per request, so only requests in flight on a killed
+    worker can fail."""
+    import http.client
+    i = 0
+    while not stop.is_set():
+        path = paths[i % len(paths)]
+        i += 1
+        try:
+            c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=5)
+            c.request('GET', path)
+            r = c.getresponse()
+            r.read()
+            c.close()
+            results.append(r.status)
+        except OSError as e:
+            results.append(repr(e))
+
+
+def test_killed_worker_is_replaced_under_load(schemad):
+    schemad.register('user', USER)
+    stop = threading.Event()
+    results = []
+    threads = [threading.Thread(target=_load, args=(schemad, stop, results,
+                                                    ['/schemas/ids/1', '/subjects/user/versions/latest',
+                                                     '/subjects']))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(1)
+    victim = schemad.worker_pids()[0]
+    os.kill(victim, signal.SIGKILL)
+    time.sleep(2)
+    stop.set()
+    for t in threads:
+        t.join()
+    pids = schemad.worker_pids()
+    assert len(pids) == 2 and victim not in pids
+    failed = [r for r in results if r != 200]
+    # At most the requests that were in flight on the killed worker.
+    assert len(failed) <= len(threads), failed[:10]
+    assert len(results) > 200
+
+
+def test_sighup_replaces_workers_without_dropping(schemad):
+    schemad.register('user', USER)
+    before = schemad.worker_pids()
+    stop = threading.Event()
+    results = []
+    threads = [threading.Thread(target=_load, args=(schemad, stop, results, ['/schemas/ids/1']))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    schemad.proc.send_signal(signal.SIGHUP)
+    time.sleep(2)
+    stop.set()
+    for t in threads:
+        t.join()
+    after = schemad.worker_pids()
+    assert len(after) == 2 and not set(before) & set(after)
+    assert [r for r in results if r != 200] == []
+    assert schemad.get('/schemas/ids/1')[0] == 200
+
+
+def test_sigterm_drains_and_exits_zero(tmp_path):
+    d = Schemad(tmp_path / 'd')
+    d.start()
+    d.register('user', USER)
+    results = []
+
+    def slow_writes():
+        for i in range(20):
+            results.append(d.register('w', avro_record('W%d' % i, [('f', 'int')]), )[0])
+    d.request('PUT', '/config/w', {'compatibility': 'NONE'})
+    t = threading.Thread(target=slow_writes)
+    t.start()
+    time.sleep(0.05)
+    rc = d.stop()
+    t.join()
+    assert rc == 0
+    # Whatever was acknowledged is there after a restart.
+    acked = results.count(200)
+    d.start()
+    st, versions = d.get('/subjects/w/versions')
+    assert (st == 200 and len(versions) >= acked) or acked == 0
+    d.stop()
+
+
+def test_sd_notify_ready_after_replay(tmp_path):
+    sock_path = str(tmp_path / 'notify.sock')
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind(sock_path)
+    s.settimeout(30)
+    d = Schemad(tmp_path / 'd', env={'NOTIFY_SOCKET': sock_path})
+    d.start(wait=False)
+    msg = s.recv(4096).decode()
+    assert 'READY=1' in msg
+    st, _ = d.get('/health/ready')
+    assert st == 200
+    d.proc.send_signal(signal.SIGHUP)
+    msgs = [s.recv(4096).decode() for _ in range(2)]
+    assert 'RELOADING=1' in msgs[0] and 'READY=1' in msgs[1]
+    d.stop()
+    assert 'STOPPING=1' in s.recv(4096).decode()
+    s.close()
+
+
+def _run(args, env=None):
+    return subprocess.run([schemad_bin()] + args, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=30, env=env)
+
+
+def test_command_line(tmp_path):
+    r = _run(['--version'])
+    assert r.returncode == 0 and r.stdout.startswith('schemad ')
+    r = _run(['--help'])
+    assert r.returncode == 0 and '-t' in r.stdout
+    good = tmp_path / 'good.properties'
+    good.write_text('listeners=http://127.0.0.1:18999\ndata.dir=%s\n' % tmp_path)
+    assert _run(['-t', '-c', str(good)]).returncode == 0
+    bad = tmp_path / 'bad.properties'
+    bad.write_text('listeners=http://127.0.0.1:18999\nno.such.setting=1\n')
+    r = _run(['-t', '-c', str(bad)])
+    assert r.returncode != 0 and 'no.such.setting' in r.stderr
+    r = _run(['-c', str(bad)])
+    assert r.returncode != 0 and 'no.such.setting' in r.stderr
+    r = _run(['-t', '-c', str(good)],
+             env=dict(os.environ, SCHEMA_REGISTRY_WORKERS='many'))
+    assert r.returncode != 0 and 'SCHEMA_REGISTRY_WORKERS' in r.stderr
+
+
+def test_port_in_use_is_a_clear_error(tmp_path):
+    busy = socket.socket()
+    busy.bind(('127.0.0.1', 0))
+    busy.listen(1)
+    port = busy.getsockname()[1]
+    d = Schemad(tmp_path / 'd', port=port)
+    d.write_config()
+    r = _run(['-c', d.config])
+    busy.close()
+    assert r.returncode != 0 and str(port) in r.stderr
+
+
+def test_unwritable_data_dir_is_a_clear_error(tmp_path):
+    d = Schemad(tmp_path / 'd', {'data.dir': '/proc/nonexistent-dir'})
+    d.write_config()
+    r = _run(['-c', d.config])
+    assert r.returncode != 0 and '/proc/nonexistent-dir' in r.stderr
+
+
+def test_https_with_alpn(tmp_path):
+    from kafka_broker import make_tls_files
+    ca, keystore = make_tls_files(str(tmp_path / 'tls'))
+    port = free_port()
+    d = Schemad(tmp_path / 'd', {
+        'listeners': 'http://127.0.0.1:%d,https://127.0.0.1:%d' % (free_port(), port),
+        'ssl.certificate.location': str(tmp_path / 'tls' / 'server.pem'),
+        'ssl.key.location': str(tmp_path / 'tls' / 'server.key'),
+    })
+    d.port = int(d.settings['listeners'].split(',')[0].rsplit(':', 1)[1])
+    d.start()
+    d.register('user', USER)
+    url = 'https://127.0.0.1:%d/schemas/ids/1' % port
+    version, code, body = _curl(['--cacert', ca, '--http2', url])
+    assert (version, code) == ('2', 200)
+    version, code, body = _curl(['--cacert', ca, '--http1.1', url])
+    assert (version, code) == ('1.1', 200)
+    assert json.loads(json.loads(body)['schema'])['name'] == 'User'
+    d.stop()
+
+
+def test_not_leader_answers_50004(tmp_path):
+    d = Schemad(tmp_path / 'd', {'leader.eligibility': 'false'})
+    d.start()
+    assert d.register('user', USER) == (500, {'error_code': 50004, 'message': 'Leader not known.'})
+    d.stop()

@@ -66,13 +66,55 @@ void api_mode(api_t *api, const route_t *r, const char *body, size_t blen,
 void api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
                        api_result_t *res);
 
+/* Data contracts (api_meta.c).  Returned values are new references. */
+/** Metadata.mergeMetadata: newer tags and properties win, sensitive is the union; NULL when both are. */
+json_t *api_metadata_merge(const json_t *old, const json_t *new);
+/** RuleSet.mergeRuleSets: old rules not renamed by new, then new's; NULL when both are. */
+json_t *api_rule_set_merge(const json_t *old, const json_t *new);
+/** Whether metadata carries the reserved confluent:version property. */
+int api_metadata_has_version(const json_t *md);
+/** A copy of md (or of nothing) with confluent:version set. */
+json_t *api_metadata_with_version(const json_t *md, int version);
+/** md without confluent:version (a new reference, or NULL for NULL). */
+json_t *api_metadata_without_version(const json_t *md);
+/** GET /subjects/{s}/metadata for an already resolved subject. */
+void api_subject_metadata(api_t *api, const route_t *r, const char *subject,
+                          api_result_t *res);
+/**
+ * Register a schema derived from a stored one (its type and references)
+ * as `version` of subject, with this text, metadata and rule set; the
+ * answer is the full Schema object (api_register.c).
+ */
+void api_register_derived(api_t *api, const char *subject, const store_schema_t *from,
+                          const char *text, const json_t *metadata, const json_t *rule_set,
+                          int version, api_result_t *res);
+/** POST /subjects/{s}/versions/{v}/tags (api_tags.c). */
+void api_tags(api_t *api, const route_t *r, const char *body, size_t blen,
+              api_result_t *res);
+
+/* Subject resolution (api_resolve.c). */
+/** The alias target of a subject (its own config's `alias`), qualified; malloc'd, or NULL. */
+char *api_alias_of(const api_t *api, const char *subject);
+/**
+ * Rewrite a route's subject (subject routes) and `subject` parameter to
+ * their alias targets; the rewritten names are stored in *owned_subject
+ * and *owned_param (malloc'd, the caller frees them after the route).
+ */
+void api_alias_filter(const api_t *api, route_t *r, char **owned_subject, char **owned_param);
+
 /* Shared helpers. */
+/** The subjects ":.ctx:name" of every other context that has versions, in context order; malloc'd array, subjects borrowed. */
+store_subject_t **api_context_subjects(const api_t *api, const char *subject, size_t *n);
+/** A config field as it applies to a subject: subject, then context, then global config; borrowed, or NULL. */
+const json_t *api_config_field(const api_t *api, const char *subject, const char *key);
 /** The subject of a route with its /contexts/{ctx} prefix applied; malloc'd. */
 char *api_subject(const route_t *r);
 /** Whether a subject name is acceptable for writes (else 42208). */
 int api_subject_valid(const char *subject);
 /** Parse a {v} segment as Confluent's VersionId: -1 for latest.  0 or -1. */
 int api_version_parse(const char *s, int *out);
+/** The 42202 answer for an invalid {v} segment (echoed as sent). */
+void api_version_error(api_result_t *res, const char *raw);
 /** Effective compatibility level of a subject (upper case, static string). */
 const char *api_compat_level(const api_t *api, const char *subject);
 /** Effective mode of a subject (static or store-owned string). */

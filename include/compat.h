@@ -15,18 +15,21 @@
  * Check a new canonical schema (with its references' canonical texts)
  * against the subject's live versions under `level`; when `only` is not
  * NULL, against that one version.  Appends Confluent's message strings to
- * `messages` (may be NULL).  Returns 1 when compatible, 0 when not.
+ * `messages` (may be NULL).  With a compatibilityGroup configured, only the
+ * versions whose metadata property of that name equals the new schema's
+ * (`metadata`, may be NULL) are checked.  Returns 1 when compatible, 0 when not.
  */
 int compat_evaluate(const api_t *api, const char *subject, const char *level,
                     const char *canonical, const char *const *refs, size_t nrefs,
-                    const store_version_t *only, json_t *messages);
+                    const json_t *metadata, const store_version_t *only, json_t *messages);
 
 /**
  * The check a registration makes: 0 when compatible, else -1 with the 409
  * answer set in res.
  */
 int compat_check_register(const api_t *api, const char *subject, const char *canonical,
-                          const char *const *refs, size_t nrefs, api_result_t *res);
+                          const char *const *refs, size_t nrefs, const json_t *metadata,
+                          api_result_t *res);
 
 /** Canonical texts of a stored schema's references, dependencies first.  Caller frees each and the array. */
 char **compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n);

@@ -40,6 +40,9 @@ int request_schema_decode(const char *body, size_t len, const char *arg,
                           request_schema_t *out, request_error_t *err);
 void request_schema_free(request_schema_t *r);
 
+/** Coerce a JSON value to an int as Jackson does (absent or null gives `absent`).  0 or -1. */
+int request_int(const json_t *v, int absent, int *out, request_error_t *err);
+
 /** Coerce a JSON value to text as Jackson does for a String field.  0 or -1. */
 int request_string(const json_t *v, char **out, request_error_t *err);
 

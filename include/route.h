@@ -36,6 +36,7 @@ typedef enum route_id {
     ROUTE_CONTEXTS,             /* /contexts */
     ROUTE_METADATA_ID,          /* /v1/metadata/id */
     ROUTE_METADATA_VERSION,     /* /v1/metadata/version */
+    ROUTE_VERSION_TAGS,         /* /subjects/{s}/versions/{v}/tags */
     ROUTE__COUNT
 } route_id_t;
 

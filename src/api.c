@@ -74,8 +74,12 @@ char *
 api_subject(const route_t *r)
 {
     const char *s = r->subject ? r->subject : "";
-    if (r->context == NULL)
+    if (r->context == NULL) {
+        /* ":.:name" is the default context's "name" (QualifiedSubject). */
+        if (strncmp(s, ":.:", 3) == 0 && s[3] != '\0')
+            s += 3;
         return mem_strdup(s);
+    }
     const char *ctx = r->context[0] == '.' ? r->context + 1 : r->context;
     return mem_printf(":.%s:%s", ctx, s);
 }
@@ -118,8 +122,6 @@ api_version_parse(const char *s, int *out)
 }
 
 void
-api_version_error(api_result_t *res, const char *raw);
-void
 api_version_error(api_result_t *res, const char *raw)
 {
     api_errorf(res, 422, 42202,
@@ -145,6 +147,29 @@ api__scope_config(const api_t *api, const char *subject)
     }
     free(ctx);
     return cfg ? cfg : api->store->global_config;
+}
+
+const json_t *
+api_config_field(const api_t *api, const char *subject, const char *key)
+{
+    store_subject_t *sub = subject ? store_subject(api->store, subject) : NULL;
+    json_t *v = sub ? json_object_get(sub->config, key) : NULL;
+    if (v != NULL && !json_is_null(v))
+        return v;
+    if (subject != NULL) {
+        char *ctx = store_subject_context(subject);
+        if (strcmp(ctx, ".") != 0) {
+            char *scope = mem_printf(":%s:", ctx);
+            store_subject_t *cs = store_subject(api->store, scope);
+            v = cs ? json_object_get(cs->config, key) : NULL;
+            free(scope);
+        }
+        free(ctx);
+        if (v != NULL && !json_is_null(v))
+            return v;
+    }
+    v = json_object_get(api->store->global_config, key);
+    return json_is_null(v) ? NULL : v;
 }
 
 const char *
@@ -335,6 +360,8 @@ api__paging(const route_t *r, api_result_t *res, int *offset, int *limit)
         api_error(res, 500, 500, "Internal Server Error");
         return -1;
     }
+    if (*limit <= 0)
+        *limit = -1;
     return 0;
 }
 
@@ -360,6 +387,54 @@ api__prefix_match(const char *name, const char *prefix)
     return strncmp(name, prefix, strlen(prefix)) == 0;
 }
 
+/* Whether a schema's rule set holds a rule of this type. */
+static int
+api__has_rule_type(const store_schema_t *s, const char *type)
+{
+    static const char *const kinds[] = {"migrationRules", "domainRules"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t i;
+        json_t *rule;
+        json_array_foreach(json_object_get(s->rule_set, kinds[k]), i, rule) {
+            const char *t = json_string_value(json_object_get(rule, "type"));
+            if (t != NULL && strcmp(t, type) == 0)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* One ExtendedSchema: the Schema object, plus the subjects aliasing it. */
+static void
+api__schema_entry(const api_t *api, buf_t *b, const store_subject_t *sub,
+                  const store_version_t *v, int aliases)
+{
+    render_split_t sp = {0};
+    render_subject_version(&sp, sub->name, v->version, v->schema);
+    render_join(b, &sp, v->schema);
+    render_split_free(&sp);
+    if (!aliases)
+        return;
+    size_t n, found = 0;
+    store_subject_t **subs = store_sorted_subjects(api->store, &n);
+    for (size_t i = 0; i < n; i++) {
+        char *target = api_alias_of(api, subs[i]->name);
+        if (target != NULL && strcmp(target, sub->name) == 0) {
+            if (found++ == 0) {
+                b->len--;       /* reopen the object */
+                buf_puts(b, ",\"aliases\":[");
+            } else {
+                buf_puts(b, ",");
+            }
+            buf_json_string(b, subs[i]->name, strlen(subs[i]->name));
+        }
+        free(target);
+    }
+    if (found > 0)
+        buf_puts(b, "]}");
+    free(subs);
+}
+
 static void
 api__schemas(api_t *api, const route_t *r, api_result_t *res)
 {
@@ -369,6 +444,8 @@ api__schemas(api_t *api, const route_t *r, api_result_t *res)
     const char *prefix = route_query(r, "subjectPrefix");
     int deleted = route_query_bool(r, "deleted", 0);
     int latest_only = route_query_bool(r, "latestOnly", 0);
+    int aliases = route_query_bool(r, "aliases", 0);
+    const char *rule_type = route_query(r, "ruleType");
     size_t n;
     store_subject_t **subs = store_sorted_subjects(api->store, &n);
     int first = 1;
@@ -378,20 +455,22 @@ api__schemas(api_t *api, const route_t *r, api_result_t *res)
         store_subject_t *sub = subs[i];
         if (!api__prefix_match(sub->name, prefix ? prefix : ""))
             continue;
+        /* With deleted=true the latest may be a soft-deleted version. */
         store_version_t *latest = store_latest(sub);
+        if (deleted && sub->nversions > 0)
+            latest = &sub->versions[sub->nversions - 1];
         for (size_t j = 0; j < sub->nversions; j++) {
             store_version_t *v = &sub->versions[j];
             if ((v->deleted && !deleted) || (latest_only && v != latest))
+                continue;
+            if (rule_type != NULL && !api__has_rule_type(v->schema, rule_type))
                 continue;
             if (!api__page_take(&offset, &limit))
                 continue;
             if (!first)
                 buf_puts(&res->body, ",");
             first = 0;
-            render_split_t sp = {0};
-            render_subject_version(&sp, sub->name, v->version, v->schema);
-            render_join(&res->body, &sp, v->schema);
-            render_split_free(&sp);
+            api__schema_entry(api, &res->body, sub, v, aliases);
         }
     }
     buf_puts(&res->body, "]");
@@ -447,6 +526,17 @@ api__subject_not_found(api_result_t *res, const char *subject)
     api_errorf(res, 404, 40401, "Subject '%s' not found.", subject);
 }
 
+/* Whether a name is ":.ctx:" for a context that exists. */
+static int
+api__context_scope_exists(const api_t *api, const char *subject)
+{
+    size_t n = strlen(subject);
+    if (n < 4 || strncmp(subject, ":.", 2) != 0 || subject[n - 1] != ':' ||
+        memchr(subject + 1, ':', n - 2) != NULL)
+        return 0;
+    return hmap_get(&api->store->contexts, subject + 1, n - 2) != NULL;
+}
+
 static void
 api__versions(api_t *api, const route_t *r, api_result_t *res)
 {
@@ -454,6 +544,12 @@ api__versions(api_t *api, const route_t *r, api_result_t *res)
     store_subject_t *sub = store_subject(api->store, subject);
     int deleted = route_query_bool(r, "deleted", 0);
     int deleted_only = route_query_bool(r, "deletedOnly", 0);
+    if (sub == NULL && api__context_scope_exists(api, subject)) {
+        /* ":.ctx:" is the empty subject of an existing context. */
+        api__ok(res, "[]");
+        free(subject);
+        return;
+    }
     if (sub == NULL || sub->nversions == 0 ||
         (store_subject_all_deleted(sub) && !deleted && !deleted_only)) {
         api__subject_not_found(res, subject);
@@ -468,7 +564,7 @@ api__versions(api_t *api, const route_t *r, api_result_t *res)
 /* Find a subject's version for a GET, with Confluent's errors. */
 static store_version_t *
 api__get_version(api_t *api, const route_t *r, api_result_t *res,
-                 store_subject_t **subp, char **subjectp)
+                 store_subject_t **subp, char **subjectp, int deleted)
 {
     int v;
     char *subject = api_subject(r);
@@ -478,7 +574,14 @@ api__get_version(api_t *api, const route_t *r, api_result_t *res,
         return NULL;
     }
     store_subject_t *sub = store_subject(api->store, subject);
-    int deleted = route_query_bool(r, "deleted", 0);
+    if ((sub == NULL || sub->nversions == 0) && subject[0] != ':') {
+        /* An unqualified subject read falls back to the other contexts. */
+        size_t n;
+        store_subject_t **subs = api_context_subjects(api, subject, &n);
+        if (n > 0)
+            sub = subs[0];
+        free(subs);
+    }
     if (sub == NULL || sub->nversions == 0) {
         api__subject_not_found(res, subject);
         return NULL;
@@ -500,7 +603,8 @@ api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
 {
     store_subject_t *sub = NULL;
     char *subject = NULL;
-    store_version_t *v = api__get_version(api, r, res, &sub, &subject);
+    store_version_t *v = api__get_version(api, r, res, &sub, &subject,
+                                          route_query_bool(r, "deleted", 0));
     if (v != NULL && raw) {
         api__ok(res, v->schema->schema);
     } else if (v != NULL) {
@@ -518,7 +622,8 @@ api__referenced_by(api_t *api, const route_t *r, api_result_t *res)
 {
     store_subject_t *sub = NULL;
     char *subject = NULL;
-    store_version_t *v = api__get_version(api, r, res, &sub, &subject);
+    /* Confluent reads the version with deleted=true here. */
+    store_version_t *v = api__get_version(api, r, res, &sub, &subject, 1);
     if (v == NULL) {
         free(subject);
         return;
@@ -683,7 +788,10 @@ api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
 {
     route_t r;
     memset(res, 0, sizeof(*res));
+    char *alias_subject = NULL, *alias_param = NULL;
     route_parse(req->method, req->method_len, req->path, req->path_len, &r);
+    if (r.id != ROUTE_NOT_FOUND && !r.context_error)
+        api_alias_filter(api, &r, &alias_subject, &alias_param);
     if (r.id == ROUTE_NOT_FOUND) {
         api__not_found(res);
     } else if (r.context_error) {
@@ -694,8 +802,14 @@ api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
         api_config(api, &r, req->body, req->body_len, res);
     } else if (r.method == ROUTE_M_GET && (r.id == ROUTE_MODE || r.id == ROUTE_MODE_SUBJECT)) {
         api_mode(api, &r, req->body, req->body_len, res);
+    } else if (r.method == ROUTE_M_GET && r.id == ROUTE_SUBJECT_METADATA) {
+        char *subject = api_subject(&r);
+        api_subject_metadata(api, &r, subject, res);
+        free(subject);
     } else if (r.method == ROUTE_M_GET) {
         api__dispatch_read(api, &r, res);
+    } else if (r.id == ROUTE_VERSION_TAGS) {
+        api_tags(api, &r, req->body, req->body_len, res);
     } else if (r.id == ROUTE_ROOT) {
         api__root_post(req->body, req->body_len, res);
     } else if (r.id == ROUTE_VERSIONS) {
@@ -715,5 +829,7 @@ api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
     } else {
         api__not_found(res);
     }
+    free(alias_subject);
+    free(alias_param);
     route_free(&r);
 }

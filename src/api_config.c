@@ -221,6 +221,24 @@ api__config_put(api_t *api, const char *scope, const char *body, size_t blen,
     json_decref(j);
 }
 
+/* What a scope without its own config inherits: its context's, else the global one. */
+static json_t *
+api__inherited_config(const api_t *api, const char *scope)
+{
+    if (scope == NULL)
+        return api->store->global_config;
+    char *ctx = store_subject_context(scope);
+    json_t *cfg = NULL;
+    if (strcmp(ctx, ".") != 0) {
+        char *cs = mem_printf(":%s:", ctx);
+        if (strcmp(cs, scope) != 0)
+            cfg = api__stored_config(api, cs);
+        free(cs);
+    }
+    free(ctx);
+    return cfg ? cfg : api->store->global_config;
+}
+
 void
 api_config(api_t *api, const route_t *r, const char *body, size_t blen,
            api_result_t *res)
@@ -233,7 +251,7 @@ api_config(api_t *api, const route_t *r, const char *body, size_t blen,
             api_errorf(res, 404, 40408, "Subject '%s' does not have subject-level "
                        "compatibility configured", scope);
         } else {
-            api__render_config(api, cfg ? cfg : api->store->global_config, res);
+            api__render_config(api, cfg ? cfg : api__inherited_config(api, scope), res);
         }
     } else if (r->method == ROUTE_M_PUT) {
         api__config_put(api, scope, body, blen, res);

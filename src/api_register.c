@@ -25,6 +25,9 @@ typedef struct api_reg {
     char *canonical;        /* the text to store */
     char **refs;            /* canonical texts of the references, in order */
     size_t nrefs;
+    json_t *metadata;       /* effective metadata (merged), or NULL */
+    json_t *rule_set;       /* effective rule set (merged), or NULL */
+    int modified;           /* schema, metadata or rules were filled in */
     char fingerprint[33];
 } api_reg_t;
 
@@ -35,6 +38,8 @@ api__reg_free(api_reg_t *g)
     free(g->subject);
     free(g->context);
     free(g->canonical);
+    json_decref(g->metadata);
+    json_decref(g->rule_set);
     for (size_t i = 0; i < g->nrefs; i++)
         free(g->refs[i]);
     free(g->refs);
@@ -64,10 +69,9 @@ api__refs_text(buf_t *b, const json_t *refs)
         const char *name = json_string_value(json_object_get(ref, "name"));
         const char *subject = json_string_value(json_object_get(ref, "subject"));
         json_t *v = json_object_get(ref, "version");
-        buf_puts(b, "{name=");
-        buf_printf(b, name ? "'%s'" : "%s", name ? name : "null");
-        buf_puts(b, ", subject=");
-        buf_printf(b, subject ? "'%s'" : "%s", subject ? subject : "null");
+        /* SchemaReference.toString() quotes even a null name or subject. */
+        buf_printf(b, "{name='%s', subject='%s'", name ? name : "null",
+                   subject ? subject : "null");
         if (json_is_integer(v))
             buf_printf(b, ", version=%lld}", (long long)json_integer_value(v));
         else
@@ -86,7 +90,7 @@ api__invalid_schema(api_result_t *res, const api_reg_t *g, const char *details,
     buf_printf(&b, "Invalid schema {subject=%s,version=%d,id=%d,schemaType=%s,references=",
                g->subject, g->req.version, g->req.id, type);
     buf_t refs = {0};
-    api__refs_text(&refs, g->req.references ? g->req.references : json_array());
+    api__refs_text(&refs, g->req.references);
     buf_append(&b, refs.data, refs.len);
     buf_printf(&b, ",metadata=%s,ruleSet=%s,schema=%s,schemaTags=null}",
                g->req.metadata ? "Metadata" : "null", g->req.rule_set ? "RuleSet" : "null",
@@ -160,9 +164,8 @@ api__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
         const char *rs = json_string_value(json_object_get(ref, "subject"));
         if (name == NULL || rs == NULL || !json_is_integer(jv)) {
             buf_t b = {0};
-            buf_printf(&b, "Invalid reference: {name=%s%s%s, subject=%s%s%s, version=",
-                       name ? "'" : "", name ? name : "null", name ? "'" : "",
-                       rs ? "'" : "", rs ? rs : "null", rs ? "'" : "");
+            buf_printf(&b, "Invalid reference: {name='%s', subject='%s', version=",
+                       name ? name : "null", rs ? rs : "null");
             if (json_is_integer(jv))
                 buf_printf(&b, "%lld}", (long long)json_integer_value(jv));
             else
@@ -224,8 +227,8 @@ api__canonicalize(const api_t *api, api_reg_t *g, int normalize, api_result_t *r
         return -1;
     }
     json_t *refs = g->req.references;
-    store_fingerprint(g->canonical, json_array_size(refs) ? refs : NULL, g->req.metadata,
-                      g->req.rule_set, g->fingerprint);
+    store_fingerprint(g->canonical, json_array_size(refs) ? refs : NULL, g->metadata,
+                      g->rule_set, g->fingerprint);
     return 0;
 }
 
@@ -234,11 +237,7 @@ api__normalize(const api_t *api, const route_t *r, const char *subject)
 {
     if (route_query_bool(r, "normalize", 0))
         return 1;
-    store_subject_t *sub = store_subject(api->store, subject);
-    json_t *n = sub ? json_object_get(sub->config, "normalize") : NULL;
-    if (n == NULL)
-        n = json_object_get(api->store->global_config, "normalize");
-    return json_is_true(n);
+    return json_is_true(api_config_field(api, subject, "normalize"));
 }
 
 /* A live version of the subject holding exactly this schema, or NULL. */
@@ -264,7 +263,44 @@ api__decode(api_reg_t *g, const char *arg, const char *body, size_t blen,
         api__request_error(res, &err);
         return -1;
     }
+    g->metadata = g->req.metadata ? json_incref(g->req.metadata) : NULL;
+    g->rule_set = g->req.rule_set ? json_incref(g->req.rule_set) : NULL;
     return 0;
+}
+
+/* The live subject a lookup reads, or NULL. */
+static store_subject_t *
+api__lookup_subject(const api_t *api, const char *subject, int deleted)
+{
+    store_subject_t *sub = store_subject(api->store, subject);
+    if (sub == NULL || sub->nversions == 0 || (store_subject_all_deleted(sub) && !deleted))
+        return NULL;
+    return sub;
+}
+
+/*
+ * An unqualified subject missing from the default context is looked up in
+ * every other context, in context order (lookUpSchemaUnderSubjectUsingContexts).
+ */
+static store_version_t *
+api__lookup_contexts(const api_t *api, const api_reg_t *g, int deleted,
+                     store_subject_t **found)
+{
+    store_subject_t **ctxs = NULL;
+    size_t n = 0;
+    store_version_t *v = NULL;
+    if (g->subject[0] == ':')
+        return NULL;
+    ctxs = api_context_subjects(api, g->subject, &n);
+    for (size_t i = 0; i < n && v == NULL; i++) {
+        if (api__lookup_subject(api, ctxs[i]->name, deleted) == NULL)
+            continue;
+        v = api__find_in_subject(ctxs[i], g->fingerprint, deleted);
+        if (v != NULL)
+            *found = ctxs[i];
+    }
+    free(ctxs);
+    return v;
 }
 
 void
@@ -276,8 +312,10 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
     if (api__decode(&g, "lookUpSchemaUnderSubject.arg4", body, blen, res) != 0)
         goto out;
     int deleted = route_query_bool(r, "deleted", 0);
-    store_subject_t *sub = store_subject(api->store, g.subject);
-    if (sub == NULL || sub->nversions == 0 || (store_subject_all_deleted(sub) && !deleted)) {
+    store_subject_t *sub = api__lookup_subject(api, g.subject, deleted);
+    size_t nctx = 0;
+    free(api_context_subjects(api, g.subject, &nctx));
+    if (sub == NULL && (g.subject[0] == ':' || nctx == 0)) {
         api_errorf(res, 404, 40401, "Subject '%s' not found.", g.subject);
         goto out;
     }
@@ -287,7 +325,12 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
     }
     if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
         goto out;
-    store_version_t *v = api__find_in_subject(sub, g.fingerprint, deleted);
+    store_version_t *v = sub ? api__find_in_subject(sub, g.fingerprint, deleted)
+                             : api__lookup_contexts(api, &g, deleted, &sub);
+    if (v == NULL && sub == NULL) {
+        api_errorf(res, 404, 40401, "Subject '%s' not found.", g.subject);
+        goto out;
+    }
     if (v == NULL) {
         api_error(res, 404, 40403, "Schema not found");
         goto out;
@@ -361,8 +404,8 @@ api__write_schema(api_t *api, const api_reg_t *g, int id, int version,
         .schema_type = g->req.schema_type && strcmp(g->req.schema_type, "AVRO") != 0
                            ? g->req.schema_type : NULL,
         .references = g->req.references,
-        .metadata = g->req.metadata,
-        .rule_set = g->req.rule_set,
+        .metadata = g->metadata,
+        .rule_set = g->rule_set,
         .schema = g->canonical,
         .deleted = 0,
     };
@@ -371,32 +414,58 @@ api__write_schema(api_t *api, const api_reg_t *g, int id, int version,
     api_add_record(res, key, klen, val, vlen);
 }
 
+/* The full answer: {"id","version","schemaType"?,"references"?,"metadata"?,"ruleSet"?,"schema"}. */
+static void
+api__full_answer(buf_t *b, int id, int version, const char *type, const json_t *refs,
+                 const json_t *metadata, const json_t *rule_set, const char *schema)
+{
+    buf_printf(b, "{\"id\":%d,\"version\":%d", id, version);
+    if (type != NULL && strcmp(type, "AVRO") != 0) {
+        buf_puts(b, ",\"schemaType\":");
+        buf_json_string(b, type, strlen(type));
+    }
+    if (json_array_size(refs) > 0) {
+        buf_puts(b, ",\"references\":");
+        render_json(b, refs);
+    }
+    if (metadata != NULL) {
+        buf_puts(b, ",\"metadata\":");
+        render_json(b, metadata);
+    }
+    if (rule_set != NULL) {
+        buf_puts(b, ",\"ruleSet\":");
+        render_json(b, rule_set);
+    }
+    buf_puts(b, ",\"schema\":");
+    buf_json_string(b, schema, strlen(schema));
+    buf_puts(b, "}");
+}
+
+/* A version that exists answers {"id"}, or in full when `full`. */
+static void
+api__existing_answer(const store_version_t *v, int full, api_result_t *res)
+{
+    const store_schema_t *s = v->schema;
+    res->status = 200;
+    res->body.len = 0;
+    if (!full) {
+        buf_printf(&res->body, "{\"id\":%d}", s->id);
+        return;
+    }
+    api__full_answer(&res->body, s->id, v->version, s->schema_type, s->references,
+                     s->metadata, s->rule_set, s->schema);
+}
+
 static void
 api__register_answer(const api_reg_t *g, int id, int version, api_result_t *res)
 {
     res->status = 200;
-    if (g->req.metadata == NULL) {
+    if (!g->modified) {
         buf_printf(&res->body, "{\"id\":%d}", id);
         return;
     }
-    buf_printf(&res->body, "{\"id\":%d,\"version\":%d", id, version);
-    if (g->req.schema_type != NULL && strcmp(g->req.schema_type, "AVRO") != 0) {
-        buf_puts(&res->body, ",\"schemaType\":");
-        buf_json_string(&res->body, g->req.schema_type, strlen(g->req.schema_type));
-    }
-    if (json_array_size(g->req.references) > 0) {
-        buf_puts(&res->body, ",\"references\":");
-        render_json(&res->body, g->req.references);
-    }
-    buf_puts(&res->body, ",\"metadata\":");
-    render_json(&res->body, g->req.metadata);
-    if (g->req.rule_set != NULL) {
-        buf_puts(&res->body, ",\"ruleSet\":");
-        render_json(&res->body, g->req.rule_set);
-    }
-    buf_puts(&res->body, ",\"schema\":");
-    buf_json_string(&res->body, g->canonical, strlen(g->canonical));
-    buf_puts(&res->body, "}");
+    api__full_answer(&res->body, id, version, g->req.schema_type, g->req.references,
+                     g->metadata, g->rule_set, g->canonical);
 }
 
 /* Choose the id: explicit (IMPORT), the same content's, or the next one. */
@@ -415,6 +484,88 @@ api__choose_id(api_t *api, const api_reg_t *g, api_result_t *res)
     return g->req.id;
 }
 
+static int
+api__is_import(const api_t *api, const char *subject)
+{
+    const char *mode = api_mode_of(api, subject);
+    return strcasecmp(mode, "IMPORT") == 0 || strcasecmp(mode, "FORWARD") == 0;
+}
+
+/*
+ * The registration fast path (registerOrForward), for a request without
+ * an explicit version: the request as sent is already a live version of
+ * the subject.  `version: -1` compares with the latest only, whatever its
+ * confluent:version.  Returns 1 when answered.
+ */
+static int
+api__fast_path(api_reg_t *g, const store_subject_t *sub, api_result_t *res)
+{
+    if (sub == NULL || g->req.version > 0)
+        return 0;
+    store_version_t *v = NULL;
+    if (g->req.version == -1) {
+        store_version_t *latest = store_latest(sub);
+        json_t *md = latest ? api_metadata_without_version(latest->schema->metadata) : NULL;
+        char fp[33];
+        if (latest != NULL) {
+            store_fingerprint(latest->schema->schema, latest->schema->references, md,
+                              latest->schema->rule_set, fp);
+            if (strcmp(fp, g->fingerprint) == 0)
+                v = latest;
+        }
+        json_decref(md);
+    } else {
+        v = api__find_in_subject(sub, g->fingerprint, 0);
+    }
+    if (v == NULL || (g->req.id >= 0 && g->req.id != v->schema->id))
+        return 0;
+    api__existing_answer(v, 0, res);
+    return 1;
+}
+
+/*
+ * Fill what the request left out (maybePopulateFromPrevious): an empty
+ * schema from the latest live version, metadata and rule set merged as
+ * override <- (request or previous) <- default, and confluent:version.
+ */
+static void
+api__populate(const api_t *api, api_reg_t *g, const store_version_t *latest, int version)
+{
+    if (api__blank(g->req.schema) && latest != NULL) {
+        const store_schema_t *p = latest->schema;
+        free(g->req.schema);
+        g->req.schema = mem_strdup(p->schema);
+        free(g->req.schema_type);
+        g->req.schema_type = strcmp(p->schema_type, "AVRO") ? mem_strdup(p->schema_type) : NULL;
+        json_decref(g->req.references);
+        g->req.references = p->references ? json_deep_copy(p->references) : NULL;
+        g->modified = 1;
+    }
+    const json_t *md = g->req.metadata, *rules = g->req.rule_set;
+    if (md == NULL && latest != NULL)
+        md = latest->schema->metadata;
+    if (rules == NULL && latest != NULL)
+        rules = latest->schema->rule_set;
+    json_t *m1 = api_metadata_merge(api_config_field(api, g->subject, "defaultMetadata"), md);
+    json_t *m2 = api_metadata_merge(m1, api_config_field(api, g->subject, "overrideMetadata"));
+    json_t *r1 = api_rule_set_merge(api_config_field(api, g->subject, "defaultRuleSet"), rules);
+    json_t *r2 = api_rule_set_merge(r1, api_config_field(api, g->subject, "overrideRuleSet"));
+    json_decref(m1);
+    json_decref(r1);
+    if (m2 != NULL && (g->req.version > 0 || api_metadata_has_version(m2))) {
+        json_t *m3 = api_metadata_with_version(m2, version);
+        json_decref(m2);
+        m2 = m3;
+    } else if (m2 == NULL && g->req.version > 0) {
+        m2 = api_metadata_with_version(NULL, version);
+    }
+    json_decref(g->metadata);
+    json_decref(g->rule_set);
+    g->metadata = m2;
+    g->rule_set = r2;
+    g->modified |= m2 != NULL || r2 != NULL;
+}
+
 void
 api_register(api_t *api, const route_t *r, const char *body, size_t blen,
              api_result_t *res)
@@ -430,22 +581,13 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     }
     store_subject_t *sub = store_subject(api->store, g.subject);
     store_version_t *latest = sub ? store_latest(sub) : NULL;
-    if (api__blank(g.req.schema) && latest != NULL) {
-        free(g.req.schema);
-        g.req.schema = mem_strdup(latest->schema->schema);
-    }
-    if (api__blank(g.req.schema)) {
-        api_error(res, 422, 42201, "Empty schema");
-        goto out;
-    }
-    if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
-        goto out;
-    store_version_t *known = api__find_in_subject(sub, g.fingerprint, 0);
-    if (known != NULL && g.req.version <= 0 &&
-        (g.req.id < 0 || g.req.id == known->schema->id)) {
-        res->status = 200;
-        buf_printf(&res->body, "{\"id\":%d}", known->schema->id);
-        goto out;
+    int import = api__is_import(api, g.subject);
+    int normalize = api__normalize(api, r, g.subject);
+    if (!api__blank(g.req.schema)) {
+        if (api__canonicalize(api, &g, normalize, res) != 0)
+            goto out;
+        if (api__fast_path(&g, sub, res))
+            goto out;
     }
     if (!api->leader) {
         api_error(res, 500, 50004, "Leader not known.");
@@ -453,9 +595,28 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     }
     if (api__check_mode(api, &g, res) != 0)
         goto out;
-    const char *mode = api_mode_of(api, g.subject);
-    int import = strcasecmp(mode, "IMPORT") == 0 || strcasecmp(mode, "FORWARD") == 0;
     int version = api__next_version(sub);
+    if (!import)
+        api__populate(api, &g, latest, version);
+    if (api__blank(g.req.schema)) {
+        api_error(res, 422, 42201, "Empty schema");
+        goto out;
+    }
+    free(g.canonical);
+    g.canonical = NULL;
+    for (size_t i = 0; i < g.nrefs; i++)
+        free(g.refs[i]);
+    g.nrefs = 0;
+    if (api__canonicalize(api, &g, normalize, res) != 0)
+        goto out;
+    /* Already registered here: answer it (in full when filled in, or when
+     * the request named its version) without writing. */
+    store_version_t *known = api__find_in_subject(sub, g.fingerprint, 0);
+    if (known != NULL && (g.req.version <= 0 || g.req.version == known->version) &&
+        (g.req.id < 0 || g.req.id == known->schema->id)) {
+        api__existing_answer(known, g.modified || g.req.version > 0, res);
+        goto out;
+    }
     if (g.req.version > 0) {
         if (!import && g.req.version != version) {
             api_error(res, 422, 42201, "Version is not one more than previous version");
@@ -464,7 +625,8 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
         version = g.req.version;
     }
     if (!import && compat_check_register(api, g.subject, g.canonical,
-                                         (const char *const *)g.refs, g.nrefs, res) != 0)
+                                         (const char *const *)g.refs, g.nrefs,
+                                         g.metadata, res) != 0)
         goto out;
     int id = api__choose_id(api, &g, res);
     if (id < 0)
@@ -472,6 +634,35 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     api__write_schema(api, &g, id, version, res);
     api__register_answer(&g, id, version, res);
 out:
+    api__reg_free(&g);
+}
+
+void
+api_register_derived(api_t *api, const char *subject, const store_schema_t *from,
+                     const char *text, const json_t *metadata, const json_t *rule_set,
+                     int version, api_result_t *res)
+{
+    api_reg_t g = {0};
+    request_schema_free(&g.req);
+    g.subject = mem_strdup(subject);
+    g.context = store_subject_context(subject);
+    g.req.schema = mem_strdup(text);
+    if (strcmp(from->schema_type, "AVRO") != 0)
+        g.req.schema_type = mem_strdup(from->schema_type);
+    g.req.references = from->references ? json_deep_copy(from->references) : NULL;
+    g.metadata = metadata ? json_deep_copy(metadata) : NULL;
+    g.rule_set = rule_set ? json_deep_copy(rule_set) : NULL;
+    g.modified = 1;
+    if (!api->leader) {
+        api_error(res, 500, 50004, "Leader not known.");
+    } else if (api__check_mode(api, &g, res) == 0 &&
+               api__canonicalize(api, &g, 0, res) == 0) {
+        int id = api__choose_id(api, &g, res);
+        if (id >= 0) {
+            api__write_schema(api, &g, id, version, res);
+            api__register_answer(&g, id, version, res);
+        }
+    }
     api__reg_free(&g);
 }
 
@@ -499,7 +690,6 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
     json_t *messages = json_array();
     const store_version_t *only = NULL;
     if (r->id == ROUTE_COMPAT_VERSION && api_version_parse(r->version, &vn) != 0) {
-        void api_version_error(api_result_t *, const char *);
         api_version_error(res, r->version);
         goto out;
     }
@@ -534,7 +724,7 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
     }
     const char *level = api_compat_level(api, g.subject);
     int ok = compat_evaluate(api, g.subject, level, g.canonical,
-                             (const char *const *)g.refs, g.nrefs, only, messages);
+                             (const char *const *)g.refs, g.nrefs, g.metadata, only, messages);
     api__compat_answer(ok, messages, verbose, res);
 out:
     json_decref(messages);

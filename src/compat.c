@@ -132,11 +132,32 @@ compat__fail(json_t *messages, json_t *diffs, const store_version_t *old,
     return 0;
 }
 
+/* The value of the compatibilityGroup property in metadata, or NULL. */
+static const char *
+compat__group_value(const json_t *metadata, const char *group)
+{
+    return json_string_value(json_object_get(json_object_get(metadata, "properties"), group));
+}
+
+static int
+compat__same_group(const char *group, const json_t *metadata, const store_schema_t *old)
+{
+    if (group == NULL)
+        return 1;
+    const char *a = compat__group_value(metadata, group);
+    const char *b = compat__group_value(old->metadata, group);
+    if (a == NULL || b == NULL)
+        return a == b;
+    return strcmp(a, b) == 0;
+}
+
 int
 compat_evaluate(const api_t *api, const char *subject, const char *level,
                 const char *canonical, const char *const *refs, size_t nrefs,
-                const store_version_t *only, json_t *messages)
+                const json_t *metadata, const store_version_t *only, json_t *messages)
 {
+    const char *group = json_string_value(api_config_field(api, subject,
+                                                           "compatibilityGroup"));
     if (strcmp(level, "NONE") == 0)
         return 1;
     store_subject_t *sub = store_subject(api->store, subject);
@@ -144,6 +165,8 @@ compat_evaluate(const api_t *api, const char *subject, const char *level,
     for (size_t i = sub ? sub->nversions : 0; i > 0; i--) {
         const store_version_t *v = &sub->versions[i - 1];
         if (only != NULL ? v != only : v->deleted)
+            continue;
+        if (!compat__same_group(group, metadata, v->schema))
             continue;
         json_t *diffs = json_array();
         int with_old;
@@ -162,11 +185,13 @@ compat_evaluate(const api_t *api, const char *subject, const char *level,
 
 int
 compat_check_register(const api_t *api, const char *subject, const char *canonical,
-                      const char *const *refs, size_t nrefs, api_result_t *res)
+                      const char *const *refs, size_t nrefs, const json_t *metadata,
+                      api_result_t *res)
 {
     const char *level = api_compat_level(api, subject);
     json_t *messages = json_array();
-    int ok = compat_evaluate(api, subject, level, canonical, refs, nrefs, NULL, messages);
+    int ok = compat_evaluate(api, subject, level, canonical, refs, nrefs, metadata, NULL,
+                             messages);
     if (!ok) {
         buf_t b = {0};
         buf_printf(&b, "Schema being registered is incompatible with an earlier schema "

@@ -152,11 +152,14 @@ publish__subject(table_t *t, store_subject_t *sub)
 {
     char key[PUBLISH_KEY_MAX];
     size_t klen;
-    store_version_t *latest = store_latest(sub);
+    /* An alias answers for its target: its own versions, if any, are
+     * never served from the table. */
+    int servable = json_object_get(sub->config, "alias") == NULL;
+    store_version_t *latest = servable ? store_latest(sub) : NULL;
     int rc = 0;
     for (size_t i = 0; i < sub->nversions; i++) {
         store_version_t *v = &sub->versions[i];
-        if (v->deleted)
+        if (v->deleted || !servable)
             publish__unversion(t, sub, v->version, v->schema);
         else
             rc |= publish__version(t, sub, v, v == latest);
@@ -227,14 +230,17 @@ int
 publish_dirty(store_t *st, table_t *t)
 {
     int rc = 0;
+    /* The dead first: an id removed and bound again in one batch must end
+     * up published with its new schema. */
+    for (size_t i = 0; i < st->dead_schemas.n; i++)
+        rc |= publish__schema(t, st->dead_schemas.p[i]);
     for (size_t i = 0; i < st->dirty_schemas.n; i++) {
         store_schema_t *s = st->dirty_schemas.p[i];
         s->dirty = 0;
-        rc |= publish__schema(t, s);
+        if (s->uses > 0)
+            rc |= publish__schema(t, s);
     }
     st->dirty_schemas.n = 0;
-    for (size_t i = 0; i < st->dead_schemas.n; i++)
-        rc |= publish__schema(t, st->dead_schemas.p[i]);
     for (size_t i = 0; i < st->dirty_subjects.n; i++) {
         store_subject_t *sub = st->dirty_subjects.p[i];
         sub->dirty = 0;

@@ -250,11 +250,17 @@ request_metadata(const json_t *v, request_error_t *err)
         json_t *e;
         json_object_foreach(tags, k, e) {
             json_t *set = request__string_set(e, err);
-            if (set == NULL)
+            if (set == NULL) {
+                json_decref(t);
                 goto fail;
+            }
             json_object_set_new(t, k, request__sorted(set));
         }
-        json_object_set_new(out, "tags", request__sorted_object(t));
+        /* Jackson writes no empty collection: {"tags":{}} is no tags. */
+        if (json_object_size(t) > 0)
+            json_object_set_new(out, "tags", request__sorted_object(t));
+        else
+            json_decref(t);
     }
     if (props != NULL && !json_is_null(props)) {
         json_t *p = json_object();
@@ -269,13 +275,19 @@ request_metadata(const json_t *v, request_error_t *err)
             json_object_set_new(p, k, s ? json_string(s) : json_null());
             free(s);
         }
-        json_object_set_new(out, "properties", request__sorted_object(p));
+        if (json_object_size(p) > 0)
+            json_object_set_new(out, "properties", request__sorted_object(p));
+        else
+            json_decref(p);
     }
     if (sens != NULL && !json_is_null(sens)) {
         json_t *set = request__string_set(sens, err);
         if (set == NULL)
             goto fail;
-        json_object_set_new(out, "sensitive", request__sorted(set));
+        if (json_array_size(set) > 0)
+            json_object_set_new(out, "sensitive", request__sorted(set));
+        else
+            json_decref(set);
     }
     return out;
 fail:
@@ -412,6 +424,12 @@ request_schema_decode(const char *body, size_t len, const char *arg,
     out->id = id;
     json_decref(j);
     return 0;
+}
+
+int
+request_int(const json_t *v, int absent, int *out, request_error_t *err)
+{
+    return request__int(v, absent, out, err);
 }
 
 void

@@ -41,6 +41,7 @@ static const int route_method_table[ROUTE__COUNT] = {
     [ROUTE_CONTEXTS] = ROUTE_M_GET,
     [ROUTE_METADATA_ID] = ROUTE_M_GET,
     [ROUTE_METADATA_VERSION] = ROUTE_M_GET,
+    [ROUTE_VERSION_TAGS] = ROUTE_M_POST,
 };
 
 int
@@ -62,6 +63,7 @@ route_is_write(const route_t *r)
     case ROUTE_CONFIG_SUBJECT:
     case ROUTE_MODE:
     case ROUTE_MODE_SUBJECT:
+    case ROUTE_VERSION_TAGS:
         return r->id == ROUTE_SUBJECT ? r->method == ROUTE_M_DELETE : 1;
     default:
         return 0;
@@ -86,10 +88,11 @@ route__decode(const char *s, size_t n, char **out, int plus_is_space)
 {
     char *start = *out, *o = *out;
     for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < n + 0 + 1 && i + 2 <= n - 1 + 1 &&
-            i + 2 < n + 1 && (hi = route__hex((unsigned char)s[i + 1])) >= 0 &&
-            i + 2 < n && (lo = route__hex((unsigned char)s[i + 2])) >= 0) {
+        int hi = i + 2 < n ? route__hex((unsigned char)s[i + 1]) : -1;
+        int lo = i + 2 < n ? route__hex((unsigned char)s[i + 2]) : -1;
+        /* %00 stays encoded: a NUL would cut the name short, and such a
+         * name must reach the API whole to be refused there. */
+        if (s[i] == '%' && hi >= 0 && lo >= 0 && (hi | lo) != 0) {
             *o++ = (char)(hi * 16 + lo);
             i += 2;
         } else if (s[i] == '+' && plus_is_space) {
@@ -165,6 +168,8 @@ route__subject(char **seg, int n, route_t *r)
         return ROUTE_VERSION_SCHEMA;
     if (n == 5 && route__is(seg[4], "referencedby"))
         return ROUTE_VERSION_REFERENCEDBY;
+    if (n == 5 && route__is(seg[4], "tags"))
+        return ROUTE_VERSION_TAGS;
     return ROUTE_NOT_FOUND;
 }
 

@@ -375,8 +375,10 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
         store__schema_unuse(st, v->schema);
         v->schema = NULL;
     }
-    if (v == NULL)
+    if (v == NULL) {
         v = store__version_insert(sub, k->version);
+        st->dirty_lists = 1;
+    }
     if (v->schema == NULL) {
         v->schema = s;
         s->uses++;
@@ -492,6 +494,13 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
         return;
     }
     json_t *v = val ? record_value_decode(val, vlen) : NULL;
+    if (val != NULL && v == NULL) {
+        /* A value that does not decode is skipped, not taken as a delete. */
+        log_warn("skipping %s record at offset %lld: value does not decode",
+                 k.keytype ? k.keytype : "?", (long long)offset);
+        record_key_free(&k);
+        return;
+    }
     switch (k.type) {
     case RECORD_CONFIG:
         store__apply_config(st, &k, v);

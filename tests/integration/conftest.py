@@ -8,7 +8,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from kafka_broker import KafkaBroker  # noqa: E402
-from schemad_proc import Schemad  # noqa: E402
+from schemad_proc import RUNNING, Schemad  # noqa: E402
 
 
 @pytest.fixture
@@ -27,3 +27,14 @@ def kafka(tmp_path_factory):
     kb.start()
     yield kb
     kb.stop()
+
+
+@pytest.fixture(autouse=True)
+def stop_leftover_daemons():
+    """A test that failed half-way leaves no daemon running."""
+    yield
+    for d in list(RUNNING):
+        try:
+            d.stop()
+        except Exception:  # the test's own failure is what matters
+            pass

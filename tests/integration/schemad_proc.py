@@ -41,6 +41,9 @@ def avro_record(name, fields, namespace=None):
     return json.dumps(s)
 
 
+RUNNING = []  # daemons started and not yet stopped, for teardown
+
+
 class Schemad:
     def __init__(self, workdir, settings=None, port=None, env=None):
         self.workdir = str(workdir)
@@ -73,6 +76,7 @@ class Schemad:
         self.proc = subprocess.Popen([schemad_bin(), '-c', self.config],
                                      stdout=self.log, stderr=self.log,
                                      env=self.env)
+        RUNNING.append(self)
         if wait:
             self.wait_ready(timeout)
         return self
@@ -94,6 +98,8 @@ class Schemad:
                            % (timeout, self.log_text()))
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self in RUNNING:
+            RUNNING.remove(self)
         if self.proc is None:
             return None
         if self.proc.poll() is None:
@@ -106,16 +112,19 @@ class Schemad:
         self.log.close()
         rc = self.proc.returncode
         self.proc = None
+        text = self.log_text()
+        for marker in ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:'):
+            assert marker not in text, 'sanitizer report in %s:\n%s' % (self.log_path, text)
         return rc
 
     def restart(self):
         self.stop()
         return self.start()
 
-    def log_text(self):
+    def log_text(self, tail=8000):
         try:
             with open(self.log_path, 'rb') as f:
-                return f.read().decode('utf-8', 'replace')[-4000:]
+                return f.read().decode('utf-8', 'replace')[-tail:]
         except OSError:
             return ''
 

@@ -1,0 +1,21 @@
+#!/bin/sh
+# Everything the tests need on a fresh Debian 12 machine: the build
+# dependencies, the clients (curl with HTTP/2, nghttp2's h2load, openssl),
+# Java and Maven for the real Kafka broker (its jars come from Maven
+# Central), valgrind, and the Python side (pytest, confluent-kafka).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+sh "$here/install-deps.sh"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get install -y -qq --no-install-recommends \
+    curl nghttp2-client openssl ca-certificates procps \
+    openjdk-17-jdk-headless maven valgrind gdb \
+    python3 python3-pip wrk nginx-light >/dev/null
+pip_install() {
+    python3 -m pip install -q "$@" 2>/dev/null ||
+        python3 -m pip install -q --break-system-packages "$@"
+}
+pip_install pytest 'confluent-kafka[avro,schemaregistry]'
+sh "$here/../tests/integration/fetch_kafka.sh" >/dev/null

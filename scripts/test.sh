@@ -1,0 +1,40 @@
+#!/bin/sh
+# Install what the tests need, build, and pass every test: the unit tests
+# (also under valgrind), the integration tests against the real daemon, a
+# real Kafka broker and real clients, then all of it again in an
+# ASan+UBSan build.
+set -eu
+src=$(cd "$(dirname "$0")/.." && pwd)
+sh "$src/scripts/install-test-deps.sh"
+cd "$src"
+autoreconf -fi
+jobs=$(nproc)
+build() {
+    dir=$1; shift
+    rm -rf "$dir" && mkdir -p "$dir"
+    (cd "$dir" && "$src/configure" -q "$@" && make -j"$jobs")
+}
+check() {
+    dir=$1
+    if ! (cd "$dir" && make -j"$jobs" check); then
+        cat "$dir"/tests/unit/*.log "$dir"/tests/integration/*.log 2>/dev/null | tail -300
+        exit 1
+    fi
+    cat "$dir"/tests/integration/run.sh.log | grep -E 'conformance \(|passed|failed' || true
+}
+echo "== build"
+build "$src/build"
+echo "== make check"
+check "$src/build"
+echo "== unit tests under valgrind"
+for t in "$src"/build/tests/unit/test_*; do
+    [ -x "$t" ] || continue
+    SCHEMAD_SRCDIR="$src" SCHEMAD_SKIP_TIMING=1 valgrind -q --leak-check=full \
+        --error-exitcode=1 "$t" >/dev/null || { echo "valgrind: $t failed"; exit 1; }
+done
+echo "== sanitizers build (ASan+UBSan)"
+build "$src/build-asan" --enable-sanitizers
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+check "$src/build-asan"
+echo "== all tests passed"

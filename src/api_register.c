@@ -498,7 +498,8 @@ api__is_import(const api_t *api, const char *subject)
  * confluent:version.  Returns 1 when answered.
  */
 static int
-api__fast_path(api_reg_t *g, const store_subject_t *sub, api_result_t *res)
+api__fast_path(const store_t *st, api_reg_t *g, const store_subject_t *sub,
+               api_result_t *res)
 {
     if (sub == NULL || g->req.version > 0)
         return 0;
@@ -518,6 +519,10 @@ api__fast_path(api_reg_t *g, const store_subject_t *sub, api_result_t *res)
         v = api__find_in_subject(sub, g->fingerprint, 0);
     }
     if (v == NULL || (g->req.id >= 0 && g->req.id != v->schema->id))
+        return 0;
+    /* Confluent's fast path goes through its content-hash index, whose id
+     * is the newest with this content: an older duplicate does not match. */
+    if (store_schema_by_fingerprint(st, v->schema->context, v->schema->fingerprint) != v->schema)
         return 0;
     api__existing_answer(v, 0, res);
     return 1;
@@ -586,7 +591,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     if (!api__blank(g.req.schema)) {
         if (api__canonicalize(api, &g, normalize, res) != 0)
             goto out;
-        if (api__fast_path(&g, sub, res))
+        if (api__fast_path(api->store, &g, sub, res))
             goto out;
     }
     if (!api->leader) {

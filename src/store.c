@@ -280,15 +280,34 @@ store__schema_add(store_t *st, const char *context, const record_schema_t *r)
     char *k = store__key2(context, idbuf, &len);
     hmap_put(&st->schemas, k, len, s);
     free(k);
+    /* The newest id wins, as in Confluent's content-hash index: the same
+     * text imported again under another id answers with the new id. */
     k = store__key2(context, s->fingerprint, &len);
-    if (hmap_get(&st->fingerprints, k, len) == NULL)
-        hmap_put(&st->fingerprints, k, len, s);
+    hmap_put(&st->fingerprints, k, len, s);
     free(k);
 
     store_context_t *c = store__context(st, context);
     if (s->id > c->max_id)
         c->max_id = s->id;
     return s;
+}
+
+/* The highest other id with the same content in the same context, if any
+ * (only IMPORT or another writer makes two ids share content, so the scan
+ * is rare). */
+static store_schema_t *
+store__same_content(const store_t *st, const store_schema_t *gone)
+{
+    store_schema_t *best = NULL;
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&st->schemas, &pos)) != NULL) {
+        store_schema_t *s = slot->val;
+        if (s != gone && strcmp(s->fingerprint, gone->fingerprint) == 0 &&
+            strcmp(s->context, gone->context) == 0 && (best == NULL || s->id > best->id))
+            best = s;
+    }
+    return best;
 }
 
 /* Drop one use of a schema; with none left it leaves the indexes. */
@@ -306,8 +325,12 @@ store__schema_unuse(store_t *st, store_schema_t *s)
     hmap_del(&st->schemas, k, len);
     free(k);
     k = store__key2(s->context, s->fingerprint, &len);
-    if (hmap_get(&st->fingerprints, k, len) == s)
+    if (hmap_get(&st->fingerprints, k, len) == s) {
         hmap_del(&st->fingerprints, k, len);
+        store_schema_t *other = store__same_content(st, s);
+        if (other != NULL)
+            hmap_put(&st->fingerprints, k, len, other);
+    }
     free(k);
     store_ptrs_push(&st->dead_schemas, s);
 }

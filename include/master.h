@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "api.h"
 #include "config.h"
@@ -31,6 +32,7 @@ typedef struct master_write {
     pid_t pid;              /* the worker process that asked */
     uint32_t id;            /* the worker's request id */
     char *method, *path, *ctype, *body;  /* owned copies of the request */
+    struct timespec queued;             /* when it arrived (for timeouts) */
     size_t method_len, path_len, ctype_len, body_len;
     api_result_t res;       /* the answer to give */
     size_t waiting;         /* acks still to come */
@@ -55,6 +57,12 @@ typedef struct master {
     master_write_t *queue_tail;
     master_write_t *done;       /* acked, to answer after publishing */
     size_t inflight;            /* appended records not yet acked */
+    /* After a failed or timed-out append the record may still land later:
+     * before the next write, a NOOP must be read back (Confluent's
+     * "wait until the reader reaches the last offset"). */
+    int fence_needed;
+    int fencing;                /* the NOOP is in flight */
+    char fence_cookie;          /* its address identifies the NOOP's ack */
     int dirty;                  /* records applied since the last publish */
 
     volatile sig_atomic_t sig_term;

@@ -20,6 +20,7 @@
 
 #include "log.h"
 #include "publish.h"
+#include "record.h"
 #include "render.h"
 #include "worker.h"
 
@@ -227,10 +228,18 @@ static void
 master__on_ack(void *ctx, void *cookie, int err)
 {
     master_t *m = ctx;
+    m->inflight--;
+    if (err != 0)
+        m->fence_needed = 1;
+    if (cookie == &m->fence_cookie) {
+        m->fencing = 0;
+        if (err == 0)
+            m->fence_needed = 0;
+        return;
+    }
     master_write_t *wr = cookie;
     if (err > wr->err)
         wr->err = err;
-    m->inflight--;
     if (--wr->waiting > 0)
         return;
     /* Answered after the next publish, so the worker that relays the
@@ -291,20 +300,70 @@ master__plan(master_t *m, master_write_t *wr)
     }
 }
 
+static long
+master__ms_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static master_write_t *
+master__pop(master_t *m)
+{
+    master_write_t *wr = m->queue;
+    m->queue = wr->next;
+    if (m->queue == NULL)
+        m->queue_tail = NULL;
+    wr->next = NULL;
+    return wr;
+}
+
+/* Writes that waited longer than kafkastore.timeout.ms while the journal
+ * is failing fail as Confluent's do, with 50002; a healthy journal gets ten
+ * times that for a backlog to clear. */
+static void
+master__expire_queue(master_t *m)
+{
+    while (m->queue != NULL) {
+        long waited = master__ms_since(&m->queue->queued);
+        if (waited <= m->cf->timeout_ms ||
+            (!m->fence_needed && waited <= 10L * m->cf->timeout_ms))
+            break;
+        master_write_t *wr = master__pop(m);
+        wr->err = JOURNAL_ETIMEOUT;
+        master__answer_write(m, wr);
+    }
+}
+
+/* Append the NOOP that proves every earlier record has landed or failed
+ * for good (the producer keeps order), so no late record can collide. */
+static void
+master__fence(master_t *m)
+{
+    size_t klen;
+    char *key = record_key_noop(&klen);
+    m->fencing = 1;
+    m->inflight++;
+    m->journal.ops->append(&m->journal, key, klen, NULL, 0, &m->fence_cookie);
+    free(key);
+}
+
 /* Writes are planned in arrival order, each against the state its
  * predecessors left; on Kafka that means waiting for their acks. */
 static void
 master__run_queue(master_t *m)
 {
-    while (m->queue != NULL &&
-           (m->journal.ops->applies_on_append || m->inflight == 0)) {
-        master_write_t *wr = m->queue;
-        m->queue = wr->next;
-        if (m->queue == NULL)
-            m->queue_tail = NULL;
-        wr->next = NULL;
-        master__plan(m, wr);
+    int sync = m->journal.ops->applies_on_append;
+    while (m->queue != NULL && (sync || m->inflight == 0)) {
+        if (!sync && m->fence_needed) {
+            if (!m->fencing)
+                master__fence(m);
+            break;
+        }
+        master__plan(m, master__pop(m));
     }
+    master__expire_queue(m);
 }
 
 static char *
@@ -340,6 +399,7 @@ master__on_request(master_t *m, int slot, const ipc_request_t *req)
     wr->ctype_len = req->ctype_len;
     wr->body = mem_strndup(req->body ? req->body : "", req->body_len);
     wr->body_len = req->body_len;
+    clock_gettime(CLOCK_MONOTONIC, &wr->queued);
     if (m->queue_tail != NULL)
         m->queue_tail->next = wr;
     else

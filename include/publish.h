@@ -11,6 +11,8 @@
  *   A               GET /subjects
  *   P subject fp    POST /subjects/{s} (lookup) of a schema with fingerprint fp
  *   Q subject fp    POST /subjects/{s}/versions of an already registered schema: {"id":N}
+ *   C [subject]     GET /config[/{s}]: the global or a subject's config
+ *   M [subject]     GET /mode[/{s}]: the global or a subject's mode
  *   E subject       present when the subject's registrations must go to the
  *                   master (config defaults, overrides, normalize, alias);
  *                   "E" alone: the same for the global config
@@ -33,8 +35,10 @@ size_t publish_key(char *out, char kind, const char *a, const char *b);
 
 /**
  * Publish everything marked dirty in the store, then free what the store
- * removed.  Returns 0, or -1 when the table is full (logged).
+ * removed.  `default_level` is the server's compatibility level (what a
+ * config without one answers).  Returns 0, or -1 when the table is full
+ * (logged).
  */
-int publish_dirty(store_t *st, table_t *t);
+int publish_dirty(store_t *st, table_t *t, const char *default_level);
 
 #endif

@@ -35,6 +35,15 @@ void render_subject_version(render_split_t *r, const char *subject, int version,
 /** Join a split around the schema literal into one body. */
 void render_join(buf_t *out, const render_split_t *r, const store_schema_t *s);
 
+/**
+ * A Config answer: the stored fields in Confluent's order, the
+ * compatibility level filled in with `default_level` when absent.
+ */
+void render_config(buf_t *b, const json_t *cfg, const char *default_level);
+
+/** {"mode":"..."} */
+void render_mode(buf_t *b, const char *mode);
+
 /** {"error_code":code,"message":"..."} */
 void render_error(buf_t *b, int code, const char *message);
 

@@ -41,22 +41,8 @@ api__level(const char *s)
 static void
 api__render_config(const api_t *api, const json_t *cfg, api_result_t *res)
 {
-    json_t *out = json_object();
-    for (size_t i = 0; i < API_NCONFIG; i++) {
-        const char *k = api_config_fields[i];
-        json_t *v = json_object_get(cfg, k);
-        if (strcmp(k, "compatibilityLevel") == 0 && v == NULL)
-            v = json_string(api->cf->compatibility_level);
-        else if (v != NULL)
-            json_incref(v);
-        if (v != NULL && !json_is_null(v))
-            json_object_set_new(out, k, v);
-        else
-            json_decref(v);
-    }
     res->status = 200;
-    render_json(&res->body, out);
-    json_decref(out);
+    render_config(&res->body, cfg, api->cf->compatibility_level);
 }
 
 static const char *

@@ -252,7 +252,7 @@ static void
 master__publish(master_t *m)
 {
     if (m->dirty) {
-        publish_dirty(&m->store, m->table);
+        publish_dirty(&m->store, m->table, m->cf->compatibility_level);
         table_set_offset(m->table, m->store.offset);
         m->dirty = 0;
     }
@@ -473,6 +473,24 @@ master__poll(master_t *m)
     free(slot);
 }
 
+/* The server's default level shows in every config answer: a reload
+ * renders them again. */
+static void
+master__republish_settings(master_t *m)
+{
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    m->store.dirty_config = 1;
+    while ((slot = hmap_next(&m->store.subjects, &pos)) != NULL) {
+        store_subject_t *sub = slot->val;
+        if (sub->config != NULL && !sub->dirty) {
+            sub->dirty = 1;
+            store_ptrs_push(&m->store.dirty_subjects, sub);
+        }
+    }
+    m->dirty = 1;
+}
+
 static void
 master__reload(master_t *m)
 {
@@ -495,6 +513,7 @@ master__reload(master_t *m)
     config_free(m->cf);
     m->cf = cf;
     m->api.cf = cf;
+    master__republish_settings(m);
     log_init(log_level_parse(cf->log_level), "master");
     /* New workers first, on the same listening sockets; then the old ones
      * drain and leave.  No socket is closed, so no queued connection is lost. */
@@ -589,6 +608,7 @@ master__replay(master_t *m)
         log_error("%s", err);
         return -1;
     }
+    m->dirty = 1;
     master__publish(m);
     table_set_ready(m->table, 1);
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -147,8 +147,38 @@ publish__needs_master(const json_t *config)
     return 0;
 }
 
+/* Kind 'C' or 'M' for a subject (or the global scope with NULL): the
+ * rendered body, or no key when nothing is set there. */
 static int
-publish__subject(table_t *t, store_subject_t *sub)
+publish__setting(table_t *t, char kind, const char *subject, const buf_t *body)
+{
+    char key[PUBLISH_KEY_MAX];
+    size_t klen = publish_key(key, kind, subject, NULL);
+    if (klen == 0)
+        return 0;
+    if (body == NULL)
+        return table_del(t, key, klen);
+    return table_put_bytes(t, key, klen, body->data, body->len);
+}
+
+static int
+publish__settings(table_t *t, const char *subject, const json_t *config, const char *mode,
+                  const char *default_level)
+{
+    buf_t c = {0}, m = {0};
+    if (config != NULL)
+        render_config(&c, config, default_level);
+    if (mode != NULL)
+        render_mode(&m, mode);
+    int rc = publish__setting(t, 'C', subject, config ? &c : NULL);
+    rc |= publish__setting(t, 'M', subject, mode ? &m : NULL);
+    buf_free(&c);
+    buf_free(&m);
+    return rc;
+}
+
+static int
+publish__subject(table_t *t, store_subject_t *sub, const char *default_level)
 {
     char key[PUBLISH_KEY_MAX];
     size_t klen;
@@ -175,6 +205,7 @@ publish__subject(table_t *t, store_subject_t *sub)
             table_del(t, key, klen);
     }
     buf_free(&b);
+    rc |= publish__settings(t, sub->name, sub->config, sub->mode, default_level);
     if ((klen = publish_key(key, 'E', sub->name, NULL)) != 0) {
         if (publish__needs_master(sub->config) || sub->mode != NULL)
             rc |= table_put_bytes(t, key, klen, "1", 1);
@@ -227,7 +258,7 @@ publish__stale_versions(table_t *t, const store_subject_t *sub)
 }
 
 int
-publish_dirty(store_t *st, table_t *t)
+publish_dirty(store_t *st, table_t *t, const char *default_level)
 {
     int rc = 0;
     /* The dead first: an id removed and bound again in one batch must end
@@ -245,13 +276,20 @@ publish_dirty(store_t *st, table_t *t)
         store_subject_t *sub = st->dirty_subjects.p[i];
         sub->dirty = 0;
         publish__stale_versions(t, sub);
-        rc |= publish__subject(t, sub);
+        rc |= publish__subject(t, sub, default_level);
     }
     st->dirty_subjects.n = 0;
     if (st->dirty_lists)
         rc |= publish__subject_list(st, t);
     st->dirty_lists = 0;
     if (st->dirty_config) {
+        buf_t c = {0}, m = {0};
+        render_config(&c, st->global_config, default_level);
+        render_mode(&m, st->global_mode ? st->global_mode : "READWRITE");
+        rc |= publish__setting(t, 'C', NULL, &c);
+        rc |= publish__setting(t, 'M', NULL, &m);
+        buf_free(&c);
+        buf_free(&m);
         if (publish__needs_master(st->global_config) || st->global_mode != NULL)
             rc |= table_put_bytes(t, "E", 1, "1", 1);
         else

@@ -112,3 +112,31 @@ render_versions(buf_t *b, const store_subject_t *sub, int deleted, int deleted_o
     }
     buf_puts(b, "]");
 }
+
+void
+render_config(buf_t *b, const json_t *cfg, const char *default_level)
+{
+    static const char *const fields[] = {
+        "alias", "normalize", "validateFields", "validateRules", "compatibilityLevel",
+        "compatibilityGroup", "defaultMetadata", "overrideMetadata", "defaultRuleSet",
+        "overrideRuleSet",
+    };
+    json_t *out = json_object();
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        json_t *v = json_object_get(cfg, fields[i]);
+        if (v == NULL && strcmp(fields[i], "compatibilityLevel") == 0)
+            json_object_set_new(out, fields[i], json_string(default_level));
+        else if (v != NULL && !json_is_null(v))
+            json_object_set(out, fields[i], v);
+    }
+    render_json(b, out);
+    json_decref(out);
+}
+
+void
+render_mode(buf_t *b, const char *mode)
+{
+    buf_puts(b, "{\"mode\":");
+    buf_json_string(b, mode, strlen(mode));
+    buf_puts(b, "}");
+}

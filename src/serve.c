@@ -206,6 +206,13 @@ serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
             return r->nquery ? -1 : serve__table(req, w, key, publish_key(key, 'S', r->subject, NULL));
         case ROUTE_SUBJECTS:
             return r->nquery ? -1 : serve__table(req, w, "A", 1);
+        case ROUTE_CONFIG:
+        case ROUTE_MODE:
+            return r->nquery ? -1 : serve__table(req, w, r->id == ROUTE_CONFIG ? "C" : "M", 1);
+        case ROUTE_CONFIG_SUBJECT:
+        case ROUTE_MODE_SUBJECT:
+            return r->nquery ? -1 : serve__table(req, w, key, publish_key(key,
+                                    r->id == ROUTE_CONFIG_SUBJECT ? 'C' : 'M', r->subject, NULL));
         default:
             return -1;
         }

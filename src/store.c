@@ -27,6 +27,8 @@ store_init(store_t *st)
 {
     memset(st, 0, sizeof(*st));
     st->offset = -1;
+    /* The global config and mode are published even when never set. */
+    st->dirty_config = 1;
 }
 
 static void

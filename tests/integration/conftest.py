@@ -38,3 +38,25 @@ def stop_leftover_daemons():
             d.stop()
         except Exception:  # the test's own failure is what matters
             pass
+
+
+@pytest.fixture(scope='session')
+def kafka_secure(tmp_path_factory):
+    """A Kafka 3.9.1 broker with SASL_PLAINTEXT (SCRAM-SHA-512, user/user)
+    and SSL listeners besides PLAINTEXT: Debian 12's librdkafka 2.0.2 cannot
+    do SCRAM with 4.x brokers (fixed in librdkafka 2.6.1)."""
+    kb = KafkaBroker(str(tmp_path_factory.mktemp('kafka-secure')), sasl=True, ssl=True,
+                     version='3.9.1')
+    kb.start()
+    yield kb
+    kb.stop()
+
+
+@pytest.fixture(scope='session')
+def kafka_private(tmp_path_factory):
+    """A broker that tests stop and restart (outages, readiness); each test
+    leaves it running."""
+    kb = KafkaBroker(str(tmp_path_factory.mktemp('kafka-private')))
+    kb.start()
+    yield kb
+    kb.stop()

@@ -52,3 +52,4 @@ kill -0 "$SD_PID" 2>/dev/null || die "schemad died during the runs"
 echo
 echo "== summary (medians; ratio = schemad / nginx)"
 python3 "$BENCH_DIR/summarize.py" "$RES" nginx
+load_after

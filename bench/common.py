@@ -51,6 +51,12 @@ def machine_info():
     sys.stdout.flush()
 
 
+def load_after():
+    with open('/proc/loadavg') as f:
+        print('load after: %s (1/5/15 min; well above the benchmark\'s own threads means '
+              'other processes competed for the cores)' % ' '.join(f.read().split()[:3]))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0))

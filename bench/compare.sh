@@ -143,3 +143,4 @@ echo
 echo "== summary (medians; ratio = schemad / nginx)"
 python3 "$BENCH_DIR/summarize.py" "$RES" nginx
 if [ -n "${BENCH_OUT:-}" ]; then cp "$RES" "$BENCH_OUT"; echo "raw results copied to $BENCH_OUT"; fi
+load_after

@@ -205,3 +205,9 @@ run_h2load() {
     [ -n "$bad" ] && echo "h2load: $target: $(echo "$out" | grep -E '^(status codes|requests):')" >&2
     echo "${rps:-0} $(to_ms "${mean:-0}") $(to_ms "${max:-0}")"
 }
+
+# Print the load average at the end: other processes on the host show up here.
+load_after() {
+    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; a 1-min load well above what this"
+    echo "            benchmark runs (~3-4 busy threads) means other processes competed for the cores)"
+}

@@ -162,6 +162,7 @@ def main():
         sd.stop()
     finally:
         common.stop_all()
+        common.load_after()
         if broker:
             broker.stop()
         if not os.environ.get('BENCH_KEEP'):

@@ -267,6 +267,7 @@ def main():
             print('   %-6s N=%-8d %8.3f s   %9.0f records/s' % (j, n, med, n / med))
     finally:
         common.stop_all()
+        common.load_after()
         if broker:
             broker.stop()
         if not os.environ.get('BENCH_KEEP'):

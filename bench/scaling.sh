@@ -46,3 +46,4 @@ done
 echo
 echo "== summary (medians; ratio = workers=N / workers=1)"
 python3 "$BENCH_DIR/summarize.py" "$RES" workers=1
+load_after

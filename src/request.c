@@ -88,6 +88,19 @@ request__scalar_text(const json_t *v)
     return s;
 }
 
+/* Jackson's refusal of a scalar where an object was expected. */
+static void
+request__no_creator(request_error_t *err, const char *type, const json_t *v)
+{
+    char *t = request__scalar_text(v);
+    char *m = mem_printf("Cannot construct instance of `%s` (although at least one "
+                         "Creator exists): no String-argument constructor/factory method "
+                         "to deserialize from String value ('%s')", type, t);
+    request_error_set(err, 400, 400, m);
+    free(m);
+    free(t);
+}
+
 int
 request_string(const json_t *v, char **out, request_error_t *err)
 {
@@ -154,13 +167,7 @@ static json_t *
 request__string_set(const json_t *v, request_error_t *err)
 {
     if (!json_is_array(v)) {
-        char *t = request__scalar_text(v);
-        char *m = mem_printf("Cannot construct instance of `HashSet` (although at least "
-                             "one Creator exists): no String-argument constructor/factory "
-                             "method to deserialize from String value ('%s')", t);
-        request_error_set(err, 400, 400, m);
-        free(m);
-        free(t);
+        request__no_creator(err, "HashSet", v);
         return NULL;
     }
     json_t *out = json_array();
@@ -231,13 +238,7 @@ json_t *
 request_metadata(const json_t *v, request_error_t *err)
 {
     if (!json_is_object(v)) {
-        char *t = request__scalar_text(v);
-        char *m = mem_printf("Cannot construct instance of `Metadata` (although at least "
-                             "one Creator exists): no String-argument constructor/factory "
-                             "method to deserialize from String value ('%s')", t);
-        request_error_set(err, 400, 400, m);
-        free(m);
-        free(t);
+        request__no_creator(err, "Metadata", v);
         return NULL;
     }
     json_t *out = json_object();
@@ -349,13 +350,7 @@ request__rule_set(const json_t *v, json_t **out, request_error_t *err)
     if (v == NULL || json_is_null(v))
         return 0;
     if (!json_is_object(v)) {
-        char *t = request__scalar_text(v);
-        char *m = mem_printf("Cannot construct instance of `RuleSet` (although at least "
-                             "one Creator exists): no String-argument constructor/factory "
-                             "method to deserialize from String value ('%s')", t);
-        request_error_set(err, 400, 400, m);
-        free(m);
-        free(t);
+        request__no_creator(err, "RuleSet", v);
         return -1;
     }
     static const char *const lists[] = {"migrationRules", "domainRules"};

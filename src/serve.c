@@ -9,6 +9,8 @@
 #include <strings.h>
 
 #include "publish.h"
+#include "render.h"
+#include "request.h"
 #include "route.h"
 #include "schema_avro.h"
 #include "store.h"
@@ -258,6 +260,29 @@ serve__refuse(h2o_req_t *req, const route_t *r)
     return 0;
 }
 
+/* A body that is not JSON at all is answered here (400, as Jackson's
+ * parser would); an empty or `null` one goes on, since its error names the
+ * Java argument of the route. */
+static int
+serve__refuse_body(h2o_req_t *req, const route_t *r)
+{
+    if ((r->method != ROUTE_M_POST && r->method != ROUTE_M_PUT) || req->entity.base == NULL)
+        return -1;
+    request_error_t err = {0};
+    json_t *j = request_parse(req->entity.base, req->entity.len, "body", &err);
+    json_decref(j);
+    if (j != NULL || err.status != 400) {
+        request_error_free(&err);
+        return -1;
+    }
+    buf_t b = {0};
+    render_error(&b, err.code, err.message);
+    serve_respond(req, err.status, b.data, b.len, 1);
+    buf_free(&b);
+    request_error_free(&err);
+    return 0;
+}
+
 static int
 serve__on_req(h2o_handler_t *self, h2o_req_t *req)
 {
@@ -270,7 +295,8 @@ serve__on_req(h2o_handler_t *self, h2o_req_t *req)
         serve_respond(req, 200, "{\"status\":\"UP\"}", 15, 0);
     } else if (!table_ready(w->table)) {
         serve__error(req, 503, 50301, "schemad is still reading the journal; try again shortly");
-    } else if (serve__refuse(req, &r) == 0 || serve__hot(req, w, &r) == 0) {
+    } else if (serve__refuse(req, &r) == 0 || serve__refuse_body(req, &r) == 0 ||
+               serve__hot(req, w, &r) == 0) {
         /* answered */
     } else {
         worker_forward(w, req);

@@ -10,21 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct tally {
-    int passed;
-    int failed;
-} tally_t;
+#include "tally.h"
 
-static void
-check(tally_t *t, int ok, const char *what)
-{
-    if (ok) {
-        t->passed++;
-        return;
-    }
-    t->failed++;
-    printf("FAIL: %s\n", what);
-}
 
 /* Whether [p, p+n) equals the NUL-terminated want (NULL: p must be NULL). */
 static int

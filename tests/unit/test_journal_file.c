@@ -16,21 +16,8 @@
 #include "config.h"
 #include "log.h"
 
-typedef struct tally {
-    int passed;
-    int failed;
-} tally_t;
+#include "tally.h"
 
-static void
-check(tally_t *t, int ok, const char *what)
-{
-    if (ok) {
-        t->passed++;
-        return;
-    }
-    t->failed++;
-    printf("FAIL: %s\n", what);
-}
 
 typedef struct rec {
     int64_t offset;

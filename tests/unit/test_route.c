@@ -9,21 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct tally {
-    int passed;
-    int failed;
-} tally_t;
+#include "tally.h"
 
-static void
-check(tally_t *t, int ok, const char *what)
-{
-    if (ok) {
-        t->passed++;
-        return;
-    }
-    t->failed++;
-    printf("FAIL: %s\n", what);
-}
 
 /* NULL-safe string equality. */
 static int

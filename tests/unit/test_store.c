@@ -13,21 +13,8 @@
 #include "log.h"
 #include "mem.h"
 
-typedef struct tally {
-    int passed;
-    int failed;
-} tally_t;
+#include "tally.h"
 
-static void
-check(tally_t *t, int ok, const char *what)
-{
-    if (ok) {
-        t->passed++;
-        return;
-    }
-    t->failed++;
-    printf("FAIL: %s\n", what);
-}
 
 static int
 eq(const char *a, const char *b)

@@ -1,0 +1,111 @@
+"""schemad's journal on secured Kafka listeners: wrong SCRAM credentials are
+one clear error and a quick non-zero exit; SSL with a PEM trust store works
+end to end."""
+
+import itertools
+import os
+import time
+
+from schemad_proc import Schemad, avro_record
+
+_topics = itertools.count()
+
+
+def new_topic():
+    return '_schemas_sec_%d_%d' % (os.getpid(), next(_topics))
+
+
+def test_wrong_scram_credentials_exit_with_one_clear_error(kafka_secure, tmp_path):
+    init_ms = 20000
+    d = Schemad(tmp_path / 's', {
+        'journal': 'kafka',
+        'kafkastore.bootstrap.servers': 'SASL_PLAINTEXT://' + kafka_secure.sasl_bootstrap,
+        'kafkastore.topic': new_topic(),
+        'kafkastore.security.protocol': 'SASL_PLAINTEXT',
+        'kafkastore.sasl.mechanism': 'SCRAM-SHA-512',
+        'kafkastore.sasl.jaas.config':
+            'org.apache.kafka.common.security.scram.ScramLoginModule required '
+            'username="user" password="not-the-password";',
+        'kafkastore.init.timeout.ms': str(init_ms)})
+    t0 = time.monotonic()
+    d.start(wait=False)
+    try:
+        rc = d.proc.wait(init_ms / 1000 + 10)
+    finally:
+        elapsed = time.monotonic() - t0
+        d.stop()
+    log = d.log_text(100000)
+    print('wrong credentials: exit %d after %.1f s; log:\n%s' % (rc, elapsed, log))
+    assert rc != 0
+    # Refused at the first authentication, not at the init timeout.
+    assert elapsed < init_ms / 1000
+    errors = [l for l in log.splitlines() if 'error' in l.lower() or 'fail' in l.lower()]
+    assert len(errors) >= 1
+    named = [l for l in log.splitlines() if "refused user 'user'" in l]
+    assert len(named) == 1, log
+    assert 'uthentication' in named[0]
+    # No retry loop: a start-up log of a few lines, not one per attempt.
+    assert len(log.splitlines()) < 15, log
+    assert 'not-the-password' not in log
+
+
+def test_ssl_listener_with_pem_truststore(kafka_secure, tmp_path):
+    topic = new_topic()
+    settings = {
+        'journal': 'kafka',
+        'kafkastore.bootstrap.servers': 'SSL://' + kafka_secure.ssl_bootstrap,
+        'kafkastore.topic': topic,
+        'kafkastore.security.protocol': 'SSL',
+        'kafkastore.ssl.truststore.location': kafka_secure.ca_file,
+        'kafkastore.ssl.truststore.type': 'PEM',
+        'kafkastore.init.timeout.ms': '30000',
+        'kafkastore.timeout.ms': '5000'}
+    d = Schemad(tmp_path / 's', settings)
+    d.start()
+    try:
+        s1 = avro_record('User', [('id', 'int')], namespace='ssup2.com')
+        s2 = avro_record('Order', [('id', 'long')])
+        assert d.register('user', s1) == (200, {'id': 1})
+        assert d.register('order', s2) == (200, {'id': 2})
+        assert d.request('PUT', '/config/user', {'compatibility': 'FULL'})[0] == 200
+        before = [d.get(p) for p in ('/subjects', '/schemas/ids/1', '/schemas/ids/2',
+                                     '/config/user')]
+        assert d.stop() == 0
+        # A restart replays the topic over SSL.
+        d.start()
+        assert [d.get(p) for p in ('/subjects', '/schemas/ids/1', '/schemas/ids/2',
+                                   '/config/user')] == before
+        assert d.register('user', s1) == (200, {'id': 1})
+    finally:
+        d.stop()
+    # The records are on the broker (read back over PLAINTEXT).
+    from confluent_kafka import Consumer, TopicPartition
+    c = Consumer({'bootstrap.servers': kafka_secure.bootstrap, 'group.id': 'r-' + topic})
+    try:
+        lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
+    finally:
+        c.close()
+    assert hi - lo >= 3
+
+
+def test_ssl_without_the_ca_is_refused(kafka_secure, tmp_path):
+    """An untrusted broker certificate is a clear start-up error, not a hang."""
+    d = Schemad(tmp_path / 's', {
+        'journal': 'kafka',
+        'kafkastore.bootstrap.servers': kafka_secure.ssl_bootstrap,
+        'kafkastore.topic': new_topic(),
+        'kafkastore.security.protocol': 'SSL',
+        'kafkastore.init.timeout.ms': '20000'})
+    t0 = time.monotonic()
+    d.start(wait=False)
+    try:
+        rc = d.proc.wait(30)
+    finally:
+        elapsed = time.monotonic() - t0
+        d.stop()
+    log = d.log_text(100000)
+    print('untrusted certificate: exit %d after %.1f s; log:\n%s' % (rc, elapsed, log))
+    assert rc != 0
+    assert elapsed < 20
+    assert 'refused the connection' in log or 'certificate' in log
+    assert len(log.splitlines()) < 15, log

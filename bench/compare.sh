@@ -125,13 +125,20 @@ run_one() {
 
 RES=$BENCH_TMP/results.tsv
 : > "$RES"
-echo "== runs (test proto server rep: req/s p50|mean ms p99|max ms)"
+echo "== runs (test proto server rep: req/s p50|mean ms p99|max ms server-CPU-us/req)"
 for ((rep = 1; rep <= BENCH_REPS; rep++)); do
     if ((rep % 2)); then sides="nginx schemad"; else sides="schemad nginx"; fi
     for test in $BENCH_TESTS; do
         for proto in $BENCH_PROTOS; do
             for side in $sides; do
+                [ "$side" = nginx ] && spid=$NG_PID || spid=$SD_PID
+                c0=$(tree_cpu_ticks "$spid")
                 r=$(run_one "$test" "$proto" "$side")
+                c1=$(tree_cpu_ticks "$spid")
+                # server CPU (all its processes) per request, in microseconds
+                # (h2c: h2load's 1 s warm-up is counted in both CPU and requests, approximately)
+                r="$r $(awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v rps="${r%% *}" -v t="$([ "$proto" = h2c ] && echo $((BENCH_DURATION + 1)) || echo "$BENCH_DURATION")" \
+                    'BEGIN { printf "%.2f", (rps > 0 ? d / hz * 1e6 / (rps * t) : 0) }')"
                 printf '%-8s %-4s %-8s %d: %s\n' "$test" "$proto" "$side" "$rep" "$r"
                 echo "$test $proto $side $rep $r" >> "$RES"
             done

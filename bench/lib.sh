@@ -211,3 +211,14 @@ load_after() {
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; a 1-min load well above what this"
     echo "            benchmark runs (~3-4 busy threads) means other processes competed for the cores)"
 }
+
+# tree_cpu_ticks PID: user+sys clock ticks of PID and its children so far.
+tree_cpu_ticks() {
+    local p t=0 f
+    for p in "$1" $(ps --ppid "$1" -o pid= 2>/dev/null); do
+        f=$(cut -d' ' -f14,15 "/proc/$p/stat" 2>/dev/null) || continue
+        t=$((t + ${f% *} + ${f#* }))
+    done
+    echo "$t"
+}
+CLK_TCK=$(getconf CLK_TCK)

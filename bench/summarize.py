@@ -13,13 +13,15 @@ def main():
     groups = OrderedDict()
     for line in open(path):
         f = line.split()
-        if len(f) != 7:
+        if len(f) not in (7, 8):
             continue
         test, proto, side, rep = f[:4]
-        rps, a, b = map(float, f[4:])
-        groups.setdefault((test, proto), OrderedDict()).setdefault(side, []).append((rps, a, b))
-    hdr = '%-14s %-5s %-10s %4s %12s %9s %9s %7s   %s' % (
-        'test', 'proto', 'server', 'runs', 'req/s(med)', 'p50 ms', 'p99 ms', 'ratio', 'req/s of each run')
+        rps, a, b = map(float, f[4:7])
+        cpu = float(f[7]) if len(f) == 8 else float('nan')
+        groups.setdefault((test, proto), OrderedDict()).setdefault(side, []).append((rps, a, b, cpu))
+    hdr = '%-14s %-5s %-10s %4s %12s %9s %9s %7s %10s   %s' % (
+        'test', 'proto', 'server', 'runs', 'req/s(med)', 'p50 ms', 'p99 ms', 'ratio',
+        'cpu us/req', 'req/s of each run')
     print(hdr)
     print('-' * len(hdr))
     for (test, proto), sides in groups.items():
@@ -29,11 +31,15 @@ def main():
             a = statistics.median(r[1] for r in runs)
             b = statistics.median(r[2] for r in runs)
             ratio = rps / bmed if bmed else float('nan')
-            print('%-14s %-5s %-10s %4d %12.0f %9.2f %9.2f %7.2f   %s' % (
+            cpu = statistics.median(r[3] for r in runs)
+            print('%-14s %-5s %-10s %4d %12.0f %9.2f %9.2f %7.2f %10s   %s' % (
                 test, proto, side, len(runs), rps, a, b, ratio,
+                '-' if cpu != cpu else '%.2f' % cpu,
                 ' '.join('%.0f' % r[0] for r in runs)))
     print('(h2c rows: h2load prints no percentiles; the two latency columns are its'
-          ' mean and max request time.  ratio = median req/s / median req/s of %s)' % base)
+          ' mean and max request time.  ratio = median req/s / median req/s of %s.' % base)
+    print(' cpu us/req = user+sys CPU of all the server\'s processes during the run /'
+          ' requests (req/s x duration): less sensitive to other load on the host)')
 
 
 if __name__ == '__main__':

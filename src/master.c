@@ -565,7 +565,8 @@ master__shutdown(master_t *m)
     while (master__live_workers(m) > 0 && time(NULL) < deadline) {
         master__poll(m);
         master__run_queue(m);
-        m->journal.ops->poll(&m->journal, 0);
+        if (m->journal.impl != NULL)
+            m->journal.ops->poll(&m->journal, 0);
         master__publish(m);
         master__reap(m);
     }
@@ -626,7 +627,8 @@ master__free(master_t *m)
     for (int i = 0; i < m->nall; i++)
         master__close_worker(&m->workers[i]);
     free(m->workers);
-    if (m->journal.ops != NULL)
+    /* impl is set only by a successful open. */
+    if (m->journal.ops != NULL && m->journal.impl != NULL)
         m->journal.ops->close(&m->journal);
     master__publish(m);
     store_free(&m->store);

@@ -4,6 +4,7 @@ SCRAM-SHA-512 (producer, consumer and schemad's journal)."""
 
 import itertools
 import os
+import subprocess
 import sys
 import time
 
@@ -77,8 +78,16 @@ def test_flow_http(kafka, tmp_path):
     d = schemad_on(kafka.bootstrap, tmp_path / 's')
     d.start()
     try:
-        run_flow(d, {'SCHEMA_REGISTRY_URL': d.url,
-                     'KAFKA_BOOTSTRAP_SERVERS': kafka.bootstrap})
+        env = {'SCHEMA_REGISTRY_URL': d.url, 'KAFKA_BOOTSTRAP_SERVERS': kafka.bootstrap}
+        run_flow(d, env)
+        # And as scripts, the way the README runs them.
+        full = dict(os.environ, **env)
+        for script in ('producer.py', 'consumer.py'):
+            r = subprocess.run([sys.executable, os.path.join(EXAMPLES, script)], env=full,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               timeout=120)
+            assert r.returncode == 0, r.stdout
+        assert r.stdout.count("'email': 'carol@ssup2.com'") == 1, r.stdout
     finally:
         d.stop()
 

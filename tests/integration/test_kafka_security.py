@@ -36,7 +36,7 @@ def test_wrong_scram_credentials_exit_with_one_clear_error(kafka_secure, tmp_pat
         d.stop()
     log = d.log_text(100000)
     print('wrong credentials: exit %d after %.1f s; log:\n%s' % (rc, elapsed, log))
-    assert rc != 0
+    assert rc > 0  # an exit status, not a signal (a crash after the error)
     # Refused at the first authentication, not at the init timeout.
     assert elapsed < init_ms / 1000
     errors = [l for l in log.splitlines() if 'error' in l.lower() or 'fail' in l.lower()]
@@ -105,7 +105,7 @@ def test_ssl_without_the_ca_is_refused(kafka_secure, tmp_path):
         d.stop()
     log = d.log_text(100000)
     print('untrusted certificate: exit %d after %.1f s; log:\n%s' % (rc, elapsed, log))
-    assert rc != 0
+    assert rc > 0  # an exit status, not a signal (a crash after the error)
     assert elapsed < 20
     assert 'refused the connection' in log or 'certificate' in log
     assert len(log.splitlines()) < 15, log

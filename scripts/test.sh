@@ -37,4 +37,15 @@ build "$src/build-asan" --enable-sanitizers
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 check "$src/build-asan"
+# One closing line for every check that ran: the unit tests' own counts
+# and pytest's, in both builds.
+total() {
+    for dir in "$src/build" "$src/build-asan"; do
+        cat "$dir"/tests/unit/test_*.log
+        grep -E '^=+ .*[0-9]+ passed' "$dir"/tests/integration/run.sh.log |
+            sed -E 's/.* ([0-9]+) passed.*/\1 passed, 0 failed/'
+    done | awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }
+                END { printf "%d passed, %d failed\n", p, f }'
+}
 echo "== all tests passed"
+total

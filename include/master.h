@@ -15,6 +15,7 @@
 #include "http.h"
 #include "ipc.h"
 #include "journal.h"
+#include "publish.h"
 #include "store.h"
 #include "table.h"
 
@@ -48,6 +49,7 @@ typedef struct master {
     journal_t journal;
     api_t api;
     http_t http;
+    publish_t publish;
 
     master_worker_t *workers;   /* nslots, owned; retired ones appended */
     int nworkers;               /* live slots */

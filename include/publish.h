@@ -33,12 +33,19 @@
  */
 size_t publish_key(char *out, char kind, const char *a, const char *b);
 
+/** What the publisher remembers between calls; owned by the master. */
+typedef struct publish {
+    const char *default_level;  /* the server's compatibility level; borrowed */
+    long long list_ms;          /* when the subject list was last rendered */
+} publish_t;
+
 /**
  * Publish everything marked dirty in the store, then free what the store
- * removed.  `default_level` is the server's compatibility level (what a
- * config without one answers).  Returns 0, or -1 when the table is full
- * (logged).
+ * removed.  The subject list costs O(subjects) to render: past 1,024
+ * subjects it is rendered at most once a second, its key removed meanwhile
+ * so that the workers ask the master (st->dirty_lists stays set until
+ * then).  Returns 0, or -1 when the table is full (then marked stale).
  */
-int publish_dirty(store_t *st, table_t *t, const char *default_level);
+int publish_dirty(publish_t *p, store_t *st, table_t *t);
 
 #endif

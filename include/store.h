@@ -32,6 +32,7 @@ typedef struct store_schema {
 typedef struct store_version {
     int version;
     int deleted;            /* soft-deleted */
+    int dirty;              /* changed since the last publish */
     store_schema_t *schema; /* borrowed from the store */
 } store_version_t;
 
@@ -71,7 +72,7 @@ typedef struct store {
     store_ptrs_t dirty_subjects;
     store_ptrs_t dirty_schemas;
     store_ptrs_t dead_schemas;      /* removed from the maps, freed by store_collect() */
-    int dirty_lists;                /* the subject and context lists */
+    int dirty_lists;                /* a subject joined or left the subject list */
     int dirty_config;               /* global config or mode */
 } store_t;
 

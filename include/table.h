@@ -83,6 +83,14 @@ int64_t table_offset(const table_t *t);
 void table_set_ready(table_t *t, int ready);
 int table_ready(const table_t *t);
 
+/**
+ * Mark the table stale: some put failed (the arena is full), so its
+ * answers may lag the master's.  Readers then ask the master for
+ * everything; only a restart with a larger table.size clears it.
+ */
+void table_set_stale(table_t *t);
+int table_stale(const table_t *t);
+
 /** Bytes of the arena used so far (for metrics and benchmarks). */
 size_t table_used(const table_t *t);
 

@@ -290,6 +290,17 @@ api__scope_has_subjects(const api_t *api, const char *scope)
 }
 
 static void
+api__clear_subject(const char *scope, api_result_t *res)
+{
+    size_t klen, vlen;
+    char *key = record_key_clear_subject(scope, &klen);
+    json_t *val = json_pack("{s:s}", "subject", scope);
+    char *v = record_value_encode(val, &vlen);
+    json_decref(val);
+    api_add_record(res, key, klen, v, vlen);
+}
+
+static void
 api__mode_put(api_t *api, const route_t *r, const char *scope, const char *body,
               size_t blen, api_result_t *res)
 {
@@ -303,6 +314,11 @@ api__mode_put(api_t *api, const route_t *r, const char *scope, const char *body,
     }
     json_t *m = json_object_get(j, "mode");
     const char *mode = json_is_string(m) ? api__mode_name(json_string_value(m)) : NULL;
+    /* Entering IMPORT (not forced) needs an empty scope, and first clears
+     * what soft deletes left in the caches (a CLEAR_SUBJECT record). */
+    int entering_import = mode != NULL && strcmp(mode, "IMPORT") == 0 &&
+                          strcasecmp(api_mode_of(api, scope), "IMPORT") != 0 &&
+                          !route_query_bool(r, "force", 0);
     if (!json_is_object(j)) {
         api_error(res, 400, 400, "Cannot deserialize value of type `ModeUpdateRequest` "
                   "from Array value (token `JsonToken.START_ARRAY`)");
@@ -316,10 +332,11 @@ api__mode_put(api_t *api, const route_t *r, const char *scope, const char *body,
         api_error(res, 422, 42205, "Mode changes are not allowed");
     } else if (strcmp(mode, "FORWARD") == 0 && scope != NULL) {
         api_error(res, 422, 42204, "Forward mode only supported on global level");
-    } else if (strcmp(mode, "IMPORT") == 0 && !route_query_bool(r, "force", 0) &&
-               api__scope_has_subjects(api, scope)) {
+    } else if (entering_import && api__scope_has_subjects(api, scope)) {
         api_error(res, 422, 42205, "Cannot import since found existing subjects");
     } else {
+        if (entering_import && scope != NULL)
+            api__clear_subject(scope, res);
         json_t *val = json_object();
         if (scope != NULL)
             json_object_set_new(val, "subject", json_string(scope));

@@ -251,8 +251,9 @@ master__on_ack(void *ctx, void *cookie, int err)
 static void
 master__publish(master_t *m)
 {
-    if (m->dirty) {
-        publish_dirty(&m->store, m->table, m->cf->compatibility_level);
+    if (m->dirty || m->store.dirty_lists) {
+        m->publish.default_level = m->cf->compatibility_level;
+        publish_dirty(&m->publish, &m->store, m->table);
         table_set_offset(m->table, m->store.offset);
         m->dirty = 0;
     }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "mem.h"
@@ -189,6 +190,9 @@ publish__subject(table_t *t, store_subject_t *sub, const char *default_level)
     int rc = 0;
     for (size_t i = 0; i < sub->nversions; i++) {
         store_version_t *v = &sub->versions[i];
+        if (!v->dirty && v != latest)
+            continue;
+        v->dirty = 0;
         if (v->deleted || !servable)
             publish__unversion(t, sub, v->version, v->schema);
         else
@@ -257,9 +261,35 @@ publish__stale_versions(table_t *t, const store_subject_t *sub)
     }
 }
 
-int
-publish_dirty(store_t *st, table_t *t, const char *default_level)
+static long long
+publish__now_ms(void)
 {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The subject list, rendered now or, for a large registry, at most once a
+ * second: until then its key is gone and the master answers. */
+static int
+publish__lists(publish_t *p, store_t *st, table_t *t)
+{
+    long long now = publish__now_ms();
+    if (st->subjects.len > 1024 && now - p->list_ms < 1000) {
+        struct iovec iov[1];
+        if (table_get(t, "A", 1, iov, 1) >= 0)
+            return table_del(t, "A", 1);
+        return 0;
+    }
+    p->list_ms = now;
+    st->dirty_lists = 0;
+    return publish__subject_list(st, t);
+}
+
+int
+publish_dirty(publish_t *p, store_t *st, table_t *t)
+{
+    const char *default_level = p->default_level;
     int rc = 0;
     /* The dead first: an id removed and bound again in one batch must end
      * up published with its new schema. */
@@ -280,8 +310,7 @@ publish_dirty(store_t *st, table_t *t, const char *default_level)
     }
     st->dirty_subjects.n = 0;
     if (st->dirty_lists)
-        rc |= publish__subject_list(st, t);
-    st->dirty_lists = 0;
+        rc |= publish__lists(p, st, t);
     if (st->dirty_config) {
         buf_t c = {0}, m = {0};
         render_config(&c, st->global_config, default_level);
@@ -297,8 +326,14 @@ publish_dirty(store_t *st, table_t *t, const char *default_level)
     }
     st->dirty_config = 0;
     store_collect(st);
-    if (rc != 0)
-        log_error("the shared table is full: raise table.size");
+    if (rc != 0 && !table_stale(t)) {
+        /* Answers could now lag the store: from here on the workers ask
+         * the master for everything, which stays exact. */
+        table_set_stale(t);
+        log_error("the shared table is full (table.size=%zu bytes used): workers now forward "
+                  "every request to the master; raise table.size and restart",
+                  table_used(t));
+    }
     return rc ? -1 : 0;
 }
 

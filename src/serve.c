@@ -194,7 +194,7 @@ static int
 serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
 {
     char key[PUBLISH_KEY_MAX];
-    if (r->context != NULL)
+    if (r->context != NULL || table_stale(w->table))
         return -1;
     if (r->method == ROUTE_M_GET) {
         switch (r->id) {

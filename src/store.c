@@ -229,6 +229,29 @@ store_fingerprint(const char *schema, const json_t *references,
     out[32] = '\0';
 }
 
+/* Whether GET /subjects lists the subject: it has a live version. */
+static int
+store__listed(const store_subject_t *sub)
+{
+    return sub != NULL && store_latest(sub) != NULL;
+}
+
+/* After a change to a subject: the subject list changes only when the
+ * subject joined or left it. */
+static void
+store__relist(store_t *st, const store_subject_t *sub, int was_listed)
+{
+    if (store__listed(sub) != was_listed)
+        st->dirty_lists = 1;
+}
+
+static void
+store__mark_all_versions(store_subject_t *sub)
+{
+    for (size_t i = 0; i < sub->nversions; i++)
+        sub->versions[i].dirty = 1;
+}
+
 static void
 store__mark_subject(store_t *st, store_subject_t *sub)
 {
@@ -257,7 +280,6 @@ store__subject_get_or_add(store_t *st, const char *name)
     sub->name = mem_strdup(name);
     sub->context = store_subject_context(name);
     hmap_put(&st->subjects, name, strlen(name), sub);
-    st->dirty_lists = 1;
     return sub;
 }
 
@@ -369,6 +391,7 @@ static void
 store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t vlen)
 {
     store_subject_t *sub = store_subject(st, k->subject);
+    int was_listed = store__listed(sub);
     if (val == NULL) {
         store_version_t *v = sub ? store_version(sub, k->version) : NULL;
         if (v == NULL)
@@ -376,7 +399,7 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
         store__schema_unuse(st, v->schema);
         store__version_remove(sub, v);
         store__mark_subject(st, sub);
-        st->dirty_lists = 1;
+        store__relist(st, sub, was_listed);
         return;
     }
     record_schema_t r;
@@ -400,19 +423,17 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
         store__schema_unuse(st, v->schema);
         v->schema = NULL;
     }
-    if (v == NULL) {
+    if (v == NULL)
         v = store__version_insert(sub, k->version);
-        st->dirty_lists = 1;
-    }
     if (v->schema == NULL) {
         v->schema = s;
         s->uses++;
     }
-    if (v->deleted != r.deleted)
-        st->dirty_lists = 1;
     v->deleted = r.deleted;
+    v->dirty = 1;
     store__mark_schema(st, s);
     store__mark_subject(st, sub);
+    store__relist(st, sub, was_listed);
 out:
     free(ctx);
     record_schema_free(&r);
@@ -425,12 +446,16 @@ store__apply_delete_subject(store_t *st, const record_key_t *k, json_t *v)
     json_int_t upto = json_integer_value(json_object_get(v, "version"));
     if (sub == NULL)
         return;
+    int was_listed = store__listed(sub);
     for (size_t i = 0; i < sub->nversions; i++) {
-        if (sub->versions[i].version <= upto)
-            sub->versions[i].deleted = 1;
+        store_version_t *ver = &sub->versions[i];
+        if (ver->version <= upto && !ver->deleted) {
+            ver->deleted = 1;
+            ver->dirty = 1;
+        }
     }
     store__mark_subject(st, sub);
-    st->dirty_lists = 1;
+    store__relist(st, sub, was_listed);
 }
 
 /* Drop the soft-deleted versions of one subject from the model. */
@@ -445,7 +470,6 @@ store__clear_subject(store_t *st, store_subject_t *sub)
         store__version_remove(sub, v);
     }
     store__mark_subject(st, sub);
-    st->dirty_lists = 1;
 }
 
 static void
@@ -472,6 +496,9 @@ store__apply_config(store_t *st, const record_key_t *k, json_t *v)
     if (k->subject != NULL) {
         store_subject_t *sub = store__subject_get_or_add(st, k->subject);
         slot = &sub->config;
+        /* An alias's versions are not served from the table: a config
+         * change may change that for every version. */
+        store__mark_all_versions(sub);
         store__mark_subject(st, sub);
     }
     json_decref(*slot);

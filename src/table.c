@@ -43,6 +43,8 @@ struct table_hdr {
     int64_t offset;   /* atomic: applied journal offset */
     uint64_t blobs;   /* offset of the blob bucket array; master only */
     uint64_t nblobs;  /* occupied slots of the blob index; master only */
+    uint32_t stale;   /* atomic: a put failed, the table may lag the master */
+    uint32_t pad;
 };
 
 /* A bucket array: `cap` (a power of two) slots, 0 or an arena offset. */
@@ -610,6 +612,19 @@ int
 table_ready(const table_t *t)
 {
     return (int)__atomic_load_n(&table__hdr(t)->ready, __ATOMIC_ACQUIRE);
+}
+
+void
+table_set_stale(table_t *t)
+{
+    if (table__writable(t))
+        __atomic_store_n(&table__hdr(t)->stale, 1u, __ATOMIC_RELEASE);
+}
+
+int
+table_stale(const table_t *t)
+{
+    return (int)__atomic_load_n(&table__hdr(t)->stale, __ATOMIC_ACQUIRE);
 }
 
 size_t

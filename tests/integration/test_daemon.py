@@ -123,7 +123,9 @@ def _load(d, stop, results, paths):
         path = paths[i % len(paths)]
         i += 1
         try:
-            c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=5)
+            # Generous: a loaded CI machine may stall a reload for seconds;
+            # what matters is that no request fails.
+            c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=30)
             c.request('GET', path)
             r = c.getresponse()
             r.read()

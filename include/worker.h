@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "h2o.h"
+#include "canon_cache.h"
 #include "ipc.h"
 #include "mem.h"
 #include "table.h"
@@ -41,6 +42,8 @@ typedef struct worker {
     buf_t outq;                 /* bytes waiting to be written to the master */
     buf_t writing;              /* bytes being written (must live until done) */
     int write_busy;
+
+    canon_cache_t canon;        /* request bodies -> fingerprints */
 
     uint32_t next_id;
     worker_pending_t *pending;  /* WORKER_PENDING slots, owned */

@@ -12,7 +12,6 @@
 #include "render.h"
 #include "request.h"
 #include "route.h"
-#include "schema_avro.h"
 #include "store.h"
 #include "worker.h"
 
@@ -146,46 +145,21 @@ serve__version(h2o_req_t *req, worker_t *w, const route_t *r)
 /*
  * Lookup and re-registration of a plain Avro schema (no references,
  * metadata, rule set, id or version) in a subject with no config that
- * changes what registration does: canonicalize here, probe by fingerprint.
+ * changes what registration does: the body's fingerprint (memoized per
+ * worker), then one probe.
  */
 static int
 serve__by_fingerprint(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
 {
     static const char *const allowed[] = {"normalize", "false", "deleted", "false", NULL};
-    static const char *const plain[] = {"schema", "schemaType", "references", NULL};
     char key[PUBLISH_KEY_MAX];
     struct iovec iov[1];
-    if (!serve__plain_query(r, allowed) || table_get(w->table, "E", 1, iov, 1) >= 0 ||
-        table_get(w->table, key, publish_key(key, 'E', r->subject, NULL), iov, 1) >= 0)
-        return -1;
-    json_t *j = json_loadb(req->entity.base, req->entity.len, 0, NULL);
-    const char *k;
-    json_t *v;
-    int ok = json_is_object(j) && json_is_string(json_object_get(j, "schema"));
-    json_object_foreach(j, k, v) {
-        int known = 0;
-        for (const char *const *p = plain; *p; p++)
-            known |= strcmp(k, *p) == 0;
-        ok &= known;
-    }
-    json_t *t = json_object_get(j, "schemaType"), *refs = json_object_get(j, "references");
-    ok &= t == NULL || json_is_null(t) || (json_is_string(t) && strcmp(json_string_value(t), "AVRO") == 0);
-    ok &= refs == NULL || json_is_null(refs) || (json_is_array(refs) && json_array_size(refs) == 0);
-    char *canonical = NULL, *err = NULL;
-    if (ok) {
-        const char *text = json_string_value(json_object_get(j, "schema"));
-        ok = schema_avro_canonical(text, json_string_length(json_object_get(j, "schema")),
-                                   NULL, 0, 0, &canonical, &err) == 0;
-    }
-    json_decref(j);
-    free(err);
-    if (!ok) {
-        free(canonical);
-        return -1;
-    }
     char fp[33];
-    store_fingerprint(canonical, NULL, NULL, NULL, fp);
-    free(canonical);
+    if (!serve__plain_query(r, allowed) || table_get(w->table, "E", 1, iov, 1) >= 0 ||
+        table_get(w->table, key, publish_key(key, 'E', r->subject, NULL), iov, 1) >= 0 ||
+        req->entity.base == NULL ||
+        canon_cache_fingerprint(&w->canon, req->entity.base, req->entity.len, fp) != 0)
+        return -1;
     return serve__table(req, w, key, publish_key(key, kind, r->subject, fp));
 }
 

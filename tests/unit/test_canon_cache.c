@@ -1,0 +1,85 @@
+/*
+ * test_canon_cache.c - request body -> fingerprint: what is plain, that a
+ * memoized answer equals a computed one, eviction and look-alike bodies.
+ */
+#include "canon_cache.h"
+
+#include <string.h>
+
+#include "store.h"
+#include "tally.h"
+
+static const char plain_body[] =
+    "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"U\\\","
+    "\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"int\\\"}]}\"}";
+
+static void
+test_plain(tally_t *t)
+{
+    char fp[33], want[33];
+    store_fingerprint("{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"}]}",
+                      NULL, NULL, NULL, want);
+    check(t, canon_cache_compute(plain_body, strlen(plain_body), fp) == 0, "plain body computes");
+    check(t, strcmp(fp, want) == 0, "fingerprint of the canonical text");
+    const char *ws = "{ \"schema\" : \"{ \\\"type\\\" : \\\"record\\\", \\\"name\\\":\\\"U\\\", "
+                     "\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"int\\\"}]}\", "
+                     "\"schemaType\":\"AVRO\", \"references\":[] }";
+    check(t, canon_cache_compute(ws, strlen(ws), fp) == 0 && strcmp(fp, want) == 0,
+          "whitespace, AVRO and empty references: same fingerprint");
+}
+
+static void
+test_not_plain(tally_t *t)
+{
+    static const char *const bodies[] = {
+        "{\"schema\":\"\\\"string\\\"\",\"id\":3}",
+        "{\"schema\":\"\\\"string\\\"\",\"version\":1}",
+        "{\"schema\":\"\\\"string\\\"\",\"metadata\":{}}",
+        "{\"schema\":\"\\\"string\\\"\",\"schemaType\":\"JSON\"}",
+        "{\"schema\":\"\\\"string\\\"\",\"references\":[{\"name\":\"a\"}]}",
+        "{\"schema\":\"{\\\"type\\\":\\\"record\\\"}\"}",
+        "{\"schema\":42}",
+        "[]",
+        "not json",
+        "",
+    };
+    char fp[33];
+    canon_cache_t c;
+    canon_cache_init(&c, 8);
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        check(t, canon_cache_compute(bodies[i], strlen(bodies[i]), fp) == -1, bodies[i]);
+        check(t, canon_cache_fingerprint(&c, bodies[i], strlen(bodies[i]), fp) == -1, bodies[i]);
+        check(t, canon_cache_fingerprint(&c, bodies[i], strlen(bodies[i]), fp) == -1,
+              "memoized refusal");
+    }
+    canon_cache_free(&c);
+}
+
+static void
+test_memo(tally_t *t)
+{
+    canon_cache_t c;
+    char a[33], b[33], want[33];
+    canon_cache_init(&c, 1);   /* one slot: every new body evicts the last */
+    canon_cache_compute(plain_body, strlen(plain_body), want);
+    check(t, canon_cache_fingerprint(&c, plain_body, strlen(plain_body), a) == 0 &&
+             strcmp(a, want) == 0, "first call computes");
+    check(t, canon_cache_fingerprint(&c, plain_body, strlen(plain_body), b) == 0 &&
+             strcmp(b, want) == 0, "second call answers the same");
+    const char *other = "{\"schema\":\"\\\"long\\\"\"}";
+    check(t, canon_cache_fingerprint(&c, other, strlen(other), a) == 0 && strcmp(a, want) != 0,
+          "another body in the same slot gets its own fingerprint");
+    check(t, canon_cache_fingerprint(&c, plain_body, strlen(plain_body), b) == 0 &&
+             strcmp(b, want) == 0, "after eviction: computed again, same answer");
+    canon_cache_free(&c);
+}
+
+int
+main(void)
+{
+    tally_t t = {0};
+    test_plain(&t);
+    test_not_plain(&t);
+    test_memo(&t);
+    return tally_report(&t);
+}

@@ -16,11 +16,23 @@
 
 struct config;
 
+/** An id taken by a registration appended but not yet read back. */
+typedef struct api_pending {
+    int id;
+    int refs;                   /* in-flight registrations that carry it */
+} api_pending_t;
+
 typedef struct api {
     store_t *store;             /* borrowed */
     const struct config *cf;    /* borrowed */
     int leader;                 /* this node may write */
     const char *cluster_id;     /* kafka cluster id for /v1/metadata/id, or "" */
+    /* Registrations in flight on Kafka (default context only): fingerprint
+     * -> api_pending_t, and the highest id they took, so that the next one
+     * neither reuses an id nor gives the same schema a second id.  Owned
+     * by the master; NULL when writes are not pipelined. */
+    hmap_t *pending;
+    int pending_max_id;
 } api_t;
 
 /** A record to append: Confluent's key and value bytes (val NULL = tombstone). */
@@ -38,6 +50,8 @@ typedef struct api_result {
     api_record_t *records;      /* to append, in order, before answering */
     size_t nrecords;
     size_t caprecords;
+    int new_id;                 /* a registration took this new id (default context), or 0 */
+    char fingerprint[33];       /* ... for this schema */
 } api_result_t;
 
 /** Answer one request forwarded by a worker. */

@@ -38,6 +38,8 @@ typedef struct master_write {
     api_result_t res;       /* the answer to give */
     size_t waiting;         /* acks still to come */
     int err;                /* the worst journal error seen */
+    char *subject;          /* a registration's subject (default context), or NULL */
+    struct master_write *inext;  /* the list of writes in flight */
 } master_write_t;
 
 /** The whole state of the master process. */
@@ -58,6 +60,8 @@ typedef struct master {
     master_write_t *queue;      /* writes not yet planned, FIFO */
     master_write_t *queue_tail;
     master_write_t *done;       /* acked, to answer after publishing */
+    master_write_t *inflight_writes;  /* planned, records not all acked yet */
+    hmap_t pending;             /* api.pending: ids taken by in-flight registrations */
     size_t inflight;            /* appended records not yet acked */
     /* After a failed or timed-out append the record may still land later:
      * before the next write, a NOOP must be read back (Confluent's

@@ -469,12 +469,28 @@ api__register_answer(const api_reg_t *g, int id, int version, api_result_t *res)
 }
 
 /* Choose the id: explicit (IMPORT), the same content's, or the next one. */
+/* The next id, above the ones in-flight registrations took; the same
+ * schema in flight keeps its id. */
+static int
+api__new_id(const api_t *api, const api_reg_t *g)
+{
+    int id = store_next_id(api->store, g->context);
+    if (api->pending == NULL || strcmp(g->context, ".") != 0)
+        return id;
+    api_pending_t *p = hmap_get(api->pending, g->fingerprint, 32);
+    if (p != NULL)
+        return p->id;
+    return api->pending_max_id >= id ? api->pending_max_id + 1 : id;
+}
+
 static int
 api__choose_id(api_t *api, const api_reg_t *g, api_result_t *res)
 {
     store_schema_t *same = store_schema_by_fingerprint(api->store, g->context, g->fingerprint);
+    if (g->req.id < 0 && same != NULL)
+        return same->id;
     if (g->req.id < 0)
-        return same ? same->id : store_next_id(api->store, g->context);
+        return api__new_id(api, g);
     store_schema_t *byid = store_schema_by_id(api->store, g->context, g->req.id);
     if (byid != NULL && strcmp(byid->fingerprint, g->fingerprint) != 0) {
         api_errorf(res, 422, 42205, "Overwrite new schema with id %d is not permitted.",
@@ -638,6 +654,10 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
         goto out;
     api__write_schema(api, &g, id, version, res);
     api__register_answer(&g, id, version, res);
+    if (strcmp(g.context, ".") == 0 && store_schema_by_id(api->store, ".", id) == NULL) {
+        res->new_id = id;
+        memcpy(res->fingerprint, g.fingerprint, sizeof(res->fingerprint));
+    }
 out:
     api__reg_free(&g);
 }

@@ -185,6 +185,7 @@ master__send(master_t *m, int slot, pid_t pid, uint32_t id, int status,
 static void
 master__write_free(master_write_t *wr)
 {
+    free(wr->subject);
     free(wr->method);
     free(wr->path);
     free(wr->ctype);
@@ -193,9 +194,30 @@ master__write_free(master_write_t *wr)
     free(wr);
 }
 
+/* A write in flight is over: it leaves the list, and a registration's id
+ * is no longer pending. */
+static void
+master__retire(master_t *m, master_write_t *wr)
+{
+    for (master_write_t **p = &m->inflight_writes; *p != NULL; p = &(*p)->inext) {
+        if (*p == wr) {
+            *p = wr->inext;
+            break;
+        }
+    }
+    if (wr->res.new_id > 0) {
+        api_pending_t *pend = hmap_get(&m->pending, wr->res.fingerprint, 32);
+        if (pend != NULL && --pend->refs == 0)
+            free(hmap_del(&m->pending, wr->res.fingerprint, 32));
+    }
+    if (m->inflight_writes == NULL)
+        m->api.pending_max_id = 0;
+}
+
 static void
 master__answer_write(master_t *m, master_write_t *wr)
 {
+    master__retire(m, wr);
     if (wr->err == JOURNAL_ETIMEOUT) {
         buf_t b = {0};
         render_error(&b, 50002, "Register operation timed out");
@@ -295,6 +317,19 @@ master__plan(master_t *m, master_write_t *wr)
     }
     wr->waiting = wr->res.nrecords;
     m->inflight += wr->res.nrecords;
+    wr->inext = m->inflight_writes;
+    m->inflight_writes = wr;
+    if (wr->res.new_id > 0) {
+        api_pending_t *pend = hmap_get(&m->pending, wr->res.fingerprint, 32);
+        if (pend == NULL) {
+            pend = mem_calloc(1, sizeof(*pend));
+            pend->id = wr->res.new_id;
+            hmap_put(&m->pending, wr->res.fingerprint, 32, pend);
+        }
+        pend->refs++;
+        if (wr->res.new_id > m->api.pending_max_id)
+            m->api.pending_max_id = wr->res.new_id;
+    }
     for (size_t i = 0; i < wr->res.nrecords; i++) {
         api_record_t *rec = &wr->res.records[i];
         m->journal.ops->append(&m->journal, rec->key, rec->klen, rec->val, rec->vlen, wr);
@@ -350,18 +385,49 @@ master__fence(master_t *m)
     free(key);
 }
 
+/* Whether a registration into a default-context subject with no alias:
+ * such writes touch only their subject (ids come from api.pending). */
+static int
+master__pipelinable(const master_t *m, const master_write_t *wr)
+{
+    if (wr->subject == NULL)
+        return 0;
+    store_subject_t *sub = store_subject(&m->store, wr->subject);
+    return sub == NULL || json_object_get(sub->config, "alias") == NULL;
+}
+
+/* Whether a write may be planned now, with other writes still in flight:
+ * registrations into distinct subjects may, anything else waits for the
+ * journal to catch up (its outcome depends on what is in flight). */
+static int
+master__may_start(const master_t *m, const master_write_t *wr)
+{
+    if (m->inflight == 0)
+        return 1;
+    if (!master__pipelinable(m, wr))
+        return 0;
+    for (const master_write_t *f = m->inflight_writes; f != NULL; f = f->inext) {
+        if (!master__pipelinable(m, f) || strcmp(f->subject, wr->subject) == 0)
+            return 0;
+    }
+    return !m->fencing;
+}
+
 /* Writes are planned in arrival order, each against the state its
- * predecessors left; on Kafka that means waiting for their acks. */
+ * predecessors left.  The file journal applies on append; on Kafka a write
+ * waits for the acks of those it could depend on. */
 static void
 master__run_queue(master_t *m)
 {
     int sync = m->journal.ops->applies_on_append;
-    while (m->queue != NULL && (sync || m->inflight == 0)) {
+    while (m->queue != NULL) {
         if (!sync && m->fence_needed) {
-            if (!m->fencing)
+            if (!m->fencing && m->inflight == 0)
                 master__fence(m);
             break;
         }
+        if (!sync && !master__may_start(m, m->queue))
+            break;
         master__plan(m, master__pop(m));
     }
     master__expire_queue(m);
@@ -379,6 +445,14 @@ master__on_request(master_t *m, int slot, const ipc_request_t *req)
     route_t r;
     route_parse(req->method, req->method_len, req->path, req->path_len, &r);
     int write = route_is_write(&r);
+    char *subject = NULL;
+    if (write && r.id == ROUTE_VERSIONS && r.method == ROUTE_M_POST) {
+        subject = api_subject(&r);
+        if (subject[0] == ':') {
+            free(subject);
+            subject = NULL;
+        }
+    }
     route_free(&r);
     if (!write) {
         api_result_t res;
@@ -389,6 +463,7 @@ master__on_request(master_t *m, int slot, const ipc_request_t *req)
         return;
     }
     master_write_t *wr = mem_calloc(1, sizeof(*wr));
+    wr->subject = subject;
     wr->worker = slot;
     wr->pid = m->workers[slot].pid;
     wr->id = req->id;
@@ -606,6 +681,8 @@ master__replay(master_t *m)
     m->journal.apply = master__on_apply;
     m->journal.ack = master__on_ack;
     m->journal.ctx = m;
+    if (!m->journal.ops->applies_on_append)
+        m->api.pending = &m->pending;
     if (m->journal.ops->open(&m->journal, m->cf, err, sizeof(err)) != 0) {
         log_error("%s", err);
         return -1;
@@ -633,6 +710,11 @@ master__free(master_t *m)
         m->journal.ops->close(&m->journal);
     master__publish(m);
     store_free(&m->store);
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&m->pending, &pos)) != NULL)
+        free(slot->val);
+    hmap_free(&m->pending);
     http_free(&m->http);
     if (m->table != NULL)
         table_close(m->table);

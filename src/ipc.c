@@ -154,6 +154,8 @@ ipc_reader_free(ipc_reader_t *rd)
 void
 ipc_reader_feed(ipc_reader_t *rd, const void *data, size_t len)
 {
+    if (len == 0)
+        return;
     if (rd->off > 0 && rd->off == rd->len) {
         rd->off = rd->len = 0;
     } else if (rd->off > 0 && rd->off > rd->cap / 2) {
@@ -172,12 +174,76 @@ ipc_reader_feed(ipc_reader_t *rd, const void *data, size_t len)
     rd->len += len;
 }
 
+/* Bytes of the element header at p and of its payload: 1 and sets *hdr and
+ * *body, 0 when more bytes are needed, -1 for a type our messages never
+ * hold. */
+static int
+ipc__element(const unsigned char *p, size_t avail, size_t *hdr, size_t *body)
+{
+    static const unsigned char width[4] = {1, 2, 4, 8};
+    unsigned char c = p[0];
+    size_t n = 0, lenbytes = 0;
+    if (c <= 0x7f || c == 0xc0 || (c >= 0xe0))
+        n = 0;                                  /* fixint, nil, negative fixint */
+    else if (c >= 0xa0 && c <= 0xbf)
+        n = c & 0x1f;                           /* fixstr */
+    else if (c >= 0xcc && c <= 0xcf)
+        lenbytes = 0, n = width[c - 0xcc];      /* uint 8..64: payload follows */
+    else if (c >= 0xd0 && c <= 0xd3)
+        lenbytes = 0, n = width[c - 0xd0];      /* int 8..64 */
+    else if (c >= 0xd9 && c <= 0xdb)
+        lenbytes = width[c - 0xd9];             /* str 8/16/32 */
+    else if (c >= 0xc4 && c <= 0xc6)
+        lenbytes = width[c - 0xc4];             /* bin 8/16/32 */
+    else
+        return -1;
+    if (avail < 1 + lenbytes)
+        return 0;
+    for (size_t i = 0; i < lenbytes; i++)
+        n = (n << 8) | p[1 + i];
+    *hdr = 1 + lenbytes;
+    *body = n;
+    return 1;
+}
+
+/*
+ * Check a message's shape before msgpack-c sees it: a fixarray of at most
+ * six scalar, string or binary elements.  msgpack-c allocates an array's
+ * storage from its header's count, so a corrupt header could ask for
+ * gigabytes.  Returns 1 when whole, 0 when more bytes are needed, -1 when
+ * corrupt.
+ */
+static int
+ipc__prescan(const unsigned char *p, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (p[0] < 0x91 || p[0] > 0x96)
+        return -1;
+    size_t off = 1;
+    for (unsigned i = 0; i < (unsigned)(p[0] & 0x0f); i++) {
+        size_t hdr, body;
+        if (off >= len)
+            return 0;
+        int rc = ipc__element(p + off, len - off, &hdr, &body);
+        if (rc <= 0)
+            return rc;
+        if (len - off - hdr < body)
+            return 0;
+        off += hdr + body;
+    }
+    return 1;
+}
+
 int
 ipc_reader_next(ipc_reader_t *rd, const msgpack_object **o)
 {
     size_t off = rd->off;
     if (off == rd->len)
         return 0;
+    int shape = ipc__prescan((const unsigned char *)rd->data + off, rd->len - off);
+    if (shape <= 0)
+        return shape;
     msgpack_unpack_return rc = msgpack_unpack_next(&rd->msg, rd->data, rd->len, &off);
     if (rc == MSGPACK_UNPACK_SUCCESS || rc == MSGPACK_UNPACK_EXTRA_BYTES) {
         rd->off = off;

@@ -549,9 +549,12 @@ test_reader_corrupt(tally_t *t)
           "a 4G-element array header is refused");
     static const unsigned char trunc[] = {0x96, 0x01, 0x01, 0xa3, 'G'};
     check(t, reader_verdict(trunc, sizeof(trunc)) == 0, "a truncated message waits for more");
-    static const unsigned char hugestr[] = {0xdb, 0x7f, 0xff, 0xff, 0xff, 'x'};
+    static const unsigned char hugestr[] = {0x96, 0x01, 0x01, 0xdb, 0x7f, 0xff, 0xff, 0xff, 'x'};
     check(t, reader_verdict(hugestr, sizeof(hugestr)) == 0,
-          "a 2 GB str header waits without allocating");
+          "a 2 GB str header inside a message waits without allocating");
+    static const unsigned char barestr[] = {0xdb, 0x7f, 0xff, 0xff, 0xff, 'x'};
+    check(t, reader_verdict(barestr, sizeof(barestr)) == -1,
+          "a message that is not an array is corrupt at once");
 }
 
 static void

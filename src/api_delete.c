@@ -10,7 +10,6 @@
 
 #include "record.h"
 
-void api_version_error(api_result_t *res, const char *raw);
 
 /* Whether a live schema references subject/version (blocks deletes). */
 static int

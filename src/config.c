@@ -10,6 +10,7 @@
  * setting is decided before the final pass.
  */
 #include "config.h"
+#include "properties.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -829,201 +830,19 @@ config__set(loader_t *ld, const char *key, const char *val)
 
 /* ---- properties file ------------------------------------------------- */
 
-static void
-config__put_utf8(buf_t *b, unsigned cp)
-{
-    char u[4];
-    size_t n;
-
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    buf_append(b, u, n);
-}
+typedef struct config_file {
+    loader_t *ld;
+    const char *path;
+} config_file_t;
 
 static int
-config__hex4(const char *s, size_t n, unsigned *out)
+config__on_property(void *ctx, const char *key, const char *val, int line)
 {
-    unsigned v = 0;
-
-    if (n < 4)
-        return -1;
-    for (int i = 0; i < 4; i++) {
-        if (!isxdigit((unsigned char)s[i]))
-            return -1;
-        v = v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ? s[i] - '0'
-                                : (tolower((unsigned char)s[i]) - 'a' + 10));
-    }
-    *out = v;
-    return 0;
-}
-
-/*
- * Decode one \uXXXX (and the low half of a surrogate pair after it) at
- * s[0..n).  Returns the number of bytes consumed after the 'u', or -1.
- */
-static int
-config__unescape_u(buf_t *out, const char *s, size_t n)
-{
-    unsigned hi, lo;
-
-    if (config__hex4(s, n, &hi) < 0)
-        return -1;
-    if (hi >= 0xD800 && hi < 0xDC00 && n >= 10 && s[4] == '\\' && s[5] == 'u' &&
-        config__hex4(s + 6, n - 6, &lo) == 0 && lo >= 0xDC00 && lo < 0xE000) {
-        config__put_utf8(out, 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00));
-        return 10;
-    }
-    config__put_utf8(out, hi >= 0xD800 && hi < 0xE000 ? 0xFFFD : hi);
-    return 4;
-}
-
-/*
- * Java's escapes (\t \n \r \f \uXXXX; any other \c is c).  Trailing white
- * space is dropped unless it was escaped.  Returns NULL on a bad \u.
- */
-static char *
-config__unescape(const char *s, size_t n)
-{
-    buf_t out = {0};
-    size_t keep = 0;
-
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int used;
-
-        if (c != '\\' || i + 1 == n) {
-            buf_append(&out, &c, 1);
-            if (!config__is_space((unsigned char)c))
-                keep = out.len;
-            continue;
-        }
-        c = s[++i];
-        switch (c) {
-        case 't': c = '\t'; break;
-        case 'n': c = '\n'; break;
-        case 'r': c = '\r'; break;
-        case 'f': c = '\f'; break;
-        case 'u':
-            used = config__unescape_u(&out, s + i + 1, n - i - 1);
-            if (used < 0) {
-                buf_free(&out);
-                return NULL;
-            }
-            i += (size_t)used;
-            keep = out.len;
-            continue;
-        default: break;
-        }
-        buf_append(&out, &c, 1);
-        keep = out.len;
-    }
-    out.len = keep;
-    return buf_steal(&out, NULL);
-}
-
-/* Split one logical line into key and value and apply it. */
-static int
-config__line(loader_t *ld, const char *s, size_t n)
-{
-    size_t i = 0, kend;
-    char *key, *val;
-    int rc;
-
-    while (i < n && s[i] != '=' && s[i] != ':' && !config__is_space((unsigned char)s[i]))
-        i += (s[i] == '\\' && i + 1 < n) ? 2 : 1;
-    kend = i;
-    while (i < n && config__is_space((unsigned char)s[i]))
-        i++;
-    if (i < n && (s[i] == '=' || s[i] == ':'))
-        i++;
-    while (i < n && config__is_space((unsigned char)s[i]))
-        i++;
-    key = config__unescape(s, kend);
-    val = config__unescape(s + i, n - i);
+    config_file_t *cf = ctx;
+    snprintf(cf->ld->origin, sizeof(cf->ld->origin), "%s:%d", cf->path, line);
     if (key == NULL || val == NULL)
-        rc = config__fail(ld, "malformed \\uXXXX escape (%s)", ld->origin);
-    else
-        rc = config__set(ld, key, val);
-    free(key);
-    free(val);
-    return rc;
-}
-
-static size_t
-config__trailing_backslashes(const char *s, size_t n)
-{
-    size_t k = 0;
-
-    while (k < n && s[n - 1 - k] == '\\')
-        k++;
-    return k;
-}
-
-/*
- * Join natural lines into logical lines as java.util.Properties does: a
- * line ending in an odd number of backslashes continues on the next one,
- * whose leading white space is skipped; '#' and '!' start comments.
- */
-static int
-config__parse_text(loader_t *ld, const char *path, const char *p, const char *end)
-{
-    buf_t line = {0};
-    int lineno = 0;
-    int rc = 0;
-
-    while (p < end && rc == 0) {
-        int first = lineno + 1;
-        int cont = 0;
-
-        line.len = 0;
-        for (;;) {
-            const char *eol = p, *s = p;
-            size_t k;
-
-            while (eol < end && *eol != '\n' && *eol != '\r')
-                eol++;
-            lineno++;
-            while (s < eol && (*s == ' ' || *s == '\t' || *s == '\f'))
-                s++;
-            p = eol;
-            if (p < end)
-                p += (*p == '\r' && p + 1 < end && p[1] == '\n') ? 2 : 1;
-            if (!cont && (s == eol || *s == '#' || *s == '!'))
-                break;
-            k = config__trailing_backslashes(s, (size_t)(eol - s));
-            if (k % 2 == 0) {
-                buf_append(&line, s, (size_t)(eol - s));
-                break;
-            }
-            buf_append(&line, s, (size_t)(eol - s) - 1);
-            cont = 1;
-            if (p >= end)
-                break;
-        }
-        if (line.len == 0)
-            continue;
-        snprintf(ld->origin, sizeof(ld->origin), "%s:%d", path, first);
-        rc = config__line(ld, line.data, line.len);
-    }
-    buf_free(&line);
-    return rc;
+        return config__fail(cf->ld, "malformed \\uXXXX escape (%s)", cf->ld->origin);
+    return config__set(cf->ld, key, val);
 }
 
 static int
@@ -1046,7 +865,8 @@ config__read_file(loader_t *ld, const char *path)
         return rc;
     }
     fclose(f);
-    rc = config__parse_text(ld, path, b.data, b.data + b.len);
+    config_file_t file = {ld, path};
+    rc = properties_parse(b.data ? b.data : "", b.len, config__on_property, &file);
     buf_free(&b);
     return rc;
 }

@@ -9,6 +9,7 @@
  *   L subject       GET /subjects/{s}/versions/latest
  *   S subject       GET /subjects/{s}/versions
  *   A               GET /subjects
+ *   G               GET /schemas (every live version)
  *   P subject fp    POST /subjects/{s} (lookup) of a schema with fingerprint fp
  *   Q subject fp    POST /subjects/{s}/versions of an already registered schema: {"id":N}
  *   C [subject]     GET /config[/{s}]: the global or a subject's config

@@ -27,6 +27,7 @@ typedef struct store_schema {
     char fingerprint[33];   /* hex MD5 of the identity (text, refs, metadata, rules) */
     int uses;               /* subject-versions that hold it, soft-deleted included */
     int dirty;              /* to be re-published */
+    uint64_t literal;       /* publish.c's table handle of its JSON literal, or 0 */
 } store_schema_t;
 
 typedef struct store_version {

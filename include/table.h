@@ -74,6 +74,12 @@ int table_del(table_t *t, const void *key, size_t klen);
 int table_get(const table_t *t, const void *key, size_t klen,
               struct iovec *iov, int max);
 
+/**
+ * The number of parts of key's value (to size the iovecs of a table_get()
+ * that may change before it: retry on -2), or -1 on a miss.
+ */
+int table_count(const table_t *t, const void *key, size_t klen);
+
 /** Total length of a value found by table_get(). */
 size_t table_iov_len(const struct iovec *iov, int n);
 

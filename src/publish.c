@@ -47,18 +47,22 @@ publish__split(table_t *t, const char *key, size_t klen, const render_split_t *r
     return table_put(t, key, klen, parts, 3);
 }
 
+/* The schema as an interned JSON string literal (its handle cached on the
+ * schema: interning hashes every byte). */
 static uint64_t
-publish__literal(table_t *t, const store_schema_t *s)
+publish__literal(table_t *t, store_schema_t *s)
 {
+    if (s->literal != 0)
+        return s->literal;
     buf_t b = {0};
     render_schema_literal(&b, s);
-    uint64_t h = table_intern(t, b.data, b.len);
+    s->literal = table_intern(t, b.data, b.len);
     buf_free(&b);
-    return h;
+    return s->literal;
 }
 
 static int
-publish__schema(table_t *t, const store_schema_t *s)
+publish__schema(table_t *t, store_schema_t *s)
 {
     char key[PUBLISH_KEY_MAX], id[16];
     snprintf(id, sizeof(id), "%d", s->id);
@@ -219,6 +223,8 @@ publish__subject(table_t *t, store_subject_t *sub, const char *default_level)
     return rc;
 }
 
+static int publish__schema_list(store_subject_t **subs, size_t n, table_t *t);
+
 static int
 publish__subject_list(store_t *st, table_t *t)
 {
@@ -238,8 +244,83 @@ publish__subject_list(store_t *st, table_t *t)
     buf_puts(&b, "]");
     int rc = table_put_bytes(t, "A", 1, b.data, b.len);
     buf_free(&b);
+    rc |= publish__schema_list(subs, n, t);
     free(subs);
     return rc;
+}
+
+/* A list value being built: inline bytes and blobs, alternating. */
+typedef struct publish_list {
+    buf_t text;         /* every inline part, back to back */
+    size_t *off;        /* inline part i starts at text.data + off[i] */
+    size_t *len;
+    uint64_t *blob;     /* blob after inline part i (0 after the last) */
+    size_t n, cap;
+} publish_list_t;
+
+static void
+publish__list_add(publish_list_t *l, size_t start, uint64_t blob)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->off = mem_realloc(l->off, l->cap * sizeof(size_t));
+        l->len = mem_realloc(l->len, l->cap * sizeof(size_t));
+        l->blob = mem_realloc(l->blob, l->cap * sizeof(uint64_t));
+    }
+    l->off[l->n] = start;
+    l->len[l->n] = l->text.len - start;
+    l->blob[l->n++] = blob;
+}
+
+static int
+publish__list_put(publish_list_t *l, table_t *t, const char *key)
+{
+    table_part_t *parts = mem_alloc(2 * l->n * sizeof(table_part_t));
+    size_t np = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        parts[np++] = (table_part_t){l->text.data + l->off[i], l->len[i], 0};
+        if (l->blob[i] != 0)
+            parts[np++] = (table_part_t){NULL, 0, l->blob[i]};
+    }
+    int rc = table_put(t, key, strlen(key), parts, np);
+    free(parts);
+    buf_free(&l->text);
+    free(l->off);
+    free(l->len);
+    free(l->blob);
+    return rc;
+}
+
+/* GET /schemas with no filter: every live version, by subject then
+ * version, each schema text a shared blob. */
+static int
+publish__schema_list(store_subject_t **subs, size_t n, table_t *t)
+{
+    publish_list_t l = {0};
+    size_t start = 0;
+    buf_puts(&l.text, "[");
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < subs[i]->nversions; j++) {
+            store_version_t *v = &subs[i]->versions[j];
+            if (v->deleted)
+                continue;
+            uint64_t lit = publish__literal(t, v->schema);
+            if (lit == 0)
+                return -1;
+            render_split_t sp = {0};
+            render_subject_version(&sp, subs[i]->name, v->version, v->schema);
+            if (l.n > 0)
+                buf_puts(&l.text, ",");
+            buf_append(&l.text, sp.head.data, sp.head.len);
+            publish__list_add(&l, start, lit);
+            start = l.text.len;
+            buf_append(&l.text, sp.tail.data, sp.tail.len);
+            render_split_free(&sp);
+        }
+    }
+    buf_puts(&l.text, "]");
+    publish__list_add(&l, start, 0);
+    return publish__list_put(&l, t, "G");
 }
 
 /* Versions cleared since the last publish leave stale V/P/Q keys behind;
@@ -276,10 +357,12 @@ publish__lists(publish_t *p, store_t *st, table_t *t)
 {
     long long now = publish__now_ms();
     if (st->subjects.len > 1024 && now - p->list_ms < 1000) {
-        struct iovec iov[1];
-        if (table_get(t, "A", 1, iov, 1) >= 0)
-            return table_del(t, "A", 1);
-        return 0;
+        int rc = 0;
+        if (table_count(t, "A", 1) >= 0)
+            rc |= table_del(t, "A", 1);
+        if (table_count(t, "G", 1) >= 0)
+            rc |= table_del(t, "G", 1);
+        return rc;
     }
     p->list_ms = now;
     st->dirty_lists = 0;

@@ -92,6 +92,28 @@ serve__table(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
     return 0;
 }
 
+/* A value of many parts (a list), its iovecs from the request's pool. */
+static int
+serve__table_list(h2o_req_t *req, worker_t *w, const char *key)
+{
+    int n = table_count(w->table, key, strlen(key));
+    if (n < 0)
+        return -1;
+    struct iovec *iov = h2o_mem_alloc_pool(&req->pool, sizeof(struct iovec) * (size_t)(n + 1));
+    h2o_iovec_t *bufs = h2o_mem_alloc_pool(&req->pool, sizeof(h2o_iovec_t) * (size_t)(n + 1));
+    n = table_get(w->table, key, strlen(key), iov, n);
+    if (n < 0)
+        return -1;      /* changed in between: the master answers */
+    size_t total = 0;
+    for (int i = 0; i < n; i++) {
+        bufs[i] = h2o_iovec_init(iov[i].iov_base, iov[i].iov_len);
+        total += iov[i].iov_len;
+    }
+    serve__start(req, 200, total);
+    h2o_send(req, bufs, (size_t)n, H2O_SEND_STATE_FINAL);
+    return 0;
+}
+
 /* Whether every query parameter is one the hot path may ignore: listed
  * here with the value that changes nothing. */
 static int
@@ -167,6 +189,13 @@ serve__by_fingerprint(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
 static int
 serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
 {
+    /* What clients send that changes nothing in a full listing
+     * (confluent-kafka sends deleted=False, offset=0, limit=-1). */
+    static const char *const list_query[] = {
+        "deleted", "false", "deletedOnly", "false", "latestOnly", "false",
+        "offset", "0", "limit", "-1", "limit", "0", "subjectPrefix", "",
+        "aliases", "false", "deleted_only", NULL, "subject", NULL, NULL,
+    };
     char key[PUBLISH_KEY_MAX];
     if (r->context != NULL || table_stale(w->table))
         return -1;
@@ -181,7 +210,9 @@ serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
         case ROUTE_VERSIONS:
             return r->nquery ? -1 : serve__table(req, w, key, publish_key(key, 'S', r->subject, NULL));
         case ROUTE_SUBJECTS:
-            return r->nquery ? -1 : serve__table(req, w, "A", 1);
+            return serve__plain_query(r, list_query) ? serve__table(req, w, "A", 1) : -1;
+        case ROUTE_SCHEMAS:
+            return serve__plain_query(r, list_query) ? serve__table_list(req, w, "G") : -1;
         case ROUTE_CONFIG:
         case ROUTE_MODE:
             return r->nquery ? -1 : serve__table(req, w, r->id == ROUTE_CONFIG ? "C" : "M", 1);

@@ -578,6 +578,20 @@ table_get(const table_t *t, const void *key, size_t klen,
     return (int)e->nparts;
 }
 
+int
+table_count(const table_t *t, const void *key, size_t klen)
+{
+    const struct table_hdr *h = table__hdr(t);
+    uint64_t ixoff = __atomic_load_n(&h->index, __ATOMIC_ACQUIRE);
+    uint64_t hash = table__hash(h->seed, key, klen), slot;
+    uint64_t off = table__probe(t, table__index_at(t, ixoff), hash, key, klen,
+                                TABLE_ENTRY_KEY, &slot);
+    if (off == 0)
+        return -1;
+    const struct table_entry *e = (const void *)(t->base + off);
+    return (e->flags & TABLE_DELETED) ? -1 : (int)e->nparts;
+}
+
 size_t
 table_iov_len(const struct iovec *iov, int n)
 {

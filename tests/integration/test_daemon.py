@@ -293,3 +293,29 @@ def test_not_leader_answers_50004(tmp_path):
     d.start()
     assert d.register('user', USER) == (500, {'error_code': 50004, 'message': 'Leader not known.'})
     d.stop()
+
+
+def test_table_answers_equal_the_masters(schemad):
+    """What workers serve from the shared table is byte for byte what the
+    master answers (an unknown query parameter sends a read to the master,
+    which ignores it, as Confluent does)."""
+    schemad.request('PUT', '/config', {'compatibility': 'NONE'})
+    for i in range(5):
+        schemad.register('s%d' % (i % 3), avro_record('R%d' % i, [('f', 'int')]))
+    schemad.request('DELETE', '/subjects/s1/versions/1')
+    schemad.request('PUT', '/config/s2', {'compatibility': 'FULL'})
+    schemad.request('PUT', '/mode/s0', {'mode': 'READONLY'})
+    paths = ['/schemas', '/subjects', '/config', '/mode', '/config/s2', '/mode/s0',
+             '/schemas/ids/1', '/schemas/ids/3/schema', '/subjects/s0/versions',
+             '/subjects/s0/versions/latest', '/subjects/s1/versions/2',
+             '/subjects/s2/versions/1']
+    import http.client
+    for p in paths:
+        bodies = []
+        for q in ('', '?unknownParameter=1'):
+            c = http.client.HTTPConnection('127.0.0.1', schemad.port, timeout=10)
+            c.request('GET', p + q)
+            r = c.getresponse()
+            bodies.append((r.status, r.read()))
+            c.close()
+        assert bodies[0] == bodies[1], p

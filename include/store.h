@@ -74,6 +74,8 @@ typedef struct store {
     store_ptrs_t dirty_schemas;
     store_ptrs_t dead_schemas;      /* removed from the maps, freed by store_collect() */
     int dirty_lists;                /* a subject joined or left the subject list */
+    int dirty_versions;             /* some version changed (the /schemas list) */
+    size_t nversions;               /* versions of all subjects */
     int dirty_config;               /* global config or mode */
 } store_t;
 

@@ -273,7 +273,7 @@ master__on_ack(void *ctx, void *cookie, int err)
 static void
 master__publish(master_t *m)
 {
-    if (m->dirty || m->store.dirty_lists) {
+    if (m->dirty || m->store.dirty_lists || m->store.dirty_versions) {
         m->publish.default_level = m->cf->compatibility_level;
         publish_dirty(&m->publish, &m->store, m->table);
         table_set_offset(m->table, m->store.offset);

@@ -350,15 +350,19 @@ publish__now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The subject list, rendered now or, for a large registry, at most once a
- * second: until then its key is gone and the master answers. */
+/*
+ * The two lists, O(subjects) and O(versions) to render: for a small
+ * registry at every change, for a large one at most once a second, their
+ * keys removed meanwhile so that the workers ask the master.
+ */
 static int
 publish__lists(publish_t *p, store_t *st, table_t *t)
 {
     long long now = publish__now_ms();
-    if (st->subjects.len > 1024 && now - p->list_ms < 1000) {
+    int large = st->subjects.len > 1024 || st->nversions > 4096;
+    if (large && now - p->list_ms < 1000) {
         int rc = 0;
-        if (table_count(t, "A", 1) >= 0)
+        if (st->dirty_lists && table_count(t, "A", 1) >= 0)
             rc |= table_del(t, "A", 1);
         if (table_count(t, "G", 1) >= 0)
             rc |= table_del(t, "G", 1);
@@ -366,6 +370,7 @@ publish__lists(publish_t *p, store_t *st, table_t *t)
     }
     p->list_ms = now;
     st->dirty_lists = 0;
+    st->dirty_versions = 0;
     return publish__subject_list(st, t);
 }
 
@@ -392,7 +397,7 @@ publish_dirty(publish_t *p, store_t *st, table_t *t)
         rc |= publish__subject(t, sub, default_level);
     }
     st->dirty_subjects.n = 0;
-    if (st->dirty_lists)
+    if (st->dirty_lists || st->dirty_versions)
         rc |= publish__lists(p, st, t);
     if (st->dirty_config) {
         buf_t c = {0}, m = {0};

@@ -255,6 +255,7 @@ store__mark_all_versions(store_subject_t *sub)
 static void
 store__mark_subject(store_t *st, store_subject_t *sub)
 {
+    st->dirty_versions = 1;
     if (!sub->dirty) {
         sub->dirty = 1;
         store_ptrs_push(&st->dirty_subjects, sub);
@@ -398,6 +399,7 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
             return;
         store__schema_unuse(st, v->schema);
         store__version_remove(sub, v);
+        st->nversions--;
         store__mark_subject(st, sub);
         store__relist(st, sub, was_listed);
         return;
@@ -423,8 +425,10 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
         store__schema_unuse(st, v->schema);
         v->schema = NULL;
     }
-    if (v == NULL)
+    if (v == NULL) {
         v = store__version_insert(sub, k->version);
+        st->nversions++;
+    }
     if (v->schema == NULL) {
         v->schema = s;
         s->uses++;
@@ -468,6 +472,7 @@ store__clear_subject(store_t *st, store_subject_t *sub)
             continue;
         store__schema_unuse(st, v->schema);
         store__version_remove(sub, v);
+        st->nversions--;
     }
     store__mark_subject(st, sub);
 }

@@ -71,17 +71,10 @@ serve__error(h2o_req_t *req, int status, int code, const char *msg)
     serve_respond(req, status, body, (size_t)n, 1);
 }
 
-/* Send a table value, its parts written straight from the shared mapping. */
-static int
-serve__table(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
+/* Send table parts as one response, written straight from the mapping. */
+static void
+serve__send_parts(h2o_req_t *req, const struct iovec *iov, int n, h2o_iovec_t *bufs)
 {
-    struct iovec iov[4];
-    if (klen == 0)
-        return -1;
-    int n = table_get(w->table, key, klen, iov, 4);
-    if (n < 0)
-        return -1;
-    h2o_iovec_t bufs[4];
     size_t total = 0;
     for (int i = 0; i < n; i++) {
         bufs[i] = h2o_iovec_init(iov[i].iov_base, iov[i].iov_len);
@@ -89,6 +82,20 @@ serve__table(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
     }
     serve__start(req, 200, total);
     h2o_send(req, bufs, (size_t)n, H2O_SEND_STATE_FINAL);
+}
+
+/* A value of a few parts; 0 when sent, -1 on a miss. */
+static int
+serve__table(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
+{
+    struct iovec iov[4];
+    h2o_iovec_t bufs[4];
+    if (klen == 0)
+        return -1;
+    int n = table_get(w->table, key, klen, iov, 4);
+    if (n < 0)
+        return -1;
+    serve__send_parts(req, iov, n, bufs);
     return 0;
 }
 
@@ -104,13 +111,7 @@ serve__table_list(h2o_req_t *req, worker_t *w, const char *key)
     n = table_get(w->table, key, strlen(key), iov, n);
     if (n < 0)
         return -1;      /* changed in between: the master answers */
-    size_t total = 0;
-    for (int i = 0; i < n; i++) {
-        bufs[i] = h2o_iovec_init(iov[i].iov_base, iov[i].iov_len);
-        total += iov[i].iov_len;
-    }
-    serve__start(req, 200, total);
-    h2o_send(req, bufs, (size_t)n, H2O_SEND_STATE_FINAL);
+    serve__send_parts(req, iov, n, bufs);
     return 0;
 }
 

@@ -552,19 +552,27 @@ table_del(table_t *t, const void *key, size_t klen)
     return table__store(t, key, klen, NULL, 0, 1);
 }
 
-int
-table_get(const table_t *t, const void *key, size_t klen,
-          struct iovec *iov, int max)
+/* The live entry of a key, or NULL.  Lock-free: acquire-loads the index. */
+static const struct table_entry *
+table__find(const table_t *t, const void *key, size_t klen, uint64_t *off)
 {
     const struct table_hdr *h = table__hdr(t);
     uint64_t ixoff = __atomic_load_n(&h->index, __ATOMIC_ACQUIRE);
     uint64_t hash = table__hash(h->seed, key, klen), slot;
-    uint64_t off = table__probe(t, table__index_at(t, ixoff), hash, key, klen,
-                                TABLE_ENTRY_KEY, &slot);
-    if (off == 0)
-        return -1;
-    const struct table_entry *e = (const void *)(t->base + off);
-    if (e->flags & TABLE_DELETED)
+    *off = table__probe(t, table__index_at(t, ixoff), hash, key, klen, TABLE_ENTRY_KEY, &slot);
+    if (*off == 0)
+        return NULL;
+    const struct table_entry *e = (const void *)(t->base + *off);
+    return (e->flags & TABLE_DELETED) ? NULL : e;
+}
+
+int
+table_get(const table_t *t, const void *key, size_t klen,
+          struct iovec *iov, int max)
+{
+    uint64_t off;
+    const struct table_entry *e = table__find(t, key, klen, &off);
+    if (e == NULL)
         return -1;
     if (e->nparts > (uint32_t)(max < 0 ? 0 : max))
         return -2;
@@ -581,15 +589,9 @@ table_get(const table_t *t, const void *key, size_t klen,
 int
 table_count(const table_t *t, const void *key, size_t klen)
 {
-    const struct table_hdr *h = table__hdr(t);
-    uint64_t ixoff = __atomic_load_n(&h->index, __ATOMIC_ACQUIRE);
-    uint64_t hash = table__hash(h->seed, key, klen), slot;
-    uint64_t off = table__probe(t, table__index_at(t, ixoff), hash, key, klen,
-                                TABLE_ENTRY_KEY, &slot);
-    if (off == 0)
-        return -1;
-    const struct table_entry *e = (const void *)(t->base + off);
-    return (e->flags & TABLE_DELETED) ? -1 : (int)e->nparts;
+    uint64_t off;
+    const struct table_entry *e = table__find(t, key, klen, &off);
+    return e ? (int)e->nparts : -1;
 }
 
 size_t

@@ -10,7 +10,6 @@ import subprocess
 import threading
 import time
 
-import pytest
 
 from schemad_proc import Schemad, avro_record, free_port, schemad_bin
 

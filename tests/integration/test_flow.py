@@ -9,10 +9,10 @@ import sys
 import time
 
 import pytest
-from confluent_kafka import Consumer, TopicPartition
 
 from kafka_broker import make_tls_files
 from schemad_proc import Schemad, free_port
+from topics import read_topic
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'examples')
 sys.path.insert(0, os.path.abspath(EXAMPLES))
@@ -37,22 +37,6 @@ def schemad_on(bootstrap, workdir, **settings):
     s.update(settings)
     return Schemad(workdir, s)
 
-
-def read_topic(bootstrap, topic):
-    c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'reader-%s' % topic,
-                  'enable.auto.commit': False})
-    try:
-        lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
-        c.assign([TopicPartition(topic, 0, lo)])
-        out = []
-        deadline = time.monotonic() + 20
-        while len(out) < hi - lo and time.monotonic() < deadline:
-            m = c.poll(0.5)
-            if m is not None and not m.error():
-                out.append((m.key(), m.value()))
-        return out
-    finally:
-        c.close()
 
 
 def run_flow(d, env):

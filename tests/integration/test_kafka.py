@@ -7,11 +7,11 @@ import json
 import os
 import time
 
-import pytest
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from schemad_proc import Schemad, avro_record
+from topics import read_topic
 
 SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared')
 _topics = itertools.count()
@@ -34,21 +34,6 @@ def on_kafka(kafka, workdir, topic, **settings):
     s.update(settings)
     return Schemad(workdir, s)
 
-
-def read_topic(kafka, topic):
-    c = Consumer({'bootstrap.servers': kafka.bootstrap, 'group.id': 'reader-%s' % topic,
-                  'enable.auto.commit': False})
-    lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
-    c.assign([TopicPartition(topic, 0, lo)])
-    out = []
-    deadline = time.time() + 20
-    while len(out) < hi - lo and time.time() < deadline:
-        m = c.poll(1)
-        if m is None or m.error():
-            continue
-        out.append((m.key(), m.value()))
-    c.close()
-    return out
 
 
 def test_register_read_and_recover(kafka, tmp_path):
@@ -74,7 +59,7 @@ def test_register_read_and_recover(kafka, tmp_path):
     md = admin.list_topics(topic, timeout=10)
     assert len(md.topics[topic].partitions) == 1
     records = [(k.decode(), v.decode() if v is not None else None)
-               for k, v in read_topic(kafka, topic)]
+               for k, v in read_topic(kafka.bootstrap, topic)]
     schema_records = [r for r in records if '"SCHEMA"' in r[0]]
     assert schema_records[0] == (
         '{"keytype":"SCHEMA","subject":"user","version":1,"magic":1}',

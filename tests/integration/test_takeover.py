@@ -9,12 +9,12 @@ import difflib
 import itertools
 import json
 import os
-import time
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from schemad_proc import Schemad
+from topics import read_topic
 
 SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared')
 _topics = itertools.count()
@@ -42,24 +42,6 @@ def produce(kafka, topic, records):
         p.produce(topic, key=k.encode(), value=v.encode() if v is not None else None)
     assert p.flush(30) == 0
 
-
-def read_topic(kafka, topic):
-    """[(key, value)] as bytes, in offset order."""
-    c = Consumer({'bootstrap.servers': kafka.bootstrap, 'group.id': 'reader-%s' % topic,
-                  'enable.auto.commit': False})
-    try:
-        lo, hi = c.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
-        c.assign([TopicPartition(topic, 0, lo)])
-        out = []
-        deadline = time.monotonic() + 20
-        while len(out) < hi - lo and time.monotonic() < deadline:
-            m = c.poll(0.5)
-            if m is not None and not m.error():
-                out.append((m.key(), m.value()))
-        assert len(out) == hi - lo
-        return out
-    finally:
-        c.close()
 
 
 def js(s):
@@ -146,7 +128,7 @@ def test_takeover_of_a_topic_karapace_wrote(kafka, tmp_path):
         assert d.get('/subjects/k-ref/versions/1')[1]['id'] == 4
     finally:
         d.stop()
-    ours = [r for r in read_topic(kafka, topic)[len(KARAPACE_RECORDS):] if r[0] != NOOP]
+    ours = [r for r in read_topic(kafka.bootstrap, topic)[len(KARAPACE_RECORDS):] if r[0] != NOOP]
     assert ours == [
         (skey('k-new', 1).encode(),
          b'{"subject":"k-new","version":1,"id":7,"schema":"\\"long\\"","deleted":false}'),
@@ -192,7 +174,7 @@ def test_records_are_what_confluent_wrote(kafka, tmp_path):
             assert st == 200, (method, path, st, answer)
     finally:
         d.stop()
-    ours = read_topic(kafka, topic)
+    ours = read_topic(kafka.bootstrap, topic)
     # Confluent writes a NOOP at start and one on becoming leader, to learn
     # the end offset; they carry no state.  The rest must match exactly.
     want = [r for r in confluent if r[0] != NOOP]

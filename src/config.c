@@ -10,6 +10,7 @@
  * setting is decided before the final pass.
  */
 #include "config.h"
+#include "jaas.h"
 #include "properties.h"
 
 #include <ctype.h>
@@ -28,8 +29,6 @@
 
 #define CONFIG_ENV_PREFIX "SCHEMA_REGISTRY_"
 
-enum { JAAS_NONE = 0, JAAS_PLAIN, JAAS_SCRAM };
-
 /* A list of key/value pairs where a later set replaces an earlier one. */
 typedef struct kvlist {
     config_kv_t *v;
@@ -47,9 +46,7 @@ typedef struct loader {
     int port;                       /* deprecated `port`, 0 = unset */
     char *avro_level;               /* avro.compatibility.level, upper case */
     char *raw_bootstrap;            /* kafkastore.bootstrap.servers as given */
-    int jaas_module;
-    char *jaas_user;
-    char *jaas_pass;
+    jaas_t jaas;                    /* kafkastore.sasl.jaas.config */
     char *keystore;                 /* listener ssl.keystore.location */
     char *keystore_type;            /* listener ssl.keystore.type */
     kvlist_t kafka;                 /* kafkastore.* with Java names */
@@ -477,152 +474,20 @@ config__set_mechanism(loader_t *ld, const char *key, const char *val)
 
 /* ---- JAAS ------------------------------------------------------------ */
 
-typedef struct jaas_tok {
-    const char *p;
-    char *word;         /* the last token read; owned */
-    int quoted;
-} jaas_tok_t;
-
-/*
- * Read the next token of a JAAS line: a bare word, a quoted string (with
- * backslash escapes, as Java's StreamTokenizer reads it), or one of "=;".
- * Returns 1, 0 at the end, -1 on an unterminated quote.
- */
-static int
-jaas_next(jaas_tok_t *t)
-{
-    buf_t b = {0};
-
-    free(t->word);
-    t->word = NULL;
-    t->quoted = 0;
-    while (config__is_space((unsigned char)*t->p))
-        t->p++;
-    if (*t->p == '\0')
-        return 0;
-    if (*t->p == '=' || *t->p == ';') {
-        t->word = mem_strndup(t->p++, 1);
-        return 1;
-    }
-    if (*t->p == '"') {
-        t->quoted = 1;
-        for (t->p++; *t->p != '"'; t->p++) {
-            char c = *t->p;
-
-            if (c == '\0') {
-                buf_free(&b);
-                return -1;
-            }
-            if (c == '\\' && t->p[1] != '\0') {
-                c = *++t->p;
-                c = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c;
-            }
-            buf_append(&b, &c, 1);
-        }
-        t->p++;
-        t->word = buf_steal(&b, NULL);
-        return 1;
-    }
-    while (*t->p != '\0' && !config__is_space((unsigned char)*t->p) &&
-           strchr("=;\"", *t->p) == NULL)
-        buf_append(&b, t->p++, 1);
-    t->word = buf_steal(&b, NULL);
-    return 1;
-}
-
-static int
-jaas_is(const jaas_tok_t *t, const char *punct)
-{
-    return !t->quoted && t->word != NULL && strcmp(t->word, punct) == 0;
-}
-
-/* Read `name=value` pairs up to ';', keeping username and password. */
-static int
-jaas_options(loader_t *ld, jaas_tok_t *t)
-{
-    for (;;) {
-        char *name;
-
-        if (jaas_next(t) <= 0)
-            return -1;
-        if (jaas_is(t, ";"))
-            return 0;
-        if (t->quoted || jaas_is(t, "="))
-            return -1;
-        name = t->word;
-        t->word = NULL;
-        if (jaas_next(t) <= 0 || !jaas_is(t, "=") || jaas_next(t) <= 0 ||
-            (!t->quoted && (jaas_is(t, "=") || jaas_is(t, ";")))) {
-            free(name);
-            return -1;
-        }
-        if (strcmp(name, "username") == 0)
-            config__replace(&ld->jaas_user, t->word);
-        else if (strcmp(name, "password") == 0)
-            config__replace(&ld->jaas_pass, t->word);
-        free(name);
-    }
-}
-
-/*
- * Parse a Kafka client JAAS line: one login module, a control flag,
- * options, ';'.  Only the PLAIN and SCRAM modules carry what librdkafka
- * needs (a username and a password).
- */
-static int
-config__parse_jaas(loader_t *ld, const char *val)
-{
-    jaas_tok_t t = { .p = val };
-    int module = JAAS_NONE;
-    int rc = -1;
-
-    config__replace(&ld->jaas_user, NULL);
-    config__replace(&ld->jaas_pass, NULL);
-    if (jaas_next(&t) <= 0 || t.quoted)
-        goto out;
-    if (config__ends_with(t.word, "PlainLoginModule"))
-        module = JAAS_PLAIN;
-    else if (config__ends_with(t.word, "ScramLoginModule"))
-        module = JAAS_SCRAM;
-    else
-        module = -1;
-    if (jaas_next(&t) <= 0 || t.quoted ||
-        (strcasecmp(t.word, "required") != 0 && strcasecmp(t.word, "requisite") != 0 &&
-         strcasecmp(t.word, "sufficient") != 0 && strcasecmp(t.word, "optional") != 0))
-        goto out;
-    if (jaas_options(ld, &t) < 0 || jaas_next(&t) != 0)
-        goto out;
-    rc = 0;
-out:
-    free(t.word);
-    if (rc < 0)
-        return -2;
-    if (module < 0)
-        return -3;
-    if (ld->jaas_user == NULL || ld->jaas_pass == NULL)
-        return -4;
-    ld->jaas_module = module;
-    return 0;
-}
-
 static int
 config__set_jaas(loader_t *ld, const char *key, const char *val)
 {
     int rc;
 
-    if (val[0] == '\0') {
-        config__replace(&ld->jaas_user, NULL);
-        config__replace(&ld->jaas_pass, NULL);
-        ld->jaas_module = JAAS_NONE;
+    jaas_clear(&ld->jaas);
+    if (val[0] == '\0')
         return 0;
-    }
-    rc = config__parse_jaas(ld, val);
-
-    if (rc == -3)
+    rc = jaas_parse(val, &ld->jaas);
+    if (rc == JAAS_EMODULE)
         return config__fail(ld, "unsupported login module in %s (%s): only "
                             "PlainLoginModule and ScramLoginModule are supported",
                             key, ld->origin);
-    if (rc == -4)
+    if (rc == JAAS_ECREDENTIALS)
         return config__fail(ld, "%s (%s) must give username=\"...\" and "
                             "password=\"...\"", key, ld->origin);
     if (rc < 0)
@@ -1009,21 +874,21 @@ config__resolve_sasl(loader_t *ld)
 {
     config_t *cf = ld->cf;
 
-    if (cf->sasl_username == NULL && ld->jaas_user != NULL)
-        cf->sasl_username = mem_strdup(ld->jaas_user);
-    if (cf->sasl_password == NULL && ld->jaas_pass != NULL)
-        cf->sasl_password = mem_strdup(ld->jaas_pass);
+    if (cf->sasl_username == NULL && ld->jaas.username != NULL)
+        cf->sasl_username = mem_strdup(ld->jaas.username);
+    if (cf->sasl_password == NULL && ld->jaas.password != NULL)
+        cf->sasl_password = mem_strdup(ld->jaas.password);
     if (strncmp(cf->security_protocol, "SASL_", 5) != 0)
         return 0;
     /* Kafka's own default is GSSAPI, which librdkafka cannot do here. */
-    if (cf->sasl_mechanism == NULL && ld->jaas_module == JAAS_PLAIN)
+    if (cf->sasl_mechanism == NULL && ld->jaas.module == JAAS_PLAIN)
         cf->sasl_mechanism = mem_strdup("PLAIN");
     if (cf->sasl_mechanism == NULL)
         return config__fail(ld, "kafkastore.security.protocol=%s needs "
                             "kafkastore.sasl.mechanism (PLAIN, SCRAM-SHA-256 "
                             "or SCRAM-SHA-512)", cf->security_protocol);
-    if ((ld->jaas_module == JAAS_PLAIN && strcmp(cf->sasl_mechanism, "PLAIN") != 0) ||
-        (ld->jaas_module == JAAS_SCRAM && strcmp(cf->sasl_mechanism, "PLAIN") == 0))
+    if ((ld->jaas.module == JAAS_PLAIN && strcmp(cf->sasl_mechanism, "PLAIN") != 0) ||
+        (ld->jaas.module == JAAS_SCRAM && strcmp(cf->sasl_mechanism, "PLAIN") == 0))
         return config__fail(ld, "kafkastore.sasl.jaas.config names a login "
                             "module that does not match kafkastore.sasl.mechanism=%s",
                             cf->sasl_mechanism);
@@ -1260,8 +1125,7 @@ loader_free(loader_t *ld)
 {
     free(ld->avro_level);
     free(ld->raw_bootstrap);
-    free(ld->jaas_user);
-    config__free_secret(ld->jaas_pass);
+    jaas_clear(&ld->jaas);
     free(ld->keystore);
     free(ld->keystore_type);
     for (size_t i = 0; i < ld->kafka.n; i++) {

@@ -317,14 +317,30 @@ journal_kafka__timeout_msg(journal_kafka_t *k, const config_t *cf, const char *d
                  k->servers);
 }
 
+/*
+ * librdkafka before 2.6.1 sends a wrong SCRAM nonce that Kafka 4.x brokers
+ * reject as "invalid credentials" (librdkafka#4895): right credentials look
+ * wrong, so say so where it may be the cause.
+ */
+static const char *
+journal_kafka__scram_hint(const config_t *cf)
+{
+    if (cf->sasl_mechanism == NULL || strncmp(cf->sasl_mechanism, "SCRAM", 5) != 0)
+        return "";
+    if (rd_kafka_version() >= 0x020601ff)
+        return "";
+    return " (if the broker runs Kafka 4.x, this librdkafka, older than 2.6.1, cannot complete "
+           "SCRAM with it whatever the credentials: librdkafka#4895)";
+}
+
 static int
 journal_kafka__auth_msg(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
 {
     if (!k->auth_failed)
         return 0;
     if (cf->sasl_username != NULL)
-        snprintf(err, errlen, "Kafka at %s refused user '%s': %s", k->servers, cf->sasl_username,
-                 k->last_err);
+        snprintf(err, errlen, "Kafka at %s refused user '%s': %s%s", k->servers,
+                 cf->sasl_username, k->last_err, journal_kafka__scram_hint(cf));
     else
         snprintf(err, errlen, "Kafka at %s refused the connection: %s", k->servers, k->last_err);
     return -1;

@@ -5,6 +5,7 @@ schema records already in the journal, and the memory they take.
     bench/replay.py                          # file journal, N = 10k, 100k
     bench/replay.py --counts 10k,100k,1M
     bench/replay.py --journals file,kafka --kafka-counts 10k
+    bench/replay.py --counts 100k --schema-bytes 1024   # memory per 1 KB schema
 
 File journal: the file is written directly in schemad's format
 (src/journal_file.c: "SCHEMADJ" u32 1 u32 0, then per record u32 key len,
@@ -86,26 +87,36 @@ def crc32c_func(work):
     return fn
 
 
-def records(n):
+def schema_text(i, size):
+    """Schema i; with size > 0, padded by a doc string to about size bytes."""
+    text = common.avro_schema(i)
+    if size > len(text):
+        s = json.loads(text)
+        s['doc'] = 'd' * (size - len(text) - 9)
+        text = json.dumps(s, separators=(',', ':'))
+    return text
+
+
+def records(n, size=0):
     """(key, value) bytes of n Confluent SCHEMA records."""
     for i in range(n):
         subj, ver = 'replay-%d' % (i // 10), i % 10 + 1
         key = '{"keytype":"SCHEMA","subject":"%s","version":%d,"magic":1}' % (subj, ver)
         val = '{"subject":"%s","version":%d,"id":%d,"schema":%s,"deleted":false}' % (
-            subj, ver, i + 1, json.dumps(common.avro_schema(i)))
+            subj, ver, i + 1, json.dumps(schema_text(i, size)))
         yield key.encode(), val.encode()
 
 
-def write_file_journal(path, n, crc):
+def write_file_journal(path, n, crc, size):
     with open(path, 'wb', buffering=1 << 20) as f:
         f.write(b'SCHEMADJ' + struct.pack('<II', 1, 0))
-        for k, v in records(n):
+        for k, v in records(n, size):
             lens = struct.pack('<II', len(k), len(v))
             f.write(lens + struct.pack('<I', crc(lens + k + v)) + k + v)
     return os.path.getsize(path)
 
 
-def produce_kafka(bootstrap, topic, n):
+def produce_kafka(bootstrap, topic, n, size):
     from confluent_kafka import Producer
     from confluent_kafka.admin import AdminClient, NewTopic
     admin = AdminClient({'bootstrap.servers': bootstrap})
@@ -116,7 +127,7 @@ def produce_kafka(bootstrap, topic, n):
                   'batch.num.messages': 10000, 'queue.buffering.max.messages': 1000000,
                   'enable.idempotence': True})
     nbytes = 0
-    for k, v in records(n):
+    for k, v in records(n, size):
         nbytes += len(k) + len(v)
         while True:
             try:
@@ -152,7 +163,7 @@ def measure(sd, n):
     return m
 
 
-def report(journal, n, runs, jbytes):
+def report(journal, n, runs, jbytes, size):
     med = common.median([r['ready_s'] for r in runs])
     last = runs[-1]
     kb = 1024.0
@@ -169,6 +180,12 @@ def report(journal, n, runs, jbytes):
     for w, rss, anon, trss in last['workers']:
         print('       worker %d: VmRSS %.1f MB (%.0f B/schema), RssAnon %.1f MB, table pages touched %.1f MB' % (
             w, rss / kb, rss * kb / n, anon / kb, trss / kb))
+    # Each byte counted once: the table's pages, plus every process's own
+    # (anonymous) pages; VmRSS would count the shared table again.
+    total = last['table_rss_kb'] + last['master_anon_kb'] + sum(w[2] for w in last['workers'])
+    text = len(schema_text(n // 2, size))
+    print('       memory: table + master and worker RssAnon = %.0f B/schema for a %d B schema '
+          '= %.2f KB per KB of schema' % (total * kb / n, text, total * kb / n / text))
     print('       log: %s' % last['log'])
     sys.stdout.flush()
     return med
@@ -204,6 +221,8 @@ def main():
     ap.add_argument('--workers', type=int, default=2)
     ap.add_argument('--table-size', default=None,
                     help='schemad table.size (default 1G, 4G when N > 500k)')
+    ap.add_argument('--schema-bytes', type=int, default=0,
+                    help='pad each schema with a doc string to about this size (default: ~220 B)')
     a = ap.parse_args()
     journals = a.journals.split(',')
     if a.kafka and 'kafka' not in journals:
@@ -226,7 +245,8 @@ def main():
                 d = os.path.join(work, 'file-%d' % n)
                 os.makedirs(os.path.join(d, 'data'))
                 t0 = time.monotonic()
-                jb = write_file_journal(os.path.join(d, 'data', 'schemas.journal'), n, crc)
+                jb = write_file_journal(os.path.join(d, 'data', 'schemas.journal'), n, crc,
+                                        a.schema_bytes)
                 print('file   N=%-8d journal written in %.1f s' % (n, time.monotonic() - t0))
                 runs = []
                 for r in range(a.reps):
@@ -234,7 +254,7 @@ def main():
                                             'table.size': tsize(a, n)}).start()
                     runs.append(measure(sd, n))
                     sd.stop()
-                summary.append(('file', n, report('file', n, runs, jb)))
+                summary.append(('file', n, report('file', n, runs, jb, a.schema_bytes)))
                 shutil.rmtree(d, ignore_errors=True)
         if 'kafka' in journals:
             sys.path.insert(0, os.path.join(common.HERE, '..', 'tests', 'integration'))
@@ -246,7 +266,7 @@ def main():
             for n in kcounts:
                 topic = '_schemas_replay_%d_%s' % (n, uuid.uuid4().hex[:6])
                 t0 = time.monotonic()
-                jb = produce_kafka(broker.bootstrap, topic, n)
+                jb = produce_kafka(broker.bootstrap, topic, n, a.schema_bytes)
                 print('kafka  N=%-8d produced into %s in %.1f s' % (n, topic, time.monotonic() - t0))
                 runs = []
                 for r in range(a.reps):
@@ -260,7 +280,7 @@ def main():
                         'schema.registry.group.id': 'bench-%s' % uuid.uuid4().hex[:6]}).start()
                     runs.append(measure(sd, n))
                     sd.stop()
-                summary.append(('kafka', n, report('kafka', n, runs, jb)))
+                summary.append(('kafka', n, report('kafka', n, runs, jb, a.schema_bytes)))
         print()
         print('== summary: start to ready (median of %d starts)' % a.reps)
         for j, n, med in summary:

@@ -24,6 +24,7 @@ typedef struct master_worker {
     int fd;                 /* the master's end of the socketpair, -1 if none */
     ipc_reader_t reader;
     int retiring;           /* asked to stop (reload or shutdown) */
+    int table_slot;         /* its table reader slot, -1 if none */
 } master_worker_t;
 
 /** A write waiting for its turn, or for its records' acks. */

@@ -90,6 +90,12 @@ void store_free(store_t *st);
 void store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
                  const char *val, size_t vlen);
 
+/**
+ * Mark everything for publishing, as if just replayed (a new table
+ * generation starts empty); forgets the schemas' table handles.
+ */
+void store_mark_all(store_t *st);
+
 /** Free the schemas removed since the last call (after publishing). */
 void store_collect(store_t *st);
 

@@ -9,6 +9,14 @@
  * header.  Values are a list of parts, each inline bytes or a reference to
  * an interned blob, so that one schema text is stored once however many
  * rendered answers embed it.
+ *
+ * Space is reclaimed by generations: the region holds two halves of
+ * `reserve` bytes.  When the half in use is mostly garbage (replaced
+ * values), the master publishes everything again into the other half and
+ * swings readers to it with one store; the old half's pages are given back
+ * once every reader that might still be in it has left (each worker marks
+ * its reads with table_enter()/table_leave() in a slot of its own, and
+ * copies what it sends before leaving).
  */
 #ifndef SCHEMAD_TABLE_H
 #define SCHEMAD_TABLE_H
@@ -26,11 +34,14 @@ typedef struct table_part {
     uint64_t blob;      /* a handle from table_intern(), or 0 */
 } table_part_t;
 
+/** Reader slots: at most this many worker processes read at once. */
+#define TABLE_READERS 4096
+
 /**
- * Create the region (a memfd of `reserve` bytes, mapped read-write,
- * MAP_NORESERVE so pages cost nothing until written).  Master only, before
- * fork.  Returns NULL with errno set.  The caller owns the table and frees it
- * with table_close().
+ * Create the region (a memfd of two halves of `reserve` bytes, mapped
+ * read-write, MAP_NORESERVE so pages cost nothing until written) and the
+ * reader slots.  Master only, before fork.  Returns NULL with errno set.
+ * The caller owns the table and frees it with table_close().
  */
 table_t *table_create(size_t reserve);
 
@@ -42,6 +53,49 @@ int table_make_readonly(table_t *t);
 
 /** Unmap and close; frees `t`. */
 void table_close(table_t *t);
+
+/**
+ * Master: a free reader slot for a worker about to be forked, or -1 when
+ * all are taken (that worker then never reads the table).
+ */
+int table_reader_claim(table_t *t);
+
+/** Master: the worker of `slot` is gone; its slot is free (and idle). */
+void table_reader_release(table_t *t, int slot);
+
+/** In the forked worker: read through reader slot `slot`. */
+void table_reader_attach(table_t *t, int slot);
+
+/**
+ * Worker: bracket every use of the table.  Between the two, what
+ * table_get() returned stays valid; after table_leave() it may not.
+ * table_enter() returns 0 (do not read) when the process has no slot.
+ */
+int table_enter(table_t *t);
+void table_leave(table_t *t);
+
+/**
+ * Master: whether the half in use is worth compacting (three quarters
+ * full, and a quarter of it garbage since the last rebuild).
+ */
+int table_compact_wanted(const table_t *t);
+
+/**
+ * Master: start a new generation in the other half.  Until
+ * table_rebuild_end(), puts, gets and deletes of the master act on the new
+ * generation while readers go on in the old one.  Returns -1 (nothing
+ * changed) while readers may still be in the other half.
+ */
+int table_rebuild_begin(table_t *t);
+
+/** Master: readers move to the new generation; the stale mark is cleared. */
+void table_rebuild_end(table_t *t);
+
+/** Master: drop the new generation (it did not fit); readers saw nothing. */
+void table_rebuild_abort(table_t *t);
+
+/** Whether a rebuild is under way. */
+int table_rebuilding(const table_t *t);
 
 /**
  * Intern `len` bytes: returns a handle to a blob with those bytes, the same
@@ -97,7 +151,7 @@ int table_ready(const table_t *t);
 void table_set_stale(table_t *t);
 int table_stale(const table_t *t);
 
-/** Bytes of the arena used so far (for metrics and benchmarks). */
+/** Bytes of the current generation's half used so far (for metrics and benchmarks). */
 size_t table_used(const table_t *t);
 
 #endif

@@ -89,14 +89,20 @@ master__spawn(master_t *m, int slot, master_worker_t *w)
     int big = 4 << 20;
     setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
     setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+    w->table_slot = table_reader_claim(m->table);
+    if (w->table_slot < 0)
+        log_warn("worker %d: no free table reader slot; it forwards every request", slot);
     pid_t pid = fork();
     if (pid < 0) {
         log_error("fork: %s", strerror(errno));
+        table_reader_release(m->table, w->table_slot);
+        w->table_slot = -1;
         close(sv[0]);
         close(sv[1]);
         return -1;
     }
     if (pid == 0) {
+        table_reader_attach(m->table, w->table_slot);
         close(sv[0]);
         for (int i = 0; i < m->nall; i++) {
             if (m->workers[i].fd >= 0)
@@ -150,6 +156,8 @@ master__reap(master_t *m)
             if (w->pid != pid)
                 continue;
             w->pid = 0;
+            table_reader_release(m->table, w->table_slot);
+            w->table_slot = -1;
             master__close_worker(w);
             if (w->retiring || m->sig_term || i >= m->nworkers)
                 break;

@@ -374,10 +374,25 @@ publish__lists(publish_t *p, store_t *st, table_t *t)
     return publish__subject_list(st, t);
 }
 
+/*
+ * When the table's half is mostly garbage, this publish writes a whole new
+ * generation: everything, not only what changed.  Returns whether it does.
+ */
+static int
+publish__begin_rebuild(publish_t *p, store_t *st, table_t *t)
+{
+    if (!table_compact_wanted(t) || table_rebuild_begin(t) != 0)
+        return 0;
+    store_mark_all(st);
+    p->list_ms = 0;     /* the lists too, whatever their size */
+    return 1;
+}
+
 int
 publish_dirty(publish_t *p, store_t *st, table_t *t)
 {
     const char *default_level = p->default_level;
+    int rebuild = publish__begin_rebuild(p, st, t);
     int rc = 0;
     /* The dead first: an id removed and bound again in one batch must end
      * up published with its new schema. */
@@ -414,6 +429,15 @@ publish_dirty(publish_t *p, store_t *st, table_t *t)
     }
     st->dirty_config = 0;
     store_collect(st);
+    if (rebuild) {
+        size_t used = table_used(t);
+        if (rc == 0)
+            table_rebuild_end(t);
+        else
+            table_rebuild_abort(t);
+        log_info("shared table %s: %zu bytes live", rc == 0 ? "compacted" : "compaction did not fit",
+                 used);
+    }
     if (rc != 0 && !table_stale(t)) {
         /* Answers could now lag the store: from here on the workers ask
          * the master for everything, which stays exact. */

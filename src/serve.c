@@ -71,17 +71,23 @@ serve__error(h2o_req_t *req, int status, int code, const char *msg)
     serve_respond(req, status, body, (size_t)n, 1);
 }
 
-/* Send table parts as one response, written straight from the mapping. */
+/*
+ * Send table parts as one response.  They are copied into the request's
+ * pool: the table may reclaim their bytes once this handler has left it,
+ * while h2o may still be writing them to a slow client.
+ */
 static void
-serve__send_parts(h2o_req_t *req, const struct iovec *iov, int n, h2o_iovec_t *bufs)
+serve__send_parts(h2o_req_t *req, const struct iovec *iov, int n)
 {
-    size_t total = 0;
+    h2o_iovec_t buf = {.base = NULL, .len = table_iov_len(iov, n)};
+    buf.base = h2o_mem_alloc_pool(&req->pool, buf.len + 1);
+    size_t at = 0;
     for (int i = 0; i < n; i++) {
-        bufs[i] = h2o_iovec_init(iov[i].iov_base, iov[i].iov_len);
-        total += iov[i].iov_len;
+        memcpy(buf.base + at, iov[i].iov_base, iov[i].iov_len);
+        at += iov[i].iov_len;
     }
-    serve__start(req, 200, total);
-    h2o_send(req, bufs, (size_t)n, H2O_SEND_STATE_FINAL);
+    serve__start(req, 200, buf.len);
+    h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
 }
 
 /* A value of a few parts; 0 when sent, -1 on a miss. */
@@ -89,13 +95,12 @@ static int
 serve__table(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
 {
     struct iovec iov[4];
-    h2o_iovec_t bufs[4];
     if (klen == 0)
         return -1;
     int n = table_get(w->table, key, klen, iov, 4);
     if (n < 0)
         return -1;
-    serve__send_parts(req, iov, n, bufs);
+    serve__send_parts(req, iov, n);
     return 0;
 }
 
@@ -107,11 +112,10 @@ serve__table_list(h2o_req_t *req, worker_t *w, const char *key)
     if (n < 0)
         return -1;
     struct iovec *iov = h2o_mem_alloc_pool(&req->pool, sizeof(struct iovec) * (size_t)(n + 1));
-    h2o_iovec_t *bufs = h2o_mem_alloc_pool(&req->pool, sizeof(h2o_iovec_t) * (size_t)(n + 1));
     n = table_get(w->table, key, strlen(key), iov, n);
     if (n < 0)
         return -1;      /* changed in between: the master answers */
-    serve__send_parts(req, iov, n, bufs);
+    serve__send_parts(req, iov, n);
     return 0;
 }
 
@@ -186,7 +190,7 @@ serve__by_fingerprint(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
     return serve__table(req, w, key, publish_key(key, kind, r->subject, fp));
 }
 
-/* Try the table; 0 when answered. */
+/* Try the table; 0 when answered.  Called inside table_enter/leave. */
 static int
 serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
 {
@@ -230,6 +234,17 @@ serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
     if (r->method == ROUTE_M_POST && r->id == ROUTE_VERSIONS)
         return serve__by_fingerprint(req, w, r, 'Q');
     return -1;
+}
+
+/* The hot path, inside the reader bracket that keeps the bytes it copies alive. */
+static int
+serve__from_table(h2o_req_t *req, worker_t *w, const route_t *r)
+{
+    if (!table_enter(w->table))
+        return -1;
+    int rc = serve__hot(req, w, r);
+    table_leave(w->table);
+    return rc;
 }
 
 /* What the worker refuses itself, as Jersey would; 0 when it answered. */
@@ -301,9 +316,10 @@ serve__on_req(h2o_handler_t *self, h2o_req_t *req)
         serve_respond(req, 200, "{\"status\":\"UP\"}", 15, 0);
     } else if (!table_ready(w->table)) {
         serve__error(req, 503, 50301, "schemad is still reading the journal; try again shortly");
-    } else if (serve__refuse(req, &r) == 0 || serve__refuse_body(req, &r) == 0 ||
-               serve__hot(req, w, &r) == 0) {
-        /* answered */
+    } else if (serve__refuse(req, &r) == 0 || serve__from_table(req, w, &r) == 0 ||
+               serve__refuse_body(req, &r) == 0) {
+        /* Answered.  The table comes first: a body it answers was parsed
+         * (more strictly) when its fingerprint was memoized. */
     } else {
         worker_forward(w, req);
     }

@@ -271,6 +271,26 @@ store__mark_schema(store_t *st, store_schema_t *s)
     }
 }
 
+void
+store_mark_all(store_t *st)
+{
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&st->schemas, &pos)) != NULL) {
+        store_schema_t *s = slot->val;
+        s->literal = 0;
+        store__mark_schema(st, s);
+    }
+    pos = 0;
+    while ((slot = hmap_next(&st->subjects, &pos)) != NULL) {
+        store_subject_t *sub = slot->val;
+        store__mark_all_versions(sub);
+        store__mark_subject(st, sub);
+    }
+    st->dirty_lists = 1;
+    st->dirty_config = 1;
+}
+
 static store_subject_t *
 store__subject_get_or_add(store_t *st, const char *name)
 {

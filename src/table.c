@@ -4,7 +4,11 @@
  * Region layout, every reference an offset from the region start so that a
  * worker may map it at another address:
  *
- *   header | arena: entries, blobs, bucket arrays, bump-allocated, 8-aligned
+ *   header | half 0 | half 1
+ *
+ * Each half is an arena of entries, blobs and bucket arrays, bump-allocated
+ * and 8-aligned; one half holds the generation readers see, the other is
+ * empty, or being filled by a rebuild.
  *
  * The master is the only writer.  It fills new bytes with plain stores and
  * makes them reachable with one release store (a slot of an index, or the
@@ -17,6 +21,7 @@
 #include "mem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,7 +29,7 @@
 #include <unistd.h>
 
 #define TABLE_MAGIC 0x3164656d65686373ULL /* "schemed1" */
-#define TABLE_LAYOUT 1
+#define TABLE_LAYOUT 2
 #define TABLE_INITIAL_CAP 16
 #define TABLE_DELETED 1u
 
@@ -36,15 +41,35 @@ struct table_hdr {
     uint32_t layout;
     uint32_t ready;   /* atomic */
     uint64_t size;    /* bytes of the whole region */
-    uint64_t used;    /* bump pointer (atomic only for table_used) */
+    uint64_t half;    /* bytes of each half */
     uint64_t seed;    /* hash seed, fixed at creation */
-    uint64_t index;   /* atomic: offset of the main bucket array */
-    uint64_t count;   /* occupied slots of the main index; master only */
+    uint64_t index;   /* atomic: offset of the readers' main bucket array */
     int64_t offset;   /* atomic: applied journal offset */
-    uint64_t blobs;   /* offset of the blob bucket array; master only */
-    uint64_t nblobs;  /* occupied slots of the blob index; master only */
     uint32_t stale;   /* atomic: a put failed, the table may lag the master */
     uint32_t pad;
+};
+
+/*
+ * The master's view of one generation: its half, bump pointer and indexes.
+ * Kept in the master's own memory: readers need only the header's index.
+ */
+typedef struct table_gen {
+    uint64_t start;   /* the half: [start, limit) */
+    uint64_t limit;
+    uint64_t used;    /* bump pointer */
+    uint64_t work;    /* main bucket array (the header's index once published) */
+    uint64_t count;   /* occupied slots of the main index */
+    uint64_t blobs;   /* blob bucket array */
+    uint64_t nblobs;  /* occupied slots of the blob index */
+} table_gen_t;
+
+/*
+ * A reader slot, one cache line each, in a shared writable mapping: odd
+ * while its worker is between table_enter() and table_leave().
+ */
+struct table_reader {
+    uint64_t seq;
+    uint64_t pad[7];
 };
 
 /* A bucket array: `cap` (a power of two) slots, 0 or an arena offset. */
@@ -85,6 +110,17 @@ struct table {
     size_t size;
     int fd;              /* the memfd; owned */
     int readonly;
+    struct table_reader *readers;   /* TABLE_READERS slots, shared; owned */
+    int reader;                     /* this worker's slot, or -1 */
+
+    /* Master only. */
+    table_gen_t g;                  /* the generation being written */
+    table_gen_t prev;               /* while rebuilding: the readers'; after: the old half */
+    int rebuilding;
+    int old_pending;                /* prev's half may still have readers */
+    uint64_t live;                  /* bytes used when the last rebuild ended */
+    uint64_t *waits;                /* busy slots' seq at the last flip, 0 = none */
+    unsigned char *claimed;         /* reader slots handed out */
 };
 
 #define TABLE_HDR_SIZE ((sizeof(struct table_hdr) + 63) & ~(size_t)63)
@@ -195,15 +231,14 @@ table__probe(const table_t *t, const struct table_index *ix, uint64_t hash,
 static uint64_t
 table__alloc(table_t *t, size_t n)
 {
-    struct table_hdr *h = table__hdr(t);
-    uint64_t off = h->used;
+    uint64_t off = t->g.used;
 
-    if (n > h->size - off)
+    if (n > t->g.limit - off)
         return 0;
     n = table__align8(n);
-    if (n > h->size - off)
+    if (n > t->g.limit - off)
         return 0;
-    __atomic_store_n(&h->used, off + n, __ATOMIC_RELAXED);
+    t->g.used = off + n;
     return off;
 }
 
@@ -300,43 +335,79 @@ table__seed(void)
 }
 
 static void
-table__init_header(table_t *t)
+table__init_header(table_t *t, uint64_t half)
 {
     struct table_hdr *h = table__hdr(t);
     h->magic = TABLE_MAGIC;
     h->layout = TABLE_LAYOUT;
     h->size = t->size;
-    h->used = TABLE_HDR_SIZE;
+    h->half = half;
     h->seed = table__seed();
     h->offset = -1;
+}
+
+/* Start an empty generation in the half at `start`.  Returns 0 or -1. */
+static int
+table__gen_init(table_t *t, uint64_t start)
+{
+    t->g = (table_gen_t){.start = start, .limit = start + table__hdr(t)->half, .used = start};
+    t->g.blobs = table__index_new(t, TABLE_INITIAL_CAP);
+    t->g.work = table__index_new(t, TABLE_INITIAL_CAP);
+    return t->g.blobs != 0 && t->g.work != 0 ? 0 : -1;
+}
+
+/* Give a half's pages back (its bytes read as zeros afterwards). */
+static void
+table__punch(table_t *t, uint64_t start)
+{
+    /* A failure only keeps the memory in use; nothing reads it. */
+    (void)fallocate(t->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)start,
+                    (off_t)table__hdr(t)->half);
+}
+
+static void
+table__free(table_t *t)
+{
+    if (t->base != NULL)
+        munmap(t->base, t->size);
+    if (t->readers != NULL)
+        munmap(t->readers, TABLE_READERS * sizeof(struct table_reader));
+    if (t->fd >= 0)
+        close(t->fd);
+    free(t->waits);
+    free(t->claimed);
+    free(t);
 }
 
 table_t *
 table_create(size_t reserve)
 {
-    size_t min = TABLE_HDR_SIZE + 2 * (8 + TABLE_INITIAL_CAP * 8);
-    if (reserve < min || reserve > (size_t)INT64_MAX) {
+    size_t min = 2 * (8 + TABLE_INITIAL_CAP * 8);
+    if (reserve < min || reserve > ((size_t)INT64_MAX - TABLE_HDR_SIZE) / 2) {
         errno = EINVAL;
         return NULL;
     }
+    reserve = table__align8(reserve);
     table_t *t = mem_calloc(1, sizeof(*t));
-    t->size = reserve;
+    t->size = TABLE_HDR_SIZE + 2 * reserve;
+    t->reader = -1;
+    t->waits = mem_calloc(TABLE_READERS, sizeof(uint64_t));
+    t->claimed = mem_calloc(TABLE_READERS, 1);
     /* No MFD_CLOEXEC: workers are forked and keep the fd, never exec'd. */
     t->fd = memfd_create("schemad-table", 0);
-    if (t->fd < 0 || ftruncate(t->fd, (off_t)reserve) != 0 ||
+    void *r = mmap(NULL, TABLE_READERS * sizeof(struct table_reader), PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    t->readers = r == MAP_FAILED ? NULL : r;
+    if (t->fd < 0 || t->readers == NULL || ftruncate(t->fd, (off_t)t->size) != 0 ||
         table__map(t, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE) != 0) {
         int saved = errno;
-        if (t->fd >= 0)
-            close(t->fd);
-        free(t);
+        table__free(t);
         errno = saved;
         return NULL;
     }
-    table__init_header(t);
-    struct table_hdr *h = table__hdr(t);
-    h->blobs = table__index_new(t, TABLE_INITIAL_CAP);
-    __atomic_store_n(&h->index, table__index_new(t, TABLE_INITIAL_CAP),
-                     __ATOMIC_RELEASE);
+    table__init_header(t, reserve);
+    table__gen_init(t, TABLE_HDR_SIZE);
+    __atomic_store_n(&table__hdr(t)->index, t->g.work, __ATOMIC_RELEASE);
     return t;
 }
 
@@ -355,12 +426,8 @@ table_make_readonly(table_t *t)
 void
 table_close(table_t *t)
 {
-    if (t == NULL)
-        return;
-    if (t->base != NULL)
-        munmap(t->base, t->size);
-    close(t->fd);
-    free(t);
+    if (t != NULL)
+        table__free(t);
 }
 
 static int
@@ -382,9 +449,8 @@ table_intern(table_t *t, const void *data, size_t len)
         errno = E2BIG;
         return 0;
     }
-    struct table_hdr *h = table__hdr(t);
-    uint64_t hash = table__hash(h->seed, data, len);
-    uint64_t *slot = table__place(t, &h->blobs, &h->nblobs, hash, data, len,
+    uint64_t hash = table__hash(table__hdr(t)->seed, data, len);
+    uint64_t *slot = table__place(t, &t->g.blobs, &t->g.nblobs, hash, data, len,
                                   TABLE_BLOB_KEY);
     if (slot == NULL)
         goto full;
@@ -400,19 +466,19 @@ table_intern(table_t *t, const void *data, size_t len)
     if (len > 0)
         memcpy(t->base + off + TABLE_BLOB_KEY, data, len);
     *slot = off;
-    h->nblobs++;
+    t->g.nblobs++;
     return off;
 full:
     errno = ENOSPC;
     return 0;
 }
 
-/* A blob handle is trusted only if it lies inside the used arena. */
+/* A blob handle is trusted only if it lies inside the generation's used arena. */
 static const struct table_blob *
 table__blob(const table_t *t, uint64_t handle)
 {
-    uint64_t used = table__hdr(t)->used;
-    if (handle < TABLE_HDR_SIZE || handle % 8 != 0 || handle > used ||
+    uint64_t used = t->g.used;
+    if (handle < t->g.start || handle % 8 != 0 || handle > used ||
         used - handle < TABLE_BLOB_KEY)
         return NULL;
     const struct table_blob *b = (const void *)(t->base + handle);
@@ -482,12 +548,12 @@ table__entry_fill(table_t *t, uint64_t off, uint64_t hash, const void *key,
     }
 }
 
-/* Whether `key` has a live (not deleted) entry. */
+/* Whether `key` has a live (not deleted) entry in the generation being written. */
 static int
 table__live(const table_t *t, uint64_t hash, const void *key, size_t klen)
 {
     uint64_t slot;
-    uint64_t off = table__probe(t, table__index_at(t, table__hdr(t)->index),
+    uint64_t off = table__probe(t, table__index_at(t, t->g.work),
                                 hash, key, klen, TABLE_ENTRY_KEY, &slot);
     if (off == 0)
         return 0;
@@ -512,7 +578,7 @@ table__store(table_t *t, const void *key, size_t klen,
     uint64_t hash = table__hash(h->seed, key, klen);
     if (deleted && !table__live(t, hash, key, klen))
         return 0; /* nothing to delete */
-    uint64_t *slot = table__place(t, &h->index, &h->count, hash, key, klen,
+    uint64_t *slot = table__place(t, &t->g.work, &t->g.count, hash, key, klen,
                                   TABLE_ENTRY_KEY);
     if (slot == NULL)
         goto full;
@@ -523,8 +589,12 @@ table__store(table_t *t, const void *key, size_t klen,
     if (deleted)
         ((struct table_entry *)(void *)(t->base + off))->flags = TABLE_DELETED;
     if (*slot == 0)
-        h->count++;
+        t->g.count++;
     __atomic_store_n(slot, off, __ATOMIC_RELEASE);
+    /* A grown index reaches readers only now, complete with the new entry;
+     * a rebuild publishes its index at the end. */
+    if (!t->rebuilding && __atomic_load_n(&h->index, __ATOMIC_RELAXED) != t->g.work)
+        __atomic_store_n(&h->index, t->g.work, __ATOMIC_RELEASE);
     return 0;
 full:
     errno = ENOSPC;
@@ -552,12 +622,15 @@ table_del(table_t *t, const void *key, size_t klen)
     return table__store(t, key, klen, NULL, 0, 1);
 }
 
-/* The live entry of a key, or NULL.  Lock-free: acquire-loads the index. */
+/*
+ * The live entry of a key, or NULL.  Lock-free: acquire-loads the index.
+ * The master, while rebuilding, looks in the generation it writes.
+ */
 static const struct table_entry *
 table__find(const table_t *t, const void *key, size_t klen, uint64_t *off)
 {
     const struct table_hdr *h = table__hdr(t);
-    uint64_t ixoff = __atomic_load_n(&h->index, __ATOMIC_ACQUIRE);
+    uint64_t ixoff = t->rebuilding ? t->g.work : __atomic_load_n(&h->index, __ATOMIC_ACQUIRE);
     uint64_t hash = table__hash(h->seed, key, klen), slot;
     *off = table__probe(t, table__index_at(t, ixoff), hash, key, klen, TABLE_ENTRY_KEY, &slot);
     if (*off == 0)
@@ -646,5 +719,144 @@ table_stale(const table_t *t)
 size_t
 table_used(const table_t *t)
 {
-    return (size_t)__atomic_load_n(&table__hdr(t)->used, __ATOMIC_RELAXED);
+    return (size_t)(t->g.used - t->g.start);
+}
+
+/* ---- readers ------------------------------------------------------------ */
+
+int
+table_reader_claim(table_t *t)
+{
+    for (int i = 0; i < TABLE_READERS; i++) {
+        if (!t->claimed[i]) {
+            t->claimed[i] = 1;
+            return i;
+        }
+    }
+    return -1;
+}
+
+void
+table_reader_release(table_t *t, int slot)
+{
+    if (slot < 0 || slot >= TABLE_READERS)
+        return;
+    /* Its process is gone: a read it was in the middle of is over too. */
+    uint64_t seq = __atomic_load_n(&t->readers[slot].seq, __ATOMIC_RELAXED);
+    if (seq & 1)
+        __atomic_store_n(&t->readers[slot].seq, seq + 1, __ATOMIC_SEQ_CST);
+    t->claimed[slot] = 0;
+}
+
+void
+table_reader_attach(table_t *t, int slot)
+{
+    t->reader = slot >= 0 && slot < TABLE_READERS ? slot : -1;
+}
+
+int
+table_enter(table_t *t)
+{
+    if (t->reader < 0)
+        return 0;
+    struct table_reader *r = &t->readers[t->reader];
+    /* Dekker with table_rebuild_end(): either the master sees this reader
+     * busy, or this reader's next load of the index sees the flip. */
+    __atomic_store_n(&r->seq, r->seq + 1, __ATOMIC_SEQ_CST);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    return 1;
+}
+
+void
+table_leave(table_t *t)
+{
+    if (t->reader < 0)
+        return;
+    struct table_reader *r = &t->readers[t->reader];
+    __atomic_store_n(&r->seq, r->seq + 1, __ATOMIC_RELEASE);
+}
+
+/* ---- generations -------------------------------------------------------- */
+
+/*
+ * Whether the old half has been left by every reader that was in it at the
+ * flip (each busy one has moved on since); then its pages go back.
+ */
+static int
+table__reclaim(table_t *t)
+{
+    if (!t->old_pending)
+        return 0;
+    for (int i = 0; i < TABLE_READERS; i++) {
+        if (t->waits[i] == 0)
+            continue;
+        if (__atomic_load_n(&t->readers[i].seq, __ATOMIC_ACQUIRE) == t->waits[i])
+            return -1;
+        t->waits[i] = 0;
+    }
+    table__punch(t, t->prev.start);
+    t->old_pending = 0;
+    return 0;
+}
+
+int
+table_compact_wanted(const table_t *t)
+{
+    uint64_t half = table__hdr(t)->half, used = t->g.used - t->g.start;
+    return !t->rebuilding && used > half / 4 * 3 && used - t->live > half / 4;
+}
+
+int
+table_rebuilding(const table_t *t)
+{
+    return t->rebuilding;
+}
+
+int
+table_rebuild_begin(table_t *t)
+{
+    if (!table__writable(t) || t->rebuilding || table__reclaim(t) != 0)
+        return -1;
+    uint64_t other = t->g.start == TABLE_HDR_SIZE ? TABLE_HDR_SIZE + table__hdr(t)->half
+                                                  : TABLE_HDR_SIZE;
+    t->prev = t->g;
+    if (table__gen_init(t, other) != 0) {
+        t->g = t->prev;
+        return -1;
+    }
+    t->rebuilding = 1;
+    return 0;
+}
+
+void
+table_rebuild_end(table_t *t)
+{
+    struct table_hdr *h = table__hdr(t);
+    if (!t->rebuilding)
+        return;
+    t->rebuilding = 0;
+    __atomic_store_n(&h->index, t->g.work, __ATOMIC_SEQ_CST);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    /* Who may still be reading the old index: the busy ones, now. */
+    for (int i = 0; i < TABLE_READERS; i++) {
+        uint64_t seq = __atomic_load_n(&t->readers[i].seq, __ATOMIC_SEQ_CST);
+        t->waits[i] = (seq & 1) ? seq : 0;
+    }
+    t->old_pending = 1;
+    t->live = t->g.used - t->g.start;
+    __atomic_store_n(&h->stale, 0u, __ATOMIC_RELEASE);
+    table__reclaim(t);
+}
+
+void
+table_rebuild_abort(table_t *t)
+{
+    if (!t->rebuilding)
+        return;
+    uint64_t dropped = t->g.start;
+    t->g = t->prev;
+    t->rebuilding = 0;
+    /* Not worth another try until as much garbage again has piled up. */
+    t->live = t->g.used - t->g.start;
+    table__punch(t, dropped);
 }

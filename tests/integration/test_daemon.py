@@ -318,3 +318,85 @@ def test_table_answers_equal_the_masters(schemad):
             bodies.append((r.status, r.read()))
             c.close()
         assert bodies[0] == bodies[1], p
+
+
+def _table_rss_kb(pid):
+    """Resident KB of the shared table in a process (smaps)."""
+    rss, inside = 0, False
+    with open('/proc/%d/smaps' % pid) as f:
+        for line in f:
+            if '-' in line.split(' ', 1)[0]:
+                inside = 'schemad-table' in line
+            elif inside and line.startswith('Rss:'):
+                rss += int(line.split()[1])
+    return rss
+
+
+def test_table_compacts_under_churn(tmp_path):
+    """Every write leaves replaced answers behind in the table's arena
+    (the subject and schema lists above all); with a small table.size the
+    master must compact again and again.  Readers in the workers go on
+    meanwhile and never see a wrong or missing answer, and the table stays
+    exact and within its size, never falling back to the master."""
+    d = Schemad(tmp_path / 'd', {'table.size': '1M'}).start()
+    try:
+        d.request('PUT', '/config', {'compatibility': 'NONE'})
+        known = {}
+        for i in range(40):
+            st, body = d.register('s%d' % i, avro_record('R%d' % i, [('f%d' % i, 'int')]))
+            known[body['id']] = None
+        for sid in known:
+            known[sid] = d.get('/schemas/ids/%d' % sid)
+        failures, reads = [], [0]
+        stop = threading.Event()
+
+        def reader():
+            import http.client
+            c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=10)
+            ids = sorted(known)
+            while not stop.is_set():
+                sid = ids[reads[0] % len(ids)]
+                c.request('GET', '/schemas/ids/%d' % sid)
+                r = c.getresponse()
+                got = (r.status, json.loads(r.read()))
+                reads[0] += 1
+                if got != known[sid]:
+                    failures.append((sid, got))
+            c.close()
+
+        t = threading.Thread(target=reader)
+        t.start()
+        try:
+            for i in range(400):
+                s = 's%d' % (i % 40)
+                if i % 2:
+                    d.request('PUT', '/config/' + s, {'compatibility': 'BACKWARD' if i % 4 == 1 else 'NONE'})
+                else:
+                    st, _ = d.register(s, avro_record('R%d' % (i % 40), [('f%d' % (i % 40), 'int'),
+                                                                         ('g%d' % i, 'string')]))
+                    assert st == 200
+        finally:
+            stop.set()
+            t.join(30)
+        log = d.log_text(200000)
+        print('reads during the churn: %d; compactions: %d; table resident %d KB' % (
+            reads[0], log.count('shared table compacted'), _table_rss_kb(d.proc.pid)))
+        assert failures == [], failures[:3]
+        assert reads[0] > 100
+        assert log.count('shared table compacted') >= 3, log[-3000:]
+        assert 'is full' not in log
+        assert _table_rss_kb(d.proc.pid) <= 2 * 1024
+        import http.client
+        for p in ('/schemas', '/subjects', '/schemas/ids/1', '/subjects/s3/versions',
+                  '/subjects/s5/versions/latest', '/config/s7', '/subjects/s0/versions/3'):
+            bodies = []
+            for q in ('', '?unknownParameter=1'):
+                c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=10)
+                c.request('GET', p + q)
+                r = c.getresponse()
+                bodies.append((r.status, r.read()))
+                c.close()
+            assert bodies[0] == bodies[1], p
+            assert bodies[0][0] == 200, p
+    finally:
+        d.stop()

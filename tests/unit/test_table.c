@@ -1,7 +1,8 @@
 /*
  * test_table.c - the shared table: put/get/update/del, interning, growth,
- * multi-part values, a full arena, the read-only worker mapping, and
- * readers in other processes checking values while the master writes.
+ * multi-part values, a full arena, the read-only worker mapping, readers
+ * in other processes checking values while the master writes, and
+ * generations: rebuilds, aborts, and halves given back only once left.
  */
 #include "table.h"
 
@@ -322,10 +323,10 @@ conc_value(unsigned k, unsigned v, char *out)
     return n;
 }
 
+/* Key k at version v: the value conc_value() describes. */
 static int
-conc_put(table_t *t, const uint64_t *blobs, unsigned p)
+conc_put_kv(table_t *t, const uint64_t *blobs, unsigned k, unsigned v)
 {
-    unsigned k = p % CONC_KEYS, v = p / CONC_KEYS;
     char key[16], head[32], fill[300];
     snprintf(key, sizeof(key), "k%06u", k);
     table_part_t parts[3] = {
@@ -334,6 +335,12 @@ conc_put(table_t *t, const uint64_t *blobs, unsigned p)
         {.data = fill, .len = conc_filler(k, v, fill)},
     };
     return table_put(t, key, strlen(key), parts, 3);
+}
+
+static int
+conc_put(table_t *t, const uint64_t *blobs, unsigned p)
+{
+    return conc_put_kv(t, blobs, p % CONC_KEYS, p / CONC_KEYS);
 }
 
 /*
@@ -469,6 +476,173 @@ test_concurrent(results_t *r)
     table_close(t);
 }
 
+/*
+ * Generations, in one process: a rebuild writes a new generation that the
+ * master sees at once and readers only after the flip; an abort leaves the
+ * old one; a busy reader holds the old half until it leaves.
+ */
+static void
+test_generations(results_t *r)
+{
+    table_t *t = table_create(1 << 20);
+    put_str(t, "a", "1");
+    put_str(t, "b", "2");
+    uint64_t blob = table_intern(t, "text", 4);
+    table_part_t parts[2] = {{.data = "x", .len = 1}, {.blob = blob}};
+    CHECK(r, table_put(t, "c", 1, parts, 2) == 0);
+    CHECK(r, !table_compact_wanted(t));
+
+    CHECK(r, table_rebuild_begin(t) == 0 && table_rebuilding(t));
+    CHECK(r, table_rebuild_begin(t) == -1);
+    CHECK(r, !value_is(t, "a", "1") && table_count(t, "c", 1) == -1);
+    CHECK(r, put_str(t, "a", "10") == 0);
+    table_rebuild_abort(t);
+    CHECK(r, !table_rebuilding(t) && value_is(t, "a", "1") && value_is(t, "c", "xtext"));
+
+    int slot = table_reader_claim(t);
+    CHECK(r, slot >= 0 && table_reader_claim(t) != slot);
+    table_reader_attach(t, slot);
+    CHECK(r, table_enter(t) == 1);      /* a reader in the current generation */
+    CHECK(r, table_rebuild_begin(t) == 0);
+    blob = table_intern(t, "text", 4);
+    parts[1].blob = blob;
+    CHECK(r, put_str(t, "a", "10") == 0 && table_put(t, "c", 1, parts, 2) == 0);
+    table_rebuild_end(t);
+    CHECK(r, value_is(t, "a", "10") && value_is(t, "c", "xtext"));
+    CHECK(r, !value_is(t, "b", "2"));  /* not written again: gone */
+    CHECK(r, table_rebuild_begin(t) == -1);     /* the reader may still be in the old half */
+    table_leave(t);
+    CHECK(r, table_rebuild_begin(t) == 0);
+    table_rebuild_end(t);
+    CHECK(r, table_count(t, "a", 1) == -1);
+
+    /* A reader that died in the middle of a read holds nothing. */
+    CHECK(r, table_enter(t) == 1);
+    CHECK(r, table_rebuild_begin(t) == 0);
+    table_rebuild_end(t);
+    table_reader_release(t, slot);
+    CHECK(r, table_rebuild_begin(t) == 0);
+    table_rebuild_end(t);
+    table_reader_attach(t, -1);
+    CHECK(r, table_enter(t) == 0);
+    table_close(t);
+}
+
+/*
+ * Readers in other processes check every value they read while the master
+ * updates a small table so often that it must compact again and again: a
+ * reader never sees a torn value, nor the zeros of a half given back.
+ */
+enum { GEN_KEYS = 4000, GEN_PUTS = 400000, GEN_BATCH = 500, GEN_READERS = 2 };
+
+static int
+gen_check(const table_t *t, unsigned k)
+{
+    char key[16], got[2048], want[2048];
+    snprintf(key, sizeof(key), "k%06u", k);
+    long n = get_str(t, key, got, sizeof(got) - 1);
+    if (n < 0)
+        return 30;
+    got[n] = '\0';
+    unsigned gk, gv;
+    if (sscanf(got, "k%06u:v%u:", &gk, &gv) != 2 || gk != k)
+        return 31;
+    size_t wn = conc_value(k, gv, want);
+    return (size_t)n == wn && memcmp(got, want, wn) == 0 ? 0 : 32;
+}
+
+static int
+gen_reader(table_t *t, int slot, int ready_fd, unsigned seed)
+{
+    if (table_make_readonly(t) != 0)
+        return 20;
+    table_reader_attach(t, slot);
+    if (write(ready_fd, "r", 1) != 1)
+        return 21;
+    uint64_t rng = seed * 0x9e3779b97f4a7c15ULL + 1;
+    double deadline = now_sec() + 60;
+    for (;;) {
+        if (!table_enter(t))
+            return 25;
+        int done = value_is(t, "done", "1"), rc = 0;
+        for (int j = 0; j < 32 && rc == 0; j++) {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rc = gen_check(t, (unsigned)(rng % GEN_KEYS));
+        }
+        table_leave(t);
+        if (rc != 0)
+            return rc;
+        if (done)
+            return 0;
+        if (now_sec() > deadline)
+            return 23;
+    }
+}
+
+static void
+gen_intern_blobs(table_t *t, uint64_t *blobs)
+{
+    char text[1024];
+    for (unsigned b = 0; b < CONC_BLOBS; b++)
+        blobs[b] = table_intern(t, text, conc_blob(b, text));
+}
+
+static void
+test_generations_concurrent(results_t *r)
+{
+    table_t *t = table_create(4 << 20);
+    uint64_t blobs[CONC_BLOBS];
+    int ready[2], bad = 0, rebuilds = 0, deferred = 0;
+    pid_t pids[GEN_READERS];
+    char c;
+
+    gen_intern_blobs(t, blobs);
+    for (unsigned k = 0; k < GEN_KEYS; k++)
+        bad += conc_put_kv(t, blobs, k, 0) != 0;
+    CHECK(r, pipe(ready) == 0);
+    for (int i = 0; i < GEN_READERS; i++) {
+        int slot = table_reader_claim(t);
+        pids[i] = fork();
+        if (pids[i] == 0)
+            _exit(gen_reader(t, slot, ready[1], (unsigned)i + 7));
+    }
+    for (int i = 0; i < GEN_READERS; i++)
+        CHECK(r, read(ready[0], &c, 1) == 1);
+    for (unsigned p = GEN_KEYS; p < GEN_PUTS; p++) {
+        if (p % GEN_BATCH == 0 && table_compact_wanted(t)) {
+            if (table_rebuild_begin(t) != 0) {
+                deferred++;
+            } else {
+                gen_intern_blobs(t, blobs);
+                for (unsigned q = p - GEN_KEYS; q < p; q++)
+                    bad += conc_put_kv(t, blobs, q % GEN_KEYS, q / GEN_KEYS) != 0;
+                table_rebuild_end(t);
+                rebuilds++;
+            }
+        }
+        bad += conc_put_kv(t, blobs, p % GEN_KEYS, p / GEN_KEYS) != 0;
+    }
+    put_str(t, "done", "1");
+    for (unsigned k = 0; k < GEN_KEYS; k++)
+        bad += gen_check(t, k) != 0;
+    CHECK(r, bad == 0);
+    CHECK(r, rebuilds >= 10);
+    printf("generations: %d rebuilds (%d deferred for a busy reader), %zu bytes in use\n",
+           rebuilds, deferred, table_used(t));
+    for (int i = 0; i < GEN_READERS; i++) {
+        int st = 0;
+        waitpid(pids[i], &st, 0);
+        CHECK(r, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            printf("generation reader %d: status %d\n", i, st);
+    }
+    close(ready[0]);
+    close(ready[1]);
+    table_close(t);
+}
+
 static void
 bench_get(results_t *r)
 {
@@ -509,6 +683,8 @@ main(void)
     test_full(&r);
     test_readonly(&r);
     test_concurrent(&r);
+    test_generations(&r);
+    test_generations_concurrent(&r);
     bench_get(&r);
     printf("%d passed, %d failed\n", r.passed, r.failed);
     return r.failed ? 1 : 0;

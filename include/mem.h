@@ -30,6 +30,12 @@ void buf_puts(buf_t *b, const char *s);
 void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /** Append `s` as a JSON string literal (quotes included), escaped as Jackson does. */
 void buf_json_string(buf_t *b, const char *s, size_t len);
+/**
+ * The text of the JSON string literal `lit` (quotes included) into `out`,
+ * which has room for `len` bytes (the text is never longer).  Returns the
+ * text's length, or -1 if `lit` is not one well-formed literal.
+ */
+long mem_json_unescape(const char *lit, size_t len, char *out);
 /** Hand the bytes over (NUL-terminated); the buffer is left empty.  Caller frees. */
 char *buf_steal(buf_t *b, size_t *len);
 void buf_free(buf_t *b);

@@ -4,7 +4,8 @@
  *
  * Keys (one letter, then fields separated by 0x1f):
  *   I ctx id        GET /schemas/ids/{id}                (all ids, deleted uses too)
- *   R ctx id        GET /schemas/ids/{id}/schema         (raw text)
+ *   R ctx id        GET /schemas/ids/{id}/schema         (the schema's JSON string
+ *                                                        literal: the worker unescapes it)
  *   V subject v     GET /subjects/{s}/versions/{v}       (live versions)
  *   L subject       GET /subjects/{s}/versions/latest
  *   S subject       GET /subjects/{s}/versions

@@ -94,6 +94,13 @@ void table_rebuild_end(table_t *t);
 /** Master: drop the new generation (it did not fit); readers saw nothing. */
 void table_rebuild_abort(table_t *t);
 
+/**
+ * Master: give the old generation's half back once every reader that may
+ * have been in it at the swing has left.  Cheap when nothing is pending.
+ * Returns 0 when the old half is free, -1 while readers may be in it.
+ */
+int table_reclaim(table_t *t);
+
 /** Whether a rebuild is under way. */
 int table_rebuilding(const table_t *t);
 

@@ -281,6 +281,7 @@ master__on_ack(void *ctx, void *cookie, int err)
 static void
 master__publish(master_t *m)
 {
+    table_reclaim(m->table);
     if (m->dirty || m->store.dirty_lists || m->store.dirty_versions) {
         m->publish.default_level = m->cf->compatibility_level;
         publish_dirty(&m->publish, &m->store, m->table);

@@ -145,6 +145,98 @@ buf_json_string(buf_t *b, const char *s, size_t len)
     b->data[b->len] = '\0';
 }
 
+static int
+mem__hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v << 4 | (unsigned)d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* UTF-8 of code point cp at out; returns its length. */
+static size_t
+mem__utf8(unsigned cp, char *out)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | cp >> 6);
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | cp >> 12);
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | cp >> 18);
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* A \uXXXX escape (a surrogate pair as one) at p[0..]; its code point and
+ * the bytes it took, or 0 when malformed. */
+static size_t
+mem__unicode_escape(const char *p, const char *end, unsigned *cp)
+{
+    if (end - p < 6 || mem__hex4(p + 2, cp) != 0)
+        return 0;
+    if (*cp < 0xD800 || *cp > 0xDFFF)
+        return 6;
+    unsigned lo;
+    if (*cp > 0xDBFF || end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+        mem__hex4(p + 8, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF)
+        return 0;
+    *cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
+    return 12;
+}
+
+long
+mem_json_unescape(const char *lit, size_t len, char *out)
+{
+    static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+    if (len < 2 || lit[0] != '"' || lit[len - 1] != '"')
+        return -1;
+    const char *p = lit + 1, *end = lit + len - 1;
+    size_t n = 0;
+    while (p < end) {
+        if (*p == '"' || (unsigned char)*p < 0x20)
+            return -1;
+        if (*p != '\\') {
+            out[n++] = *p++;
+            continue;
+        }
+        if (p + 1 >= end)
+            return -1;
+        const char *e = p[1] != '\0' ? strchr(from, p[1]) : NULL;
+        if (e != NULL) {
+            out[n++] = to[e - from];
+            p += 2;
+            continue;
+        }
+        unsigned cp;
+        size_t took = p[1] == 'u' ? mem__unicode_escape(p, end, &cp) : 0;
+        if (took == 0)
+            return -1;
+        n += mem__utf8(cp, out + n);
+        p += took;
+    }
+    return (long)n;
+}
+
 char *
 buf_steal(buf_t *b, size_t *len)
 {

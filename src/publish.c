@@ -75,15 +75,16 @@ publish__schema(table_t *t, store_schema_t *s)
         return table_del(t, key, klen);
     }
     uint64_t lit = publish__literal(t, s);
-    uint64_t raw = table_intern(t, s->schema, strlen(s->schema));
-    if (lit == 0 || raw == 0)
+    if (lit == 0)
         return -1;
     render_split_t r = {0};
     render_schema_string(&r, s, -1);
     int rc = publish__split(t, key, klen, &r, lit);
     render_split_free(&r);
+    /* The raw text is the literal unescaped: the worker does that rather
+     * than the table holding the text twice. */
     key[0] = 'R';
-    table_part_t part = {NULL, 0, raw};
+    table_part_t part = {NULL, 0, lit};
     if (rc == 0)
         rc = table_put(t, key, klen, &part, 1);
     return rc;

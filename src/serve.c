@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mem.h"
 #include "publish.h"
 #include "render.h"
 #include "request.h"
@@ -104,6 +105,23 @@ serve__table(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
     return 0;
 }
 
+/* A value that is one JSON string literal, sent as the text it stands for. */
+static int
+serve__table_unescaped(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
+{
+    struct iovec iov[1];
+    if (klen == 0 || table_get(w->table, key, klen, iov, 1) != 1)
+        return -1;
+    char *text = h2o_mem_alloc_pool(&req->pool, iov[0].iov_len + 1);
+    long n = mem_json_unescape(iov[0].iov_base, iov[0].iov_len, text);
+    if (n < 0)
+        return -1;
+    serve__start(req, 200, (size_t)n);
+    h2o_iovec_t buf = h2o_iovec_init(text, (size_t)n);
+    h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
+    return 0;
+}
+
 /* A value of many parts (a list), its iovecs from the request's pool. */
 static int
 serve__table_list(h2o_req_t *req, worker_t *w, const char *key)
@@ -149,7 +167,10 @@ serve__schema_id(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
         return -1;
     char idbuf[16];
     snprintf(idbuf, sizeof(idbuf), "%d", id);
-    return serve__table(req, w, key, publish_key(key, kind, ".", idbuf));
+    size_t klen = publish_key(key, kind, ".", idbuf);
+    if (kind == 'R')
+        return serve__table_unescaped(req, w, key, klen);
+    return serve__table(req, w, key, klen);
 }
 
 static int

@@ -782,8 +782,8 @@ table_leave(table_t *t)
  * Whether the old half has been left by every reader that was in it at the
  * flip (each busy one has moved on since); then its pages go back.
  */
-static int
-table__reclaim(table_t *t)
+int
+table_reclaim(table_t *t)
 {
     if (!t->old_pending)
         return 0;
@@ -815,7 +815,7 @@ table_rebuilding(const table_t *t)
 int
 table_rebuild_begin(table_t *t)
 {
-    if (!table__writable(t) || t->rebuilding || table__reclaim(t) != 0)
+    if (!table__writable(t) || t->rebuilding || table_reclaim(t) != 0)
         return -1;
     uint64_t other = t->g.start == TABLE_HDR_SIZE ? TABLE_HDR_SIZE + table__hdr(t)->half
                                                   : TABLE_HDR_SIZE;
@@ -845,7 +845,7 @@ table_rebuild_end(table_t *t)
     t->old_pending = 1;
     t->live = t->g.used - t->g.start;
     __atomic_store_n(&h->stale, 0u, __ATOMIC_RELEASE);
-    table__reclaim(t);
+    table_reclaim(t);
 }
 
 void

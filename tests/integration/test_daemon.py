@@ -304,7 +304,16 @@ def test_table_answers_equal_the_masters(schemad):
     schemad.request('DELETE', '/subjects/s1/versions/1')
     schemad.request('PUT', '/config/s2', {'compatibility': 'FULL'})
     schemad.request('PUT', '/mode/s0', {'mode': 'READONLY'})
-    paths = ['/schemas', '/subjects', '/config', '/mode', '/config/s2', '/mode/s0',
+    # A text that needs every kind of escape in a JSON literal: the worker
+    # serves /schema by unescaping the literal it stores.
+    doc = 'caf\u00e9 \u20ac \U0001F600 "quoted" back\\slash\nnew line\ttab \u0001 </'
+    st, body = schemad.register('esc', json.dumps({'type': 'record', 'name': 'Esc', 'doc': doc,
+                                                   'fields': [{'name': 'f', 'type': 'int'}]}))
+    assert st == 200
+    esc = '/schemas/ids/%d/schema' % body['id']
+    st, text = schemad.get(esc)
+    assert st == 200 and text['doc'] == doc
+    paths = ['/schemas', '/subjects', '/config', '/mode', '/config/s2', '/mode/s0', esc,
              '/schemas/ids/1', '/schemas/ids/3/schema', '/subjects/s0/versions',
              '/subjects/s0/versions/latest', '/subjects/s1/versions/2',
              '/subjects/s2/versions/1']

@@ -511,7 +511,9 @@ test_generations(results_t *r)
     CHECK(r, value_is(t, "a", "10") && value_is(t, "c", "xtext"));
     CHECK(r, !value_is(t, "b", "2"));  /* not written again: gone */
     CHECK(r, table_rebuild_begin(t) == -1);     /* the reader may still be in the old half */
+    CHECK(r, table_reclaim(t) == -1);
     table_leave(t);
+    CHECK(r, table_reclaim(t) == 0 && table_reclaim(t) == 0);
     CHECK(r, table_rebuild_begin(t) == 0);
     table_rebuild_end(t);
     CHECK(r, table_count(t, "a", 1) == -1);

@@ -317,16 +317,23 @@ def test_table_answers_equal_the_masters(schemad):
              '/schemas/ids/1', '/schemas/ids/3/schema', '/subjects/s0/versions',
              '/subjects/s0/versions/latest', '/subjects/s1/versions/2',
              '/subjects/s2/versions/1']
-    import http.client
     for p in paths:
-        bodies = []
-        for q in ('', '?unknownParameter=1'):
-            c = http.client.HTTPConnection('127.0.0.1', schemad.port, timeout=10)
-            c.request('GET', p + q)
-            r = c.getresponse()
-            bodies.append((r.status, r.read()))
-            c.close()
-        assert bodies[0] == bodies[1], p
+        _assert_table_equals_master(schemad, p)
+
+
+def _assert_table_equals_master(d, path):
+    """GET path from the table (a worker) and from the master (an unknown
+    query parameter, which the master ignores): the same bytes."""
+    import http.client
+    answers = []
+    for q in ('', '?unknownParameter=1'):
+        c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=10)
+        c.request('GET', path + q)
+        r = c.getresponse()
+        answers.append((r.status, r.read()))
+        c.close()
+    assert answers[0] == answers[1], path
+    return answers[0][0]
 
 
 def _table_rss_kb(pid):
@@ -395,17 +402,8 @@ def test_table_compacts_under_churn(tmp_path):
         assert log.count('shared table compacted') >= 3, log[-3000:]
         assert 'is full' not in log
         assert _table_rss_kb(d.proc.pid) <= 2 * 1024
-        import http.client
         for p in ('/schemas', '/subjects', '/schemas/ids/1', '/subjects/s3/versions',
                   '/subjects/s5/versions/latest', '/config/s7', '/subjects/s0/versions/3'):
-            bodies = []
-            for q in ('', '?unknownParameter=1'):
-                c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=10)
-                c.request('GET', p + q)
-                r = c.getresponse()
-                bodies.append((r.status, r.read()))
-                c.close()
-            assert bodies[0] == bodies[1], p
-            assert bodies[0][0] == 200, p
+            assert _assert_table_equals_master(d, p) == 200, p
     finally:
         d.stop()

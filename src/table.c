@@ -112,6 +112,7 @@ struct table {
     int readonly;
     struct table_reader *readers;   /* TABLE_READERS slots, shared; owned */
     int reader;                     /* this worker's slot, or -1 */
+    int depth;                      /* table_enter() calls not yet left */
 
     /* Master only. */
     table_gen_t g;                  /* the generation being written */
@@ -759,6 +760,8 @@ table_enter(table_t *t)
 {
     if (t->reader < 0)
         return 0;
+    if (t->depth++ > 0)
+        return 1;   /* nested: already busy */
     struct table_reader *r = &t->readers[t->reader];
     /* Dekker with table_rebuild_end(): either the master sees this reader
      * busy, or this reader's next load of the index sees the flip. */
@@ -770,7 +773,7 @@ table_enter(table_t *t)
 void
 table_leave(table_t *t)
 {
-    if (t->reader < 0)
+    if (t->reader < 0 || t->depth == 0 || --t->depth > 0)
         return;
     struct table_reader *r = &t->readers[t->reader];
     __atomic_store_n(&r->seq, r->seq + 1, __ATOMIC_RELEASE);

@@ -513,6 +513,9 @@ test_generations(results_t *r)
     CHECK(r, !value_is(t, "b", "2"));  /* not written again: gone */
     CHECK(r, table_rebuild_begin(t) == -1);     /* the reader may still be in the old half */
     CHECK(r, table_reclaim(t) == -1);
+    CHECK(r, table_enter(t) == 1);              /* nested: still busy after one leave */
+    table_leave(t);
+    CHECK(r, table_reclaim(t) == -1);
     table_leave(t);
     CHECK(r, table_reclaim(t) == 0 && table_reclaim(t) == 0);
     CHECK(r, table_rebuild_begin(t) == 0);

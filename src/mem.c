@@ -115,33 +115,38 @@ void
 buf_json_string(buf_t *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789ABCDEF";
-    buf_reserve(b, len + 2);
-    b->data[b->len++] = '"';
+    /* Room for the worst case (every byte a \u00XX) once, rather than a
+     * check per byte: a schema text is escaped at every publish. */
+    buf_reserve(b, 6 * len + 2);
+    char *out = b->data + b->len;
+    *out++ = '"';
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
+        char esc = 0;
         switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
-        case '\b': esc = "\\b"; break;
-        case '\f': esc = "\\f"; break;
+        case '"': esc = '"'; break;
+        case '\\': esc = '\\'; break;
+        case '\n': esc = 'n'; break;
+        case '\r': esc = 'r'; break;
+        case '\t': esc = 't'; break;
+        case '\b': esc = 'b'; break;
+        case '\f': esc = 'f'; break;
         default: break;
         }
-        if (esc != NULL) {
-            buf_append(b, esc, 2);
+        if (esc != 0) {
+            *out++ = '\\';
+            *out++ = esc;
         } else if (c < 0x20) {
-            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            buf_append(b, u, 6);
+            memcpy(out, "\\u00", 4);
+            out[4] = hex[c >> 4];
+            out[5] = hex[c & 15];
+            out += 6;
         } else {
-            buf_reserve(b, 1);
-            b->data[b->len++] = (char)c;
+            *out++ = (char)c;
         }
     }
-    buf_reserve(b, 1);
-    b->data[b->len++] = '"';
+    *out++ = '"';
+    b->len = (size_t)(out - b->data);
     b->data[b->len] = '\0';
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jscan.h"
 #include "mem.h"
 
 #define RECORD_DUMP_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER)
@@ -328,10 +329,104 @@ record__schema_fields(json_t *o, record_schema_t *out)
     return 0;
 }
 
+/* A string member's text (NULL for null) into *out; -1 on anything else,
+ * or on a text jansson would refuse (a NUL inside). */
+static int
+record__fast_str(const jscan_field_t *f, char **out)
+{
+    if (f->type == JSCAN_NULL)
+        return 0;
+    if (f->type != JSCAN_STRING)
+        return -1;
+    char *text = mem_alloc(f->litlen);
+    long n = mem_json_unescape(f->lit, f->litlen, text);
+    if (n < 0 || memchr(text, '\0', (size_t)n) != NULL) {
+        free(text);
+        return -1;
+    }
+    text[n] = '\0';
+    *out = text;
+    return 0;
+}
+
+static int
+record__fast_int(const jscan_field_t *f, int *out, int *seen)
+{
+    if (f->type == JSCAN_NULL)
+        return 0;
+    if (f->type != JSCAN_INT || f->num < INT_MIN || f->num > INT_MAX)
+        return -1;
+    *out = (int)f->num;
+    *seen = 1;
+    return 0;
+}
+
+static int
+record__key_is(const jscan_field_t *f, const char *name)
+{
+    return f->klen == strlen(name) && memcmp(f->key, name, f->klen) == 0;
+}
+
+/* One member of a flat SCHEMA value; -1 when the fast path cannot say. */
+static int
+record__fast_member(const jscan_field_t *f, record_schema_t *out, int *seen)
+{
+    if (record__key_is(f, "subject"))
+        return record__fast_str(f, &out->subject);
+    if (record__key_is(f, "schema"))
+        return record__fast_str(f, &out->schema);
+    if (record__key_is(f, "md5"))
+        return record__fast_str(f, &out->md5);
+    if (record__key_is(f, "schemaType"))
+        return record__fast_str(f, &out->schema_type);
+    if (record__key_is(f, "version"))
+        return record__fast_int(f, &out->version, &seen[0]);
+    if (record__key_is(f, "id"))
+        return record__fast_int(f, &out->id, &seen[1]);
+    if (record__key_is(f, "deleted")) {
+        out->deleted = f->type == JSCAN_TRUE;
+        return f->type == JSCAN_TRUE || f->type == JSCAN_FALSE || f->type == JSCAN_NULL ? 0 : -1;
+    }
+    return -1;
+}
+
+/*
+ * The common SCHEMA value (flat: no references, metadata or rule set; each
+ * member once) without jansson.  0 when decoded; -1 when the general path
+ * must decide, with *out left empty.
+ */
+static int
+record__schema_fast(const char *buf, size_t len, record_schema_t *out)
+{
+    jscan_field_t f[8];
+    int n = jscan_flat_object(buf, len, f, 8), seen[2] = {0, 0};
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < i; j++)
+            if (f[j].klen == f[i].klen && memcmp(f[j].key, f[i].key, f[i].klen) == 0)
+                goto slow;
+        if (record__fast_member(&f[i], out, seen) != 0)
+            goto slow;
+    }
+    if (out->subject == NULL || out->schema == NULL || !seen[0] || !seen[1])
+        goto slow;
+    if (out->schema_type != NULL && strcmp(out->schema_type, "AVRO") == 0) {
+        free(out->schema_type);
+        out->schema_type = NULL;
+    }
+    return 0;
+slow:
+    record_schema_free(out);
+    return -1;
+}
+
 int
 record_schema_decode(const char *buf, size_t len, record_schema_t *out)
 {
     memset(out, 0, sizeof(*out));
+    if (record__schema_fast(buf, len, out) == 0)
+        return 0;
     json_t *o = record__load(buf, len, 1);
     if (o == NULL)
         return -1;

@@ -285,6 +285,76 @@ test_unknown_and_large(tally_t *t)
     json_decref(v);
 }
 
+static int
+same_str(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/*
+ * The jansson-free path for flat SCHEMA values must decide exactly as
+ * jansson does: each value is decoded as is and again with an extra member
+ * that only the general path takes (an array), and both answers compared.
+ */
+static void
+fast_equals_slow(tally_t *t, const char *val, int want_rc)
+{
+    record_schema_t a, b;
+    char forced[1024], what[1200];
+    size_t n = strlen(val);
+    const char *close = strrchr(val, '}');
+    size_t at = close != NULL ? (size_t)(close - val) : n;
+    snprintf(forced, sizeof(forced), "%.*s,\"x\":[]%s", (int)at, val, val + at);
+    int ra = record_schema_decode(val, n, &a);
+    int rb = record_schema_decode(forced, strlen(forced), &b);
+    snprintf(what, sizeof(what), "fast path decides as jansson: %s", val);
+    check(t, ra == want_rc && rb == want_rc && same_str(a.subject, b.subject) &&
+          same_str(a.schema, b.schema) && same_str(a.md5, b.md5) &&
+          same_str(a.schema_type, b.schema_type) && a.version == b.version &&
+          a.id == b.id && a.deleted == b.deleted, what);
+    record_schema_free(&a);
+    record_schema_free(&b);
+}
+
+static void
+test_fast_path(tally_t *t)
+{
+    static const char *good[] = {
+        "{\"subject\":\"s\",\"version\":1,\"id\":7,\"schema\":\"{\\\"type\\\":\\\"string\\\"}\",\"deleted\":false}",
+        "{\"deleted\":true,\"id\":7,\"schema\":\"\\\"int\\\"\",\"subject\":\"s\",\"version\":2}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"md5\":\"abc\",\"schemaType\":\"AVRO\",\"schema\":\"x\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schemaType\":\"PROTOBUF\",\"schema\":\"x\",\"deleted\":null}",
+        "{\"subject\":\"caf\xc3\xa9 \xf0\x9f\x98\x80\",\"version\":1,\"id\":1,\"schema\":\"\\u00e9\\ud83d\\ude00\\n\\t\\\\\\/\\b\\f\\r\"}",
+        " { \"subject\" : \"s\" ,\n \"version\" : 0 , \"id\" : -5 , \"schema\" : \"\" , \"schemaType\" : null } \n",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"id\":2,\"schema\":\"x\"}",
+    };
+    static const char *bad[] = {
+        "{\"subject\":\"s\",\"version\":1,\"id\":\"1\",\"schema\":\"x\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":null,\"schema\":\"x\"}",
+        "{\"subject\":\"s\",\"version\":1,\"schema\":\"x\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":01,\"schema\":\"x\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":\"a\\u0000b\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":\"\\ud800\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":\"\xff\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":\"\xed\xa0\x80\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":\"\xc0\xaf\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":\"tab\there\"}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":\"x\",\"deleted\":1}",
+        "{\"subject\":\"s\",\"version\":1,\"id\":1,\"schema\":\"x\"} x",
+        "{\"subject\":\"s\",\"version\":1,\"id\":99999999999999999999,\"schema\":\"x\"}",
+    };
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        fast_equals_slow(t, good[i], 0);
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        fast_equals_slow(t, bad[i], -1);
+    /* Integral reals: only the general path takes them, as Jackson does. */
+    record_schema_t s;
+    const char *real = "{\"subject\":\"s\",\"version\":1.0,\"id\":3,\"schema\":\"x\"}";
+    check(t, record_schema_decode(real, strlen(real), &s) == 0 && s.version == 1 && s.id == 3,
+          "integral real version decodes");
+    record_schema_free(&s);
+}
+
 int
 main(void)
 {
@@ -300,6 +370,7 @@ main(void)
     test_full_schema_value(&t);
     test_garbage(&t);
     test_unknown_and_large(&t);
+    test_fast_path(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

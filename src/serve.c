@@ -80,15 +80,13 @@ serve__error(h2o_req_t *req, int status, int code, const char *msg)
 static void
 serve__send_parts(h2o_req_t *req, const struct iovec *iov, int n)
 {
-    h2o_iovec_t buf = {.base = NULL, .len = table_iov_len(iov, n)};
-    buf.base = h2o_mem_alloc_pool(&req->pool, buf.len + 1);
-    size_t at = 0;
+    size_t len = table_iov_len(iov, n), at = 0;
+    char *body = h2o_mem_alloc_pool(&req->pool, len + 1);
     for (int i = 0; i < n; i++) {
-        memcpy(buf.base + at, iov[i].iov_base, iov[i].iov_len);
+        memcpy(body + at, iov[i].iov_base, iov[i].iov_len);
         at += iov[i].iov_len;
     }
-    serve__start(req, 200, buf.len);
-    h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
+    serve_respond(req, 200, body, len, 0);
 }
 
 /* A value of a few parts; 0 when sent, -1 on a miss. */
@@ -116,9 +114,7 @@ serve__table_unescaped(h2o_req_t *req, worker_t *w, const char *key, size_t klen
     long n = mem_json_unescape(iov[0].iov_base, iov[0].iov_len, text);
     if (n < 0)
         return -1;
-    serve__start(req, 200, (size_t)n);
-    h2o_iovec_t buf = h2o_iovec_init(text, (size_t)n);
-    h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
+    serve_respond(req, 200, text, (size_t)n, 0);
     return 0;
 }
 

@@ -17,6 +17,23 @@ char *mem_strndup(const char *s, size_t n);
 /** printf into a new string.  Caller frees. */
 char *mem_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/**
+ * A bump allocator over chunks mapped apart from the heap, for many
+ * short-lived allocations that die together: when they do, their pages go
+ * back to the kernel instead of leaving holes between long-lived objects.
+ * Zero-initialise; what it hands out lives until mem_arena_reset().
+ */
+typedef struct mem_arena {
+    struct mem_chunk *chunks;   /* newest first; owned */
+} mem_arena_t;
+
+/** `n` bytes, 8-aligned.  The arena owns them. */
+void *mem_arena_alloc(mem_arena_t *a, size_t n);
+/** A NUL-terminated copy of the `n` bytes at `s`.  The arena owns it. */
+char *mem_arena_strndup(mem_arena_t *a, const char *s, size_t n);
+/** Give back everything handed out: all chunks are unmapped. */
+void mem_arena_reset(mem_arena_t *a);
+
 /** A growable byte buffer; owns `data`.  Zero-initialise, free with buf_free(). */
 typedef struct buf {
     char *data;

@@ -15,12 +15,18 @@
 #include <jansson.h>
 
 #include "hmap.h"
+#include "mem.h"
 
 typedef struct store_schema {
     int id;
     char *context;          /* "." is the default context */
     char *schema_type;      /* "AVRO", "JSON" or "PROTOBUF" */
-    char *schema;           /* the canonical text */
+    char *text;             /* the canonical text, or NULL once parked: read
+                             * it with store_schema_text() */
+    int text_in_arena;      /* text is in the store's arena, else malloc'd */
+    const char *lit;        /* parked: the text's JSON string literal, borrowed
+                             * from the shared table (publish.c), or NULL */
+    size_t litlen;
     json_t *references;     /* array, or NULL when none */
     json_t *metadata;       /* object or NULL */
     json_t *rule_set;       /* object or NULL */
@@ -77,6 +83,16 @@ typedef struct store {
     int dirty_versions;             /* some version changed (the /schemas list) */
     size_t nversions;               /* versions of all subjects */
     int dirty_config;               /* global config or mode */
+
+    /* Texts of schemas applied since the last store_collect(): publishing
+     * parks most, and the arena's pages go back together. */
+    mem_arena_t arena;
+    store_ptrs_t arena_schemas;
+
+    /* Texts of parked schemas unescaped by store_schema_text(): schema
+     * pointer -> text, both owned here, emptied by store_collect().  Behind
+     * a pointer so that readers holding a const store can fill it. */
+    hmap_t *texts;
 } store_t;
 
 void store_init(store_t *st);
@@ -96,8 +112,27 @@ void store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
  */
 void store_mark_all(store_t *st);
 
-/** Free the schemas removed since the last call (after publishing). */
+/**
+ * Free the schemas removed since the last call and the texts
+ * store_schema_text() unescaped, and move texts not parked out of the
+ * arena (after publishing).
+ */
 void store_collect(store_t *st);
+
+/**
+ * The canonical text of `s`: its own copy, or, once parked, its literal
+ * unescaped into the store's text cache.  Valid until the next
+ * store_apply() or store_collect(); the store owns it.
+ */
+const char *store_schema_text(const store_t *st, const store_schema_t *s);
+
+/**
+ * Park `s`: from now on its text is read from `lit`, its JSON string
+ * literal (`len` bytes, quotes included), which the caller keeps alive and
+ * unchanged until it parks `s` elsewhere or the store frees `s`.  Frees the
+ * schema's own copy: the master keeps each text once, in the shared table.
+ */
+void store_schema_park(store_schema_t *s, const char *lit, size_t len);
 
 /** The context of a subject name: "." or ".ctx" for ":.ctx:name".  malloc'd. */
 char *store_subject_context(const char *subject);

@@ -112,6 +112,15 @@ int table_rebuilding(const table_t *t);
 uint64_t table_intern(table_t *t, const void *data, size_t len);
 
 /**
+ * The bytes of the blob `handle` of the generation being written, or NULL
+ * when the handle is not one.  Master only.  They stay in place until that
+ * generation's half is given back: after a later rebuild, once its readers
+ * have left (table_reclaim()), or at once by table_rebuild_abort() when it
+ * is the aborted generation.
+ */
+const void *table_blob_bytes(const table_t *t, uint64_t handle, size_t *len);
+
+/**
  * Publish `key` -> the concatenation of `parts`.  Replaces any earlier value
  * of the key; readers see the old or the new value, never a mix.  Master
  * only.  Returns 0, or -1 when the arena is full.

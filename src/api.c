@@ -298,7 +298,7 @@ api__schema_by_id_raw(api_t *api, const route_t *r, api_result_t *res)
         api_error(res, 500, 500, "Internal Server Error");
         return;
     }
-    api__ok(res, s->schema);
+    api__ok(res, store_schema_text(api->store, s));
 }
 
 /* Every (subject, version) holding a schema, in subject order. */
@@ -606,7 +606,7 @@ api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
     store_version_t *v = api__get_version(api, r, res, &sub, &subject,
                                           route_query_bool(r, "deleted", 0));
     if (v != NULL && raw) {
-        api__ok(res, v->schema->schema);
+        api__ok(res, store_schema_text(api->store, v->schema));
     } else if (v != NULL) {
         render_split_t sp = {0};
         render_subject_version(&sp, sub->name, v->version, v->schema);

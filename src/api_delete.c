@@ -80,10 +80,12 @@ api__drop_subject_settings(const store_subject_t *sub, api_result_t *res)
 }
 
 static void
-api__soft_delete_version(const store_subject_t *sub, const store_version_t *v,
+api__soft_delete_version(const store_t *st, const store_subject_t *sub,
+                         const store_version_t *v,
                          api_result_t *res)
 {
     const store_schema_t *s = v->schema;
+    char *text = mem_strdup(store_schema_text(st, s));
     record_schema_t rec = {
         .subject = sub->name,
         .version = v->version,
@@ -92,12 +94,13 @@ api__soft_delete_version(const store_subject_t *sub, const store_version_t *v,
         .references = s->references,
         .metadata = s->metadata,
         .rule_set = s->rule_set,
-        .schema = s->schema,
+        .schema = text,
         .deleted = 1,
     };
     size_t klen, vlen;
     char *key = record_key_schema(sub->name, v->version, &klen);
     char *val = record_schema_encode(&rec, &vlen);
+    free(text);
     api_add_record(res, key, klen, val, vlen);
 }
 
@@ -145,7 +148,7 @@ api_delete_version(api_t *api, const route_t *r, api_result_t *res)
         if (sub->nversions == 1)
             api__drop_subject_settings(sub, res);
     } else {
-        api__soft_delete_version(sub, v, res);
+        api__soft_delete_version(api->store, sub, v, res);
     }
     res->status = 200;
     buf_printf(&res->body, "%d", v->version);

@@ -134,12 +134,13 @@ api__collect_ref(const api_t *api, api_reg_t *g, const store_schema_t *s, int de
         if (v != NULL && api__collect_ref(api, g, v->schema, depth + 1) != 0)
             return -1;
     }
+    const char *text = store_schema_text(api->store, s);
     for (size_t k = 0; k < g->nrefs; k++) {
-        if (strcmp(g->refs[k], s->schema) == 0)
+        if (strcmp(g->refs[k], text) == 0)
             return 0;
     }
     g->refs = mem_realloc(g->refs, (g->nrefs + 1) * sizeof(char *));
-    g->refs[g->nrefs++] = mem_strdup(s->schema);
+    g->refs[g->nrefs++] = mem_strdup(text);
     return 0;
 }
 
@@ -443,7 +444,8 @@ api__full_answer(buf_t *b, int id, int version, const char *type, const json_t *
 
 /* A version that exists answers {"id"}, or in full when `full`. */
 static void
-api__existing_answer(const store_version_t *v, int full, api_result_t *res)
+api__existing_answer(const store_t *st, const store_version_t *v, int full,
+                     api_result_t *res)
 {
     const store_schema_t *s = v->schema;
     res->status = 200;
@@ -453,7 +455,7 @@ api__existing_answer(const store_version_t *v, int full, api_result_t *res)
         return;
     }
     api__full_answer(&res->body, s->id, v->version, s->schema_type, s->references,
-                     s->metadata, s->rule_set, s->schema);
+                     s->metadata, s->rule_set, store_schema_text(st, s));
 }
 
 static void
@@ -525,7 +527,7 @@ api__fast_path(const store_t *st, api_reg_t *g, const store_subject_t *sub,
         json_t *md = latest ? api_metadata_without_version(latest->schema->metadata) : NULL;
         char fp[33];
         if (latest != NULL) {
-            store_fingerprint(latest->schema->schema, latest->schema->references, md,
+            store_fingerprint(store_schema_text(st, latest->schema), latest->schema->references, md,
                               latest->schema->rule_set, fp);
             if (strcmp(fp, g->fingerprint) == 0)
                 v = latest;
@@ -540,7 +542,7 @@ api__fast_path(const store_t *st, api_reg_t *g, const store_subject_t *sub,
      * is the newest with this content: an older duplicate does not match. */
     if (store_schema_by_fingerprint(st, v->schema->context, v->schema->fingerprint) != v->schema)
         return 0;
-    api__existing_answer(v, 0, res);
+    api__existing_answer(st, v, 0, res);
     return 1;
 }
 
@@ -555,7 +557,7 @@ api__populate(const api_t *api, api_reg_t *g, const store_version_t *latest, int
     if (api__blank(g->req.schema) && latest != NULL) {
         const store_schema_t *p = latest->schema;
         free(g->req.schema);
-        g->req.schema = mem_strdup(p->schema);
+        g->req.schema = mem_strdup(store_schema_text(api->store, p));
         free(g->req.schema_type);
         g->req.schema_type = strcmp(p->schema_type, "AVRO") ? mem_strdup(p->schema_type) : NULL;
         json_decref(g->req.references);
@@ -635,7 +637,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     store_version_t *known = api__find_in_subject(sub, g.fingerprint, 0);
     if (known != NULL && (g.req.version <= 0 || g.req.version == known->version) &&
         (g.req.id < 0 || g.req.id == known->schema->id)) {
-        api__existing_answer(known, g.modified || g.req.version > 0, res);
+        api__existing_answer(api->store, known, g.modified || g.req.version > 0, res);
         goto out;
     }
     if (g.req.version > 0) {

@@ -263,7 +263,7 @@ api_tags(api_t *api, const route_t *r, const char *body, size_t blen, api_result
         api_error(res, 422, 42201, "Version is not one more than previous version");
         goto out;
     }
-    root = json_loads(v->schema->schema, JSON_DECODE_ANY, NULL);
+    root = json_loads(store_schema_text(api->store, v->schema), JSON_DECODE_ANY, NULL);
     if (api__apply(root, json_object_get(j, "tagsToAdd"), 1, &err) != 0 ||
         api__apply(root, json_object_get(j, "tagsToRemove"), 0, &err) != 0) {
         api_error(res, 422, 42201, err);

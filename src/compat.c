@@ -22,13 +22,14 @@ compat__refs_add(const store_t *st, const store_schema_t *s, char ***v, size_t *
         if (ver == NULL)
             continue;
         compat__refs_add(st, ver->schema, v, n, depth + 1);
+        const char *text = store_schema_text(st, ver->schema);
         int seen = 0;
         for (size_t k = 0; k < *n; k++)
-            seen |= strcmp((*v)[k], ver->schema->schema) == 0;
+            seen |= strcmp((*v)[k], text) == 0;
         if (seen)
             continue;
         *v = mem_realloc(*v, (*n + 1) * sizeof(char *));
-        (*v)[(*n)++] = mem_strdup(ver->schema->schema);
+        (*v)[(*n)++] = mem_strdup(text);
     }
 }
 
@@ -57,12 +58,13 @@ compat__pair(const store_t *st, const char *canonical, const char *const *refs,
 {
     size_t nold;
     char **oldrefs = compat_schema_refs(st, old, &nold);
+    const char *text = store_schema_text(st, old);
     int rc;
     if (new_is_reader)
-        rc = schema_avro_compatible(canonical, refs, nrefs, old->schema,
+        rc = schema_avro_compatible(canonical, refs, nrefs, text,
                                     (const char *const *)oldrefs, nold, 1, diffs);
     else
-        rc = schema_avro_compatible(old->schema, (const char *const *)oldrefs, nold,
+        rc = schema_avro_compatible(text, (const char *const *)oldrefs, nold,
                                     canonical, refs, nrefs, 0, diffs);
     compat__free_refs(oldrefs, nold);
     return rc == 1;
@@ -108,8 +110,8 @@ compat__trailer(json_t *messages, const char *level)
 }
 
 static int
-compat__fail(json_t *messages, json_t *diffs, const store_version_t *old,
-             const char *level, int with_old)
+compat__fail(const store_t *st, json_t *messages, json_t *diffs,
+             const store_version_t *old, const char *level, int with_old)
 {
     if (messages == NULL)
         return 0;
@@ -123,7 +125,7 @@ compat__fail(json_t *messages, json_t *diffs, const store_version_t *old,
         free(m);
         buf_t b = {0};
         buf_puts(&b, "{oldSchema: '");
-        buf_puts(&b, old->schema->schema);
+        buf_puts(&b, store_schema_text(st, old->schema));
         buf_puts(&b, "'}");
         json_array_append_new(messages, json_string(b.data));
         buf_free(&b);
@@ -172,7 +174,7 @@ compat_evaluate(const api_t *api, const char *subject, const char *level,
         int with_old;
         int ok = compat__version(api, level, canonical, refs, nrefs, v, diffs, &with_old);
         if (!ok) {
-            compat__fail(messages, diffs, v, level, with_old);
+            compat__fail(api->store, messages, diffs, v, level, with_old);
             json_decref(diffs);
             return 0;
         }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void
 mem__oom(size_t n)
@@ -52,6 +53,61 @@ mem_strndup(const char *s, size_t n)
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
+}
+
+/* ---- arenas ------------------------------------------------------------ */
+
+#define MEM_CHUNK_SIZE ((size_t)1 << 20)
+
+struct mem_chunk {
+    struct mem_chunk *next;
+    size_t size;        /* mapped bytes, this header included */
+    size_t used;
+};
+
+void *
+mem_arena_alloc(mem_arena_t *a, size_t n)
+{
+    size_t need = (n + 7) & ~(size_t)7;
+    struct mem_chunk *c = a->chunks;
+    if (need < n)
+        mem__oom(n);
+    if (c == NULL || c->size - c->used < need) {
+        size_t hdr = (sizeof(*c) + 7) & ~(size_t)7;
+        size_t size = need > MEM_CHUNK_SIZE - hdr ? hdr + need : MEM_CHUNK_SIZE;
+        if (size < need)
+            mem__oom(n);
+        void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED)
+            mem__oom(size);
+        c = p;
+        c->size = size;
+        c->used = hdr;
+        c->next = a->chunks;
+        a->chunks = c;
+    }
+    void *p = (char *)c + c->used;
+    c->used += need;
+    return p;
+}
+
+char *
+mem_arena_strndup(mem_arena_t *a, const char *s, size_t n)
+{
+    char *p = mem_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void
+mem_arena_reset(mem_arena_t *a)
+{
+    while (a->chunks != NULL) {
+        struct mem_chunk *c = a->chunks;
+        a->chunks = c->next;
+        munmap(c, c->size);
+    }
 }
 
 char *

@@ -47,17 +47,36 @@ publish__split(table_t *t, const char *key, size_t klen, const render_split_t *r
     return table_put(t, key, klen, parts, 3);
 }
 
+/* Park `s` at the bytes of its blob `handle`: the master's text lives on
+ * in the table only. */
+static void
+publish__park(table_t *t, store_schema_t *s, uint64_t handle)
+{
+    size_t len;
+    const char *lit = table_blob_bytes(t, handle, &len);
+    if (lit != NULL)
+        store_schema_park(s, lit, len);
+}
+
 /* The schema as an interned JSON string literal (its handle cached on the
- * schema: interning hashes every byte). */
+ * schema: interning hashes every byte).  Outside a rebuild the schema is
+ * parked there at once; a rebuild's new half may yet be dropped, so its
+ * schemas move over in publish__rebuild_done(). */
 static uint64_t
 publish__literal(table_t *t, store_schema_t *s)
 {
     if (s->literal != 0)
         return s->literal;
-    buf_t b = {0};
-    render_schema_literal(&b, s);
-    s->literal = table_intern(t, b.data, b.len);
-    buf_free(&b);
+    if (s->lit != NULL) {
+        s->literal = table_intern(t, s->lit, s->litlen);
+    } else {
+        buf_t b = {0};
+        render_schema_literal(&b, s);
+        s->literal = table_intern(t, b.data, b.len);
+        buf_free(&b);
+    }
+    if (s->literal != 0 && !table_rebuilding(t))
+        publish__park(t, s, s->literal);
     return s->literal;
 }
 
@@ -376,6 +395,36 @@ publish__lists(publish_t *p, store_t *st, table_t *t)
 }
 
 /*
+ * A rebuild ends: readers swing to the new half, and every parked text moves
+ * there first (the old half goes back as soon as no reader is in it, maybe
+ * at once).  Or it is dropped: the handles into the new half are forgotten,
+ * and the schemas stay parked in the old one, which stays.
+ */
+static int
+publish__rebuild_done(store_t *st, table_t *t, int fits)
+{
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    /* Every schema was published into the new half, but a text left
+     * behind in the old one would dangle: make sure. */
+    while (fits && (slot = hmap_next(&st->schemas, &pos)) != NULL)
+        fits = publish__literal(t, slot->val) != 0;
+    pos = 0;
+    while ((slot = hmap_next(&st->schemas, &pos)) != NULL) {
+        store_schema_t *s = slot->val;
+        if (!fits)
+            s->literal = 0;
+        else
+            publish__park(t, s, s->literal);
+    }
+    if (fits)
+        table_rebuild_end(t);
+    else
+        table_rebuild_abort(t);
+    return fits ? 0 : -1;
+}
+
+/*
  * When the table's half is mostly garbage, this publish writes a whole new
  * generation: everything, not only what changed.  Returns whether it does.
  */
@@ -429,16 +478,13 @@ publish_dirty(publish_t *p, store_t *st, table_t *t)
             table_del(t, "E", 1);
     }
     st->dirty_config = 0;
-    store_collect(st);
     if (rebuild) {
         size_t used = table_used(t);
-        if (rc == 0)
-            table_rebuild_end(t);
-        else
-            table_rebuild_abort(t);
+        rc = publish__rebuild_done(st, t, rc == 0);
         log_info("shared table %s: %zu bytes live", rc == 0 ? "compacted" : "compaction did not fit",
                  used);
     }
+    store_collect(st);
     if (rc != 0 && !table_stale(t)) {
         /* Answers could now lag the store: from here on the workers ask
          * the master for everything, which stays exact. */

@@ -22,7 +22,10 @@ render_json(buf_t *b, const json_t *j)
 void
 render_schema_literal(buf_t *b, const store_schema_t *s)
 {
-    buf_json_string(b, s->schema, strlen(s->schema));
+    if (s->lit != NULL)
+        buf_append(b, s->lit, s->litlen);
+    else
+        buf_json_string(b, s->text, strlen(s->text));
 }
 
 static int

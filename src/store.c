@@ -27,6 +27,7 @@ store_init(store_t *st)
 {
     memset(st, 0, sizeof(*st));
     st->offset = -1;
+    st->texts = mem_calloc(1, sizeof(hmap_t));
     /* The global config and mode are published even when never set. */
     st->dirty_config = 1;
 }
@@ -36,7 +37,8 @@ store__schema_free(store_schema_t *s)
 {
     free(s->context);
     free(s->schema_type);
-    free(s->schema);
+    if (!s->text_in_arena)
+        free(s->text);
     json_decref(s->references);
     json_decref(s->metadata);
     json_decref(s->rule_set);
@@ -70,7 +72,10 @@ store_free(store_t *st)
         free(c->name);
         free(c);
     }
+    st->arena_schemas.n = 0;    /* freed above */
     store_collect(st);
+    free(st->texts);
+    free(st->arena_schemas.p);
     hmap_free(&st->subjects);
     hmap_free(&st->schemas);
     hmap_free(&st->fingerprints);
@@ -83,12 +88,74 @@ store_free(store_t *st)
     memset(st, 0, sizeof(*st));
 }
 
+/* Drop the unescaped texts (before any schema they name is freed). */
+static void
+store__texts_clear(hmap_t *texts)
+{
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    if (texts == NULL || texts->len == 0)
+        return;
+    while ((slot = hmap_next(texts, &pos)) != NULL)
+        free(slot->val);
+    hmap_free(texts);
+}
+
+/* Texts that publishing did not park (no table, or a full one) get a copy
+ * of their own before the arena goes. */
+static void
+store__arena_clear(store_t *st)
+{
+    for (size_t i = 0; i < st->arena_schemas.n; i++) {
+        store_schema_t *s = st->arena_schemas.p[i];
+        if (!s->text_in_arena)
+            continue;
+        s->text = mem_strdup(s->text);
+        s->text_in_arena = 0;
+    }
+    st->arena_schemas.n = 0;
+    mem_arena_reset(&st->arena);
+}
+
 void
 store_collect(store_t *st)
 {
+    store__texts_clear(st->texts);
+    store__arena_clear(st);
     for (size_t i = 0; i < st->dead_schemas.n; i++)
         store__schema_free(st->dead_schemas.p[i]);
     st->dead_schemas.n = 0;
+}
+
+const char *
+store_schema_text(const store_t *st, const store_schema_t *s)
+{
+    if (s->text != NULL || s->lit == NULL)
+        return s->text ? s->text : "";
+    char *text = hmap_get(st->texts, &s, sizeof(s));
+    if (text != NULL)
+        return text;
+    text = mem_alloc(s->litlen + 1);
+    long n = mem_json_unescape(s->lit, s->litlen, text);
+    if (n < 0) {
+        /* publish.c rendered the literal itself: this is a bug, not input. */
+        log_error("schema %d: its parked literal does not unescape", s->id);
+        n = 0;
+    }
+    text[n] = '\0';
+    hmap_put(st->texts, &s, sizeof(s), text);
+    return text;
+}
+
+void
+store_schema_park(store_schema_t *s, const char *lit, size_t len)
+{
+    if (!s->text_in_arena)
+        free(s->text);
+    s->text = NULL;
+    s->text_in_arena = 0;
+    s->lit = lit;
+    s->litlen = len;
 }
 
 char *
@@ -311,12 +378,15 @@ store__schema_add(store_t *st, const char *context, const record_schema_t *r)
     s->id = r->id;
     s->context = mem_strdup(context);
     s->schema_type = mem_strdup(r->schema_type ? r->schema_type : "AVRO");
-    s->schema = mem_strdup(r->schema ? r->schema : "");
+    const char *text = r->schema ? r->schema : "";
+    s->text = mem_arena_strndup(&st->arena, text, strlen(text));
+    s->text_in_arena = 1;
+    store_ptrs_push(&st->arena_schemas, s);
     if (r->references != NULL && json_array_size(r->references) > 0)
         s->references = json_incref(r->references);
     s->metadata = json_incref(r->metadata);
     s->rule_set = json_incref(r->rule_set);
-    store_fingerprint(s->schema, s->references, s->metadata, s->rule_set,
+    store_fingerprint(s->text, s->references, s->metadata, s->rule_set,
                       s->fingerprint);
 
     char idbuf[16];
@@ -432,7 +502,7 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
     }
     char *ctx = store_subject_context(k->subject);
     store_schema_t *s = store_schema_by_id(st, ctx, r.id);
-    if (s != NULL && strcmp(s->schema, r.schema ? r.schema : "") != 0) {
+    if (s != NULL && strcmp(store_schema_text(st, s), r.schema ? r.schema : "") != 0) {
         log_warn("skipping a SCHEMA record binding id %d in context %s to another schema",
                  r.id, ctx);
         goto out;

@@ -488,6 +488,16 @@ table__blob(const table_t *t, uint64_t handle)
     return b;
 }
 
+const void *
+table_blob_bytes(const table_t *t, uint64_t handle, size_t *len)
+{
+    const struct table_blob *b = table__blob(t, handle);
+    if (b == NULL)
+        return NULL;
+    *len = b->len;
+    return (const unsigned char *)b + TABLE_BLOB_KEY;
+}
+
 /* Bytes an entry needs, or 0 if a part is invalid or too large. */
 static size_t
 table__entry_size(const table_t *t, size_t klen, const table_part_t *parts,

@@ -403,7 +403,20 @@ def test_table_compacts_under_churn(tmp_path):
         assert 'is full' not in log
         assert _table_rss_kb(d.proc.pid) <= 2 * 1024
         for p in ('/schemas', '/subjects', '/schemas/ids/1', '/subjects/s3/versions',
-                  '/subjects/s5/versions/latest', '/config/s7', '/subjects/s0/versions/3'):
+                  '/subjects/s5/versions/latest', '/config/s7', '/subjects/s0/versions/3',
+                  '/schemas/ids/1/schema', '/subjects/s0/versions/1/schema',
+                  '/subjects/s2/versions/latest/schema'):
             assert _assert_table_equals_master(d, p) == 200, p
+        # The master keeps each text only in the table (parked): after the
+        # compactions it still reads the old versions' texts right.
+        d.request('PUT', '/config/s2', {'compatibility': 'BACKWARD_TRANSITIVE'})
+        st, body = d.request('POST', '/compatibility/subjects/s2/versions?verbose=true',
+                             {'schema': avro_record('R2', [('f2', 'string')])})
+        assert st == 200 and body['is_compatible'] is False, body
+        texts = [d.get('/subjects/s2/versions/%d/schema' % v)[1]
+                 for v in d.get('/subjects/s2/versions')[1]]
+        old = [m[len("{oldSchema: '"):-2] for m in body['messages']
+               if m.startswith('{oldSchema: ')]
+        assert old and json.loads(old[0]) in texts, (old, texts)
     finally:
         d.stop()

@@ -1,7 +1,9 @@
 /*
  * test_mem.c - the growable buffer, JSON string literals as Jackson writes
- * them, and their unescaping (what a worker sends for /schemas/ids/{id}/schema).
+ * them, and their unescaping (what a worker sends for /schemas/ids/{id}/schema),
+ * and the chunk arena.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +39,36 @@ refused(const char *lit)
     check(&t, mem_json_unescape(lit, strlen(lit), out) == -1, lit);
 }
 
+/* Small and chunk-sized allocations keep their bytes; reset gives all back. */
+static void
+arena(void)
+{
+    mem_arena_t a = {0};
+    char *p[3000];
+    int ok = 1;
+    for (int i = 0; i < 3000; i++) {
+        char text[16];
+        int n = snprintf(text, sizeof(text), "t%d", i);
+        p[i] = mem_arena_strndup(&a, text, (size_t)n);
+        ok &= ((uintptr_t)p[i] & 7) == 0;
+    }
+    char *big = mem_arena_alloc(&a, 3 << 20);
+    memset(big, 'x', 3 << 20);
+    char *after = mem_arena_strndup(&a, "after", 5);
+    for (int i = 0; i < 3000; i++) {
+        char text[16];
+        snprintf(text, sizeof(text), "t%d", i);
+        ok &= strcmp(p[i], text) == 0;
+    }
+    check(&t, ok && strcmp(after, "after") == 0 && big[(3 << 20) - 1] == 'x',
+          "arena: 3,000 strings and one 3 MB block, 8-aligned and intact");
+    mem_arena_reset(&a);
+    check(&t, a.chunks == NULL, "arena: reset unmaps every chunk");
+    check(&t, strcmp(mem_arena_strndup(&a, "again", 5), "again") == 0,
+          "arena: usable after a reset");
+    mem_arena_reset(&a);
+}
+
 int
 main(void)
 {
@@ -65,5 +97,6 @@ main(void)
     refused("\"\\ud83d\\u0041\"");
     refused("\"\\ude00\"");
     refused("\"tab\there\"");
+    arena();
     return tally_report(&t);
 }

@@ -88,7 +88,7 @@ summary(const store_t *st)
         for (size_t j = 0; j < s->nversions; j++) {
             store_version_t *v = &s->versions[j];
             buf_printf(&b, " %d/%d%s(%s)", v->version, v->schema->id, v->deleted ? "d" : "",
-                       v->schema->schema);
+                       store_schema_text(st, v->schema));
         }
         buf_puts(&b, "\n");
     }
@@ -261,7 +261,7 @@ test_admin_final(tally_t *t, const json_t *recs)
     check(t, store_next_id(&st, ".") == 44, "admin: next id = max id + 1 = 44");
     store_schema_t *s43 = store_schema_by_id(&st, ".", 43);
     check(t, s43 && s43->uses == 1 && eq(s43->schema_type, "AVRO") &&
-             eq(s43->schema, "{\"type\":\"record\",\"name\":\"C\",\"fields\":[]}"),
+             eq(store_schema_text(&st, s43), "{\"type\":\"record\",\"name\":\"C\",\"fields\":[]}"),
           "id 43 holds schema C, used once");
     /*
      * Known divergence: Confluent keeps resolving an id whose
@@ -605,6 +605,40 @@ test_fingerprint(tally_t *t)
     json_decref(md);
 }
 
+/* A parked text is read back from its literal, as long as it is needed,
+ * and a rebinding record is still recognised against it. */
+static void
+test_parked_text(tally_t *t)
+{
+    store_t st;
+    store_init(&st);
+    put_schema(&st, 0, "a", 1, 1, "\"{\\\"type\\\":\\\"string\\\",\\\"doc\\\":\\\"tab\\\\t\\\"}\"", 0);
+    store_schema_t *s = store_schema_by_id(&st, ".", 1);
+    const char *want = "{\"type\":\"string\",\"doc\":\"tab\\t\"}";
+    check(t, s && eq(store_schema_text(&st, s), want), "an own text is read as it is");
+    if (s == NULL)
+        goto out;
+    buf_t lit = {0};
+    buf_json_string(&lit, want, strlen(want));
+    store_schema_park(s, lit.data, lit.len);
+    check(t, s->text == NULL, "parking frees the own copy");
+    const char *a = store_schema_text(&st, s);
+    check(t, eq(a, want) && store_schema_text(&st, s) == a,
+          "a parked text unescapes once per collect");
+    put_schema(&st, 1, "b", 1, 1, "\"\\\"int\\\"\"", 0);
+    check(t, store_subject(&st, "b") == NULL, "a rebinding record is refused against a parked text");
+    put_schema(&st, 2, "c", 1, 1, "\"{\\\"type\\\":\\\"string\\\",\\\"doc\\\":\\\"tab\\\\t\\\"}\"", 0);
+    check(t, version_id(&st, "c", 1, NULL) == 1, "the same text under the same id is a share");
+    store_collect(&st);
+    check(t, st.texts->len == 0, "store_collect() empties the text cache");
+    check(t, eq(store_schema_text(&st, s), want), "and the text is unescaped again when asked");
+    store_free(&st);
+    buf_free(&lit);
+    return;
+out:
+    store_free(&st);
+}
+
 int
 main(void)
 {
@@ -624,6 +658,7 @@ main(void)
     test_version_order(&t);
     test_subject_context(&t);
     test_fingerprint(&t);
+    test_parked_text(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

@@ -89,6 +89,11 @@ typedef struct store {
     mem_arena_t arena;
     store_ptrs_t arena_schemas;
 
+    /* Subjects in name order, kept for the lists: new ones are sorted and
+     * merged in when next asked (subjects are never removed).  Behind a
+     * pointer for the same reason as texts. */
+    struct store_order *order;
+
     /* Texts of parked schemas unescaped by store_schema_text(): schema
      * pointer -> text, both owned here, emptied by store_collect().  Behind
      * a pointer so that readers holding a const store can fill it. */

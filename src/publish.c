@@ -245,8 +245,9 @@ publish__subject(table_t *t, store_subject_t *sub, const char *default_level)
 
 static int publish__schema_list(store_subject_t **subs, size_t n, table_t *t);
 
+/* GET /subjects, and GET /schemas too when `schemas`. */
 static int
-publish__subject_list(store_t *st, table_t *t)
+publish__subject_list(store_t *st, table_t *t, int schemas)
 {
     size_t n;
     store_subject_t **subs = store_sorted_subjects(st, &n);
@@ -264,7 +265,8 @@ publish__subject_list(store_t *st, table_t *t)
     buf_puts(&b, "]");
     int rc = table_put_bytes(t, "A", 1, b.data, b.len);
     buf_free(&b);
-    rc |= publish__schema_list(subs, n, t);
+    if (schemas)
+        rc |= publish__schema_list(subs, n, t);
     free(subs);
     return rc;
 }
@@ -292,6 +294,15 @@ publish__list_add(publish_list_t *l, size_t start, uint64_t blob)
     l->blob[l->n++] = blob;
 }
 
+static void
+publish__list_free(publish_list_t *l)
+{
+    buf_free(&l->text);
+    free(l->off);
+    free(l->len);
+    free(l->blob);
+}
+
 static int
 publish__list_put(publish_list_t *l, table_t *t, const char *key)
 {
@@ -304,10 +315,7 @@ publish__list_put(publish_list_t *l, table_t *t, const char *key)
     }
     int rc = table_put(t, key, strlen(key), parts, np);
     free(parts);
-    buf_free(&l->text);
-    free(l->off);
-    free(l->len);
-    free(l->blob);
+    publish__list_free(l);
     return rc;
 }
 
@@ -325,8 +333,10 @@ publish__schema_list(store_subject_t **subs, size_t n, table_t *t)
             if (v->deleted)
                 continue;
             uint64_t lit = publish__literal(t, v->schema);
-            if (lit == 0)
+            if (lit == 0) {
+                publish__list_free(&l);
                 return -1;
+            }
             render_split_t sp = {0};
             render_subject_version(&sp, subs[i]->name, v->version, v->schema);
             if (l.n > 0)
@@ -372,26 +382,33 @@ publish__now_ms(void)
 
 /*
  * The two lists, O(subjects) and O(versions) to render: for a small
- * registry at every change, for a large one at most once a second, their
- * keys removed meanwhile so that the workers ask the master.
+ * registry at every change.  For a large one the subject list at most once
+ * a second, its key removed meanwhile so that the workers ask the master,
+ * and the schema list never: an admin's rare request, it would cost every
+ * write a share of a render touching every version, and the table a copy
+ * of every version's head each second.
  */
 static int
 publish__lists(publish_t *p, store_t *st, table_t *t)
 {
     long long now = publish__now_ms();
     int large = st->subjects.len > 1024 || st->nversions > 4096;
+    int rc = 0;
+    if (large && table_count(t, "G", 1) >= 0)
+        rc |= table_del(t, "G", 1);
+    if (large && !st->dirty_lists) {
+        st->dirty_versions = 0;
+        return rc;
+    }
     if (large && now - p->list_ms < 1000) {
-        int rc = 0;
-        if (st->dirty_lists && table_count(t, "A", 1) >= 0)
+        if (table_count(t, "A", 1) >= 0)
             rc |= table_del(t, "A", 1);
-        if (table_count(t, "G", 1) >= 0)
-            rc |= table_del(t, "G", 1);
         return rc;
     }
     p->list_ms = now;
     st->dirty_lists = 0;
     st->dirty_versions = 0;
-    return publish__subject_list(st, t);
+    return rc | publish__subject_list(st, t, !large);
 }
 
 /*

@@ -22,12 +22,18 @@ store_ptrs_push(store_ptrs_t *v, void *p)
     v->p[v->n++] = p;
 }
 
+struct store_order {
+    store_ptrs_t sorted;        /* every subject up to the last call, by name */
+    store_ptrs_t added;         /* subjects created since */
+};
+
 void
 store_init(store_t *st)
 {
     memset(st, 0, sizeof(*st));
     st->offset = -1;
     st->texts = mem_calloc(1, sizeof(hmap_t));
+    st->order = mem_calloc(1, sizeof(*st->order));
     /* The global config and mode are published even when never set. */
     st->dirty_config = 1;
 }
@@ -75,6 +81,11 @@ store_free(store_t *st)
     st->arena_schemas.n = 0;    /* freed above */
     store_collect(st);
     free(st->texts);
+    if (st->order != NULL) {
+        free(st->order->sorted.p);
+        free(st->order->added.p);
+        free(st->order);
+    }
     free(st->arena_schemas.p);
     hmap_free(&st->subjects);
     hmap_free(&st->schemas);
@@ -368,6 +379,7 @@ store__subject_get_or_add(store_t *st, const char *name)
     sub->name = mem_strdup(name);
     sub->context = store_subject_context(name);
     hmap_put(&st->subjects, name, strlen(name), sub);
+    store_ptrs_push(&st->order->added, sub);
     return sub;
 }
 
@@ -686,15 +698,36 @@ store__cmp_subject(const void *a, const void *b)
     return strcmp(x->name, y->name);
 }
 
+/* Sort the subjects added since the last call and merge them in: O(new log
+ * new + all) rather than a sort of all at every list render. */
+static void
+store__order_merge(struct store_order *o)
+{
+    store_ptrs_t *a = &o->added, *s = &o->sorted;
+    if (a->n == 0)
+        return;
+    qsort(a->p, a->n, sizeof(void *), store__cmp_subject);
+    void **m = mem_alloc((s->n + a->n) * sizeof(void *));
+    size_t i = 0, j = 0, k = 0;
+    while (i < s->n && j < a->n)
+        m[k++] = store__cmp_subject(&s->p[i], &a->p[j]) <= 0 ? s->p[i++] : a->p[j++];
+    while (i < s->n)
+        m[k++] = s->p[i++];
+    while (j < a->n)
+        m[k++] = a->p[j++];
+    free(s->p);
+    s->p = m;
+    s->n = s->cap = k;
+    a->n = 0;
+}
+
 store_subject_t **
 store_sorted_subjects(const store_t *st, size_t *n)
 {
-    store_subject_t **v = mem_alloc((st->subjects.len + 1) * sizeof(*v));
-    size_t pos = 0, i = 0;
-    hmap_slot_t *s;
-    while ((s = hmap_next(&st->subjects, &pos)) != NULL)
-        v[i++] = s->val;
-    qsort(v, i, sizeof(*v), store__cmp_subject);
-    *n = i;
+    store__order_merge(st->order);
+    const store_ptrs_t *s = &st->order->sorted;
+    store_subject_t **v = mem_alloc((s->n + 1) * sizeof(*v));
+    memcpy(v, s->p, s->n * sizeof(*v));
+    *n = s->n;
     return v;
 }

@@ -420,3 +420,28 @@ def test_table_compacts_under_churn(tmp_path):
         assert old and json.loads(old[0]) in texts, (old, texts)
     finally:
         d.stop()
+
+
+def test_large_registry_lists(schemad):
+    """Past 1,024 subjects the subject list is rendered at most once a
+    second and the schema list is left to the master; both stay exact.
+    Subjects arrive out of name order, to exercise the kept order."""
+    names = ['s%04d' % i for i in range(1030)]
+    for i, name in enumerate(reversed(names)):
+        st, _ = schemad.register(name, avro_record('R%d' % i, [('f', 'int')]))
+        assert st == 200
+    for name in ('a-first', 's0500b', 'zz-last'):
+        st, _ = schemad.register(name, avro_record('X' + name.replace('-', '_'), [('f', 'int')]))
+        assert st == 200
+    want = sorted(names + ['a-first', 's0500b', 'zz-last'])
+    time.sleep(1.1)
+    schemad.register('zz-last', avro_record('Xzz_last', [('f', 'int')]))  # a publish after the window
+    for attempt in range(2):
+        assert _assert_table_equals_master(schemad, '/subjects') == 200
+        st, subjects = schemad.get('/subjects')
+        assert subjects == want
+        st, schemas = schemad.get('/schemas')
+        assert st == 200 and len(schemas) == len(want)
+        assert [s['subject'] for s in schemas] == want
+        assert _assert_table_equals_master(schemad, '/schemas') == 200
+        time.sleep(1.1)

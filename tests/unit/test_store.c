@@ -639,6 +639,32 @@ out:
     store_free(&st);
 }
 
+/* Subjects created after a list was rendered are merged into the order. */
+static void
+test_sorted_subjects(tally_t *t)
+{
+    store_t st;
+    store_init(&st);
+    const char *first[] = {"m", "a", "z"}, *later[] = {"b", "zz", "A"};
+    const char *want = "A a b m z zz ";
+    int id = 1;
+    size_t n;
+    for (int i = 0; i < 3; i++, id++)
+        put_schema(&st, id, first[i], 1, id, "\"\\\"int\\\"\"", 0);
+    free(store_sorted_subjects(&st, &n));
+    check(t, n == 3, "three subjects");
+    for (int i = 0; i < 3; i++, id++)
+        put_schema(&st, id, later[i], 1, 1, "\"\\\"int\\\"\"", 0);
+    store_subject_t **v = store_sorted_subjects(&st, &n);
+    buf_t b = {0};
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s ", v[i]->name);
+    check(t, n == 6 && eq(b.data, want), "later subjects merged in byte order");
+    free(v);
+    buf_free(&b);
+    store_free(&st);
+}
+
 int
 main(void)
 {
@@ -659,6 +685,7 @@ main(void)
     test_subject_context(&t);
     test_fingerprint(&t);
     test_parked_text(&t);
+    test_sorted_subjects(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

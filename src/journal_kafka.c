@@ -29,11 +29,12 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "deadline.h"
+#include "kafka_topic.h"
 #include "log.h"
 #include "mem.h"
 
 #define JOURNAL_KAFKA_DEFAULT_TOPIC "_schemas"
-#define JOURNAL_KAFKA_DEFAULT_RF 3
 #define JOURNAL_KAFKA_DEFAULT_INIT_MS 60000
 #define JOURNAL_KAFKA_DEFAULT_TIMEOUT_MS 500
 /* Floor for message.timeout.ms: the ack wait (kafkastore.timeout.ms) is
@@ -71,33 +72,11 @@ typedef struct journal_kafka {
     journal_kafka_pending_t *tail;
     int pipefd[2];              /* wakeups from both queues */
     int opening;                /* errors go to err[] rather than the log */
-    int auth_failed;            /* authentication or TLS refused */
     int fatal;                  /* the producer raised a fatal error */
-    char last_err[512];         /* the latest client error, for messages */
+    kafka_topic_conn_t conn;    /* what open() learns; its last_err is the latest client error */
     char logged_err[512];       /* the last one logged, to log each once */
     char logged_write[512];     /* the same for failed writes */
 } journal_kafka_t;
-
-static int64_t
-journal_kafka__now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int
-journal_kafka__left(int64_t deadline)
-{
-    int64_t left = deadline - journal_kafka__now();
-    return left < 0 ? 0 : (int)left;
-}
-
-static int
-journal_kafka__min(int a, int b)
-{
-    return a < b ? a : b;
-}
 
 /* --- librdkafka callbacks (served on our thread from poll calls) --- */
 
@@ -128,10 +107,10 @@ journal_kafka__on_error(rd_kafka_t *rk, int err, const char *reason, void *opaqu
         k->fatal = 1;
     }
     if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL)
-        k->auth_failed = 1;
-    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && k->last_err[0] != '\0')
+        k->conn.auth_failed = 1;
+    if (err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN && k->conn.last_err[0] != '\0')
         return;     /* keep the cause (connection refused, ...) */
-    snprintf(k->last_err, sizeof(k->last_err), "%s", reason);
+    snprintf(k->conn.last_err, sizeof(k->conn.last_err), "%s", reason);
     if (k->opening) {
         log_debug("kafka: %s", reason);
         return;
@@ -302,273 +281,6 @@ journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_
     return rk;
 }
 
-/* --- open: the topic --- */
-
-/* The one error to report when the cluster did not answer in time. */
-static void
-journal_kafka__timeout_msg(journal_kafka_t *k, const config_t *cf, const char *doing,
-                           char *err, size_t errlen)
-{
-    if (k->last_err[0] != '\0')
-        snprintf(err, errlen, "timed out after %d ms %s (Kafka at %s): %s", cf->init_timeout_ms,
-                 doing, k->servers, k->last_err);
-    else
-        snprintf(err, errlen, "timed out after %d ms %s (Kafka at %s)", cf->init_timeout_ms, doing,
-                 k->servers);
-}
-
-/*
- * librdkafka before 2.6.1 sends a wrong SCRAM nonce that Kafka 4.x brokers
- * reject as "invalid credentials" (librdkafka#4895): right credentials look
- * wrong, so say so where it may be the cause.
- */
-static const char *
-journal_kafka__scram_hint(const config_t *cf)
-{
-    if (cf->sasl_mechanism == NULL || strncmp(cf->sasl_mechanism, "SCRAM", 5) != 0)
-        return "";
-    if (rd_kafka_version() >= 0x020601ff)
-        return "";
-    return " (if the broker runs Kafka 4.x, this librdkafka, older than 2.6.1, cannot complete "
-           "SCRAM with it whatever the credentials: librdkafka#4895)";
-}
-
-static int
-journal_kafka__auth_msg(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
-{
-    if (!k->auth_failed)
-        return 0;
-    if (cf->sasl_username != NULL)
-        snprintf(err, errlen, "Kafka at %s refused user '%s': %s%s", k->servers,
-                 cf->sasl_username, k->last_err, journal_kafka__scram_hint(cf));
-    else
-        snprintf(err, errlen, "Kafka at %s refused the connection: %s", k->servers, k->last_err);
-    return -1;
-}
-
-/*
- * Ask the cluster about the topic until it answers or the deadline passes.
- * Returns 1 (exists; *partitions and *replicas set), 0 (does not exist) or
- * -1 (err set).  *brokers is the cluster's broker count.  With must_exist
- * (just created) "unknown topic" is metadata lagging: ask again.
- */
-static int
-journal_kafka__describe(journal_kafka_t *k, const config_t *cf, int64_t deadline, int must_exist,
-                        int *partitions, int *replicas, int *brokers, char *err, size_t errlen)
-{
-    rd_kafka_topic_t *rkt = rd_kafka_topic_new(k->prod, k->topic, NULL);
-    int rc = -2;
-
-    while (rc == -2) {
-        const struct rd_kafka_metadata *md = NULL;
-        int slice = journal_kafka__min(journal_kafka__left(deadline), JOURNAL_KAFKA_SLICE_MS);
-        rd_kafka_resp_err_t e = rd_kafka_metadata(k->prod, 0, rkt, &md, slice);
-        rd_kafka_poll(k->prod, 0);
-        if (journal_kafka__auth_msg(k, cf, err, errlen) < 0) {
-            rc = -1;
-        } else if (e == RD_KAFKA_RESP_ERR_NO_ERROR && md->topic_cnt == 1) {
-            const rd_kafka_metadata_topic_t *t = &md->topics[0];
-            *brokers = md->broker_cnt;
-            if (t->err == RD_KAFKA_RESP_ERR_NO_ERROR && t->partition_cnt > 0) {
-                *partitions = t->partition_cnt;
-                *replicas = t->partitions[0].replica_cnt;
-                rc = 1;
-            } else if (t->err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART && !must_exist) {
-                rc = 0;
-            } else if (t->err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
-                snprintf(err, errlen, "not authorized to describe topic %s on Kafka at %s",
-                         k->topic, k->servers);
-                rc = -1;
-            } else {
-                /* LEADER_NOT_AVAILABLE and the like: a new topic settling. */
-                snprintf(k->last_err, sizeof(k->last_err), "topic %s: %s", k->topic,
-                         rd_kafka_err2str(t->err));
-            }
-        }
-        if (md != NULL)
-            rd_kafka_metadata_destroy(md);
-        if (rc == -2 && journal_kafka__left(deadline) == 0) {
-            journal_kafka__timeout_msg(k, cf, "describing the topic", err, errlen);
-            rc = -1;
-        } else if (rc == -2 && e == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            usleep(50000);
-        }
-    }
-    rd_kafka_topic_destroy(rkt);
-    return rc;
-}
-
-/* Wait for one admin result on q; NULL (err set) on timeout. */
-static rd_kafka_event_t *
-journal_kafka__admin_wait(journal_kafka_t *k, const config_t *cf, rd_kafka_queue_t *q,
-                          int64_t deadline, const char *doing, char *err, size_t errlen)
-{
-    for (;;) {
-        int slice = journal_kafka__min(journal_kafka__left(deadline), JOURNAL_KAFKA_SLICE_MS);
-        rd_kafka_event_t *ev = rd_kafka_queue_poll(q, slice);
-        rd_kafka_poll(k->prod, 0);
-        if (ev != NULL)
-            return ev;
-        if (journal_kafka__auth_msg(k, cf, err, errlen) < 0)
-            return NULL;
-        if (journal_kafka__left(deadline) == 0) {
-            journal_kafka__timeout_msg(k, cf, doing, err, errlen);
-            return NULL;
-        }
-    }
-}
-
-static rd_kafka_AdminOptions_t *
-journal_kafka__admin_options(journal_kafka_t *k, int64_t deadline)
-{
-    rd_kafka_AdminOptions_t *o = rd_kafka_AdminOptions_new(k->prod, RD_KAFKA_ADMIN_OP_ANY);
-    char why[256];
-    int left = journal_kafka__left(deadline);
-    if (left < 1)
-        left = 1;
-    rd_kafka_AdminOptions_set_request_timeout(o, left, why, sizeof(why));
-    return o;
-}
-
-/*
- * Create the topic as Confluent does: 1 partition, compacted, with the
- * configured replication factor capped to the number of brokers.
- * "Already exists" (another node won the race) is success.
- */
-static int
-journal_kafka__create(journal_kafka_t *k, const config_t *cf, int64_t deadline, int brokers,
-                      char *err, size_t errlen)
-{
-    int want = cf->topic_replication_factor > 0 ? cf->topic_replication_factor
-                                                : JOURNAL_KAFKA_DEFAULT_RF;
-    int rf = brokers > 0 && brokers < want ? brokers : want;
-    char why[512];
-
-    if (rf < want)
-        log_warn("Creating the schema topic %s using a replication factor of %d, which is less "
-                 "than the desired one of %d. If this is a production environment, it's crucial "
-                 "to add more brokers and increase the replication factor of the topic.",
-                 k->topic, rf, want);
-    else
-        log_info("Creating schemas topic %s with replication factor %d", k->topic, rf);
-
-    rd_kafka_NewTopic_t *nt = rd_kafka_NewTopic_new(k->topic, 1, rf, why, sizeof(why));
-    if (nt == NULL) {
-        snprintf(err, errlen, "cannot create topic %s: %s", k->topic, why);
-        return -1;
-    }
-    rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
-    rd_kafka_AdminOptions_t *o = journal_kafka__admin_options(k, deadline);
-    rd_kafka_queue_t *q = rd_kafka_queue_new(k->prod);
-    rd_kafka_CreateTopics(k->prod, &nt, 1, o, q);
-    rd_kafka_event_t *ev = journal_kafka__admin_wait(k, cf, q, deadline, "creating the topic",
-                                                     err, errlen);
-    int rc = ev == NULL ? -1 : 0;
-    if (ev != NULL) {
-        size_t n = 0;
-        const rd_kafka_topic_result_t **res =
-            rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
-        rd_kafka_resp_err_t e = n == 1 ? rd_kafka_topic_result_error(res[0])
-                                       : rd_kafka_event_error(ev);
-        if (e != RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-            const char *msg = n == 1 ? rd_kafka_topic_result_error_string(res[0])
-                                     : rd_kafka_event_error_string(ev);
-            snprintf(err, errlen, "cannot create topic %s: %s", k->topic,
-                     msg != NULL ? msg : rd_kafka_err2str(e));
-            rc = -1;
-        }
-        rd_kafka_event_destroy(ev);
-    }
-    rd_kafka_queue_destroy(q);
-    rd_kafka_AdminOptions_destroy(o);
-    rd_kafka_NewTopic_destroy(nt);
-    return rc;
-}
-
-/* The topic's cleanup.policy into policy[len]; 0, or -1 with err set. */
-static int
-journal_kafka__cleanup_policy(journal_kafka_t *k, const config_t *cf, int64_t deadline,
-                              char *policy, size_t len, char *err, size_t errlen)
-{
-    rd_kafka_ConfigResource_t *cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, k->topic);
-    rd_kafka_AdminOptions_t *o = journal_kafka__admin_options(k, deadline);
-    rd_kafka_queue_t *q = rd_kafka_queue_new(k->prod);
-    int rc = -1;
-
-    rd_kafka_DescribeConfigs(k->prod, &cr, 1, o, q);
-    rd_kafka_event_t *ev = journal_kafka__admin_wait(k, cf, q, deadline,
-                                                     "describing the topic's configuration",
-                                                     err, errlen);
-    if (ev != NULL) {
-        size_t n = 0, nc = 0;
-        const rd_kafka_ConfigResource_t **res = rd_kafka_DescribeConfigs_result_resources(
-            rd_kafka_event_DescribeConfigs_result(ev), &n);
-        rd_kafka_resp_err_t e = n == 1 ? rd_kafka_ConfigResource_error(res[0])
-                                       : rd_kafka_event_error(ev);
-        if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-            snprintf(err, errlen, "cannot describe the configuration of topic %s: %s", k->topic,
-                     rd_kafka_err2str(e));
-        } else {
-            const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(res[0], &nc);
-            snprintf(policy, len, "delete");    /* Kafka's default */
-            for (size_t i = 0; i < nc; i++) {
-                const char *v = rd_kafka_ConfigEntry_value(ce[i]);
-                if (strcmp(rd_kafka_ConfigEntry_name(ce[i]), "cleanup.policy") == 0 && v != NULL)
-                    snprintf(policy, len, "%s", v);
-            }
-            rc = 0;
-        }
-        rd_kafka_event_destroy(ev);
-    }
-    rd_kafka_queue_destroy(q);
-    rd_kafka_AdminOptions_destroy(o);
-    rd_kafka_ConfigResource_destroy(cr);
-    return rc;
-}
-
-/* Make sure the topic exists and is usable as the journal (Confluent's checks). */
-static int
-journal_kafka__ensure_topic(journal_kafka_t *k, const config_t *cf, int64_t deadline, char *err,
-                            size_t errlen)
-{
-    int partitions = 0, replicas = 0, brokers = 0;
-    int rc = journal_kafka__describe(k, cf, deadline, 0, &partitions, &replicas, &brokers, err,
-                                     errlen);
-    int created = rc == 0;
-    if (created) {
-        if (journal_kafka__create(k, cf, deadline, brokers, err, errlen) < 0)
-            return -1;
-        /* Wait until the new topic has a leader in the metadata. */
-        rc = journal_kafka__describe(k, cf, deadline, 1, &partitions, &replicas, &brokers, err,
-                                     errlen);
-    }
-    if (rc < 0)
-        return -1;
-    if (partitions != 1) {
-        snprintf(err, errlen, "The schema topic %s should have only 1 partition but has %d",
-                 k->topic, partitions);
-        return -1;
-    }
-    int want = cf->topic_replication_factor > 0 ? cf->topic_replication_factor
-                                                : JOURNAL_KAFKA_DEFAULT_RF;
-    if (!created && replicas < want)
-        log_warn("The replication factor of the schema topic %s is less than the desired one "
-                 "of %d. If this is a production environment, it's crucial to add more brokers "
-                 "and increase the replication factor of the topic.",
-                 k->topic, want);
-    char policy[128];
-    if (journal_kafka__cleanup_policy(k, cf, deadline, policy, sizeof(policy), err, errlen) < 0)
-        return -1;
-    if (strcmp(policy, "compact") != 0) {
-        snprintf(err, errlen,
-                 "The retention policy of the schema topic %s is incorrect. Expected "
-                 "cleanup.policy to be 'compact' but it is %s",
-                 k->topic, policy);
-        return -1;
-    }
-    return 0;
-}
-
 /* --- reading --- */
 
 /* Apply one consumed message, or note the consumer error it carries. */
@@ -623,22 +335,21 @@ journal_kafka__assign(journal_kafka_t *k, int64_t from, char *err, size_t errlen
 
 /* Read and apply everything up to the high watermark seen now. */
 static int
-journal_kafka__replay(journal_kafka_t *k, const config_t *cf, int64_t deadline, char *err,
-                      size_t errlen)
+journal_kafka__replay(journal_kafka_t *k, int64_t deadline, char *err, size_t errlen)
 {
     int64_t lo = 0, hi = -1;
     rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
 
     while (hi < 0) {
-        int slice = journal_kafka__min(journal_kafka__left(deadline), 1000);
+        int slice = deadline_slice_ms(deadline, 1000);
         e = rd_kafka_query_watermark_offsets(k->cons, k->topic, 0, &lo, &hi, slice);
         rd_kafka_poll(k->cons, 0);
-        if (journal_kafka__auth_msg(k, cf, err, errlen) < 0)
+        if (kafka_topic_auth_msg(&k->conn, err, errlen) < 0)
             return -1;
         if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
             hi = -1;
-        if (hi < 0 && journal_kafka__left(deadline) == 0) {
-            journal_kafka__timeout_msg(k, cf, "reading the end offset of the topic", err, errlen);
+        if (hi < 0 && deadline_left_ms(deadline) == 0) {
+            kafka_topic_timeout_msg(&k->conn, "reading the end offset of the topic", err, errlen);
             return -1;
         }
     }
@@ -647,23 +358,23 @@ journal_kafka__replay(journal_kafka_t *k, const config_t *cf, int64_t deadline, 
     if (journal_kafka__assign(k, lo, err, errlen) < 0)
         return -1;
     while (k->next_offset < hi) {
-        int slice = journal_kafka__min(journal_kafka__left(deadline), JOURNAL_KAFKA_SLICE_MS);
+        int slice = deadline_slice_ms(deadline, JOURNAL_KAFKA_SLICE_MS);
         rd_kafka_message_t *m = rd_kafka_consumer_poll(k->cons, slice);
         if (m != NULL) {
             journal_kafka__consume(k, m);
             rd_kafka_message_destroy(m);
             continue;
         }
-        if (journal_kafka__auth_msg(k, cf, err, errlen) < 0)
+        if (kafka_topic_auth_msg(&k->conn, err, errlen) < 0)
             return -1;
         int64_t pos = journal_kafka__position(k);
         if (pos >= hi)
             break;
-        if (journal_kafka__left(deadline) == 0) {
+        if (deadline_left_ms(deadline) == 0) {
             char doing[256];
             snprintf(doing, sizeof(doing), "reading topic %s (at offset %lld of %lld)", k->topic,
                      (long long)k->next_offset, (long long)hi);
-            journal_kafka__timeout_msg(k, cf, doing, err, errlen);
+            kafka_topic_timeout_msg(&k->conn, doing, err, errlen);
             return -1;
         }
     }
@@ -686,7 +397,7 @@ typedef struct journal_kafka_done {
 static void
 journal_kafka__fire(journal_kafka_t *k)
 {
-    int64_t now = journal_kafka__now();
+    int64_t now = deadline_now_ms();
     size_t n = 0, cap = 0;
     journal_kafka_done_t *done = NULL;
     journal_kafka_pending_t **pp = &k->head;
@@ -728,7 +439,7 @@ journal_kafka__next_deadline(journal_kafka_t *k)
     for (journal_kafka_pending_t *p = k->head; p != NULL; p = p->next)
         if (!p->acked && (first < 0 || p->deadline < first))
             first = p->deadline;
-    return first < 0 ? -1 : journal_kafka__left(first);
+    return first < 0 ? -1 : deadline_left_ms(first);
 }
 
 /* --- the journal_ops_t --- */
@@ -784,7 +495,7 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
 {
     journal_kafka_t *k = mem_calloc(1, sizeof(*k));
     int init_ms = cf->init_timeout_ms > 0 ? cf->init_timeout_ms : JOURNAL_KAFKA_DEFAULT_INIT_MS;
-    int64_t deadline = journal_kafka__now() + init_ms;
+    int64_t deadline = deadline_now_ms() + init_ms;
 
     k->j = j;
     k->pipefd[0] = k->pipefd[1] = -1;
@@ -798,17 +509,21 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
         return -1;
     }
     k->servers = mem_strdup(cf->bootstrap_servers);
+    k->conn.topic = k->topic;
+    k->conn.servers = k->servers;
+    k->conn.cf = cf;
     j->impl = k;
     k->prod = journal_kafka__producer(k, cf, err, errlen);
-    if (k->prod == NULL || journal_kafka__ensure_topic(k, cf, deadline, err, errlen) < 0)
+    k->conn.rk = k->prod;
+    if (k->prod == NULL || kafka_topic_ensure(&k->conn, deadline, err, errlen) < 0)
         goto fail;
     k->cons = journal_kafka__consumer(k, cf, err, errlen);
-    if (k->cons == NULL || journal_kafka__replay(k, cf, deadline, err, errlen) < 0)
+    if (k->cons == NULL || journal_kafka__replay(k, deadline, err, errlen) < 0)
         goto fail;
     if (journal_kafka__wakeups(k, err, errlen) < 0)
         goto fail;
     k->opening = 0;
-    k->last_err[0] = '\0';
+    k->conn.last_err[0] = '\0';
     log_info("kafka: topic %s replayed up to offset %lld", k->topic, (long long)k->next_offset);
     return 0;
 fail:
@@ -831,7 +546,7 @@ journal_kafka_append(journal_t *j, const char *key, size_t klen, const char *val
     p->cookie = cookie;
     p->offset = -1;
     p->err = -1;
-    p->deadline = journal_kafka__now() + k->timeout_ms;
+    p->deadline = deadline_now_ms() + k->timeout_ms;
     void *value = (void *)val;
     size_t value_len = val != NULL ? vlen : 0;
     rd_kafka_resp_err_t e = rd_kafka_producev(
@@ -913,9 +628,9 @@ journal_kafka_close(journal_t *j)
     journal_kafka_t *k = j->impl;
     if (k == NULL)
         return;
-    int64_t deadline = journal_kafka__now() + k->timeout_ms;
-    while (k->head != NULL && journal_kafka__left(deadline) > 0)
-        journal_kafka_poll(j, journal_kafka__min(journal_kafka__left(deadline), 50));
+    int64_t deadline = deadline_now_ms() + k->timeout_ms;
+    while (k->head != NULL && deadline_left_ms(deadline) > 0)
+        journal_kafka_poll(j, deadline_slice_ms(deadline, 50));
     for (journal_kafka_pending_t *p = k->head; p != NULL; p = p->next)
         if (p->err < 0)
             p->err = JOURNAL_ETIMEOUT;

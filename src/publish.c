@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "deadline.h"
 #include "log.h"
 #include "mem.h"
 #include "render.h"
@@ -372,14 +372,6 @@ publish__stale_versions(table_t *t, const store_subject_t *sub)
     }
 }
 
-static long long
-publish__now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * The two lists, O(subjects) and O(versions) to render: for a small
  * registry at every change.  For a large one the subject list at most once
@@ -391,7 +383,7 @@ publish__now_ms(void)
 static int
 publish__lists(publish_t *p, store_t *st, table_t *t)
 {
-    long long now = publish__now_ms();
+    long long now = (long long)deadline_now_ms();
     int large = st->subjects.len > 1024 || st->nversions > 4096;
     int rc = 0;
     if (large && table_count(t, "G", 1) >= 0)

@@ -10,10 +10,20 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${BENCH_CONNS:=64}"        # wrk/h2load connections
 : "${BENCH_STREAMS:=10}"      # h2load -m
 : "${BENCH_THREADS:=2}"       # wrk -t / h2load -t
+: "${BENCH_CLIENT_CPUS:=}"    # taskset -c list for wrk/h2load (default: any core)
+: "${BENCH_SERVER_CPUS:=}"    # taskset -c list for schemad and nginx (default: any core)
 CT='application/vnd.schemaregistry.v1+json'
 BENCH_PIDS=()
 
 die() { echo "bench: $*" >&2; exit 1; }
+
+# on_cpus LIST CMD...: become CMD, confined to the cores in LIST (all when
+# empty).  It execs: call it only in a subshell ("&" or "$(...)"), where it
+# keeps $! the server's own pid.
+on_cpus() {
+    local cpus=$1; shift
+    if [ -n "$cpus" ]; then exec taskset -c "$cpus" "$@"; else exec "$@"; fi
+}
 
 find_schemad() {
     if [ -n "$SCHEMAD_BIN" ]; then :;
@@ -58,6 +68,9 @@ machine_info() {
     echo "NOTE:    the load generator (wrk/h2load/python) runs on the SAME host and"
     echo "         shares these $(nproc) cores with the server under test; figures are"
     echo "         relative (compare the ratio), not what a separate client would see."
+    if [ -n "$BENCH_CLIENT_CPUS$BENCH_SERVER_CPUS" ]; then
+        echo "pinned:  load generator on cores ${BENCH_CLIENT_CPUS:-any}, servers on cores ${BENCH_SERVER_CPUS:-any}"
+    fi
 }
 
 free_port() {
@@ -88,7 +101,7 @@ start_schemad() {
         echo "table.size=1G"
         for l in "$@"; do echo "$l"; done
     } > "$d/schemad.properties"
-    "$SCHEMAD_BIN" -c "$d/schemad.properties" >"$d/schemad.log" 2>&1 &
+    on_cpus "$BENCH_SERVER_CPUS" "$SCHEMAD_BIN" -c "$d/schemad.properties" >"$d/schemad.log" 2>&1 &
     SD_PID=$!
     BENCH_PIDS+=("$SD_PID")
     wait_http "http://127.0.0.1:$SD_PORT/health/ready" 60 \
@@ -148,7 +161,7 @@ http {
     }
 }
 EOF
-    nginx -e "$d/error.log" -p "$d" -c "$d/nginx.conf" >"$d/stdout.log" 2>&1 &
+    on_cpus "$BENCH_SERVER_CPUS" nginx -e "$d/error.log" -p "$d" -c "$d/nginx.conf" >"$d/stdout.log" 2>&1 &
     NG_PID=$!
     BENCH_PIDS+=("$NG_PID")
     for _ in $(seq 100); do
@@ -173,7 +186,7 @@ to_ms() {
 # run_wrk URL [lua script]
 run_wrk() {
     local url=$1 script=${2:-} out
-    out=$(wrk -t"$BENCH_THREADS" -c"$BENCH_CONNS" -d"${BENCH_DURATION}s" --latency \
+    out=$(on_cpus "$BENCH_CLIENT_CPUS" wrk -t"$BENCH_THREADS" -c"$BENCH_CONNS" -d"${BENCH_DURATION}s" --latency \
               ${script:+-s "$script"} "$url" 2>&1)
     echo "$out" >> "$BENCH_TMP/wrk.log"
     local rps p50 p99 errs
@@ -192,7 +205,7 @@ run_h2load() {
     local target=$1; shift
     local out args=()
     if [ -f "$target" ]; then args=(-i "$target"); else args=("$target"); fi
-    out=$(h2load -t"$BENCH_THREADS" -c"$BENCH_CONNS" -m"$BENCH_STREAMS" \
+    out=$(on_cpus "$BENCH_CLIENT_CPUS" h2load -t"$BENCH_THREADS" -c"$BENCH_CONNS" -m"$BENCH_STREAMS" \
                  -D "$BENCH_DURATION" --warm-up-time=1 "$@" "${args[@]}" 2>&1)
     echo "$out" >> "$BENCH_TMP/h2load.log"
     local rps mean max ok

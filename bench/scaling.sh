@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # bench/scaling.sh - read throughput of schemad with workers=1 vs workers=2:
 # GET /schemas/ids/{random of 1,000} on HTTP/1.1 (wrk) and h2c (h2load),
-# alternated.  QUICK: BENCH_DURATION=3.  (On a 2-core host the load generator
-# takes one of the cores the second worker would use: read the ratio as
-# "what a second worker buys here", not as the scaling on a bigger machine.)
+# alternated, and on HTTP/1.1 pipelined (h1p: BENCH_PIPELINE requests per
+# write, default 16, one wrk thread).  QUICK: BENCH_DURATION=3.  On a 2-core
+# host the load generator takes much of the core the second worker would
+# use: h1 and h2c read as "what a second worker buys here".  h1p cuts the
+# client's cost per request about sixteenfold, so that its ratio shows the
+# server's own scaling.
 set -u
 . "$(dirname "$0")/lib.sh"
-: "${BENCH_PROTOS:=h1 h2c}"
+: "${BENCH_PROTOS:=h1 h2c h1p}"
+: "${BENCH_PIPELINE:=16}"
 : "${BENCH_NSCHEMAS:=1000}"
 
 bench_init wrk h2load curl python3
 machine_info
-echo "run:     ${BENCH_DURATION}s per run, ${BENCH_REPS} alternations; wrk -t$BENCH_THREADS -c$BENCH_CONNS; h2load -c$BENCH_CONNS -m$BENCH_STREAMS"
+echo "run:     ${BENCH_DURATION}s per run, ${BENCH_REPS} alternations; wrk -t$BENCH_THREADS -c$BENCH_CONNS; h2load -c$BENCH_CONNS -m$BENCH_STREAMS; h1p: wrk -t1 -c$BENCH_CONNS, $BENCH_PIPELINE pipelined requests per write"
 echo
 declare -A PORT
 for w in 1 2; do
@@ -23,6 +27,14 @@ for w in 1 2; do
         echo "local ids = {$(paste -sd, "$BENCH_TMP/ids.w$w")}"
         echo 'request = function() return wrk.format("GET", "/schemas/ids/" .. ids[math.random(#ids)]) end'
     } > "$BENCH_TMP/idsrand.w$w.lua"
+    {
+        echo "local ids = {$(paste -sd, "$BENCH_TMP/ids.w$w")}"
+        echo 'request = function()'
+        echo '    local r = {}'
+        echo "    for i = 1, $BENCH_PIPELINE do r[i] = wrk.format(\"GET\", \"/schemas/ids/\" .. ids[math.random(#ids)]) end"
+        echo '    return table.concat(r)'
+        echo 'end'
+    } > "$BENCH_TMP/idspipe.w$w.lua"
     shuf "$BENCH_TMP/ids.w$w" | sed "s|^|http://127.0.0.1:$SD_PORT/schemas/ids/|" > "$BENCH_TMP/uris.w$w"
 done
 
@@ -35,6 +47,8 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
         for w in $order; do
             if [ "$proto" = h1 ]; then
                 r=$(run_wrk "http://127.0.0.1:${PORT[$w]}" "$BENCH_TMP/idsrand.w$w.lua")
+            elif [ "$proto" = h1p ]; then
+                r=$(BENCH_THREADS=1 run_wrk "http://127.0.0.1:${PORT[$w]}" "$BENCH_TMP/idspipe.w$w.lua")
             else
                 r=$(run_h2load "$BENCH_TMP/uris.w$w")
             fi

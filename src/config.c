@@ -10,6 +10,7 @@
  * setting is decided before the final pass.
  */
 #include "config.h"
+#include "config_kafka.h"
 #include "jaas.h"
 #include "properties.h"
 
@@ -26,14 +27,9 @@
 
 #include "log.h"
 #include "mem.h"
+#include "text.h"
 
 #define CONFIG_ENV_PREFIX "SCHEMA_REGISTRY_"
-
-/* A list of key/value pairs where a later set replaces an earlier one. */
-typedef struct kvlist {
-    config_kv_t *v;
-    size_t n;
-} kvlist_t;
 
 /* State that lives only while loading: values resolved in the final pass. */
 typedef struct loader {
@@ -49,7 +45,7 @@ typedef struct loader {
     jaas_t jaas;                    /* kafkastore.sasl.jaas.config */
     char *keystore;                 /* listener ssl.keystore.location */
     char *keystore_type;            /* listener ssl.keystore.type */
-    kvlist_t kafka;                 /* kafkastore.* with Java names */
+    config_kafka_list_t kafka;      /* kafkastore.* with Java names */
 } loader_t;
 
 typedef int (*setter_fn)(loader_t *ld, const char *key, const char *val);
@@ -95,33 +91,6 @@ config__replace(char **field, const char *val)
 {
     free(*field);
     *field = val != NULL ? mem_strdup(val) : NULL;
-}
-
-static int
-config__is_space(int c)
-{
-    return c == ' ' || c == '\t' || c == '\f' || c == '\r' || c == '\n';
-}
-
-/* Copy of s without leading and trailing white space.  Caller frees. */
-static char *
-config__trim(const char *s, size_t n)
-{
-    while (n > 0 && config__is_space((unsigned char)*s)) {
-        s++;
-        n--;
-    }
-    while (n > 0 && config__is_space((unsigned char)s[n - 1]))
-        n--;
-    return mem_strndup(s, n);
-}
-
-static int
-config__ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
 }
 
 static int
@@ -179,40 +148,6 @@ config__parse_size(const char *s, size_t *out)
         return -1;
     *out = (size_t)(v * mult);
     return 0;
-}
-
-static void
-kv_set(kvlist_t *l, const char *key, const char *val)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        if (strcmp(l->v[i].key, key) == 0) {
-            config__replace(&l->v[i].value, val);
-            return;
-        }
-    }
-    l->v = mem_realloc(l->v, (l->n + 1) * sizeof(*l->v));
-    l->v[l->n].key = mem_strdup(key);
-    l->v[l->n].value = mem_strdup(val);
-    l->n++;
-}
-
-static const char *
-kv_get(const kvlist_t *l, const char *key)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i].key, key) == 0)
-            return l->v[i].value;
-    return NULL;
-}
-
-static void
-kv_free(config_kv_t *v, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].key);
-        free(v[i].value);
-    }
-    free(v);
 }
 
 /* ---- listeners ------------------------------------------------------- */
@@ -297,7 +232,7 @@ config__set_listeners(loader_t *ld, const char *key, const char *val)
 
     for (char *tok = strtok_r(copy, ",", &save); tok != NULL;
          tok = strtok_r(NULL, ",", &save)) {
-        char *item = config__trim(tok, strlen(tok));
+        char *item = text_trim(tok, strlen(tok));
         int rc = 0;
 
         if (item[0] == '\0') {
@@ -687,7 +622,7 @@ config__set(loader_t *ld, const char *key, const char *val)
     if (config__ignored_key(key))
         return 0;
     if (strncmp(key, "kafkastore.", 11) == 0 && key[11] != '\0') {
-        kv_set(&ld->kafka, key + 11, val);
+        config_kafka_set(&ld->kafka, key + 11, val);
         return 0;
     }
     return config__fail(ld, "unknown setting '%s' (%s)", key, ld->origin);
@@ -807,7 +742,7 @@ config__read_env(loader_t *ld, char **env)
         }
         free(key);
         key = config__env_key(var + plen, (size_t)(eq - var) - plen);
-        val = config__trim(eq + 1, strlen(eq + 1));
+        val = text_trim(eq + 1, strlen(eq + 1));
         snprintf(ld->origin, sizeof(ld->origin), "environment variable %.*s",
                  (int)(eq - var), var);
         rc = config__set(ld, key, val);
@@ -821,51 +756,28 @@ config__read_env(loader_t *ld, char **env)
 
 /* ---- final pass ------------------------------------------------------ */
 
-/*
- * Keep the endpoints whose "PROTO://" matches the security protocol (or
- * have none), dropping the prefix for librdkafka; warn about the others,
- * as Confluent's endpointsToBootstrapServers does.
- */
 static int
 config__resolve_bootstrap(loader_t *ld)
 {
-    config_t *cf = ld->cf;
-    char *copy, *save = NULL;
-    buf_t out = {0};
-    size_t plen = strlen(cf->security_protocol);
-
     if (ld->raw_bootstrap == NULL)
         return 0;
-    copy = mem_strdup(ld->raw_bootstrap);
-    for (char *tok = strtok_r(copy, ",", &save); tok != NULL;
-         tok = strtok_r(NULL, ",", &save)) {
-        char *ep = config__trim(tok, strlen(tok));
-        const char *host = ep;
+    ld->cf->bootstrap_servers = config_kafka_bootstrap(ld->raw_bootstrap,
+                                                       ld->cf->security_protocol,
+                                                       ld->err, ld->errlen);
+    return ld->cf->bootstrap_servers != NULL ? 0 : -1;
+}
 
-        if (strncasecmp(ep, cf->security_protocol, plen) == 0 &&
-            strncmp(ep + plen, "://", 3) == 0) {
-            host = ep + plen + 3;
-        } else if (strstr(ep, "://") != NULL) {
-            log_warn("ignoring Kafka broker endpoint %s that does not match "
-                     "kafkastore.security.protocol=%s", ep, cf->security_protocol);
-            host = "";
-        }
-        if (host[0] != '\0') {
-            if (out.len > 0)
-                buf_append(&out, ",", 1);
-            buf_puts(&out, host);
-        }
-        free(ep);
+static int
+config__resolve_kafka(loader_t *ld)
+{
+    config_kafka_list_t out = {0};
+
+    if (config_kafka_translate(&ld->kafka, &out, ld->err, ld->errlen) < 0) {
+        config_kafka_free(out.v, out.n);
+        return -1;
     }
-    free(copy);
-    if (out.len == 0) {
-        buf_free(&out);
-        return config__fail(ld, "no usable endpoint in kafkastore.bootstrap."
-                            "servers '%s': at least one must match "
-                            "kafkastore.security.protocol=%s",
-                            ld->raw_bootstrap, cf->security_protocol);
-    }
-    cf->bootstrap_servers = buf_steal(&out, NULL);
+    ld->cf->kafka_extra = out.v;
+    ld->cf->nkafka_extra = out.n;
     return 0;
 }
 
@@ -900,148 +812,13 @@ config__resolve_sasl(loader_t *ld)
     return 0;
 }
 
-/* A Java store type: the explicit type, else guessed from the extension. */
-static const char *
-config__store_type(const char *type, const char *location)
-{
-    if (type != NULL)
-        return type;
-    if (config__ends_with(location, ".jks"))
-        return "JKS";
-    if (config__ends_with(location, ".p12") || config__ends_with(location, ".pfx"))
-        return "PKCS12";
-    return "PEM";
-}
-
-/* Java client names that librdkafka spells differently. */
-static const struct {
-    const char *java;
-    const char *rdkafka;
-} config__renames[] = {
-    { "ssl.truststore.certificates", "ssl.ca.pem" },
-    { "ssl.keystore.certificate.chain", "ssl.certificate.pem" },
-    { "ssl.keystore.key", "ssl.key.pem" },
-};
-
-/* Java-only client settings with no librdkafka meaning. */
-static const char *const config__java_only[] = {
-    "ssl.protocol", "ssl.enabled.protocols", "ssl.keymanager.algorithm",
-    "ssl.trustmanager.algorithm", "ssl.secure.random.implementation",
-    "ssl.provider", "ssl.engine.factory.class", "ssl.truststore.password",
-    "ssl.truststore.type", "ssl.keystore.type",
-};
-
-static void
-config__extra(kvlist_t *out, const char *key, const char *val)
-{
-    if (kv_get(out, key) == NULL)
-        kv_set(out, key, val);
-}
-
-/* Translate one kafkastore.* setting; 1 if it was handled. */
-static int
-config__translate_ssl(loader_t *ld, kvlist_t *out, const char *key, const char *val,
-                      int *bad)
-{
-    const char *kst = config__store_type(kv_get(&ld->kafka, "ssl.keystore.type"), val);
-    const char *tst = config__store_type(kv_get(&ld->kafka, "ssl.truststore.type"), val);
-
-    *bad = 0;
-    if (strcmp(key, "ssl.truststore.location") == 0) {
-        if (strcasecmp(tst, "PEM") != 0)
-            *bad = config__fail(ld, "kafkastore.ssl.truststore.location '%s': "
-                                "%s trust stores are not supported; give a PEM "
-                                "file of CA certificates (kafkastore.ssl.truststore."
-                                "type=PEM)", val, tst);
-        else
-            config__extra(out, "ssl.ca.location", val);
-        return 1;
-    }
-    if (strcmp(key, "ssl.keystore.location") == 0) {
-        if (strcasecmp(kst, "PKCS12") == 0) {
-            config__extra(out, "ssl.keystore.location", val);
-        } else if (strcasecmp(kst, "PEM") == 0) {
-            /* One PEM file holds both; OpenSSL picks each part out of it. */
-            config__extra(out, "ssl.certificate.location", val);
-            config__extra(out, "ssl.key.location", val);
-        } else {
-            *bad = config__fail(ld, "kafkastore.ssl.keystore.location '%s': %s "
-                                "keystores are not supported; convert it to PEM "
-                                "(kafkastore.ssl.keystore.type=PEM) or PKCS12",
-                                val, kst);
-        }
-        return 1;
-    }
-    if (strcmp(key, "ssl.keystore.password") == 0) {
-        const char *loc = kv_get(&ld->kafka, "ssl.keystore.location");
-
-        if (loc != NULL && strcasecmp(config__store_type(
-                kv_get(&ld->kafka, "ssl.keystore.type"), loc), "PKCS12") == 0)
-            config__extra(out, key, val);
-        return 1;
-    }
-    if (strcmp(key, "ssl.endpoint.identification.algorithm") == 0) {
-        config__extra(out, key, val[0] == '\0' ? "none" : val);
-        return 1;
-    }
-    return 0;
-}
-
-static int
-config__check_store_types(loader_t *ld)
-{
-    static const char *const keys[] = { "ssl.keystore.type", "ssl.truststore.type" };
-
-    for (size_t i = 0; i < 2; i++) {
-        const char *v = kv_get(&ld->kafka, keys[i]);
-
-        if (v != NULL && strcasecmp(v, "PEM") != 0 && strcasecmp(v, "PKCS12") != 0 &&
-            strcasecmp(v, "JKS") != 0)
-            return config__fail(ld, "bad value '%s' for kafkastore.%s: "
-                                "expected PEM", v, keys[i]);
-    }
-    return 0;
-}
-
-static int
-config__resolve_kafka(loader_t *ld)
-{
-    kvlist_t out = {0};
-
-    if (config__check_store_types(ld) < 0)
-        return -1;
-    for (size_t i = 0; i < ld->kafka.n; i++) {
-        const char *key = ld->kafka.v[i].key, *val = ld->kafka.v[i].value;
-        int skip = 0, bad;
-
-        for (size_t j = 0; j < sizeof(config__java_only) / sizeof(config__java_only[0]); j++)
-            skip |= strcmp(key, config__java_only[j]) == 0;
-        if (skip)
-            continue;
-        if (config__translate_ssl(ld, &out, key, val, &bad)) {
-            if (bad < 0) {
-                kv_free(out.v, out.n);
-                return -1;
-            }
-            continue;
-        }
-        for (size_t j = 0; j < sizeof(config__renames) / sizeof(config__renames[0]); j++)
-            if (strcmp(key, config__renames[j].java) == 0)
-                key = config__renames[j].rdkafka;
-        kv_set(&out, key, val);
-    }
-    ld->cf->kafka_extra = out.v;
-    ld->cf->nkafka_extra = out.n;
-    return 0;
-}
-
 static int
 config__resolve_tls(loader_t *ld)
 {
     config_t *cf = ld->cf;
 
     if (ld->keystore != NULL && cf->ssl_cert == NULL) {
-        if (ld->keystore_type == NULL && !config__ends_with(ld->keystore, ".pem"))
+        if (ld->keystore_type == NULL && !text_ends_with(ld->keystore, ".pem", 1))
             return config__fail(ld, "ssl.keystore.location '%s': Java keystores "
                                 "(JKS, PKCS12) are not supported; give a PEM file "
                                 "holding the certificate and key (ssl.keystore."

@@ -11,26 +11,13 @@
 #include <strings.h>
 
 #include "mem.h"
+#include "text.h"
 
 typedef struct jaas_tok {
     const char *p;
     char *word;         /* the last token read; owned */
     int quoted;
 } jaas_tok_t;
-
-static int
-jaas__is_space(int c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-static int
-jaas__ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
 
 static void
 jaas__replace(char **field, char *val)
@@ -76,7 +63,7 @@ jaas__next(jaas_tok_t *t)
     free(t->word);
     t->word = NULL;
     t->quoted = 0;
-    while (jaas__is_space((unsigned char)*t->p))
+    while (text_is_space((unsigned char)*t->p))
         t->p++;
     if (*t->p == '\0')
         return 0;
@@ -86,7 +73,7 @@ jaas__next(jaas_tok_t *t)
     }
     if (*t->p == '"')
         return jaas__quoted(t);
-    while (*t->p != '\0' && !jaas__is_space((unsigned char)*t->p) &&
+    while (*t->p != '\0' && !text_is_space((unsigned char)*t->p) &&
            strchr("=;\"", *t->p) == NULL)
         buf_append(&b, t->p++, 1);
     t->word = buf_steal(&b, NULL);
@@ -130,9 +117,9 @@ jaas__options(jaas_tok_t *t, jaas_t *out)
 static int
 jaas__module(const char *word)
 {
-    if (jaas__ends_with(word, "PlainLoginModule"))
+    if (text_ends_with(word, "PlainLoginModule", 0))
         return JAAS_PLAIN;
-    if (jaas__ends_with(word, "ScramLoginModule"))
+    if (text_ends_with(word, "ScramLoginModule", 0))
         return JAAS_SCRAM;
     return JAAS_NONE;
 }

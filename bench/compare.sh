@@ -137,8 +137,8 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
                 c1=$(tree_cpu_ticks "$spid")
                 # server CPU (all its processes) per request, in microseconds
                 # (h2c: h2load's 1 s warm-up is counted in both CPU and requests, approximately)
-                r="$r $(awk -v d=$((c1 - c0)) -v hz="$CLK_TCK" -v rps="${r%% *}" -v t="$([ "$proto" = h2c ] && echo $((BENCH_DURATION + 1)) || echo "$BENCH_DURATION")" \
-                    'BEGIN { printf "%.2f", (rps > 0 ? d / hz * 1e6 / (rps * t) : 0) }')"
+                r="$r $(cpu_us_per_req $((c1 - c0)) "${r%% *}" \
+                    "$([ "$proto" = h2c ] && echo $((BENCH_DURATION + 1)) || echo "$BENCH_DURATION")")"
                 printf '%-8s %-4s %-8s %d: %s\n' "$test" "$proto" "$side" "$rep" "$r"
                 echo "$test $proto $side $rep $r" >> "$RES"
             done

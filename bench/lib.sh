@@ -235,3 +235,10 @@ tree_cpu_ticks() {
     echo "$t"
 }
 CLK_TCK=$(getconf CLK_TCK)
+
+# cpu_us_per_req TICKS RPS SECONDS: a server's CPU (TICKS of all its
+# processes over a run of SECONDS at RPS) per request, in microseconds.
+cpu_us_per_req() {
+    awk -v d="$1" -v hz="$CLK_TCK" -v rps="$2" -v t="$3" \
+        'BEGIN { printf "%.2f", (rps > 0 ? d / hz * 1e6 / (rps * t) : 0) }'
+}

@@ -17,10 +17,11 @@ bench_init wrk h2load curl python3
 machine_info
 echo "run:     ${BENCH_DURATION}s per run, ${BENCH_REPS} alternations; wrk -t$BENCH_THREADS -c$BENCH_CONNS; h2load -c$BENCH_CONNS -m$BENCH_STREAMS; h1p: wrk -t1 -c$BENCH_CONNS, $BENCH_PIPELINE pipelined requests per write"
 echo
-declare -A PORT
+declare -A PORT SPID
 for w in 1 2; do
     start_schemad "w$w" "$w"
     PORT[$w]=$SD_PORT
+    SPID[$w]=$SD_PID
     python3 "$BENCH_DIR/populate.py" "$SD_PORT" "$BENCH_NSCHEMAS" > "$BENCH_TMP/ids.w$w" || die "registration failed"
     echo "schemad workers=$w: pid $SD_PID, port $SD_PORT, $BENCH_NSCHEMAS schemas"
     {
@@ -40,11 +41,12 @@ done
 
 RES=$BENCH_TMP/results.tsv
 : > "$RES"
-echo "== runs (test proto workers rep: req/s p50|mean ms p99|max ms)"
+echo "== runs (test proto workers rep: req/s p50|mean ms p99|max ms server-CPU-us/req)"
 for ((rep = 1; rep <= BENCH_REPS; rep++)); do
     if ((rep % 2)); then order="1 2"; else order="2 1"; fi
     for proto in $BENCH_PROTOS; do
         for w in $order; do
+            c0=$(tree_cpu_ticks "${SPID[$w]}")
             if [ "$proto" = h1 ]; then
                 r=$(run_wrk "http://127.0.0.1:${PORT[$w]}" "$BENCH_TMP/idsrand.w$w.lua")
             elif [ "$proto" = h1p ]; then
@@ -52,6 +54,9 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
             else
                 r=$(run_h2load "$BENCH_TMP/uris.w$w")
             fi
+            c1=$(tree_cpu_ticks "${SPID[$w]}")
+            r="$r $(cpu_us_per_req $((c1 - c0)) "${r%% *}" \
+                "$([ "$proto" = h2c ] && echo $((BENCH_DURATION + 1)) || echo "$BENCH_DURATION")")"
             printf 'idsrand %-4s workers=%d %d: %s\n' "$proto" "$w" "$rep" "$r"
             echo "idsrand $proto workers=$w $rep $r" >> "$RES"
         done

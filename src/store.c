@@ -727,7 +727,8 @@ store_sorted_subjects(const store_t *st, size_t *n)
     store__order_merge(st->order);
     const store_ptrs_t *s = &st->order->sorted;
     store_subject_t **v = mem_alloc((s->n + 1) * sizeof(*v));
-    memcpy(v, s->p, s->n * sizeof(*v));
+    if (s->n > 0)
+        memcpy(v, s->p, s->n * sizeof(*v));
     *n = s->n;
     return v;
 }

@@ -8,6 +8,13 @@ schema, so no compatibility check against earlier versions).
     bench/register.py                 # file journal (fsync per group commit)
     bench/register.py --kafka         # a real Kafka broker (KRaft, local)
     bench/register.py --duration 3    # quick
+    bench/register.py --client wrk    # the same load from wrk (2 threads,
+                                      # 64 connections): the Python client
+                                      # takes about a core of this 2-core box
+
+With --client wrk a Lua script builds the same schema shape, each with a
+name no other request used (thread and counter), so every request is a new
+schema in a new subject.
 
 Every server is on 127.0.0.1 and stopped by pid at exit.
 """
@@ -17,6 +24,8 @@ import http.client
 import json
 import multiprocessing as mp
 import os
+import re
+import subprocess
 import sys
 import threading
 import time
@@ -91,6 +100,54 @@ def run_load(port, clients, procs, duration, tag, mode):
     return lat, errs, nerr, cpu, wall
 
 
+WRK_SCRIPT = r'''
+-- tid is a global: setup() sets it in each thread's own Lua state.
+local n, tag = 0, "%(tag)s"
+local threads = 0
+function setup(thread)
+    threads = threads + 1
+    thread:set("tid", threads)
+end
+function request()
+    n = n + 1
+    local name = string.format("Rec%%s_%%d_%%d", tag, tid, n)
+    local schema = string.format('{"type":"record","name":"%%s","namespace":"bench.schemad",'
+        .. '"fields":[{"name":"id","type":"long"},{"name":"name","type":"string"},'
+        .. '{"name":"amount","type":["null","double"],"default":null},'
+        .. '{"name":"n%%d","type":"int","default":%%d}]}', name, n, n)
+    local body = '{"schema":"' .. schema:gsub('"', '\\"') .. '"}'
+    return wrk.format("POST", "/subjects/reg-" .. name .. "/versions",
+                      {["Content-Type"] = "%(ct)s"}, body)
+end
+'''
+
+
+def wrk_ms(v):
+    m = re.match(r'([0-9.]+)(us|ms|s|m)$', v)
+    if not m:
+        return float('nan')
+    return float(m.group(1)) * {'us': 1e-3, 'ms': 1.0, 's': 1e3, 'm': 6e4}[m.group(2)]
+
+
+def run_wrk(port, clients, duration, tag, work):
+    """The load from wrk -t2: (registered, p50 ms, p99 ms, errors, client CPU s)."""
+    script = os.path.join(work, 'register-%s.lua' % tag)
+    with open(script, 'w') as f:
+        f.write(WRK_SCRIPT % {'tag': tag, 'ct': common.CT})
+    t0 = os.times()
+    out = subprocess.run(['wrk', '-t2', '-c%d' % clients, '-d%ds' % duration, '--latency',
+                          '-s', script, 'http://127.0.0.1:%d' % port],
+                         capture_output=True, text=True, timeout=duration + 60).stdout
+    t1 = os.times()
+    done = int(re.search(r'(\d+) requests in', out).group(1))
+    bad = re.search(r'Non-2xx or 3xx responses: (\d+)', out)
+    errs = int(bad.group(1)) if bad else 0
+    p50 = wrk_ms(re.search(r'^\s+50%\s+(\S+)', out, re.M).group(1))
+    p99 = wrk_ms(re.search(r'^\s+99%\s+(\S+)', out, re.M).group(1))
+    cpu = (t1.children_user - t0.children_user) + (t1.children_system - t0.children_system)
+    return done - errs, p50, p99, errs, cpu
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--kafka', action='store_true', help='journal=kafka on a local real broker')
@@ -99,12 +156,16 @@ def main():
     ap.add_argument('--procs', type=int, default=2, help='client processes sharing the threads')
     ap.add_argument('--runs', type=int, default=2, help='runs on the same server (median reported)')
     ap.add_argument('--workers', type=int, default=2)
+    ap.add_argument('--client', choices=('python', 'wrk'), default='python',
+                    help='the load generator (wrk: --subjects new only)')
     ap.add_argument('--subjects', choices=('new', 'thread'), default='new',
                     help='new: one new subject per schema (default); thread: one subject per '
                          'client, global compatibility NONE (versions pile up in 64 subjects)')
     a = ap.parse_args()
     a.duration = max(1.0, min(a.duration, 120.0))
     a.runs = max(1, min(a.runs, 10))
+    if a.client == 'wrk' and a.subjects != 'new':
+        ap.error('--client wrk registers into new subjects only')
 
     common.machine_info()
     work = common.tmpdir('schemad-bench-register.')
@@ -124,8 +185,12 @@ def main():
         sd = common.Schemad(os.path.join(work, 'sd'), settings).start()
         print('schemad: pid %d on 127.0.0.1:%d, journal=%s, workers=%d; ready in %.2f s'
               % (sd.proc.pid, sd.port, settings.get('journal', 'file'), a.workers, sd.wait_ready()))
-        print('run:     %d clients (threads over %d processes), keep-alive, %.0f s per run, %d runs'
-              % (a.clients, a.procs, a.duration, a.runs))
+        if a.client == 'wrk':
+            print('run:     wrk -t2 -c%d (keep-alive), %.0f s per run, %d runs'
+                  % (a.clients, a.duration, a.runs))
+        else:
+            print('run:     %d clients (threads over %d processes), keep-alive, %.0f s per run, %d runs'
+                  % (a.clients, a.procs, a.duration, a.runs))
         if a.subjects == 'thread':
             import http.client as hc
             c = hc.HTTPConnection('127.0.0.1', sd.port, timeout=30)
@@ -136,14 +201,19 @@ def main():
                                 else 'one subject per client thread'))
         rates = []
         for r in range(a.runs):
-            lat, errs, nerr, cpu, wall = run_load(sd.port, a.clients, a.procs, a.duration,
-                                                  '%d%s' % (r, uuid.uuid4().hex[:4]), a.subjects)
-            rate = len(lat) / a.duration
-            rates.append((rate, common.pct(lat, 50) * 1e3, common.pct(lat, 99) * 1e3))
+            tag = '%d%s' % (r, uuid.uuid4().hex[:4])
+            if a.client == 'wrk':
+                errs = []
+                done, p50, p99, nerr, cpu = run_wrk(sd.port, a.clients, int(a.duration), tag, work)
+            else:
+                lat, errs, nerr, cpu, wall = run_load(sd.port, a.clients, a.procs, a.duration,
+                                                      tag, a.subjects)
+                done, p50, p99 = len(lat), common.pct(lat, 50) * 1e3, common.pct(lat, 99) * 1e3
+            rate = done / a.duration
+            rates.append((rate, p50, p99))
             print('run %d: %d schemas registered in %.1f s: %.0f schemas/s, p50 %.2f ms, '
                   'p99 %.2f ms, %d errors; client CPU %.1f s (%.0f%% of one core)'
-                  % (r + 1, len(lat), a.duration, rate, rates[-1][1], rates[-1][2], nerr,
-                     cpu, 100 * cpu / a.duration))
+                  % (r + 1, done, a.duration, rate, p50, p99, nerr, cpu, 100 * cpu / a.duration))
             for e in errs:
                 print('   error: %s' % e)
             tsz, trss = common.table_mapping(sd.proc.pid)

@@ -10,7 +10,9 @@
  * setting is decided before the final pass.
  */
 #include "config.h"
+#include "config_env.h"
 #include "config_kafka.h"
+#include "config_listener.h"
 #include "jaas.h"
 #include "properties.h"
 
@@ -29,7 +31,6 @@
 #include "mem.h"
 #include "text.h"
 
-#define CONFIG_ENV_PREFIX "SCHEMA_REGISTRY_"
 
 /* State that lives only while loading: values resolved in the final pass. */
 typedef struct loader {
@@ -153,77 +154,6 @@ config__parse_size(const char *s, size_t *out)
 /* ---- listeners ------------------------------------------------------- */
 
 static int
-config__host_ok(const char *h)
-{
-    for (; *h != '\0'; h++)
-        if (!isalnum((unsigned char)*h) && strchr(".-_", *h) == NULL)
-            return 0;
-    return 1;
-}
-
-/* Parse "http://host:port" or "https://[v6]:port" (an optional "/" after). */
-static int
-config__parse_listener(const char *s, config_listener_t *l)
-{
-    const char *p, *colon;
-    char host[256];
-    size_t hlen;
-    char *end;
-    long port;
-
-    memset(l, 0, sizeof(*l));
-    if (strncasecmp(s, "http://", 7) == 0) {
-        p = s + 7;
-    } else if (strncasecmp(s, "https://", 8) == 0) {
-        l->tls = 1;
-        p = s + 8;
-    } else {
-        return -1;
-    }
-    if (*p == '[') {
-        const char *close = strchr(p, ']');
-
-        if (close == NULL || close[1] != ':')
-            return -1;
-        hlen = (size_t)(close - p - 1);
-        if (hlen == 0 || hlen >= sizeof(host))
-            return -1;
-        memcpy(host, p + 1, hlen);
-        host[hlen] = '\0';
-        if (strspn(host, "0123456789abcdefABCDEF:.%") != hlen)
-            return -1;
-        colon = close + 1;
-    } else {
-        colon = strchr(p, ':');
-        if (colon == NULL)
-            return -1;
-        hlen = (size_t)(colon - p);
-        if (hlen >= sizeof(host))
-            return -1;
-        memcpy(host, p, hlen);
-        host[hlen] = '\0';
-        if (!config__host_ok(host))
-            return -1;
-    }
-    if (!isdigit((unsigned char)colon[1]))
-        return -1;
-    errno = 0;
-    port = strtol(colon + 1, &end, 10);
-    if (errno != 0 || port < 1 || port > 65535)
-        return -1;
-    if (*end == '/')
-        end++;
-    if (*end != '\0')
-        return -1;
-    /* Java binds its wildcard dual-stack, so both wildcards mean "all". */
-    if (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0)
-        host[0] = '\0';
-    snprintf(l->host, sizeof(l->host), "%s", host);
-    l->port = (int)port;
-    return 0;
-}
-
-static int
 config__set_listeners(loader_t *ld, const char *key, const char *val)
 {
     config_t *cf = ld->cf;
@@ -241,7 +171,7 @@ config__set_listeners(loader_t *ld, const char *key, const char *val)
         }
         if (n == CONFIG_MAX_LISTENERS)
             rc = config__bad(ld, key, val, "too many listeners");
-        else if (config__parse_listener(item, &cf->listeners[n]) < 0)
+        else if (config_listener_parse(item, &cf->listeners[n]) < 0)
             rc = config__fail(ld, "bad listener '%s' in %s (%s): expected "
                               "http://host:port or https://host:port with "
                               "a port from 1 to 65535", item, key, ld->origin);
@@ -673,56 +603,6 @@ config__read_file(loader_t *ld, const char *path)
 
 /* ---- environment ----------------------------------------------------- */
 
-/* JVM and launcher settings of Confluent's scripts, not properties. */
-static int
-config__env_skipped(const char *name)
-{
-    static const char *const exact[] = {
-        "OPTS", "HEAP_OPTS", "JVM_PERFORMANCE_OPTS", "CLASSPATH", "VERSION",
-    };
-    static const char *const prefixes[] = { "LOG4J_", "JMX_" };
-
-    for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-        if (strcmp(name, exact[i]) == 0)
-            return 1;
-    for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
-            return 1;
-    return 0;
-}
-
-/*
- * The property name for a variable suffix, as Confluent's image computes
- * it: lower case, '_' -> '.', then "..." -> '-' and ".." -> '_'.
- */
-static char *
-config__env_key(const char *name, size_t n)
-{
-    buf_t b = {0};
-
-    for (size_t i = 0; i < n;) {
-        size_t run = 0;
-
-        if (name[i] != '_') {
-            char c = (char)tolower((unsigned char)name[i++]);
-
-            buf_append(&b, &c, 1);
-            continue;
-        }
-        while (i < n && name[i] == '_') {
-            run++;
-            i++;
-        }
-        for (; run >= 3; run -= 3)
-            buf_append(&b, "-", 1);
-        if (run == 2)
-            buf_append(&b, "_", 1);
-        else if (run == 1)
-            buf_append(&b, ".", 1);
-    }
-    return buf_steal(&b, NULL);
-}
-
 static int
 config__read_env(loader_t *ld, char **env)
 {
@@ -735,13 +615,9 @@ config__read_env(loader_t *ld, char **env)
 
         if (eq == NULL || strncmp(var, CONFIG_ENV_PREFIX, plen) != 0)
             continue;
-        key = mem_strndup(var + plen, (size_t)(eq - var) - plen);
-        if (key[0] == '\0' || config__env_skipped(key)) {
-            free(key);
+        key = config_env_key(var + plen, (size_t)(eq - var) - plen);
+        if (key == NULL)
             continue;
-        }
-        free(key);
-        key = config__env_key(var + plen, (size_t)(eq - var) - plen);
         val = text_trim(eq + 1, strlen(eq + 1));
         snprintf(ld->origin, sizeof(ld->origin), "environment variable %.*s",
                  (int)(eq - var), var);

@@ -360,15 +360,14 @@ static void
 publish__stale_versions(table_t *t, const store_subject_t *sub)
 {
     char key[PUBLISH_KEY_MAX], ver[16];
-    struct iovec iov[4];
     int hi = sub->nversions ? sub->versions[sub->nversions - 1].version : 0;
     for (int v = 1; v <= hi + 1; v++) {
         if (store_version(sub, v) != NULL)
             continue;
         snprintf(ver, sizeof(ver), "%d", v);
         size_t klen = publish_key(key, 'V', sub->name, ver);
-        if (klen != 0 && table_get(t, key, klen, iov, 4) >= 0)
-            table_del(t, key, klen);
+        if (klen != 0)
+            table_del(t, key, klen);    /* writes nothing when there is none */
     }
 }
 
@@ -386,17 +385,14 @@ publish__lists(publish_t *p, store_t *st, table_t *t)
     long long now = (long long)deadline_now_ms();
     int large = st->subjects.len > 1024 || st->nversions > 4096;
     int rc = 0;
-    if (large && table_count(t, "G", 1) >= 0)
+    if (large)
         rc |= table_del(t, "G", 1);
     if (large && !st->dirty_lists) {
         st->dirty_versions = 0;
         return rc;
     }
-    if (large && now - p->list_ms < 1000) {
-        if (table_count(t, "A", 1) >= 0)
-            rc |= table_del(t, "A", 1);
-        return rc;
-    }
+    if (large && now - p->list_ms < 1000)
+        return rc | table_del(t, "A", 1);
     p->list_ms = now;
     st->dirty_lists = 0;
     st->dirty_versions = 0;

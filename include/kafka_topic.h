@@ -12,7 +12,9 @@
 
 #include "config.h"
 
-#define KAFKA_TOPIC_DEFAULT_RF 3
+/* Slice for blocking librdkafka calls during an open, so that errors (bad
+ * credentials) are noticed quickly rather than at the deadline. */
+#define KAFKA_TOPIC_SLICE_MS 250
 
 /** What the setup and the messages need to know of the open under way. */
 typedef struct kafka_topic_conn {

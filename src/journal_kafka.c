@@ -43,9 +43,6 @@
 #define JOURNAL_KAFKA_MIN_DELIVERY_MS 5000
 /* Records applied per poll() before yielding back to the event loop. */
 #define JOURNAL_KAFKA_BATCH 1000
-/* Slice for blocking librdkafka calls during open(), so that errors (bad
- * credentials) are noticed quickly. */
-#define JOURNAL_KAFKA_SLICE_MS 250
 
 /* One append waiting for its ack. */
 typedef struct journal_kafka_pending {
@@ -358,7 +355,7 @@ journal_kafka__replay(journal_kafka_t *k, int64_t deadline, char *err, size_t er
     if (journal_kafka__assign(k, lo, err, errlen) < 0)
         return -1;
     while (k->next_offset < hi) {
-        int slice = deadline_slice_ms(deadline, JOURNAL_KAFKA_SLICE_MS);
+        int slice = deadline_slice_ms(deadline, KAFKA_TOPIC_SLICE_MS);
         rd_kafka_message_t *m = rd_kafka_consumer_poll(k->cons, slice);
         if (m != NULL) {
             journal_kafka__consume(k, m);

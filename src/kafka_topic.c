@@ -14,7 +14,15 @@
 #include "deadline.h"
 #include "log.h"
 
-#define KAFKA_TOPIC_SLICE_MS 250
+#define KAFKA_TOPIC_DEFAULT_RF 3
+
+/* The replication factor asked for (Confluent's default 3). */
+static int
+kafka_topic__wanted_rf(const config_t *cf)
+{
+    return cf->topic_replication_factor > 0 ? cf->topic_replication_factor
+                                            : KAFKA_TOPIC_DEFAULT_RF;
+}
 
 void
 kafka_topic_timeout_msg(const kafka_topic_conn_t *c, const char *doing, char *err,
@@ -65,7 +73,7 @@ kafka_topic_auth_msg(const kafka_topic_conn_t *c, char *err, size_t errlen)
  */
 static int
 kafka_topic__describe(kafka_topic_conn_t *c, int64_t deadline, int must_exist,
-                        int *partitions, int *replicas, int *brokers, char *err, size_t errlen)
+                      int *partitions, int *replicas, int *brokers, char *err, size_t errlen)
 {
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(c->rk, c->topic, NULL);
     int rc = -2;
@@ -111,8 +119,8 @@ kafka_topic__describe(kafka_topic_conn_t *c, int64_t deadline, int must_exist,
 
 /* Wait for one admin result on q; NULL (err set) on timeout. */
 static rd_kafka_event_t *
-kafka_topic__admin_wait(kafka_topic_conn_t *c, rd_kafka_queue_t *q,
-                          int64_t deadline, const char *doing, char *err, size_t errlen)
+kafka_topic__admin_wait(kafka_topic_conn_t *c, rd_kafka_queue_t *q, int64_t deadline,
+                        const char *doing, char *err, size_t errlen)
 {
     for (;;) {
         int slice = deadline_slice_ms(deadline, KAFKA_TOPIC_SLICE_MS);
@@ -147,11 +155,10 @@ kafka_topic__admin_options(kafka_topic_conn_t *c, int64_t deadline)
  * "Already exists" (another node won the race) is success.
  */
 static int
-kafka_topic__create(kafka_topic_conn_t *c, int64_t deadline, int brokers,
-                      char *err, size_t errlen)
+kafka_topic__create(kafka_topic_conn_t *c, int64_t deadline, int brokers, char *err,
+                    size_t errlen)
 {
-    int want = c->cf->topic_replication_factor > 0 ? c->cf->topic_replication_factor
-                                                : KAFKA_TOPIC_DEFAULT_RF;
+    int want = kafka_topic__wanted_rf(c->cf);
     int rf = brokers > 0 && brokers < want ? brokers : want;
     char why[512];
 
@@ -172,8 +179,8 @@ kafka_topic__create(kafka_topic_conn_t *c, int64_t deadline, int brokers,
     rd_kafka_AdminOptions_t *o = kafka_topic__admin_options(c, deadline);
     rd_kafka_queue_t *q = rd_kafka_queue_new(c->rk);
     rd_kafka_CreateTopics(c->rk, &nt, 1, o, q);
-    rd_kafka_event_t *ev = kafka_topic__admin_wait(c, q, deadline, "creating the topic",
-                                                     err, errlen);
+    rd_kafka_event_t *ev = kafka_topic__admin_wait(c, q, deadline, "creating the topic", err,
+                                                   errlen);
     int rc = ev == NULL ? -1 : 0;
     if (ev != NULL) {
         size_t n = 0;
@@ -198,8 +205,8 @@ kafka_topic__create(kafka_topic_conn_t *c, int64_t deadline, int brokers,
 
 /* The topic's cleanup.policy into policy[len]; 0, or -1 with err set. */
 static int
-kafka_topic__cleanup_policy(kafka_topic_conn_t *c, int64_t deadline,
-                              char *policy, size_t len, char *err, size_t errlen)
+kafka_topic__cleanup_policy(kafka_topic_conn_t *c, int64_t deadline, char *policy, size_t len,
+                            char *err, size_t errlen)
 {
     rd_kafka_ConfigResource_t *cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, c->topic);
     rd_kafka_AdminOptions_t *o = kafka_topic__admin_options(c, deadline);
@@ -208,8 +215,8 @@ kafka_topic__cleanup_policy(kafka_topic_conn_t *c, int64_t deadline,
 
     rd_kafka_DescribeConfigs(c->rk, &cr, 1, o, q);
     rd_kafka_event_t *ev = kafka_topic__admin_wait(c, q, deadline,
-                                                     "describing the topic's configuration",
-                                                     err, errlen);
+                                                   "describing the topic's configuration",
+                                                   err, errlen);
     if (ev != NULL) {
         size_t n = 0, nc = 0;
         const rd_kafka_ConfigResource_t **res = rd_kafka_DescribeConfigs_result_resources(
@@ -238,19 +245,18 @@ kafka_topic__cleanup_policy(kafka_topic_conn_t *c, int64_t deadline,
 }
 
 int
-kafka_topic_ensure(kafka_topic_conn_t *c, int64_t deadline, char *err,
-                            size_t errlen)
+kafka_topic_ensure(kafka_topic_conn_t *c, int64_t deadline, char *err, size_t errlen)
 {
     int partitions = 0, replicas = 0, brokers = 0;
     int rc = kafka_topic__describe(c, deadline, 0, &partitions, &replicas, &brokers, err,
-                                     errlen);
+                                   errlen);
     int created = rc == 0;
     if (created) {
         if (kafka_topic__create(c, deadline, brokers, err, errlen) < 0)
             return -1;
         /* Wait until the new topic has a leader in the metadata. */
         rc = kafka_topic__describe(c, deadline, 1, &partitions, &replicas, &brokers, err,
-                                     errlen);
+                                   errlen);
     }
     if (rc < 0)
         return -1;
@@ -259,8 +265,7 @@ kafka_topic_ensure(kafka_topic_conn_t *c, int64_t deadline, char *err,
                  c->topic, partitions);
         return -1;
     }
-    int want = c->cf->topic_replication_factor > 0 ? c->cf->topic_replication_factor
-                                                : KAFKA_TOPIC_DEFAULT_RF;
+    int want = kafka_topic__wanted_rf(c->cf);
     if (!created && replicas < want)
         log_warn("The replication factor of the schema topic %s is less than the desired one "
                  "of %d. If this is a production environment, it's crucial to add more brokers "

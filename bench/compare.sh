@@ -135,10 +135,7 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
                 c0=$(tree_cpu_ticks "$spid")
                 r=$(run_one "$test" "$proto" "$side")
                 c1=$(tree_cpu_ticks "$spid")
-                # server CPU (all its processes) per request, in microseconds
-                # (h2c: h2load's 1 s warm-up is counted in both CPU and requests, approximately)
-                r="$r $(cpu_us_per_req $((c1 - c0)) "${r%% *}" \
-                    "$([ "$proto" = h2c ] && echo $((BENCH_DURATION + 1)) || echo "$BENCH_DURATION")")"
+                r="$r $(cpu_us_per_req $((c1 - c0)) "${r%% *}" "$proto")"
                 printf '%-8s %-4s %-8s %d: %s\n' "$test" "$proto" "$side" "$rep" "$r"
                 echo "$test $proto $side $rep $r" >> "$RES"
             done

@@ -236,9 +236,13 @@ tree_cpu_ticks() {
 }
 CLK_TCK=$(getconf CLK_TCK)
 
-# cpu_us_per_req TICKS RPS SECONDS: a server's CPU (TICKS of all its
-# processes over a run of SECONDS at RPS) per request, in microseconds.
+# cpu_us_per_req TICKS RPS PROTO: a server's CPU (TICKS of all its
+# processes over one run at RPS) per request, in microseconds.  An h2c run
+# lasts a second longer: h2load's warm-up is counted in both CPU and
+# requests, approximately.
 cpu_us_per_req() {
-    awk -v d="$1" -v hz="$CLK_TCK" -v rps="$2" -v t="$3" \
+    local t=$BENCH_DURATION
+    [ "$3" = h2c ] && t=$((BENCH_DURATION + 1))
+    awk -v d="$1" -v hz="$CLK_TCK" -v rps="$2" -v t="$t" \
         'BEGIN { printf "%.2f", (rps > 0 ? d / hz * 1e6 / (rps * t) : 0) }'
 }

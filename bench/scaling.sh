@@ -55,8 +55,7 @@ for ((rep = 1; rep <= BENCH_REPS; rep++)); do
                 r=$(run_h2load "$BENCH_TMP/uris.w$w")
             fi
             c1=$(tree_cpu_ticks "${SPID[$w]}")
-            r="$r $(cpu_us_per_req $((c1 - c0)) "${r%% *}" \
-                "$([ "$proto" = h2c ] && echo $((BENCH_DURATION + 1)) || echo "$BENCH_DURATION")")"
+            r="$r $(cpu_us_per_req $((c1 - c0)) "${r%% *}" "$proto")"
             printf 'idsrand %-4s workers=%d %d: %s\n' "$proto" "$w" "$rep" "$r"
             echo "idsrand $proto workers=$w $rep $r" >> "$RES"
         done

@@ -424,6 +424,19 @@ conc_reader(table_t *t, int ready_fd, int stats_fd, unsigned seed)
     return 0;
 }
 
+/* Wait for the forked readers; each must have exited 0. */
+static void
+reap_readers(results_t *r, const pid_t *pids, int n, const char *what)
+{
+    for (int i = 0; i < n; i++) {
+        int st = 0;
+        waitpid(pids[i], &st, 0);
+        CHECK(r, WIFEXITED(st) && WEXITSTATUS(st) == 0);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+            printf("%s %d: status %d\n", what, i, st);
+    }
+}
+
 static void
 test_concurrent(results_t *r)
 {
@@ -458,13 +471,7 @@ test_concurrent(results_t *r)
     CHECK(r, bad == 0);
     printf("master: %d puts in %.3f s (%.0f ns/put), arena %zu bytes\n", CONC_PUTS,
            t1 - t0, (t1 - t0) * 1e9 / CONC_PUTS, table_used(t));
-    for (int i = 0; i < CONC_READERS; i++) {
-        int st = 0;
-        waitpid(pids[i], &st, 0);
-        CHECK(r, WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-            printf("reader %d: status %d\n", i, st);
-    }
+    reap_readers(r, pids, CONC_READERS, "reader");
     ssize_t n;
     while ((n = read(stats[0], text, sizeof(text))) > 0)
         fwrite(text, 1, (size_t)n, stdout);
@@ -641,13 +648,7 @@ test_generations_concurrent(results_t *r)
     CHECK(r, rebuilds >= 20);
     printf("generations: %d rebuilds (%d deferred for a busy reader), %zu bytes in use\n",
            rebuilds, deferred, table_used(t));
-    for (int i = 0; i < GEN_READERS; i++) {
-        int st = 0;
-        waitpid(pids[i], &st, 0);
-        CHECK(r, WIFEXITED(st) && WEXITSTATUS(st) == 0);
-        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-            printf("generation reader %d: status %d\n", i, st);
-    }
+    reap_readers(r, pids, GEN_READERS, "generation reader");
     close(ready[0]);
     close(ready[1]);
     table_close(t);

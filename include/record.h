@@ -45,7 +45,8 @@ void record_key_free(record_key_t *k);
 /**
  * Encode a key as Confluent does.  Returns a malloc'd NUL-terminated string
  * the caller frees with free(); *len (if not NULL) gets its length.
- * `subject` NULL means global.  NULL when a string is not valid UTF-8.
+ * `subject` NULL means global.  NULL when a string is not valid UTF-8;
+ * *len is set on every path (0 with NULL).
  */
 char *record_key_schema(const char *subject, int version, size_t *len);
 char *record_key_config(const char *subject, size_t *len);

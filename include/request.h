@@ -48,6 +48,12 @@ int request_string(const json_t *v, char **out, request_error_t *err);
 
 /** Coerce a metadata object (properties to strings, tags and sensitive checked).  NULL on error. */
 json_t *request_metadata(const json_t *v, request_error_t *err);
+/**
+ * A RuleSet as Jackson binds it: absent or null gives *out NULL and 0; an
+ * object gives a deep copy the caller owns (json_decref) and 0; anything
+ * else, or a rule of an unknown kind, fills *err and gives -1.
+ */
+int request_rule_set(const json_t *v, json_t **out, request_error_t *err);
 
 void request_error_set(request_error_t *err, int status, int code, const char *msg);
 void request_error_free(request_error_t *err);

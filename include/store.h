@@ -112,6 +112,16 @@ void store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
                  const char *val, size_t vlen);
 
 /**
+ * Whether store_apply() would take this record as it stands now: the key
+ * and value decode, the key type is known, a SCHEMA value names the key's
+ * subject and version and binds no known id to another schema.  0 when it
+ * would; -1 with a static reason in *why when it would skip it.  The
+ * master checks every record a request planned before appending any.
+ */
+int store_check_record(const store_t *st, const char *key, size_t klen,
+                       const char *val, size_t vlen, const char **why);
+
+/**
  * Mark everything for publishing, as if just replayed (a new table
  * generation starts empty); forgets the schemas' table handles.
  */

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "log.h"
 #include "render.h"
 
 void
@@ -783,6 +784,34 @@ api__dispatch_read(api_t *api, const route_t *r, api_result_t *res)
     }
 }
 
+/*
+ * The last guard before the journal: a record the store would skip must
+ * never be appended, or its id or version would be acknowledged and then
+ * handed out again.  A planner that built one has a bug; the client gets
+ * a 500 and nothing is written.
+ */
+static void
+api__check_records(const api_t *api, api_result_t *res)
+{
+    for (size_t i = 0; i < res->nrecords; i++) {
+        const api_record_t *rec = &res->records[i];
+        const char *why;
+        if (store_check_record(api->store, rec->key, rec->klen, rec->val, rec->vlen,
+                               &why) == 0)
+            continue;
+        log_error("refusing to append %s (record %zu of %zu planned)", why, i + 1,
+                  res->nrecords);
+        for (size_t j = 0; j < res->nrecords; j++) {
+            free(res->records[j].key);
+            free(res->records[j].val);
+        }
+        res->nrecords = 0;
+        res->new_id = 0;
+        api_error(res, 500, 50001, "Error while writing to the journal");
+        return;
+    }
+}
+
 void
 api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
 {
@@ -829,6 +858,7 @@ api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
     } else {
         api__not_found(res);
     }
+    api__check_records(api, res);
     free(alias_subject);
     free(alias_param);
     route_free(&r);

@@ -37,36 +37,66 @@ api__full_name(const json_t *node, const char *ns, const char **own_ns)
     return nsp && *nsp ? mem_printf("%s.%s", nsp, name) : mem_strdup(name);
 }
 
-/* Whether a path names this record: its full name or its simple name. */
-static int
-api__names(const char *path, size_t plen, const char *full, const json_t *node)
+/* A tag's identity for set membership: equal JSON gives equal text. */
+static char *
+api__tag_key(const json_t *v, size_t *len)
 {
-    const char *simple = json_string_value(json_object_get(node, "name"));
-    if (strlen(full) == plen && strncmp(full, path, plen) == 0)
-        return 1;
-    return simple && strlen(simple) == plen && strncmp(simple, path, plen) == 0;
+    char *k = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+    *len = k ? strlen(k) : 0;
+    return k;
 }
 
-/* Add or remove tags on one object's confluent:tags (insertion order, no repeats). */
+/* Put each tag of a list into a set. */
+static void
+api__tag_set(hmap_t *set, const json_t *tags)
+{
+    size_t i, len;
+    json_t *u;
+    json_array_foreach(tags, i, u) {
+        char *k = api__tag_key(u, &len);
+        if (k != NULL)
+            hmap_put(set, k, len, set);
+        free(k);
+    }
+}
+
+/* Whether a tag is in a set; with `put`, it is afterwards. */
+static int
+api__tag_seen(hmap_t *set, const json_t *t, int put)
+{
+    size_t len;
+    char *k = api__tag_key(t, &len);
+    int seen = k == NULL || hmap_get(set, k, len) != NULL;
+    if (!seen && put)
+        hmap_put(set, k, len, set);
+    free(k);
+    return seen;
+}
+
+/* Add or remove tags on one object's confluent:tags (insertion order, no
+ * repeats), in time linear in both lists. */
 static void
 api__edit_tags(json_t *obj, const json_t *tags, int add)
 {
     json_t *cur = json_object_get(obj, API_TAGS_PROP);
     json_t *out = json_array();
-    size_t i, j;
-    json_t *t, *u;
+    hmap_t set = {0};   /* add: the tags kept so far; remove: those to drop */
+    size_t i;
+    json_t *t;
+    if (!add)
+        api__tag_set(&set, tags);
     json_array_foreach(cur, i, t) {
-        int drop = 0;
-        json_array_foreach(tags, j, u) drop |= !add && json_equal(t, u);
-        if (!drop)
+        if (add)
+            api__tag_seen(&set, t, 1);
+        else if (api__tag_seen(&set, t, 0))
+            continue;
+        json_array_append(out, t);
+    }
+    json_array_foreach(tags, i, t) {
+        if (add && json_is_string(t) && !api__tag_seen(&set, t, 1))
             json_array_append(out, t);
     }
-    json_array_foreach(tags, j, u) {
-        int have = 0;
-        json_array_foreach(out, i, t) have |= json_equal(t, u);
-        if (add && !have && json_is_string(u))
-            json_array_append(out, u);
-    }
+    hmap_free(&set);
     if (json_array_size(out) > 0)
         json_object_set_new(obj, API_TAGS_PROP, out);
     else {
@@ -75,75 +105,82 @@ api__edit_tags(json_t *obj, const json_t *tags, int add)
     }
 }
 
-typedef struct api_tag_edit {
-    const char *path;
-    int field;              /* sr_field, else sr_record */
-    const json_t *tags;
-    int add;
-    int done;
-} api_tag_edit_t;
-
-static void api__walk(json_t *node, const char *ns, api_tag_edit_t *e, int depth);
+/*
+ * The records and fields a tag path can name, found in one walk so that
+ * each edit is one lookup: "r:NAME" lists the records whose full or simple
+ * name is NAME, "f:NAME.FIELD" the fields FIELD of those records.
+ */
+static void api__index(json_t *idx, json_t *node, const char *ns, int depth);
 
 static void
-api__walk_record(json_t *node, const char *ns, api_tag_edit_t *e, int depth)
+api__index_add(json_t *idx, char kind, const char *name, const char *field, json_t *node)
+{
+    char *key = field ? mem_printf("%c:%s.%s", kind, name, field) : mem_printf("%c:%s", kind, name);
+    json_t *list = json_object_get(idx, key);
+    if (list == NULL) {
+        list = json_array();
+        json_object_set_new(idx, key, list);
+    }
+    json_array_append(list, node);
+    free(key);
+}
+
+static void
+api__index_record(json_t *idx, json_t *node, const char *ns, int depth)
 {
     const char *own_ns = ns;
     char *full = api__full_name(node, ns, &own_ns);
     if (full == NULL)
         return;
-    const char *dot = strrchr(e->path, '.');
+    const char *simple = json_string_value(json_object_get(node, "name"));
+    int both = simple != NULL && strcmp(simple, full) != 0;
     json_t *fields = json_object_get(node, "fields");
-    if (!e->field && api__names(e->path, strlen(e->path), full, node)) {
-        api__edit_tags(node, e->tags, e->add);
-        e->done = 1;
-    } else if (e->field && dot != NULL &&
-               api__names(e->path, (size_t)(dot - e->path), full, node)) {
-        size_t i;
-        json_t *f;
-        json_array_foreach(fields, i, f) {
-            const char *fname = json_string_value(json_object_get(f, "name"));
-            if (fname != NULL && strcmp(fname, dot + 1) == 0) {
-                api__edit_tags(f, e->tags, e->add);
-                e->done = 1;
-            }
-        }
-    }
     size_t i;
     json_t *f;
+    api__index_add(idx, 'r', full, NULL, node);
+    if (both)
+        api__index_add(idx, 'r', simple, NULL, node);
+    json_array_foreach(fields, i, f) {
+        const char *fname = json_string_value(json_object_get(f, "name"));
+        if (fname == NULL)
+            continue;
+        api__index_add(idx, 'f', full, fname, f);
+        if (both)
+            api__index_add(idx, 'f', simple, fname, f);
+    }
     json_array_foreach(fields, i, f)
-        api__walk(json_object_get(f, "type"), own_ns, e, depth + 1);
+        api__index(idx, json_object_get(f, "type"), own_ns, depth + 1);
     free(full);
 }
 
 /* Visit every record reachable from a type (unions, arrays, maps, fields). */
 static void
-api__walk(json_t *node, const char *ns, api_tag_edit_t *e, int depth)
+api__index(json_t *idx, json_t *node, const char *ns, int depth)
 {
     if (depth > 64)
         return;
     if (json_is_array(node)) {
         size_t i;
         json_t *b;
-        json_array_foreach(node, i, b) api__walk(b, ns, e, depth + 1);
+        json_array_foreach(node, i, b) api__index(idx, b, ns, depth + 1);
         return;
     }
     if (!json_is_object(node))
         return;
     const char *type = json_string_value(json_object_get(node, "type"));
     if (type != NULL && (strcmp(type, "record") == 0 || strcmp(type, "error") == 0)) {
-        api__walk_record(node, ns, e, depth);
+        api__index_record(idx, node, ns, depth);
         return;
     }
-    api__walk(json_object_get(node, "items"), ns, e, depth + 1);
-    api__walk(json_object_get(node, "values"), ns, e, depth + 1);
+    api__index(idx, json_object_get(node, "items"), ns, depth + 1);
+    api__index(idx, json_object_get(node, "values"), ns, depth + 1);
     if (json_is_object(json_object_get(node, "type")) || json_is_array(json_object_get(node, "type")))
-        api__walk(json_object_get(node, "type"), ns, e, depth + 1);
+        api__index(idx, json_object_get(node, "type"), ns, depth + 1);
 }
 
 /* Apply one list of {schemaEntity:{entityPath,entityType},tags}.  0 or -1. */
 static int
-api__apply(json_t *root, const json_t *list, int add, char **err)
+api__apply(const json_t *idx, const json_t *list, int add, char **err)
 {
     size_t i;
     json_t *item;
@@ -151,19 +188,26 @@ api__apply(json_t *root, const json_t *list, int add, char **err)
         const json_t *ent = json_object_get(item, "schemaEntity");
         const char *path = json_string_value(json_object_get(ent, "entityPath"));
         const char *type = json_string_value(json_object_get(ent, "entityType"));
-        api_tag_edit_t e = {path ? path : "", type && strcmp(type, "sr_field") == 0,
-                            json_object_get(item, "tags"), add, 0};
-        if (e.field && strchr(e.path, '.') == NULL) {
+        int field = type && strcmp(type, "sr_field") == 0;
+        if (path == NULL)
+            path = "";
+        if (field && strchr(path, '.') == NULL) {
             /* Java's substring(0, lastIndexOf('.')) on a path without a dot. */
             *err = mem_strdup("java.lang.IllegalArgumentException: 0 > -1");
             return -1;
         }
-        api__walk(root, "", &e, 0);
-        if (!e.done) {
+        char *key = mem_printf("%c:%s", field ? 'f' : 'r', path);
+        const json_t *nodes = json_object_get(idx, key);
+        free(key);
+        if (json_array_size(nodes) == 0) {
             *err = mem_printf("java.lang.IllegalArgumentException: No matching path '%s' "
-                              "found in the schema", e.path);
+                              "found in the schema", path);
             return -1;
         }
+        size_t k;
+        json_t *node;
+        json_array_foreach(nodes, k, node)
+            api__edit_tags(node, json_object_get(item, "tags"), add);
     }
     return 0;
 }
@@ -174,21 +218,24 @@ api__remove_rules(json_t *rs, const json_t *names)
 {
     if (rs == NULL || !json_is_array(names))
         return rs;
+    hmap_t drop = {0};
+    api__tag_set(&drop, names);
     static const char *const kinds[] = {"migrationRules", "domainRules"};
     for (size_t k = 0; k < 2; k++) {
         json_t *rules = json_object_get(rs, kinds[k]);
-        for (size_t i = json_array_size(rules); i > 0; i--) {
-            json_t *name = json_object_get(json_array_get(rules, i - 1), "name");
-            size_t j;
-            json_t *n;
-            json_array_foreach(names, j, n) {
-                if (json_equal(n, name)) {
-                    json_array_remove(rules, i - 1);
-                    break;
-                }
-            }
+        json_t *kept = json_array();
+        size_t i;
+        json_t *rule;
+        json_array_foreach(rules, i, rule) {
+            json_t *name = json_object_get(rule, "name");
+            if (name == NULL || !api__tag_seen(&drop, name, 0))
+                json_array_append(kept, rule);
         }
+        if (json_is_array(rules))
+            json_object_set(rs, kinds[k], kept);
+        json_decref(kept);
     }
+    hmap_free(&drop);
     return rs;
 }
 
@@ -205,13 +252,24 @@ api__contract(const store_schema_t *s, const json_t *body, int version,
         request_error_free(&err);
         return -1;
     }
+    json_t *req_rs = NULL, *req_merge = NULL;
+    if (request_rule_set(json_object_get(body, "ruleSet"), &req_rs, &err) != 0 ||
+        request_rule_set(json_object_get(body, "rulesToMerge"), &req_merge, &err) != 0) {
+        api_error(res, err.status, err.code, err.message);
+        request_error_free(&err);
+        json_decref(req_md);
+        json_decref(req_rs);
+        return -1;
+    }
     json_t *merged = api_metadata_merge(s->metadata, req_md);
     json_decref(req_md);
     *md = api_metadata_with_version(merged, version);
     json_decref(merged);
-    json_t *r1 = api_rule_set_merge(s->rule_set, json_object_get(body, "ruleSet"));
-    json_t *r2 = api_rule_set_merge(r1, json_object_get(body, "rulesToMerge"));
+    json_t *r1 = api_rule_set_merge(s->rule_set, req_rs);
+    json_t *r2 = api_rule_set_merge(r1, req_merge);
     json_decref(r1);
+    json_decref(req_rs);
+    json_decref(req_merge);
     *rs = api__remove_rules(r2, json_object_get(body, "rulesToRemove"));
     return 0;
 }
@@ -245,7 +303,7 @@ api_tags(api_t *api, const route_t *r, const char *body, size_t blen, api_result
 {
     char *subject = api_subject(r), *err = NULL;
     request_error_t rerr = {0};
-    json_t *j = NULL, *root = NULL, *md = NULL, *rs = NULL;
+    json_t *j = NULL, *root = NULL, *idx = NULL, *md = NULL, *rs = NULL;
     store_subject_t *sub = NULL;
     const store_version_t *v = api__source(api, r, subject, &sub, res);
     if (v == NULL)
@@ -264,8 +322,10 @@ api_tags(api_t *api, const route_t *r, const char *body, size_t blen, api_result
         goto out;
     }
     root = json_loads(store_schema_text(api->store, v->schema), JSON_DECODE_ANY, NULL);
-    if (api__apply(root, json_object_get(j, "tagsToAdd"), 1, &err) != 0 ||
-        api__apply(root, json_object_get(j, "tagsToRemove"), 0, &err) != 0) {
+    idx = json_object();
+    api__index(idx, root, "", 0);
+    if (api__apply(idx, json_object_get(j, "tagsToAdd"), 1, &err) != 0 ||
+        api__apply(idx, json_object_get(j, "tagsToRemove"), 0, &err) != 0) {
         api_error(res, 422, 42201, err);
         goto out;
     }
@@ -279,6 +339,7 @@ out:
     free(err);
     free(subject);
     json_decref(j);
+    json_decref(idx);
     json_decref(root);
     json_decref(md);
     json_decref(rs);

@@ -79,8 +79,8 @@ record__dump(json_t *obj, int ok, size_t *len)
     if (obj != NULL && ok)
         s = json_dumps(obj, RECORD_DUMP_FLAGS);
     json_decref(obj);
-    if (s != NULL && len != NULL)
-        *len = strlen(s);
+    if (len != NULL)
+        *len = s != NULL ? strlen(s) : 0;
     return s;
 }
 
@@ -168,6 +168,8 @@ record_key_context(const char *tenant, const char *context, size_t *len)
 char *
 record_key_encode(const record_key_t *k, size_t *len)
 {
+    if (len != NULL)
+        *len = 0;
     switch (k->type) {
     case RECORD_SCHEMA:
         return k->subject ? record_key_schema(k->subject, k->version, len) : NULL;
@@ -462,6 +464,8 @@ record__set_json(json_t *obj, const char *name, json_t *v)
 char *
 record_schema_encode(const record_schema_t *s, size_t *len)
 {
+    if (len != NULL)
+        *len = 0;
     if (s->subject == NULL || s->schema == NULL)
         return NULL;
     json_t *o = json_object();
@@ -488,10 +492,8 @@ record_value_decode(const char *buf, size_t len)
 char *
 record_value_encode(const json_t *obj, size_t *len)
 {
-    if (!json_is_object(obj))
-        return NULL;
-    char *s = json_dumps(obj, RECORD_DUMP_FLAGS);
-    if (s != NULL && len != NULL)
-        *len = strlen(s);
+    char *s = json_is_object(obj) ? json_dumps(obj, RECORD_DUMP_FLAGS) : NULL;
+    if (len != NULL)
+        *len = s != NULL ? strlen(s) : 0;
     return s;
 }

@@ -343,8 +343,8 @@ request__references(const json_t *v, json_t **out, request_error_t *err)
     return 0;
 }
 
-static int
-request__rule_set(const json_t *v, json_t **out, request_error_t *err)
+int
+request_rule_set(const json_t *v, json_t **out, request_error_t *err)
 {
     *out = NULL;
     if (v == NULL || json_is_null(v))
@@ -409,7 +409,7 @@ request_schema_decode(const char *body, size_t len, const char *arg,
         request__references(json_object_get(j, "references"), &out->references, err) != 0 ||
         request__int(json_object_get(j, "version"), 0, &out->version, err) != 0 ||
         request__int(json_object_get(j, "id"), -1, &id, err) != 0 ||
-        request__rule_set(json_object_get(j, "ruleSet"), &out->rule_set, err) != 0 ||
+        request_rule_set(json_object_get(j, "ruleSet"), &out->rule_set, err) != 0 ||
         (md != NULL && !json_is_null(md) &&
          (out->metadata = request_metadata(md, err)) == NULL)) {
         json_decref(j);

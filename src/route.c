@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "mem.h"
+#include "utf8.h"
 
 #define ROUTE_MAX_SEGS 8
 
@@ -82,27 +83,33 @@ route__hex(int c)
     return -1;
 }
 
-/* Decode [s, s+n) into *out (advancing it), NUL-terminated. */
+/*
+ * Decode [s, s+n) into *out (advancing it), NUL-terminated, as Jersey
+ * does: percent escapes to octets, then the octets as UTF-8 with each
+ * malformed sequence replaced by U+FFFD.  `scratch` holds n bytes.
+ */
 static char *
-route__decode(const char *s, size_t n, char **out, int plus_is_space)
+route__decode(const char *s, size_t n, char **out, char *scratch, int plus_is_space)
 {
-    char *start = *out, *o = *out;
+    size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         int hi = i + 2 < n ? route__hex((unsigned char)s[i + 1]) : -1;
         int lo = i + 2 < n ? route__hex((unsigned char)s[i + 2]) : -1;
         /* %00 stays encoded: a NUL would cut the name short, and such a
          * name must reach the API whole to be refused there. */
         if (s[i] == '%' && hi >= 0 && lo >= 0 && (hi | lo) != 0) {
-            *o++ = (char)(hi * 16 + lo);
+            scratch[m++] = (char)(hi * 16 + lo);
             i += 2;
         } else if (s[i] == '+' && plus_is_space) {
-            *o++ = ' ';
+            scratch[m++] = ' ';
         } else {
-            *o++ = s[i];
+            scratch[m++] = s[i];
         }
     }
-    *o++ = '\0';
-    *out = o;
+    char *start = *out;
+    size_t len = utf8_java_decode((const unsigned char *)scratch, m, start);
+    start[len] = '\0';
+    *out = start + len + 1;
     return start;
 }
 
@@ -123,7 +130,7 @@ route__method(const char *m, size_t n)
 }
 
 static void
-route__parse_query(const char *q, size_t n, route_t *r, char **out)
+route__parse_query(const char *q, size_t n, route_t *r, char **out, char *scratch)
 {
     size_t i = 0;
     while (i < n && r->nquery < ROUTE_MAX_QUERY) {
@@ -134,9 +141,9 @@ route__parse_query(const char *q, size_t n, route_t *r, char **out)
             const char *eq = memchr(q + i, '=', j - i);
             size_t klen = eq ? (size_t)(eq - (q + i)) : j - i;
             route_param_t *p = &r->query[r->nquery++];
-            p->key = route__decode(q + i, klen, out, 1);
-            p->value = eq ? route__decode(eq + 1, (size_t)(q + j - eq - 1), out, 1)
-                          : route__decode("", 0, out, 1);
+            p->key = route__decode(q + i, klen, out, scratch, 1);
+            p->value = eq ? route__decode(eq + 1, (size_t)(q + j - eq - 1), out, scratch, 1)
+                          : route__decode("", 0, out, scratch, 1);
         }
         i = j + 1;
     }
@@ -245,14 +252,17 @@ route_parse(const char *method, size_t mlen, const char *path, size_t plen,
 {
     memset(r, 0, sizeof(*r));
     r->method = route__method(method, mlen);
-    /* Decoding never grows a string, so twice the input (plus NULs) is room
-     * enough for every segment and parameter. */
-    r->mem = mem_alloc(plen * 2 + ROUTE_MAX_QUERY * 4 + ROUTE_MAX_SEGS * 2 + 16);
+    /* A byte grows to at most three (U+FFFD for a stray one), each string
+     * gets a NUL, and a key without '=' gets an empty value: this is room
+     * for every segment and parameter.  The scratch holds one undecoded
+     * string's octets. */
+    r->mem = mem_alloc(UTF8_JAVA_DECODE_MAX(plen) + ROUTE_MAX_QUERY * 2 + ROUTE_MAX_SEGS + 16);
+    char *scratch = mem_alloc(plen + 1);
     char *out = r->mem;
     const char *q = memchr(path, '?', plen);
     size_t pathlen = q ? (size_t)(q - path) : plen;
     if (q != NULL)
-        route__parse_query(q + 1, plen - pathlen - 1, r, &out);
+        route__parse_query(q + 1, plen - pathlen - 1, r, &out, scratch);
 
     char *seg[ROUTE_MAX_SEGS];
     int n = 0;
@@ -263,13 +273,15 @@ route_parse(const char *method, size_t mlen, const char *path, size_t plen,
             j++;
         if (j > i) {
             if (n == ROUTE_MAX_SEGS) {
+                free(scratch);
                 r->id = ROUTE_NOT_FOUND;
                 return;
             }
-            seg[n++] = route__decode(path + i, j - i, &out, 0);
+            seg[n++] = route__decode(path + i, j - i, &out, scratch, 0);
         }
         i = j + 1;
     }
+    free(scratch);
     if (n >= 3 && route__is(seg[0], "contexts")) {
         r->context = seg[1];
         r->context_error = strchr(seg[1], ':') != NULL;
@@ -289,12 +301,12 @@ route_free(route_t *r)
 const char *
 route_query(const route_t *r, const char *key)
 {
-    const char *v = NULL;
+    /* Jersey hands a @QueryParam the first of repeated values. */
     for (int i = 0; i < r->nquery; i++) {
         if (strcmp(r->query[i].key, key) == 0)
-            v = r->query[i].value;
+            return r->query[i].value;
     }
-    return v;
+    return NULL;
 }
 
 int

@@ -691,6 +691,63 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
 }
 
 static int
+store__check_schema(const store_t *st, const record_key_t *k, const char *val,
+                    size_t vlen, const char **why)
+{
+    record_schema_t r;
+    if (record_schema_decode(val, vlen, &r) != 0) {
+        *why = "a SCHEMA value that does not decode";
+        return -1;
+    }
+    int rc = 0;
+    if (r.subject == NULL || strcmp(r.subject, k->subject) != 0 || r.version != k->version) {
+        *why = "a SCHEMA value for another subject or version than its key";
+        rc = -1;
+    }
+    char *ctx = store_subject_context(k->subject);
+    const store_schema_t *s = store_schema_by_id(st, ctx, r.id);
+    if (rc == 0 && s != NULL &&
+        strcmp(store_schema_text((store_t *)st, s), r.schema ? r.schema : "") != 0) {
+        *why = "a SCHEMA value binding a known id to another schema";
+        rc = -1;
+    }
+    free(ctx);
+    record_schema_free(&r);
+    return rc;
+}
+
+int
+store_check_record(const store_t *st, const char *key, size_t klen,
+                   const char *val, size_t vlen, const char **why)
+{
+    record_key_t k;
+    *why = "a key that does not decode";
+    if (key == NULL || record_key_decode(key, klen, &k) != 0)
+        return -1;
+    int rc = 0;
+    int needs_subject = k.type == RECORD_SCHEMA || k.type == RECORD_DELETE_SUBJECT ||
+                        k.type == RECORD_CLEAR_SUBJECT;
+    if (k.type == RECORD_UNKNOWN) {
+        *why = "a key of unknown type";
+        rc = -1;
+    } else if (needs_subject && k.subject == NULL) {
+        *why = "a key without its subject";
+        rc = -1;
+    } else if (k.type == RECORD_SCHEMA && val != NULL) {
+        rc = store__check_schema(st, &k, val, vlen, why);
+    } else if (val != NULL) {
+        json_t *v = record_value_decode(val, vlen);
+        if (v == NULL) {
+            *why = "a value that does not decode";
+            rc = -1;
+        }
+        json_decref(v);
+    }
+    record_key_free(&k);
+    return rc;
+}
+
+static int
 store__cmp_subject(const void *a, const void *b)
 {
     const store_subject_t *x = *(store_subject_t *const *)a;

@@ -126,9 +126,20 @@ test_key_encoders(tally_t *t)
     check_bytes(t, s, len, "{\"keytype\":\"CONTEXT\",\"tenant\":\"default\",\"context\":\".ctx\",\"magic\":0}",
                 "context key");
     free(s);
+    len = 99;
     s = record_key_schema("bad\xff", 1, &len);
-    check(t, s == NULL, "invalid UTF-8 subject is refused");
+    check(t, s == NULL && len == 0, "invalid UTF-8 subject is refused, its length set to 0");
     free(s);
+    len = 99;
+    s = record_key_mode("bad\xff", &len);
+    check(t, s == NULL && len == 0, "every key builder sets the length when it fails");
+    len = 99;
+    s = record_value_encode(NULL, &len);
+    check(t, s == NULL && len == 0, "the value encoder too");
+    record_schema_t none = {0};
+    len = 99;
+    s = record_schema_encode(&none, &len);
+    check(t, s == NULL && len == 0, "and the SCHEMA encoder");
 }
 
 /* Jackson: '/' and non-ASCII raw, short escapes for \b\f\n\r\t, else \u00XX upper case. */

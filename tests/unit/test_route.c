@@ -206,7 +206,7 @@ test_query(tally_t *t)
     route_free(&r);
 
     parse("GET", "/subjects?a=1&a=2&a=3", &r);
-    check(t, eq(route_query(&r, "a"), "3"), "repeated parameter: the last wins");
+    check(t, eq(route_query(&r, "a"), "1"), "repeated parameter: the first wins (Jersey getFirst)");
     route_free(&r);
 
     parse("GET", "/subjects?sub%6aect=%3A.c%3As&k+1=v+1", &r);
@@ -259,7 +259,7 @@ test_query_bool(tally_t *t)
     check(t, route_query_bool(&r, "absent", 0) == 0, "absent bool takes the default 0");
     route_free(&r);
     parse("DELETE", "/subjects/s?permanent=true&permanent=false", &r);
-    check(t, route_query_bool(&r, "permanent", 1) == 0, "bool: the last value wins");
+    check(t, route_query_bool(&r, "permanent", 0) == 1, "bool: the first value wins");
     route_free(&r);
 }
 
@@ -395,6 +395,41 @@ test_lengths(tally_t *t)
     route_free(&r); /* route_free resets mem: a second call is harmless */
 }
 
+/* Jersey decodes octets as UTF-8 with U+FFFD for what is malformed. */
+static void
+test_invalid_utf8(tally_t *t)
+{
+    route_t r;
+    parse("PUT", "/mode/%FF", &r);
+    check(t, r.id == ROUTE_MODE_SUBJECT && eq(r.subject, "\xEF\xBF\xBD"), "%FF is U+FFFD");
+    route_free(&r);
+    parse("POST", "/contexts/.ctx1/subjects/%C0%80/versions", &r);
+    check(t, r.id == ROUTE_VERSIONS && eq(r.subject, "\xEF\xBF\xBD\xEF\xBF\xBD"),
+          "an overlong NUL is two replacements");
+    route_free(&r);
+    parse("GET", "/subjects/a%C3%A9b%E2%82", &r);
+    check(t, eq(r.subject, "a\xC3\xA9" "b\xEF\xBF\xBD"), "valid octets kept, a cut tail replaced");
+    route_free(&r);
+    parse("GET", "/subjects/\xFF\xFE", &r);
+    check(t, eq(r.subject, "\xEF\xBF\xBD\xEF\xBF\xBD"), "raw bytes follow the same rule");
+    route_free(&r);
+    parse("GET", "/schemas?subject=%ED%A0%80x", &r);
+    check(t, eq(route_query(&r, "subject"), "\xEF\xBF\xBDx"), "query values too");
+    route_free(&r);
+    /* The worst growth: every byte a stray one, in path and query. */
+    char path[600];
+    strcpy(path, "/subjects/");
+    size_t n = strlen(path);
+    for (int i = 0; i < 200; i++)
+        path[n++] = (char)0xFF;
+    strcpy(path + n, "?a=\xFF\xFF&\xFF");
+    parse("GET", path, &r);
+    check(t, r.id == ROUTE_SUBJECT && strlen(r.subject) == 600 &&
+             strlen(route_query(&r, "a")) == 6,
+          "three bytes out for every stray byte in");
+    route_free(&r);
+}
+
 int
 main(void)
 {
@@ -409,6 +444,7 @@ main(void)
     test_methods(&t);
     test_is_write(&t);
     test_lengths(&t);
+    test_invalid_utf8(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

@@ -665,6 +665,49 @@ test_sorted_subjects(tally_t *t)
     store_free(&st);
 }
 
+/* Whether store_check_record takes a record given as C strings. */
+static int
+takes(const store_t *st, const char *key, const char *val)
+{
+    const char *why = NULL;
+    int rc = store_check_record(st, key, key ? strlen(key) : 0, val, val ? strlen(val) : 0,
+                                &why);
+    return rc == 0 && why != NULL;
+}
+
+/* The master's last guard: what store_apply would skip is refused first. */
+static void
+test_check_record(tally_t *t)
+{
+    store_t st;
+    store_init(&st);
+    put_schema(&st, 1, "s", 1, 1, "\"int\"", 0);
+    const char *k1 = "{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":2,\"magic\":1}";
+    check(t, takes(&st, k1, "{\"subject\":\"s\",\"version\":2,\"id\":2,"
+                            "\"schema\":\"\\\"long\\\"\",\"deleted\":false}"),
+          "a new version with a new id is taken");
+    check(t, takes(&st, k1, NULL), "a tombstone is taken");
+    check(t, !takes(&st, k1, "{\"subject\":\"s\",\"version\":2,\"id\":2,"
+                             "\"ruleSet\":\"x\",\"schema\":\"\\\"long\\\"\"}"),
+          "a rule set that is not an object is refused");
+    check(t, !takes(&st, k1, "{\"subject\":\"s\",\"version\":2,\"id\":1,"
+                             "\"schema\":\"\\\"long\\\"\"}"),
+          "binding a known id to another schema is refused");
+    check(t, !takes(&st, k1, "{\"subject\":\"t\",\"version\":2,\"id\":3,"
+                             "\"schema\":\"\\\"long\\\"\"}"),
+          "a value for another subject is refused");
+    check(t, !takes(&st, NULL, NULL), "no key (a builder failed) is refused");
+    check(t, !takes(&st, "{\"keytype\":\"SCHEMA\",\"version\":1}", NULL),
+          "a SCHEMA key without its subject is refused");
+    check(t, !takes(&st, "{\"keytype\":\"WHAT\"}", NULL), "an unknown key type is refused");
+    check(t, !takes(&st, "{\"keytype\":\"CONFIG\",\"magic\":0}", "[1]"),
+          "a CONFIG value that is not an object is refused");
+    check(t, takes(&st, "{\"keytype\":\"CONFIG\",\"magic\":0}",
+                   "{\"compatibilityLevel\":\"NONE\"}"),
+          "a global CONFIG is taken");
+    store_free(&st);
+}
+
 int
 main(void)
 {
@@ -686,6 +729,7 @@ main(void)
     test_fingerprint(&t);
     test_parked_text(&t);
     test_sorted_subjects(&t);
+    test_check_record(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

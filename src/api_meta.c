@@ -55,18 +55,20 @@ static json_t *
 api__merge_rules(const json_t *old, const json_t *new)
 {
     json_t *out = json_array();
-    size_t i, j;
-    json_t *r, *n;
+    hmap_t names = {0};
+    size_t i;
+    json_t *r;
+    json_array_foreach(new, i, r) {
+        const char *nn = json_string_value(json_object_get(r, "name"));
+        if (nn != NULL)
+            hmap_put(&names, nn, strlen(nn), &names);
+    }
     json_array_foreach(old, i, r) {
         const char *name = json_string_value(json_object_get(r, "name"));
-        int replaced = 0;
-        json_array_foreach(new, j, n) {
-            const char *nn = json_string_value(json_object_get(n, "name"));
-            replaced |= name != NULL && nn != NULL && strcmp(name, nn) == 0;
-        }
-        if (!replaced)
+        if (name == NULL || hmap_get(&names, name, strlen(name)) == NULL)
             json_array_append(out, r);
     }
+    hmap_free(&names);
     json_array_extend(out, (json_t *)new);
     return out;
 }

@@ -25,6 +25,7 @@ typedef struct api_reg {
     char *canonical;        /* the text to store */
     char **refs;            /* canonical texts of the references, in order */
     size_t nrefs;
+    hmap_t refs_seen;       /* the texts in refs */
     json_t *metadata;       /* effective metadata (merged), or NULL */
     json_t *rule_set;       /* effective rule set (merged), or NULL */
     int modified;           /* schema, metadata or rules were filled in */
@@ -43,6 +44,7 @@ api__reg_free(api_reg_t *g)
     for (size_t i = 0; i < g->nrefs; i++)
         free(g->refs[i]);
     free(g->refs);
+    hmap_free(&g->refs_seen);
 }
 
 static void
@@ -118,32 +120,6 @@ api__blank(const char *s)
     return 1;
 }
 
-/* Add a referenced schema's own references first, then itself. */
-static int
-api__collect_ref(const api_t *api, api_reg_t *g, const store_schema_t *s, int depth)
-{
-    if (depth > 32)
-        return -1;
-    size_t i;
-    json_t *ref;
-    json_array_foreach(s->references, i, ref) {
-        const char *rs = json_string_value(json_object_get(ref, "subject"));
-        int rv = (int)json_integer_value(json_object_get(ref, "version"));
-        store_subject_t *sub = rs ? store_subject(api->store, rs) : NULL;
-        store_version_t *v = sub ? store_version(sub, rv) : NULL;
-        if (v != NULL && api__collect_ref(api, g, v->schema, depth + 1) != 0)
-            return -1;
-    }
-    const char *text = store_schema_text(api->store, s);
-    for (size_t k = 0; k < g->nrefs; k++) {
-        if (strcmp(g->refs[k], text) == 0)
-            return 0;
-    }
-    g->refs = mem_realloc(g->refs, (g->nrefs + 1) * sizeof(char *));
-    g->refs[g->nrefs++] = mem_strdup(text);
-    return 0;
-}
-
 /*
  * Resolve the request's references: each must name an existing version
  * (latest for -1, rewritten to its number).  Returns 0 or -1 with res set.
@@ -195,7 +171,8 @@ api__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
             return -1;
         }
         json_object_set_new(ref, "version", json_integer(v->version));
-        if (api__collect_ref(api, g, v->schema, 0) != 0) {
+        if (store_schema_deps(api->store, v->schema, &g->refs_seen, &g->refs, &g->nrefs,
+                              0) != 0) {
             api__invalid_schema(res, g, "references nest too deeply", 1);
             return -1;
         }
@@ -630,6 +607,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     for (size_t i = 0; i < g.nrefs; i++)
         free(g.refs[i]);
     g.nrefs = 0;
+    hmap_free(&g.refs_seen);
     if (api__canonicalize(api, &g, normalize, res) != 0)
         goto out;
     /* Already registered here: answer it (in full when filled in, or when

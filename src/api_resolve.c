@@ -8,6 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+static int
+api__cmp_subject(const void *a, const void *b)
+{
+    const store_subject_t *x = *(store_subject_t *const *)a;
+    const store_subject_t *y = *(store_subject_t *const *)b;
+    return strcmp(x->name, y->name);
+}
+
 store_subject_t **
 api_context_subjects(const api_t *api, const char *subject, size_t *n)
 {
@@ -26,13 +34,7 @@ api_context_subjects(const api_t *api, const char *subject, size_t *n)
             out[(*n)++] = sub;
     }
     /* Context order, as Confluent walks its sorted context list. */
-    for (size_t a = 1; a < *n; a++) {
-        for (size_t b = a; b > 0 && strcmp(out[b - 1]->name, out[b]->name) > 0; b--) {
-            store_subject_t *t = out[b];
-            out[b] = out[b - 1];
-            out[b - 1] = t;
-        }
-    }
+    qsort(out, *n, sizeof(*out), api__cmp_subject);
     return out;
 }
 

@@ -6,39 +6,24 @@
 
 #include "schema_avro.h"
 
-static void
-compat__refs_add(const store_t *st, const store_schema_t *s, char ***v, size_t *n,
-                 int depth)
+char **
+compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n)
 {
+    char **v = NULL;
+    hmap_t seen = {0};
     size_t i;
     json_t *ref;
-    if (depth > 32)
-        return;
+    *n = 0;
     json_array_foreach(s->references, i, ref) {
         const char *rs = json_string_value(json_object_get(ref, "subject"));
         int rv = (int)json_integer_value(json_object_get(ref, "version"));
         store_subject_t *sub = rs ? store_subject(st, rs) : NULL;
         store_version_t *ver = sub ? store_version(sub, rv) : NULL;
-        if (ver == NULL)
-            continue;
-        compat__refs_add(st, ver->schema, v, n, depth + 1);
-        const char *text = store_schema_text(st, ver->schema);
-        int seen = 0;
-        for (size_t k = 0; k < *n; k++)
-            seen |= strcmp((*v)[k], text) == 0;
-        if (seen)
-            continue;
-        *v = mem_realloc(*v, (*n + 1) * sizeof(char *));
-        (*v)[(*n)++] = mem_strdup(text);
+        /* A stored schema's chains were checked when it was registered. */
+        if (ver != NULL)
+            (void)store_schema_deps(st, ver->schema, &seen, &v, n, 1);
     }
-}
-
-char **
-compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n)
-{
-    char **v = NULL;
-    *n = 0;
-    compat__refs_add(st, s, &v, n, 0);
+    hmap_free(&seen);
     return v;
 }
 

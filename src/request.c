@@ -191,7 +191,8 @@ request__cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* A sorted set of strings (Confluent keeps metadata sets sorted). */
+/* A sorted set of strings (Confluent keeps metadata sets sorted): sorted
+ * first, so that repeats are neighbours. */
 static json_t *
 request__sorted(json_t *arr)
 {
@@ -199,18 +200,15 @@ request__sorted(json_t *arr)
     const char **v = mem_alloc((n + 1) * sizeof(char *));
     for (size_t i = 0; i < n; i++) {
         const char *s = json_string_value(json_array_get(arr, i));
-        if (s == NULL)
-            continue;
-        int dup = 0;
-        for (size_t j = 0; j < k; j++)
-            dup |= strcmp(v[j], s) == 0;
-        if (!dup)
+        if (s != NULL)
             v[k++] = s;
     }
     qsort(v, k, sizeof(char *), request__cmp_str);
     json_t *out = json_array();
-    for (size_t i = 0; i < k; i++)
-        json_array_append_new(out, json_string(v[i]));
+    for (size_t i = 0; i < k; i++) {
+        if (i == 0 || strcmp(v[i - 1], v[i]) != 0)
+            json_array_append_new(out, json_string(v[i]));
+    }
     free(v);
     json_decref(arr);
     return out;

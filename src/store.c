@@ -690,6 +690,35 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
     record_key_free(&k);
 }
 
+int
+store_schema_deps(const store_t *st, const store_schema_t *s, hmap_t *seen,
+                  char ***texts, size_t *n, int depth)
+{
+    const char *text = store_schema_text(st, s);
+    size_t tlen = strlen(text);
+    if (hmap_get(seen, text, tlen) != NULL)
+        return 0;
+    if (depth > 32)
+        return -1;
+    size_t i;
+    json_t *ref;
+    json_array_foreach(s->references, i, ref) {
+        const char *rs = json_string_value(json_object_get(ref, "subject"));
+        int rv = (int)json_integer_value(json_object_get(ref, "version"));
+        store_subject_t *sub = rs ? store_subject(st, rs) : NULL;
+        store_version_t *v = sub ? store_version(sub, rv) : NULL;
+        if (v != NULL && store_schema_deps(st, v->schema, seen, texts, n, depth + 1) != 0)
+            return -1;
+    }
+    /* The text again: walking the references may have emptied the cache
+     * store_schema_text() unescapes parked texts into. */
+    char *own = mem_strdup(store_schema_text(st, s));
+    hmap_put(seen, own, tlen, seen);
+    *texts = mem_realloc(*texts, (*n + 1) * sizeof(char *));
+    (*texts)[(*n)++] = own;
+    return 0;
+}
+
 static int
 store__check_schema(const store_t *st, const record_key_t *k, const char *val,
                     size_t vlen, const char **why)

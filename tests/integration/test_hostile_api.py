@@ -151,3 +151,35 @@ def test_repeated_query_parameters_take_the_first(schemad):
     assert st == 404 and b['error_code'] == 40404, b
     st, b = d.request('DELETE', '/subjects/gone?permanent=true&permanent=false')
     assert st == 200 and b == [1]
+
+
+def test_shared_references_cost_their_size_not_their_paths(schemad):
+    """Level k has two records that both reference both records of level
+    k-1: 2^k paths through 2k schemas.  Walking every path (as the old
+    collector did) never ends; each schema is collected once."""
+    d = schemad
+    levels = 26
+    prev = []
+    for k in range(levels):
+        for name in ('A%d' % k, 'B%d' % k):
+            fields = [{'name': 'x', 'type': 'int'}]
+            refs = []
+            for i, p in enumerate(prev):
+                fields.append({'name': 'f%d' % i, 'type': p})
+                refs.append({'name': p, 'subject': p, 'version': 1})
+            schema = json.dumps({'type': 'record', 'name': name, 'fields': fields})
+            t0 = time.time()
+            st, b = d.request('POST', '/subjects/%s/versions' % name,
+                              {'schema': schema, 'references': refs}, timeout=60)
+            assert st == 200, (name, b)
+            assert time.time() - t0 < 10, name
+        prev = ['A%d' % k, 'B%d' % k]
+    # A compatibility check and a lookup walk the same graph.
+    top = 'A%d' % (levels - 1)
+    st, v = d.get('/subjects/%s/versions/1' % top)
+    body = {'schema': v['schema'], 'references': v['references']}
+    st, b = d.request('POST', '/compatibility/subjects/%s/versions/latest' % top, body,
+                      timeout=60)
+    assert st == 200 and b['is_compatible'] is True, b
+    st, b = d.request('POST', '/subjects/%s' % top, body, timeout=60)
+    assert st == 200 and b['version'] == 1, b

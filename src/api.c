@@ -618,6 +618,13 @@ api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
     free(subject);
 }
 
+static int
+api__cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
 static void
 api__referenced_by(api_t *api, const route_t *r, api_result_t *res)
 {
@@ -648,13 +655,7 @@ api__referenced_by(api_t *api, const route_t *r, api_result_t *res)
             }
         }
     }
-    for (size_t i = 1; i < nids; i++) {
-        for (size_t j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
-            int t = ids[j];
-            ids[j] = ids[j - 1];
-            ids[j - 1] = t;
-        }
-    }
+    qsort(ids, nids, sizeof(int), api__cmp_int);
     res->status = 200;
     buf_puts(&res->body, "[");
     for (size_t i = 0; i < nids; i++)

@@ -11,9 +11,13 @@
 #include "record.h"
 
 
-/* Whether a live schema references subject/version (blocks deletes). */
-static int
-api__referenced(const api_t *api, const char *subject, int version)
+/*
+ * The versions of `subject` that a live schema references (they block
+ * deletes), as a set of version numbers: one pass over the registry
+ * whatever the number of versions asked about.
+ */
+static void
+api__referenced_versions(const api_t *api, const char *subject, hmap_t *out)
 {
     hmap_slot_t *slot;
     size_t pos = 0;
@@ -27,25 +31,36 @@ api__referenced(const api_t *api, const char *subject, int version)
                 continue;
             json_array_foreach(v->schema->references, k, ref) {
                 const char *rs = json_string_value(json_object_get(ref, "subject"));
-                if (rs != NULL && strcmp(rs, subject) == 0 &&
-                    json_integer_value(json_object_get(ref, "version")) == version)
-                    return 1;
+                int rv = (int)json_integer_value(json_object_get(ref, "version"));
+                if (rs != NULL && strcmp(rs, subject) == 0)
+                    hmap_put(out, &rv, sizeof(rv), out);
             }
         }
     }
-    return 0;
 }
 
+/* 0, or -1 with Confluent's 42206 for the first of `versions` (n of
+ * them) that a live schema references. */
 static int
-api__referenced_error(const api_t *api, const char *subject, int version,
-                      api_result_t *res)
+api__referenced_error(const api_t *api, const char *subject, const store_version_t *versions,
+                      size_t n, api_result_t *res)
 {
-    if (!api__referenced(api, subject, version))
-        return 0;
-    api_errorf(res, 422, 42206, "One or more references exist to the schema "
-               "{magic=1,keytype=SCHEMA,subject=%s,version=%d}.", subject, version);
-    return -1;
+    hmap_t refd = {0};
+    int rc = 0;
+    api__referenced_versions(api, subject, &refd);
+    for (size_t i = 0; i < n && refd.len > 0; i++) {
+        int version = versions[i].version;
+        if (hmap_get(&refd, &version, sizeof(version)) == NULL)
+            continue;
+        api_errorf(res, 422, 42206, "One or more references exist to the schema "
+                   "{magic=1,keytype=SCHEMA,subject=%s,version=%d}.", subject, version);
+        rc = -1;
+        break;
+    }
+    hmap_free(&refd);
+    return rc;
 }
+
 
 static int
 api__writable(const api_t *api, const char *subject, api_result_t *res)
@@ -137,7 +152,7 @@ api_delete_version(api_t *api, const route_t *r, api_result_t *res)
                    "before being permanently deleted", subject, v->version);
         goto out;
     }
-    if (api__referenced_error(api, subject, v->version, res) != 0)
+    if (api__referenced_error(api, subject, v, 1, res) != 0)
         goto out;
     if (permanent) {
         size_t klen;
@@ -179,10 +194,8 @@ api_delete_subject(api_t *api, const route_t *r, api_result_t *res)
                    "permanently deleted", subject);
         goto out;
     }
-    for (size_t i = 0; i < sub->nversions; i++) {
-        if (api__referenced_error(api, subject, sub->versions[i].version, res) != 0)
-            goto out;
-    }
+    if (api__referenced_error(api, subject, sub->versions, sub->nversions, res) != 0)
+        goto out;
     size_t klen, vlen;
     res->status = 200;
     buf_puts(&res->body, "[");

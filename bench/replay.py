@@ -8,7 +8,7 @@ schema records already in the journal, and the memory they take.
     bench/replay.py --counts 100k --schema-bytes 1024   # memory per 1 KB schema
 
 File journal: the file is written directly in schemad's format
-(src/journal_file.c: "SCHEMADJ" u32 1 u32 0, then per record u32 key len,
+(src/journal/journal_file.c: "SCHEMADJ" u32 1 u32 0, then per record u32 key len,
 u32 value len, u32 CRC32C over the 8 length bytes + key + value, key, value).
 Kafka: the records are produced with confluent_kafka into a fresh compacted
 one-partition topic of a local real broker, then schemad replays it.

@@ -17,7 +17,8 @@ build() {
 check() {
     dir=$1
     if ! (cd "$dir" && make -j"$jobs" check); then
-        cat "$dir"/tests/unit/*.log "$dir"/tests/integration/*.log 2>/dev/null | tail -300
+        find "$dir/tests/unit" -name '*.log' -exec cat {} + 2>/dev/null | tail -300
+        cat "$dir"/tests/integration/*.log 2>/dev/null | tail -300
         exit 1
     fi
     cat "$dir"/tests/integration/run.sh.log | grep -E 'conformance \(|passed|failed' || true
@@ -27,8 +28,7 @@ build "$src/build"
 echo "== make check"
 check "$src/build"
 echo "== unit tests under valgrind"
-for t in "$src"/build/tests/unit/test_*; do
-    [ -x "$t" ] || continue
+for t in $(find "$src/build/tests/unit" -name 'test_*' -type f -perm -u+x); do
     SCHEMAD_SRCDIR="$src" SCHEMAD_SKIP_TIMING=1 valgrind -q --leak-check=full \
         --error-exitcode=1 "$t" >/dev/null || { echo "valgrind: $t failed"; exit 1; }
 done
@@ -41,7 +41,7 @@ check "$src/build-asan"
 # and pytest's, in both builds.
 total() {
     for dir in "$src/build" "$src/build-asan"; do
-        cat "$dir"/tests/unit/test_*.log
+        find "$dir/tests/unit" -name 'test_*.log' -exec cat {} +
         grep -E '^=+ .*[0-9]+ passed' "$dir"/tests/integration/run.sh.log |
             sed -E 's/.* ([0-9]+) passed.*/\1 passed, 0 failed/'
     done | awk '/^[0-9]+ passed, [0-9]+ failed$/ { p += $1; f += $3 }

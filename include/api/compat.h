@@ -10,25 +10,34 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "schema_type.h"
+
+/** The schema being checked: its type, its stored text with the texts of
+ * its references (dependencies first), and its metadata (may be NULL). */
+typedef struct compat_schema {
+    const schema_type_t *type;
+    const char *canonical;
+    const char *const *refs;
+    size_t nrefs;
+    const json_t *metadata;
+} compat_schema_t;
 
 /**
- * Check a new canonical schema (with its references' canonical texts)
- * against the subject's live versions under `level`; when `only` is not
- * NULL, against that one version.  Appends Confluent's message strings to
- * `messages` (may be NULL).  With a compatibilityGroup configured, only the
- * versions whose metadata property of that name equals the new schema's
- * (`metadata`, may be NULL) are checked.  Returns 1 when compatible, 0 when not.
+ * Check a new schema against the subject's live versions under `level`;
+ * when `only` is not NULL, against that one version.  A version of another
+ * type is incompatible.  Appends Confluent's message strings to `messages`
+ * (may be NULL).  With a compatibilityGroup configured, only the versions
+ * whose metadata property of that name equals the new schema's are checked.
+ * Returns 1 when compatible, 0 when not.
  */
 int compat_evaluate(const api_t *api, const char *subject, const char *level,
-                    const char *canonical, const char *const *refs, size_t nrefs,
-                    const json_t *metadata, const store_version_t *only, json_t *messages);
+                    const compat_schema_t *s, const store_version_t *only, json_t *messages);
 
 /**
  * The check a registration makes: 0 when compatible, else -1 with the 409
  * answer set in res.
  */
-int compat_check_register(const api_t *api, const char *subject, const char *canonical,
-                          const char *const *refs, size_t nrefs, const json_t *metadata,
+int compat_check_register(const api_t *api, const char *subject, const compat_schema_t *s,
                           api_result_t *res);
 
 /** Canonical texts of a stored schema's references, dependencies first.  Caller frees each and the array. */

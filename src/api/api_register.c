@@ -15,7 +15,7 @@
 #include "record.h"
 #include "render.h"
 #include "request.h"
-#include "schema_avro.h"
+#include "schema_type.h"
 
 /* The pieces of a request after canonicalization. */
 typedef struct api_reg {
@@ -180,26 +180,40 @@ api__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
     return 0;
 }
 
+/* The canonicalized request as the compatibility checks take it. */
+static compat_schema_t
+api__compat_schema(const api_reg_t *g)
+{
+    compat_schema_t cs = {
+        .type = schema_type_find(g->req.schema_type),
+        .canonical = g->canonical,
+        .refs = (const char *const *)g->refs,
+        .nrefs = g->nrefs,
+        .metadata = g->metadata,
+    };
+    return cs;
+}
+
 /* Parse, validate and canonicalize the request's schema.  0 or -1 (res set). */
 static int
 api__canonicalize(const api_t *api, api_reg_t *g, int normalize, api_result_t *res)
 {
     const char *type = g->req.schema_type;
-    if (type != NULL && strcmp(type, "AVRO") != 0 && strcmp(type, "JSON") != 0 &&
-        strcmp(type, "PROTOBUF") != 0) {
+    if (!schema_type_known(type)) {
         api_errorf(res, 422, 42201, "Invalid schema type %s", type);
         return -1;
     }
     if (api__resolve_refs(api, g, res) != 0)
         return -1;
-    if (type != NULL && strcmp(type, "AVRO") != 0) {
+    const schema_type_t *st = schema_type_find(type);
+    if (st == NULL) {
         api__invalid_schema(res, g, "schemad does not support this schema type yet", 0);
         return -1;
     }
     char *err = NULL;
     const char *text = g->req.schema;
-    if (schema_avro_canonical(text, strlen(text), (const char *const *)g->refs, g->nrefs,
-                              normalize, &g->canonical, &err) != 0) {
+    if (st->canonical(text, strlen(text), (const char *const *)g->refs, g->nrefs,
+                      normalize, &g->canonical, &err) != 0) {
         api__invalid_schema(res, g, err ? err : "invalid schema", 1);
         free(err);
         return -1;
@@ -625,9 +639,8 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
         }
         version = g.req.version;
     }
-    if (!import && compat_check_register(api, g.subject, g.canonical,
-                                         (const char *const *)g.refs, g.nrefs,
-                                         g.metadata, res) != 0)
+    compat_schema_t cs = api__compat_schema(&g);
+    if (!import && compat_check_register(api, g.subject, &cs, res) != 0)
         goto out;
     int id = api__choose_id(api, &g, res);
     if (id < 0)
@@ -728,8 +741,8 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
         goto out;
     }
     const char *level = api_compat_level(api, g.subject);
-    int ok = compat_evaluate(api, g.subject, level, g.canonical,
-                             (const char *const *)g.refs, g.nrefs, g.metadata, only, messages);
+    compat_schema_t cs = api__compat_schema(&g);
+    int ok = compat_evaluate(api, g.subject, level, &cs, only, messages);
     api__compat_answer(ok, messages, verbose, res);
 out:
     json_decref(messages);

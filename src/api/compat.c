@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema_avro.h"
 
 char **
 compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n)
@@ -37,20 +36,19 @@ compat__free_refs(char **v, size_t n)
 
 /* One direction of one pair; appends differences. 1 ok, 0 not. */
 static int
-compat__pair(const store_t *st, const char *canonical, const char *const *refs,
-             size_t nrefs, const store_schema_t *old, int new_is_reader,
-             json_t *diffs)
+compat__pair(const store_t *st, const compat_schema_t *s, const store_schema_t *old,
+             int new_is_reader, json_t *diffs)
 {
     size_t nold;
     char **oldrefs = compat_schema_refs(st, old, &nold);
     const char *text = store_schema_text(st, old);
     int rc;
     if (new_is_reader)
-        rc = schema_avro_compatible(canonical, refs, nrefs, text,
-                                    (const char *const *)oldrefs, nold, 1, diffs);
+        rc = s->type->compatible(s->canonical, s->refs, s->nrefs, text,
+                                 (const char *const *)oldrefs, nold, 1, diffs);
     else
-        rc = schema_avro_compatible(text, (const char *const *)oldrefs, nold,
-                                    canonical, refs, nrefs, 0, diffs);
+        rc = s->type->compatible(text, (const char *const *)oldrefs, nold,
+                                 s->canonical, s->refs, s->nrefs, 0, diffs);
     compat__free_refs(oldrefs, nold);
     return rc == 1;
 }
@@ -63,21 +61,20 @@ compat__has(const char *level, const char *word)
 
 /* Check one old version under the level's directions. */
 static int
-compat__version(const api_t *api, const char *level, const char *canonical,
-                const char *const *refs, size_t nrefs, const store_version_t *old,
-                json_t *diffs, int *with_old)
+compat__version(const api_t *api, const char *level, const compat_schema_t *s,
+                const store_version_t *old, json_t *diffs, int *with_old)
 {
     *with_old = 1;
-    if (strcmp(old->schema->schema_type, "AVRO") != 0) {
+    if (strcmp(old->schema->schema_type, s->type->name) != 0) {
         json_array_append_new(diffs, json_string("Incompatible because of different schema type"));
         return 0;
     }
     int ok = 1;
     int full = compat__has(level, "FULL");
     if (full || compat__has(level, "FORWARD"))
-        ok &= compat__pair(api->store, canonical, refs, nrefs, old->schema, 0, diffs);
+        ok &= compat__pair(api->store, s, old->schema, 0, diffs);
     if (full || compat__has(level, "BACKWARD")) {
-        int back = compat__pair(api->store, canonical, refs, nrefs, old->schema, 1, diffs);
+        int back = compat__pair(api->store, s, old->schema, 1, diffs);
         /* Confluent names the old version only when new-reads-old failed:
          * a FULL check failing the other way alone lists just the differences. */
         *with_old = !full || !back;
@@ -140,8 +137,7 @@ compat__same_group(const char *group, const json_t *metadata, const store_schema
 
 int
 compat_evaluate(const api_t *api, const char *subject, const char *level,
-                const char *canonical, const char *const *refs, size_t nrefs,
-                const json_t *metadata, const store_version_t *only, json_t *messages)
+                const compat_schema_t *s, const store_version_t *only, json_t *messages)
 {
     const char *group = json_string_value(api_config_field(api, subject,
                                                            "compatibilityGroup"));
@@ -153,11 +149,11 @@ compat_evaluate(const api_t *api, const char *subject, const char *level,
         const store_version_t *v = &sub->versions[i - 1];
         if (only != NULL ? v != only : v->deleted)
             continue;
-        if (!compat__same_group(group, metadata, v->schema))
+        if (!compat__same_group(group, s->metadata, v->schema))
             continue;
         json_t *diffs = json_array();
         int with_old;
-        int ok = compat__version(api, level, canonical, refs, nrefs, v, diffs, &with_old);
+        int ok = compat__version(api, level, s, v, diffs, &with_old);
         if (!ok) {
             compat__fail(api->store, messages, diffs, v, level, with_old);
             json_decref(diffs);
@@ -171,14 +167,12 @@ compat_evaluate(const api_t *api, const char *subject, const char *level,
 }
 
 int
-compat_check_register(const api_t *api, const char *subject, const char *canonical,
-                      const char *const *refs, size_t nrefs, const json_t *metadata,
+compat_check_register(const api_t *api, const char *subject, const compat_schema_t *s,
                       api_result_t *res)
 {
     const char *level = api_compat_level(api, subject);
     json_t *messages = json_array();
-    int ok = compat_evaluate(api, subject, level, canonical, refs, nrefs, metadata, NULL,
-                             messages);
+    int ok = compat_evaluate(api, subject, level, s, NULL, messages);
     if (!ok) {
         buf_t b = {0};
         buf_printf(&b, "Schema being registered is incompatible with an earlier schema "

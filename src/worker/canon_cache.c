@@ -7,7 +7,7 @@
 
 #include "hmap.h"
 #include "mem.h"
-#include "schema_avro.h"
+#include "schema_type.h"
 #include "store.h"
 
 void
@@ -42,11 +42,11 @@ canon_cache__plain_fields(json_t *j)
             return 0;
     }
     json_t *t = json_object_get(j, "schemaType"), *refs = json_object_get(j, "references");
-    int avro = t == NULL || json_is_null(t) ||
-               (json_is_string(t) && strcmp(json_string_value(t), "AVRO") == 0);
+    int typed = t == NULL || json_is_null(t) ||
+                (json_is_string(t) && schema_type_find(json_string_value(t)) != NULL);
     int norefs = refs == NULL || json_is_null(refs) ||
                  (json_is_array(refs) && json_array_size(refs) == 0);
-    return avro && norefs;
+    return typed && norefs;
 }
 
 int
@@ -57,8 +57,10 @@ canon_cache_compute(const char *body, size_t len, char fp[33])
     int ok = canon_cache__plain_fields(j);
     if (ok) {
         json_t *text = json_object_get(j, "schema");
-        ok = schema_avro_canonical(json_string_value(text), json_string_length(text),
-                                   NULL, 0, 0, &canonical, &err) == 0;
+        const schema_type_t *type = schema_type_find(
+            json_string_value(json_object_get(j, "schemaType")));
+        ok = type->canonical(json_string_value(text), json_string_length(text),
+                             NULL, 0, 0, &canonical, &err) == 0;
     }
     json_decref(j);
     free(err);

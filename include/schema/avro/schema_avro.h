@@ -10,6 +10,11 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "schema_type.h"
+
+/** Avro's row in the table of schema types. */
+extern const schema_type_t schema_avro_type;
+
 /**
  * Parse `text` (len bytes) as an Avro schema.  `refs` holds `nrefs`
  * NUL-terminated canonical texts of referenced schemas whose named types the

@@ -56,3 +56,9 @@ schema_avro_canonical(const char *text, size_t len, const char *const *refs, siz
     free(normalized);
     return rc;
 }
+
+const schema_type_t schema_avro_type = {
+    .name = "AVRO",
+    .canonical = schema_avro_canonical,
+    .compatible = schema_avro_compatible,
+};

@@ -1,0 +1,55 @@
+/*
+ * schema_type.h - the interface every schema type plugs into, as an nginx
+ * module declares its hooks: one table of functions per type, found by the
+ * `schemaType` a request or a record names.  The API, the compatibility
+ * levels and the worker's body memo call through it and name no type.
+ *
+ * A new type is a folder under src/schema/ that defines one schema_type_t
+ * and one row in schema_type.c's table.
+ */
+#ifndef SCHEMAD_SCHEMA_TYPE_H
+#define SCHEMAD_SCHEMA_TYPE_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+typedef struct schema_type {
+    /** The schemaType Confluent writes: "AVRO", "JSON", "PROTOBUF". */
+    const char *name;
+
+    /**
+     * Parse `text` (len bytes, NUL bytes included), validate it with the
+     * reference implementation's messages, and render the text Confluent
+     * stores (with `normalize`, its normalized form).  `refs` holds the
+     * `nrefs` stored texts of the schemas the references name, dependencies
+     * first.  0 with *out malloc'd (the caller frees); -1 with *err
+     * malloc'd (the caller frees): the text Confluent puts after
+     * "details: " in its 42201.  The identity of a schema is the store's
+     * fingerprint of this text with its references, metadata and rules.
+     */
+    int (*canonical)(const char *text, size_t len, const char *const *refs, size_t nrefs,
+                     int normalize, char **out, char **err);
+
+    /**
+     * Whether data written with `writer` can be read with `reader` (both
+     * stored texts, each with its references' texts).  `reader_is_new`
+     * picks the words of the messages (the schema being registered is the
+     * reader).  1 compatible, 0 not (with `messages`, a JSON array, given
+     * one string per difference in Confluent's verbose format), -1 when a
+     * text does not parse.
+     */
+    int (*compatible)(const char *reader, const char *const *reader_refs, size_t nreader_refs,
+                      const char *writer, const char *const *writer_refs, size_t nwriter_refs,
+                      int reader_is_new, json_t *messages);
+} schema_type_t;
+
+/**
+ * The type a `schemaType` names (`name` NULL: Confluent's default, AVRO;
+ * an empty name is no type), or NULL when schemad has no such type.  The table is static.
+ */
+const schema_type_t *schema_type_find(const char *name);
+
+/** Whether Confluent knows a type of this name (NULL, AVRO, JSON, PROTOBUF). */
+int schema_type_known(const char *name);
+
+#endif

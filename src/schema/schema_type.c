@@ -1,0 +1,39 @@
+/* schema_type.c - the table of schema types: one row per type's folder. */
+#include "schema_type.h"
+
+#include <string.h>
+
+/* The rows, declared here as nginx's generated ngx_modules.c declares its
+ * modules: this table depends on no type's own header. */
+extern const schema_type_t schema_avro_type;
+
+static const schema_type_t *const schema_types[] = {
+    &schema_avro_type,
+};
+
+/* The types Confluent's providers register, whether or not schemad has them. */
+static const char *const schema_type_confluent[] = {"AVRO", "JSON", "PROTOBUF"};
+
+const schema_type_t *
+schema_type_find(const char *name)
+{
+    if (name == NULL)
+        return schema_types[0];
+    for (size_t i = 0; i < sizeof(schema_types) / sizeof(schema_types[0]); i++) {
+        if (strcmp(schema_types[i]->name, name) == 0)
+            return schema_types[i];
+    }
+    return NULL;
+}
+
+int
+schema_type_known(const char *name)
+{
+    if (name == NULL)
+        return 1;
+    for (size_t i = 0; i < sizeof(schema_type_confluent) / sizeof(schema_type_confluent[0]); i++) {
+        if (strcmp(schema_type_confluent[i], name) == 0)
+            return 1;
+    }
+    return 0;
+}

@@ -41,6 +41,16 @@ typedef struct schema_type {
     int (*compatible)(const char *reader, const char *const *reader_refs, size_t nreader_refs,
                       const char *writer, const char *const *writer_refs, size_t nwriter_refs,
                       int reader_is_new, json_t *messages);
+
+    /**
+     * Add then remove `confluent:tags` on the schema's elements, as the
+     * type's ParsedSchema.copy(tagsToAdd, tagsToRemove): `add` and
+     * `remove` are the request's lists of {schemaEntity, tags}.  0 with
+     * *out the edited text (malloc'd, the caller frees); -1 with *err the
+     * 42201 text (malloc'd).  NULL when the type has no tags.
+     */
+    int (*edit_tags)(const char *text, const json_t *add, const json_t *remove,
+                     char **out, char **err);
 } schema_type_t;
 
 /**

@@ -55,4 +55,14 @@ int schema_avro_compatible(const char *reader, const char *const *reader_refs,
                            const char *const *writer_refs, size_t nwriter_refs,
                            int reader_is_new, json_t *messages);
 
+/**
+ * Add then remove `confluent:tags` on records and fields (the hook
+ * schema_type_t.edit_tags): paths name a record by its full or simple
+ * name, a field as that name, a dot and the field's.  0 with *out the
+ * edited text (malloc'd); -1 with *err Java's message (malloc'd).  Linear
+ * in the schema and the lists.
+ */
+int schema_avro_edit_tags(const char *text, const json_t *add, const json_t *remove,
+                          char **out, char **err);
+
 #endif

@@ -61,4 +61,5 @@ const schema_type_t schema_avro_type = {
     .name = "AVRO",
     .canonical = schema_avro_canonical,
     .compatible = schema_avro_compatible,
+    .edit_tags = schema_avro_edit_tags,
 };

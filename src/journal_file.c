@@ -12,6 +12,15 @@
  * This process is the only writer (an exclusive flock on the file), so an
  * append is applied as soon as it is written, and made durable by one
  * fdatasync for all appends queued since the last poll (group commit).
+ *
+ * Recovery (docs/ARCHITECTURE.md, "A damaged file journal"): a bad record
+ * with no intact record after it is a torn tail, cut at start with an id
+ * floor record in its place; one with intact records after it is damage,
+ * and the open fails naming the offset and the operator's commands,
+ * journal_file_verify and journal_file_salvage (journal_file.h).  A failed
+ * write or fdatasync answers the append with JOURNAL_ESTORE and is healed
+ * by later appends (docs/ARCHITECTURE.md, "When the file journal cannot
+ * write").
  */
 #include "journal.h"
 #include "journal_file.h"

@@ -723,7 +723,7 @@ journal_file__walk_damage(journal_file_walk_t *w, uint64_t from, uint64_t to)
     w->ranges++;
     w->bad_bytes += to - from;
     if (w->out != NULL && w->wfd < 0)
-        fprintf(w->out, "%s: bytes %llu..%llu (%llu bytes) damaged after record %llu: %s\n",
+        fprintf(w->out, "%s: bytes %llu..%llu (%llu bytes) damaged, after %llu intact records: %s\n",
                 w->f->path, (unsigned long long)from, (unsigned long long)to,
                 (unsigned long long)(to - from), (unsigned long long)w->intact,
                 to == w->size ? "a torn tail (schemad cuts it at start)"

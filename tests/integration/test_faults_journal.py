@@ -451,3 +451,25 @@ def test_failing_writes_answer_50001_and_recover(tmp_path, shim, fault):
     st, body = d.register('later', avro_record('Later', [('f', 'int')]))
     assert st == 200 and body['id'] not in acked.values()
     d.stop()
+
+
+def test_journal_commands_on_the_command_line(tmp_path):
+    r = run(['--help'])
+    assert r.returncode == 0
+    assert '--verify-journal' in r.stdout and '--salvage-journal' in r.stdout
+    d = Schemad(tmp_path / 'd')
+    d.start()
+    register_n(d, 3)
+    r = run(['--verify-journal', '-c', d.config])
+    assert r.returncode == 0 and 'clean, ' in r.stdout, r
+    # Never under a running schemad: it holds the journal's lock.
+    r = run(['--salvage-journal', '-c', d.config])
+    assert r.returncode == 2 and 'locked' in r.stderr, r
+    d.stop()
+    r = run(['--salvage-journal', d.data_dir])
+    assert r.returncode == 0 and 'nothing to salvage' in r.stdout
+    assert glob.glob(journal_path(d) + '.damaged-*') == []
+    assert run(['--verify-journal', str(tmp_path / 'missing')]).returncode == 2
+    assert run(['--verify-journal', '-c', d.config, journal_path(d)]).returncode == 2
+    d.start()
+    d.stop()

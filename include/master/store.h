@@ -73,6 +73,7 @@ typedef struct store {
     json_t *global_config;  /* CONFIG value with no subject, or NULL */
     char *global_mode;      /* or NULL = READWRITE */
     int64_t offset;         /* last applied journal offset, -1 before any */
+    int id_floor;           /* every new id is above it (RECORD_KEYTYPE_ID_FLOOR) */
     uint64_t records;       /* records applied */
 
     /* What changed since the last publish. */

@@ -20,6 +20,14 @@ typedef enum record_type {
     RECORD_CONTEXT,
 } record_type_t;
 
+/**
+ * A record only schemad writes, into a file journal repaired over damage:
+ * value {"id":N,"bump":K}.  Every later id is above N and above every id
+ * known when the record is applied plus K (journal_file.c, store.c).  Other
+ * readers skip it as an unknown keytype.
+ */
+#define RECORD_KEYTYPE_ID_FLOOR "SCHEMAD_ID_FLOOR"
+
 /** A decoded key.  Strings are owned by the key; free with record_key_free(). */
 typedef struct record_key {
     record_type_t type;

@@ -694,6 +694,8 @@ master__replay(master_t *m)
         m->api.pending = &m->pending;
     if (m->journal.ops->open(&m->journal, m->cf, err, sizeof(err)) != 0) {
         log_error("%s", err);
+        /* systemd shows why the unit failed (it exits before READY=1). */
+        sd_notifyf(0, "STATUS=%s", err);
         return -1;
     }
     m->dirty = 1;

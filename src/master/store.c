@@ -4,6 +4,7 @@
  */
 #include "store.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
@@ -267,7 +268,8 @@ int
 store_next_id(const store_t *st, const char *context)
 {
     store_context_t *c = hmap_get(&st->contexts, context, strlen(context));
-    return c ? c->max_id + 1 : 1;
+    int max = c ? c->max_id : 0;
+    return (max > st->id_floor ? max : st->id_floor) + 1;
 }
 
 static void
@@ -628,6 +630,28 @@ store__apply_mode(store_t *st, const record_key_t *k, json_t *v)
     st->dirty_config = 1;
 }
 
+/* Raise the id floor over a damaged journal range (record.h). */
+static void
+store__apply_id_floor(store_t *st, const json_t *v)
+{
+    json_int_t floor = json_integer_value(json_object_get(v, "id"));
+    json_int_t bump = json_integer_value(json_object_get(v, "bump"));
+    json_int_t top = st->id_floor;
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&st->contexts, &pos)) != NULL) {
+        const store_context_t *c = slot->val;
+        if (c->max_id > top)
+            top = c->max_id;
+    }
+    if (bump > 0 && top + bump > floor)
+        floor = top + bump;
+    if (floor > INT_MAX - 1)
+        floor = INT_MAX - 1;
+    if (floor > st->id_floor)
+        st->id_floor = (int)floor;
+}
+
 void
 store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
             const char *val, size_t vlen)
@@ -682,6 +706,10 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
     case RECORD_NOOP:
         break;
     default:
+        if (k.keytype != NULL && strcmp(k.keytype, RECORD_KEYTYPE_ID_FLOOR) == 0) {
+            store__apply_id_floor(st, v);
+            break;
+        }
         log_info("skipping record of unknown key type '%s' at offset %lld",
                  k.keytype ? k.keytype : "?", (long long)offset);
         break;

@@ -98,7 +98,9 @@ def test_torn_tail_is_truncated(tmp_path):
         f.truncate(size - 5)
     d.start()
     assert d.get('/subjects') == (200, ['a'])
-    assert d.register('c', avro_record('C', [('f', 'int')])) == (200, {'id': 2})
+    # Id 2 was in the cut record: it is not given again.
+    st, body = d.register('c', avro_record('C', [('f', 'int')]))
+    assert st == 200 and body['id'] > 2
     d.stop()
 
 

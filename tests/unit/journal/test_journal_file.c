@@ -1,5 +1,6 @@
 /* test_journal_file.c - the file journal: framing, replay, recovery, locking. */
 #include "journal.h"
+#include "journal_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -267,6 +268,54 @@ test_roundtrip(tally_t *t, const char *dir, const char *path)
     (void)path;
 }
 
+/* Is seen record i the id floor a cut or a salvage writes? */
+static int
+is_floor(const seen_t *s, size_t i)
+{
+    return i < s->nrecs && s->recs[i].val != NULL
+           && strstr(s->recs[i].key, "\"keytype\":\"SCHEMAD_ID_FLOOR\"") != NULL;
+}
+
+/* Records 0..n-1 then one id floor, at offset n. */
+static int
+records_then_floor(const seen_t *s, int n)
+{
+    if ((int)s->nrecs != n + 1 || !is_floor(s, (size_t)n) || s->recs[n].offset != n)
+        return 0;
+    seen_t head = *s;
+    head.nrecs = (size_t)n;
+    return records_match(&head, n);
+}
+
+/* A new journal in dir holding records 0..n-1. */
+static void
+fresh(tally_t *t, const char *dir, const char *path, int n)
+{
+    journal_t j;
+    seen_t s = {0};
+    char err[512];
+    s.keep = 1;
+    unlink(path);
+    check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0, "open a fresh journal");
+    append_n(&j, 0, n);
+    j.ops->close(&j);
+    seen_reset(&s);
+}
+
+static void
+flip(const char *path, off_t at)
+{
+    int fd = open(path, O_RDWR);
+    unsigned char c = 0;
+    if (fd >= 0 && pread(fd, &c, 1, at) == 1) {
+        c ^= 0x20;
+        if (pwrite(fd, &c, 1, at) != 1)
+            perror("pwrite");
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
 static void
 test_torn(tally_t *t, const char *dir, const char *path)
 {
@@ -275,42 +324,136 @@ test_torn(tally_t *t, const char *dir, const char *path)
     char err[512];
     s.keep = 1;
 
+    fresh(t, dir, path, 50);
     off_t last = record_start(path, 49);
     off_t size = file_size(path);
     check(t, truncate(path, size - 3) == 0, "truncate mid-record");
     check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0, "open a torn journal");
-    check(t, records_match(&s, 49), "earlier records survive a torn tail");
-    check(t, file_size(path) == last, "torn tail truncated on open");
+    check(t, records_then_floor(&s, 49), "earlier records survive a torn tail, an id floor follows");
+    check(t, file_size(path) > last && file_size(path) < size, "torn tail cut, the floor written in its place");
     append_n(&j, 49, 50);
-    check(t, s.nrecs == 50 && s.recs[49].offset == 49, "append after recovery continues at offset 49");
+    check(t, s.nrecs == 51 && s.recs[50].offset == 50, "append after recovery continues after the floor");
     j.ops->poll(&j, 0);
-    check(t, acks_ok(&s, 49, 1), "ack after recovery");
+    check(t, s.nacks == 1 && s.errs[0] == JOURNAL_OK, "ack after recovery");
     j.ops->close(&j);
     seen_reset(&s);
 
-    /* Flip one byte inside the last record's value. */
-    int fd = open(path, O_RDWR);
-    unsigned char c = 0;
-    off_t at = file_size(path) - 10;
-    check(t, fd >= 0 && pread(fd, &c, 1, at) == 1, "read a byte");
-    c ^= 0x20;
-    check(t, pwrite(fd, &c, 1, at) == 1, "flip a byte");
-    close(fd);
-    check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0, "open a corrupt journal");
-    check(t, records_match(&s, 49), "corrupt last record dropped, earlier survive");
-    check(t, file_size(path) == last, "corrupt record truncated on open");
-    append_n(&j, 49, 50);
+    /* Flip one byte inside the last record's value: nothing intact after. */
+    fresh(t, dir, path, 50);
+    flip(path, file_size(path) - 10);
+    check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0, "open with a damaged last record");
+    check(t, records_then_floor(&s, 49), "damaged last record cut (torn-tail rule), earlier survive");
     j.ops->close(&j);
-    check(t, acks_ok(&s, 49, 1), "close flushes pending acks");
     seen_reset(&s);
 
-    /* Zeros after the last record (as a crash can leave) are dropped. */
+    /* A record's id in the cut bytes is kept in the floor. */
+    fresh(t, dir, path, 49);
+    flip(path, file_size(path) - 70);
+    check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0 && records_then_floor(&s, 48),
+          "cut of record 48 (id 48)");
+    check(t, s.nrecs == 49 && strstr(s.recs[48].val, "\"id\":48,") != NULL,
+          "the floor holds the id read out of the cut bytes");
+    j.ops->close(&j);
+    seen_reset(&s);
+
+    /* Zeros after the last record (as a crash can leave) are cut. */
+    fresh(t, dir, path, 50);
     size = file_size(path);
     check(t, truncate(path, size + 4096) == 0, "extend with zeros");
-    check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0 && records_match(&s, 50), "zero tail dropped");
-    check(t, file_size(path) == size, "zero tail truncated");
+    check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0 && records_then_floor(&s, 50), "zero tail cut");
+    check(t, file_size(path) < size + 200, "zero tail truncated");
     j.ops->close(&j);
     seen_reset(&s);
+}
+
+/* Damage with intact records after it: refuse, verify, salvage. */
+static void
+test_damage(tally_t *t, const char *dir, const char *path)
+{
+    journal_t j;
+    seen_t s = {0};
+    char err[1024];
+    s.keep = 1;
+
+    static const struct { const char *what; int rec; int delta; } cases[] = {
+        {"a value byte", 20, 40},
+        {"a key length byte (the record seems to run past the end)", 20, 3},
+        {"a value length byte", 20, 4},
+        {"a CRC byte", 20, 9},
+        {"the first record", 0, 30},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        fresh(t, dir, path, 50);
+        off_t bad = record_start(path, cases[c].rec), size = file_size(path);
+        flip(path, bad + cases[c].delta);
+        err[0] = '\0';
+        int rc = jopen(&j, &s, dir, err, sizeof(err));
+        char what[160];
+        snprintf(what, sizeof(what), "flipped %s: refuses to start", cases[c].what);
+        check(t, rc == -1, what);
+        char at[64];
+        snprintf(at, sizeof(at), "damaged at byte %lld", (long long)bad);
+        check(t, strstr(err, at) != NULL && strstr(err, path) != NULL
+              && strstr(err, "--verify-journal") != NULL && strstr(err, "--salvage-journal") != NULL,
+              "the refusal names the file, the offset and the commands");
+        if (rc == 0)
+            j.ops->close(&j);
+        check(t, file_size(path) == size, "a refused journal is left untouched");
+        seen_reset(&s);
+
+        FILE *out = tmpfile();
+        check(t, journal_file_verify(path, out, err, sizeof(err)) == JOURNAL_FILE_DAMAGED,
+              "verify: damaged");
+        char text[2048] = "";
+        rewind(out);
+        size_t n = fread(text, 1, sizeof(text) - 1, out);
+        text[n] = '\0';
+        fclose(out);
+        snprintf(at, sizeof(at), "bytes %lld..", (long long)bad);
+        check(t, strstr(text, at) != NULL && strstr(text, "49 intact records, 1 damaged ranges") != NULL,
+              "verify lists the range and the intact records");
+        if (c == 0)
+            printf("  (verify: %s)  (refusal: %s)\n", text, err);
+
+        out = tmpfile();
+        check(t, journal_file_salvage(path, out, err, sizeof(err)) == JOURNAL_FILE_DAMAGED, "salvage");
+        fclose(out);
+        check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0 && s.nrecs == 50, "salvaged journal opens");
+        int ok = s.nrecs == 50;
+        for (int i = 0, r = 0; ok && i < 50; i++, r++) {
+            if (i == cases[c].rec) {
+                ok = is_floor(&s, (size_t)r);
+                continue;
+            }
+            char key[128];
+            snprintf(key, sizeof(key), "\"subject\":\"s%d\"", i);
+            ok = strstr(s.recs[r].key, key) != NULL && s.recs[r].offset == r;
+        }
+        check(t, ok, "every intact record kept in order, the floor in place of the damaged one");
+        j.ops->close(&j);
+        seen_reset(&s);
+        out = tmpfile();
+        check(t, journal_file_verify(path, out, err, sizeof(err)) == JOURNAL_FILE_CLEAN, "salvaged journal verifies clean");
+        fclose(out);
+    }
+    /* The original is kept aside. */
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "ls %s.damaged-* >/dev/null 2>&1", path);
+    check(t, system(cmd) == 0, "the damaged original is kept as .damaged-TIME");
+
+    FILE *out = tmpfile();
+    check(t, journal_file_salvage(path, out, err, sizeof(err)) == JOURNAL_FILE_CLEAN, "salvage of a clean journal does nothing");
+    fclose(out);
+    check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0, "open for the lock");
+    out = tmpfile();
+    check(t, journal_file_salvage(path, out, err, sizeof(err)) == JOURNAL_FILE_UNREADABLE
+          && strstr(err, "locked") != NULL, "salvage refuses while the journal is in use");
+    fclose(out);
+    j.ops->close(&j);
+    seen_reset(&s);
+    snprintf(cmd, sizeof(cmd), "rm -f %s.damaged-*", path);
+    if (system(cmd) != 0)
+        printf("note: could not remove the kept copies\n");
 }
 
 /* A write that fails part-way (EFBIG from RLIMIT_FSIZE) must leave nothing. */
@@ -321,6 +464,7 @@ test_write_failure(tally_t *t, const char *dir, const char *path)
     seen_t s = {0};
     char err[512];
     s.keep = 1;
+    fresh(t, dir, path, 50);
     check(t, jopen(&j, &s, dir, err, sizeof(err)) == 0, "open for write failure");
     off_t size = file_size(path);
     struct rlimit old, lim;
@@ -453,6 +597,7 @@ main(void)
 
     test_roundtrip(&t, dir, path);
     test_torn(&t, dir, path);
+    test_damage(&t, dir, path);
     test_write_failure(&t, dir, path);
     test_bad_dirs(&t, base);
     if (getenv("SCHEMAD_SKIP_TIMING") == NULL)

@@ -705,6 +705,27 @@ test_check_record(tally_t *t)
     check(t, takes(&st, "{\"keytype\":\"CONFIG\",\"magic\":0}",
                    "{\"compatibilityLevel\":\"NONE\"}"),
           "a global CONFIG is taken");
+
+/* The id floor a repaired file journal writes over damage. */
+static void
+test_id_floor(tally_t *t)
+{
+    store_t st;
+    store_init(&st);
+    const char *fk = "{\"keytype\":\"SCHEMAD_ID_FLOOR\",\"magic\":0}";
+    put_schema(&st, 0, "a", 1, 5, "\"\\\"int\\\"\"", 0);
+    check(t, store_next_id(&st, ".") == 6, "next id above the highest");
+    put(&st, 1, fk, "{\"id\":0,\"bump\":3}");
+    check(t, store_next_id(&st, ".") == 9, "bump: above the highest known plus the bump");
+    put(&st, 2, fk, "{\"id\":40,\"bump\":1}");
+    check(t, store_next_id(&st, ".") == 41, "id: above the id read out of the damage");
+    check(t, store_next_id(&st, ".other") == 41, "the floor holds in every context");
+    put_schema(&st, 3, "b", 1, 41, "\"\\\"long\\\"\"", 0);
+    check(t, store_next_id(&st, ".") == 42, "a later id above the floor raises it as usual");
+    put(&st, 4, fk, "{\"id\":3,\"bump\":0}");
+    check(t, store_next_id(&st, ".") == 42, "a lower floor changes nothing");
+    put(&st, 5, fk, NULL);
+    check(t, store_next_id(&st, ".") == 42, "a floor tombstone changes nothing");
     store_free(&st);
 }
 
@@ -730,6 +751,7 @@ main(void)
     test_parked_text(&t);
     test_sorted_subjects(&t);
     test_check_record(&t);
+    test_id_floor(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

@@ -119,11 +119,24 @@ void api_alias_filter(const api_t *api, route_t *r, char **owned_subject, char *
 /* Shared helpers. */
 /** The subjects ":.ctx:name" of every other context that has versions, in context order; malloc'd array, subjects borrowed. */
 store_subject_t **api_context_subjects(const api_t *api, const char *subject, size_t *n);
-/** A config field as it applies to a subject: subject, then context, then global config; borrowed, or NULL. */
+/**
+ * The config in force for a subject (Confluent's getConfigInScope): the
+ * subject's own, else its context's outside the default context or the
+ * global one inside it; NULL means the server's defaults.  Borrowed.  A
+ * level's config applies whole: fields are never taken from two levels.
+ */
+const json_t *api_config_in_scope(const api_t *api, const char *subject);
+/** A field of api_config_in_scope(); borrowed, or NULL. */
 const json_t *api_config_field(const api_t *api, const char *subject, const char *key);
-/** The subject of a route with its /contexts/{ctx} prefix applied; malloc'd. */
+/** QualifiedSubject.normalize (":.:s" is "s", ":.ctx" is ":.ctx:"); malloc'd. */
+char *api_subject_normalize(const char *subject);
+/** The subject of a route, normalized, with its /contexts/{ctx} prefix applied; malloc'd. */
 char *api_subject(const route_t *r);
-/** Whether a subject name is acceptable for writes (else 42208). */
+/**
+ * QualifiedSubject.isValidSubject: no ISO control character (U+0000-U+001F,
+ * U+007F-U+009F), and the name within its context is not __GLOBAL or
+ * __EMPTY (else 42208).
+ */
 int api_subject_valid(const char *subject);
 /** Parse a {v} segment as Confluent's VersionId: -1 for latest.  0 or -1. */
 int api_version_parse(const char *s, int *out);
@@ -131,7 +144,7 @@ int api_version_parse(const char *s, int *out);
 void api_version_error(api_result_t *res, const char *raw);
 /** Effective compatibility level of a subject (upper case, static string). */
 const char *api_compat_level(const api_t *api, const char *subject);
-/** Effective mode of a subject (static or store-owned string). */
+/** The mode in force for a subject (getModeInScope; NULL: the global mode), a static or store-owned string. */
 const char *api_mode_of(const api_t *api, const char *subject);
 
 #endif

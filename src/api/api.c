@@ -71,30 +71,67 @@ api__not_found(api_result_t *res)
     api_error(res, 404, 404, "HTTP 404 Not Found");
 }
 
+/*
+ * QualifiedSubject.normalize: ":.:name" is the default context's "name", a
+ * context without its closing colon (":.ctx") is that context's empty
+ * subject, spelled ":.ctx:".  Caller frees.
+ */
+char *
+api_subject_normalize(const char *s)
+{
+    if (strncmp(s, ":.", 2) != 0)
+        return mem_strdup(s);
+    const char *end = strchr(s + 2, ':');
+    size_t clen = end ? (size_t)(end - s - 1) : strlen(s + 1);
+    const char *rest = end ? end + 1 : "";
+    if (clen == 1)
+        return mem_strdup(rest);    /* the default context "." */
+    return mem_printf(":%.*s:%s", (int)clen, s + 1, rest);
+}
+
 char *
 api_subject(const route_t *r)
 {
     const char *s = r->subject ? r->subject : "";
-    if (r->context == NULL) {
-        /* ":.:name" is the default context's "name" (QualifiedSubject). */
-        if (strncmp(s, ":.:", 3) == 0 && s[3] != '\0')
-            s += 3;
-        return mem_strdup(s);
-    }
+    if (r->context == NULL)
+        return api_subject_normalize(s);
     const char *ctx = r->context[0] == '.' ? r->context + 1 : r->context;
     return mem_printf(":.%s:%s", ctx, s);
+}
+
+/* The subject part of a qualified name (QualifiedSubject.getSubject()). */
+static const char *
+api__unqualified(const char *s)
+{
+    if (strncmp(s, ":.", 2) == 0) {
+        const char *end = strchr(s + 2, ':');
+        return end ? end + 1 : "";
+    }
+    if (strncmp(s, ":*:", 3) == 0)
+        return s + 3;
+    return s;
+}
+
+/* Java's Character.isISOControl over UTF-8: U+0000-U+001F, U+007F-U+009F. */
+static int
+api__has_iso_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            return 1;
+        if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+            return 1;
+    }
+    return 0;
 }
 
 int
 api_subject_valid(const char *subject)
 {
-    if (strcmp(subject, "__GLOBAL") == 0 || strcmp(subject, "__EMPTY") == 0)
+    if (api__has_iso_control(subject))
         return 0;
-    for (const unsigned char *p = (const unsigned char *)subject; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            return 0;
-    }
-    return 1;
+    const char *name = api__unqualified(subject);
+    return strcmp(name, "__GLOBAL") != 0 && strcmp(name, "__EMPTY") != 0;
 }
 
 int
@@ -130,46 +167,41 @@ api_version_error(api_result_t *res, const char *raw)
                "are between [1, 2^31-1] and the string \"latest\"", raw);
 }
 
-/* Config of a context scope or the global one, as stored; NULL if none. */
+/*
+ * The stored config of the level a subject falls back to
+ * (InMemoryCache.config with returnTopLevelIfNotFound): its context's
+ * outside the default context, the global one inside it.  NULL if none.
+ */
 static const json_t *
-api__scope_config(const api_t *api, const char *subject)
+api__parent_config(const api_t *api, const char *subject)
 {
-    store_subject_t *sub = store_subject(api->store, subject);
-    if (sub != NULL && sub->config != NULL)
-        return sub->config;
     char *ctx = store_subject_context(subject);
-    const json_t *cfg = NULL;
+    const json_t *cfg = api->store->global_config;
     if (strcmp(ctx, ".") != 0) {
         char *scope = mem_printf(":%s:", ctx);
         store_subject_t *cs = store_subject(api->store, scope);
-        if (cs != NULL)
-            cfg = cs->config;
+        cfg = cs ? cs->config : NULL;
         free(scope);
     }
     free(ctx);
-    return cfg ? cfg : api->store->global_config;
+    return cfg;
+}
+
+const json_t *
+api_config_in_scope(const api_t *api, const char *subject)
+{
+    if (subject == NULL)
+        return api->store->global_config;
+    store_subject_t *sub = store_subject(api->store, subject);
+    if (sub != NULL && sub->config != NULL)
+        return sub->config;
+    return api__parent_config(api, subject);
 }
 
 const json_t *
 api_config_field(const api_t *api, const char *subject, const char *key)
 {
-    store_subject_t *sub = subject ? store_subject(api->store, subject) : NULL;
-    json_t *v = sub ? json_object_get(sub->config, key) : NULL;
-    if (v != NULL && !json_is_null(v))
-        return v;
-    if (subject != NULL) {
-        char *ctx = store_subject_context(subject);
-        if (strcmp(ctx, ".") != 0) {
-            char *scope = mem_printf(":%s:", ctx);
-            store_subject_t *cs = store_subject(api->store, scope);
-            v = cs ? json_object_get(cs->config, key) : NULL;
-            free(scope);
-        }
-        free(ctx);
-        if (v != NULL && !json_is_null(v))
-            return v;
-    }
-    v = json_object_get(api->store->global_config, key);
+    const json_t *v = json_object_get(api_config_in_scope(api, subject), key);
     return json_is_null(v) ? NULL : v;
 }
 
@@ -180,11 +212,10 @@ api_compat_level(const api_t *api, const char *subject)
         "NONE", "BACKWARD", "FORWARD", "FULL", "BACKWARD_TRANSITIVE",
         "FORWARD_TRANSITIVE", "FULL_TRANSITIVE",
     };
-    const json_t *cfg = api__scope_config(api, subject);
+    /* The config in force whole, its level filled in from the server's
+     * default (Confluent never mixes the fields of two levels). */
+    const json_t *cfg = api_config_in_scope(api, subject);
     const char *lvl = json_string_value(json_object_get(cfg, "compatibilityLevel"));
-    if (lvl == NULL)
-        lvl = json_string_value(json_object_get(api->store->global_config,
-                                                "compatibilityLevel"));
     if (lvl == NULL)
         lvl = api->cf->compatibility_level;
     for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
@@ -194,30 +225,39 @@ api_compat_level(const api_t *api, const char *subject)
     return "BACKWARD";
 }
 
+/* The stored mode of the level a subject falls back to (its context's
+ * outside the default context, the global one inside it), or NULL. */
+static const char *
+api__parent_mode(const api_t *api, const char *subject)
+{
+    char *ctx = store_subject_context(subject);
+    const char *mode = api->store->global_mode;
+    if (strcmp(ctx, ".") != 0) {
+        char *scope = mem_printf(":%s:", ctx);
+        store_subject_t *cs = store_subject(api->store, scope);
+        mode = cs ? cs->mode : NULL;
+        free(scope);
+    }
+    free(ctx);
+    return mode;
+}
+
 const char *
 api_mode_of(const api_t *api, const char *subject)
 {
+    /* KafkaSchemaRegistry.getModeInScope: READONLY_OVERRIDE set globally
+     * wins everywhere; otherwise the subject's mode, its parent's, else
+     * the default. */
     const store_t *st = api->store;
     if (st->global_mode != NULL && strcmp(st->global_mode, "READONLY_OVERRIDE") == 0)
         return st->global_mode;
-    store_subject_t *sub = subject ? store_subject(st, subject) : NULL;
+    if (subject == NULL)
+        return st->global_mode ? st->global_mode : "READWRITE";
+    store_subject_t *sub = store_subject(st, subject);
     if (sub != NULL && sub->mode != NULL)
         return sub->mode;
-    if (subject != NULL) {
-        char *ctx = store_subject_context(subject);
-        const char *mode = NULL;
-        if (strcmp(ctx, ".") != 0) {
-            char *scope = mem_printf(":%s:", ctx);
-            store_subject_t *cs = store_subject(st, scope);
-            if (cs != NULL)
-                mode = cs->mode;
-            free(scope);
-        }
-        free(ctx);
-        if (mode != NULL)
-            return mode;
-    }
-    return st->global_mode ? st->global_mode : "READWRITE";
+    const char *mode = api__parent_mode(api, subject);
+    return mode ? mode : "READWRITE";
 }
 
 /* ---- /schemas ---------------------------------------------------------- */

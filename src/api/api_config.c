@@ -207,24 +207,6 @@ api__config_put(api_t *api, const char *scope, const char *body, size_t blen,
     json_decref(j);
 }
 
-/* What a scope without its own config inherits: its context's, else the global one. */
-static json_t *
-api__inherited_config(const api_t *api, const char *scope)
-{
-    if (scope == NULL)
-        return api->store->global_config;
-    char *ctx = store_subject_context(scope);
-    json_t *cfg = NULL;
-    if (strcmp(ctx, ".") != 0) {
-        char *cs = mem_printf(":%s:", ctx);
-        if (strcmp(cs, scope) != 0)
-            cfg = api__stored_config(api, cs);
-        free(cs);
-    }
-    free(ctx);
-    return cfg ? cfg : api->store->global_config;
-}
-
 void
 api_config(api_t *api, const route_t *r, const char *body, size_t blen,
            api_result_t *res)
@@ -237,7 +219,7 @@ api_config(api_t *api, const route_t *r, const char *body, size_t blen,
             api_errorf(res, 404, 40408, "Subject '%s' does not have subject-level "
                        "compatibility configured", scope);
         } else {
-            api__render_config(api, cfg ? cfg : api__inherited_config(api, scope), res);
+            api__render_config(api, api_config_in_scope(api, scope), res);
         }
     } else if (r->method == ROUTE_M_PUT) {
         api__config_put(api, scope, body, blen, res);
@@ -354,40 +336,56 @@ api__mode_put(api_t *api, const route_t *r, const char *scope, const char *body,
     json_decref(j);
 }
 
+/* KafkaSchemaRegistry.getMode: READONLY_OVERRIDE set globally answers for
+ * every scope, else the scope's own mode (the global one: its default). */
+static const char *
+api__mode_at(const api_t *api, const char *scope)
+{
+    const char *global = api->store->global_mode;
+    if (global != NULL && strcmp(global, "READONLY_OVERRIDE") == 0)
+        return global;
+    if (scope == NULL)
+        return global ? global : "READWRITE";
+    store_subject_t *sub = store_subject(api->store, scope);
+    return sub ? sub->mode : NULL;
+}
+
+static void
+api__render_mode(const char *mode, api_result_t *res)
+{
+    res->status = 200;
+    buf_puts(&res->body, "{\"mode\":");
+    buf_json_string(&res->body, mode, strlen(mode));
+    buf_puts(&res->body, "}");
+}
+
 void
 api_mode(api_t *api, const route_t *r, const char *body, size_t blen, api_result_t *res)
 {
     char *owned;
     const char *scope = api__scope(r, &owned);
-    store_subject_t *sub = scope ? store_subject(api->store, scope) : NULL;
-    const char *stored = scope ? (sub ? sub->mode : NULL) : api->store->global_mode;
+    const char *mode = api__mode_at(api, scope);
     if (r->method == ROUTE_M_GET) {
-        if (scope != NULL && stored == NULL && !route_query_bool(r, "defaultToGlobal", 0)) {
+        if (route_query_bool(r, "defaultToGlobal", 0))
+            mode = api_mode_of(api, scope);
+        if (mode == NULL)
             api_errorf(res, 404, 40409, "Subject '%s' does not have subject-level mode "
                        "configured", scope);
-        } else {
-            const char *mode = stored ? stored : api_mode_of(api, scope);
-            res->status = 200;
-            buf_puts(&res->body, "{\"mode\":");
-            buf_json_string(&res->body, mode, strlen(mode));
-            buf_puts(&res->body, "}");
-        }
+        else
+            api__render_mode(mode, res);
     } else if (r->method == ROUTE_M_PUT) {
         api__mode_put(api, r, scope, body, blen, res);
-    } else if (stored == NULL) {
+    } else if (mode == NULL || (scope == NULL && api->store->global_mode == NULL)) {
+        /* ":.:" names the global scope here; it has nothing to delete
+         * until a global mode was set. */
         api_errorf(res, 404, 40401, "Subject '%s' not found.", scope ? scope : "");
     } else if (!api->cf->mode_mutability) {
         api_error(res, 422, 42205, "Mode changes are not allowed");
     } else {
-        res->status = 200;
-        buf_puts(&res->body, "{\"mode\":");
-        buf_json_string(&res->body, stored, strlen(stored));
-        buf_puts(&res->body, "}");
+        api__render_mode(mode, res);
         size_t klen;
-        {
-            char *tk = record_key_mode(scope, &klen);
-            api_add_record(res, tk, klen, NULL, 0);
-        }
+        char *tk = record_key_mode(scope, &klen);
+        api_add_record(res, tk, klen, NULL, 0);
     }
     free(owned);
 }

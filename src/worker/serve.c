@@ -207,6 +207,20 @@ serve__by_fingerprint(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
     return serve__table(req, w, key, publish_key(key, kind, r->subject, fp));
 }
 
+/* A subject's mode: READONLY_OVERRIDE set globally answers for every
+ * subject (Confluent's getMode), else the subject's own. */
+static int
+serve__mode_subject(h2o_req_t *req, worker_t *w, const route_t *r)
+{
+    static const char override[] = "{\"mode\":\"READONLY_OVERRIDE\"}";
+    struct iovec iov[1];
+    char key[PUBLISH_KEY_MAX];
+    if (table_get(w->table, "M", 1, iov, 1) == 1 && iov[0].iov_len == sizeof(override) - 1 &&
+        memcmp(iov[0].iov_base, override, sizeof(override) - 1) == 0)
+        return serve__table(req, w, "M", 1);
+    return serve__table(req, w, key, publish_key(key, 'M', r->subject, NULL));
+}
+
 /* Try the table; 0 when answered.  Called inside table_enter/leave. */
 static int
 serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
@@ -239,9 +253,9 @@ serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
         case ROUTE_MODE:
             return r->nquery ? -1 : serve__table(req, w, r->id == ROUTE_CONFIG ? "C" : "M", 1);
         case ROUTE_CONFIG_SUBJECT:
+            return r->nquery ? -1 : serve__table(req, w, key, publish_key(key, 'C', r->subject, NULL));
         case ROUTE_MODE_SUBJECT:
-            return r->nquery ? -1 : serve__table(req, w, key, publish_key(key,
-                                    r->id == ROUTE_CONFIG_SUBJECT ? 'C' : 'M', r->subject, NULL));
+            return r->nquery ? -1 : serve__mode_subject(req, w, r);
         default:
             return -1;
         }

@@ -1,0 +1,139 @@
+"""Confluent's rules for scopes and subject names, derived from its source
+(7.9 and 8.3 agree on these): InMemoryCache.config/mode with
+returnTopLevelIfNotFound, KafkaSchemaRegistry.getModeInScope and getMode,
+QualifiedSubject.normalize and isValidSubject.  Each test checks a rule in
+more than the one spelling a recording happens to show."""
+
+import json
+
+from schemad_proc import avro_record
+
+A1 = avro_record('R', [('a', 'int')])
+# Not backward compatible with A1: a new field without a default.
+A2 = avro_record('R', [('a', 'int'), ('b', 'string')])
+
+
+def _reg(d, subject, schema, **extra):
+    body = {'schema': schema}
+    body.update(extra)
+    return d.request('POST', '/subjects/%s/versions' % subject, body)
+
+
+def test_context_config_governs_its_subjects(schemad):
+    d = schemad
+    st, _ = d.request('PUT', '/config/:.ctx:', {'compatibility': 'NONE'})
+    assert st == 200
+    for subject in (':.ctx:s', ':.ctx:t'):
+        assert _reg(d, subject, A1)[0] == 200
+        st, b = _reg(d, subject, A2)
+        assert st == 200, (subject, b)
+    # Another context is not governed by it: the server default (BACKWARD).
+    assert _reg(d, ':.other:s', A1)[0] == 200
+    st, b = _reg(d, ':.other:s', A2)
+    assert st == 409, b
+    st, b = d.get('/config/:.ctx:s?defaultToGlobal=true')
+    assert b['compatibilityLevel'] == 'NONE'
+    st, b = d.get('/config/:.ctx:s')
+    assert st == 404 and b['error_code'] == 40408
+
+
+def test_global_config_stays_in_the_default_context(schemad):
+    """A subject outside the default context without a config of its own
+    or of its context falls back to the server's default, not to the
+    global config (InMemoryCache.config)."""
+    d = schemad
+    st, _ = d.request('PUT', '/config', {'compatibility': 'NONE'})
+    assert st == 200
+    assert _reg(d, 'plain', A1)[0] == 200
+    assert _reg(d, 'plain', A2)[0] == 200
+    assert _reg(d, ':.ctx:s', A1)[0] == 200
+    st, b = _reg(d, ':.ctx:s', A2)
+    assert st == 409, b
+    st, b = d.get('/config/:.ctx:s?defaultToGlobal=true')
+    assert st == 200 and b['compatibilityLevel'] == 'BACKWARD', b
+    st, b = d.get('/config/plain?defaultToGlobal=true')
+    assert b['compatibilityLevel'] == 'NONE'
+
+
+def test_a_config_applies_whole(schemad):
+    """The first level that has a config is used whole: a subject's config
+    with only a level does not take the global defaultMetadata."""
+    d = schemad
+    md = {'properties': {'owner': 'team-a'}}
+    st, _ = d.request('PUT', '/config', {'defaultMetadata': md})
+    assert st == 200
+    st, _ = d.request('PUT', '/config/own', {'compatibility': 'NONE'})
+    assert st == 200
+    assert _reg(d, 'own', A1)[0] == 200
+    assert _reg(d, 'inherits', A1)[0] == 200
+    st, own = d.get('/subjects/own/versions/1')
+    st, inh = d.get('/subjects/inherits/versions/1')
+    assert 'metadata' not in own or own['metadata'] is None, own
+    assert inh['metadata']['properties'] == md['properties'], inh
+
+
+def test_context_mode_and_the_global_mode(schemad):
+    d = schemad
+    assert d.request('PUT', '/mode/:.ro:', {'mode': 'READONLY'})[0] == 200
+    st, b = _reg(d, ':.ro:s', A1)
+    assert st == 422 and b['error_code'] == 42205, b
+    assert _reg(d, 'free', A1)[0] == 200
+    # A global READONLY covers the default context only ...
+    assert d.request('PUT', '/mode', {'mode': 'READONLY'})[0] == 200
+    st, b = _reg(d, 'free2', A1)
+    assert st == 422 and b['error_code'] == 42205
+    assert _reg(d, ':.rw:s', A1)[0] == 200
+    st, b = d.get('/mode/:.rw:s?defaultToGlobal=true')
+    assert b == {'mode': 'READWRITE'}
+    st, b = d.get('/mode/free2?defaultToGlobal=true')
+    assert b == {'mode': 'READONLY'}
+    # ... READONLY_OVERRIDE covers everything, and answers for every subject,
+    # a subject with a mode of its own included (the workers' table too).
+    # (setMode checks no mode: a subject's mode can change under READONLY.)
+    assert d.request('PUT', '/mode/own', {'mode': 'READWRITE'})[0] == 200
+    assert d.request('PUT', '/mode', {'mode': 'READONLY_OVERRIDE'})[0] == 200
+    for _ in range(4):
+        st, b = d.get('/mode/own')
+        assert st == 200 and b == {'mode': 'READONLY_OVERRIDE'}, b
+    st, b = _reg(d, ':.rw:t', A1)
+    assert st == 422 and b['error_code'] == 42205
+    st, b = d.get('/mode/nothing-set-here')
+    assert st == 200 and b == {'mode': 'READONLY_OVERRIDE'}
+    st, b = d.request('DELETE', '/mode/nothing-set-here')
+    assert st == 200 and b == {'mode': 'READONLY_OVERRIDE'}
+    assert d.request('PUT', '/mode', {'mode': 'READWRITE'})[0] == 200
+    st, b = d.get('/mode/nothing-set-here')
+    assert st == 404 and b['error_code'] == 40409
+
+
+def test_reserved_and_control_subjects_are_refused(schemad):
+    d = schemad
+    for name in ('__GLOBAL', '__EMPTY', ':.ctx:__GLOBAL', ':.ctx:__EMPTY', ':.:__GLOBAL',
+                 'a%C2%85b', 'tab%09', 'del%7F'):
+        for method, path, body in (
+                ('POST', '/subjects/%s/versions' % name, {'schema': A1}),
+                ('PUT', '/config/%s' % name, {'compatibility': 'NONE'}),
+                ('PUT', '/mode/%s' % name, {'mode': 'READONLY'})):
+            st, b = d.request(method, path, body)
+            assert st == 422 and b['error_code'] == 42208, (method, path, st, b)
+    st, subjects = d.get('/subjects?subjectPrefix=:*:&deleted=true')
+    assert subjects == []
+    # Near misses are fine: a longer name, another case, a context's empty subject.
+    for name in ('__GLOBALX', '__global', ':.ctx:'):
+        st, b = _reg(d, name, A1)
+        assert st == 200, (name, b)
+
+
+def test_a_context_without_its_closing_colon(schemad):
+    """":.ctx" is the empty subject of context .ctx, spelled ":.ctx:"."""
+    d = schemad
+    st, b = _reg(d, ':.ctx', A1)
+    assert st == 200
+    st, subjects = d.get('/subjects?subjectPrefix=:.ctx:')
+    assert subjects == [':.ctx:']
+    st, v = d.get('/subjects/:.ctx/versions/1')
+    assert st == 200 and v['subject'] == ':.ctx:', v
+    st, b = _reg(d, ':.:plain', A1)
+    assert st == 200
+    st, v = d.get('/subjects/plain/versions/1')
+    assert v['subject'] == 'plain'

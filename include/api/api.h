@@ -130,6 +130,8 @@ const json_t *api_config_in_scope(const api_t *api, const char *subject);
 const json_t *api_config_field(const api_t *api, const char *subject, const char *key);
 /** QualifiedSubject.normalize (":.:s" is "s", ":.ctx" is ":.ctx:"); malloc'd. */
 char *api_subject_normalize(const char *subject);
+/** Whether a normalized subject names a context other than the default one (":.ctx:s", ":*:s"). */
+int api_subject_qualified(const char *subject);
 /** The subject of a route, normalized, with its /contexts/{ctx} prefix applied; malloc'd. */
 char *api_subject(const route_t *r);
 /**

@@ -99,6 +99,12 @@ api_subject(const route_t *r)
     return mem_printf(":.%s:%s", ctx, s);
 }
 
+int
+api_subject_qualified(const char *s)
+{
+    return strncmp(s, ":.", 2) == 0 || strncmp(s, ":*:", 3) == 0;
+}
+
 /* The subject part of a qualified name (QualifiedSubject.getSubject()). */
 static const char *
 api__unqualified(const char *s)
@@ -602,7 +608,26 @@ api__versions(api_t *api, const route_t *r, api_result_t *res)
     free(subject);
 }
 
-/* Find a subject's version for a GET, with Confluent's errors. */
+/* A version as KafkaSchemaRegistry.get finds it: "latest" is the newest
+ * live one whatever `deleted` says; a number may be soft-deleted only
+ * with `deleted`. */
+static store_version_t *
+api__version_in(const store_subject_t *sub, int v, int deleted)
+{
+    if (sub == NULL)
+        return NULL;
+    if (v == -1)
+        return store_latest(sub);
+    store_version_t *ver = store_version(sub, v);
+    return ver != NULL && (!ver->deleted || deleted) ? ver : NULL;
+}
+
+/*
+ * Find a subject's version for a GET (getUsingContexts): an unqualified
+ * subject without that version in the default context is looked up in
+ * every other context, in context order.  Not found: 40401 when the
+ * default-context subject has no version to see, else 40402.
+ */
 static store_version_t *
 api__get_version(api_t *api, const route_t *r, api_result_t *res,
                  store_subject_t **subp, char **subjectp, int deleted)
@@ -615,28 +640,26 @@ api__get_version(api_t *api, const route_t *r, api_result_t *res,
         return NULL;
     }
     store_subject_t *sub = store_subject(api->store, subject);
-    if ((sub == NULL || sub->nversions == 0) && subject[0] != ':') {
-        /* An unqualified subject read falls back to the other contexts. */
+    store_version_t *ver = api__version_in(sub, v, deleted);
+    if (ver == NULL && !api_subject_qualified(subject)) {
         size_t n;
         store_subject_t **subs = api_context_subjects(api, subject, &n);
-        if (n > 0)
-            sub = subs[0];
+        for (size_t i = 0; i < n && ver == NULL; i++) {
+            if ((ver = api__version_in(subs[i], v, deleted)) != NULL)
+                sub = subs[i];
+        }
         free(subs);
     }
-    if (sub == NULL || sub->nversions == 0) {
+    if (ver != NULL) {
+        *subp = sub;
+        return ver;
+    }
+    sub = store_subject(api->store, subject);
+    if (sub == NULL || sub->nversions == 0 || (!deleted && store_subject_all_deleted(sub)))
         api__subject_not_found(res, subject);
-        return NULL;
-    }
-    *subp = sub;
-    store_version_t *ver = v == -1 ? store_latest(sub) : store_version(sub, v);
-    if (ver == NULL || (ver->deleted && !deleted)) {
-        if (store_subject_all_deleted(sub) && !deleted)
-            api__subject_not_found(res, subject);
-        else
-            api_errorf(res, 404, 40402, "Version %d not found.", v);
-        return NULL;
-    }
-    return ver;
+    else
+        api_errorf(res, 404, 40402, "Version %d not found.", v);
+    return NULL;
 }
 
 static void

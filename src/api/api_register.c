@@ -281,7 +281,7 @@ api__lookup_contexts(const api_t *api, const api_reg_t *g, int deleted,
     store_subject_t **ctxs = NULL;
     size_t n = 0;
     store_version_t *v = NULL;
-    if (g->subject[0] == ':')
+    if (api_subject_qualified(g->subject))
         return NULL;
     ctxs = api_context_subjects(api, g->subject, &n);
     for (size_t i = 0; i < n && v == NULL; i++) {
@@ -295,6 +295,19 @@ api__lookup_contexts(const api_t *api, const api_reg_t *g, int deleted,
     return v;
 }
 
+/* Whether a subject holds a version a read may see (hasSubjects). */
+static int
+api__has_versions(const store_subject_t *sub, int deleted)
+{
+    return sub != NULL && sub->nversions > 0 && (deleted || !store_subject_all_deleted(sub));
+}
+
+/*
+ * POST /subjects/{s} (lookUpSchemaUnderSubjectUsingContexts): the schema is
+ * parsed first, so an invalid one is a 42201 even in a subject that does
+ * not exist; a blank one matches nothing.  Not found: 40401 when the
+ * subject has no version to see, else 40403.
+ */
 void
 api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
            api_result_t *res)
@@ -304,27 +317,25 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
     if (api__decode(&g, "lookUpSchemaUnderSubject.arg4", body, blen, res) != 0)
         goto out;
     int deleted = route_query_bool(r, "deleted", 0);
-    store_subject_t *sub = api__lookup_subject(api, g.subject, deleted);
-    size_t nctx = 0;
-    free(api_context_subjects(api, g.subject, &nctx));
-    if (sub == NULL && (g.subject[0] == ':' || nctx == 0)) {
-        api_errorf(res, 404, 40401, "Subject '%s' not found.", g.subject);
-        goto out;
-    }
-    if (api__blank(g.req.schema)) {
-        api_error(res, 422, 42201, "Empty schema");
-        goto out;
-    }
-    if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
-        goto out;
-    store_version_t *v = sub ? api__find_in_subject(sub, g.fingerprint, deleted)
-                             : api__lookup_contexts(api, &g, deleted, &sub);
-    if (v == NULL && sub == NULL) {
-        api_errorf(res, 404, 40401, "Subject '%s' not found.", g.subject);
-        goto out;
+    store_subject_t *sub = NULL;
+    store_version_t *v = NULL;
+    /* A type Confluent has and schemad has not cannot be stored here, so
+     * it matches nothing. */
+    int storable = schema_type_find(g.req.schema_type) != NULL ||
+                   !schema_type_known(g.req.schema_type);
+    if (!api__blank(g.req.schema) && storable) {
+        if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
+            goto out;
+        sub = store_subject(api->store, g.subject);
+        v = api__find_in_subject(sub, g.fingerprint, deleted);
+        if (v == NULL)
+            v = api__lookup_contexts(api, &g, deleted, &sub);
     }
     if (v == NULL) {
-        api_error(res, 404, 40403, "Schema not found");
+        if (!api__has_versions(store_subject(api->store, g.subject), deleted))
+            api_errorf(res, 404, 40401, "Subject '%s' not found.", g.subject);
+        else
+            api_error(res, 404, 40403, "Schema not found");
         goto out;
     }
     render_split_t sp = {0};

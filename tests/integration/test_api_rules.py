@@ -137,3 +137,60 @@ def test_a_context_without_its_closing_colon(schemad):
     assert st == 200
     st, v = d.get('/subjects/plain/versions/1')
     assert v['subject'] == 'plain'
+
+
+def test_unqualified_reads_fall_back_to_other_contexts(schemad):
+    """getUsingContexts: a version the default-context subject does not show
+    is looked for in each other context, in context order, version by
+    version; lookUpSchemaUnderSubjectUsingContexts likewise."""
+    d = schemad
+    sa = avro_record('A', [('a', 'int')])
+    sb1 = avro_record('B', [('b', 'int')])
+    sb2 = json.dumps({'type': 'record', 'name': 'B',
+                      'fields': [{'name': 'b', 'type': 'int'},
+                                 {'name': 'c', 'type': 'int', 'default': 0}]})
+    assert _reg(d, ':.b:s', sb1)[0] == 200
+    assert _reg(d, ':.b:s', sb2)[0] == 200
+    assert _reg(d, ':.a:s', sa)[0] == 200
+    st, v = d.get('/subjects/s/versions/1')
+    assert st == 200 and v['subject'] == ':.a:s', v
+    # :.a:s has no version 2: the next context answers.
+    st, v = d.get('/subjects/s/versions/2')
+    assert st == 200 and v['subject'] == ':.b:s', v
+    st, v = d.get('/subjects/s/versions/3')
+    assert st == 404 and v['error_code'] == 40401, v
+    # Lookups search the same way.
+    st, b = d.request('POST', '/subjects/s', {'schema': sb2})
+    assert st == 200 and b['subject'] == ':.b:s' and b['version'] == 2, b
+    # A default-context subject shadows the others version by version.
+    assert _reg(d, 's', sb1)[0] == 200
+    st, v = d.get('/subjects/s/versions/1')
+    assert v['subject'] == 's'
+    st, v = d.get('/subjects/s/versions/2')
+    assert v['subject'] == ':.b:s'
+    assert d.request('DELETE', '/subjects/s/versions/1')[0] == 200
+    st, v = d.get('/subjects/s/versions/1')
+    assert st == 200 and v['subject'] == ':.a:s', v
+    st, v = d.get('/subjects/s/versions/1?deleted=true')
+    assert st == 200 and v['subject'] == 's', v
+    # A qualified subject never falls back.
+    st, v = d.get('/subjects/:.c:s/versions/1')
+    assert st == 404 and v['error_code'] == 40401
+
+
+def test_lookup_parses_before_it_looks(schemad):
+    d = schemad
+    st, b = d.request('POST', '/subjects/nowhere', {'schema': '{"type":"record","name":"X"}'})
+    assert st == 422 and b['error_code'] == 42201, b
+    st, b = d.request('POST', '/subjects/nowhere', {'schema': '"int"'})
+    assert st == 404 and b['error_code'] == 40401, b
+    assert _reg(d, 'here', A1)[0] == 200
+    st, b = d.request('POST', '/subjects/here', {'schema': '  '})
+    assert st == 404 and b['error_code'] == 40403, b
+    st, b = d.request('POST', '/subjects/here', {'schema': '"int"'})
+    assert st == 404 and b['error_code'] == 40403, b
+    assert d.request('DELETE', '/subjects/here')[0] == 200
+    st, b = d.request('POST', '/subjects/here', {'schema': A1})
+    assert st == 404 and b['error_code'] == 40401, b
+    st, b = d.request('POST', '/subjects/here?deleted=true', {'schema': A1})
+    assert st == 200 and b['version'] == 1, b

@@ -135,25 +135,41 @@ api_metadata_without_version(const json_t *md)
     return out;
 }
 
-/* Whether a stored version's metadata properties hold every key/value pair. */
+/*
+ * The filter of GET /subjects/{s}/metadata as Confluent builds it: the
+ * i-th `key` with the i-th `value`, as many pairs as the shorter list has
+ * (a key without its value is dropped), a repeated key taking its last
+ * value (a HashMap).  The caller owns the object.
+ */
+static json_t *
+api__metadata_filter(const route_t *r)
+{
+    const char *keys[ROUTE_MAX_QUERY], *values[ROUTE_MAX_QUERY];
+    int nk = 0, nv = 0;
+    for (int i = 0; i < r->nquery; i++) {
+        if (strcmp(r->query[i].key, "key") == 0)
+            keys[nk++] = r->query[i].value;
+        else if (strcmp(r->query[i].key, "value") == 0)
+            values[nv++] = r->query[i].value;
+    }
+    json_t *filter = json_object();
+    for (int i = 0; i < nk && i < nv; i++)
+        json_object_set_new(filter, keys[i], json_string(values[i]));
+    return filter;
+}
+
+/* Whether a version's metadata properties hold every entry of the filter;
+ * a version without properties matches nothing, not even no filter. */
 static int
-api__props_match(const store_schema_t *s, const route_t *r)
+api__props_match(const store_schema_t *s, const json_t *filter)
 {
     const json_t *props = json_object_get(s->metadata, "properties");
-    int nkeys = 0;
-    for (int i = 0; i < r->nquery; i++) {
-        if (strcmp(r->query[i].key, "key") != 0)
-            continue;
-        /* key and value are paired by index. */
-        int nvals = 0;
-        const char *val = NULL;
-        for (int j = 0; j < r->nquery; j++) {
-            if (strcmp(r->query[j].key, "value") == 0 && nvals++ == nkeys)
-                val = r->query[j].value;
-        }
-        nkeys++;
-        const char *have = json_string_value(json_object_get(props, r->query[i].value));
-        if (have == NULL || val == NULL || strcmp(have, val) != 0)
+    const char *k;
+    json_t *want;
+    if (!json_is_object(props))
+        return 0;
+    json_object_foreach((json_t *)filter, k, want) {
+        if (!json_equal(json_object_get(props, k), want))
             return 0;
     }
     return 1;
@@ -168,16 +184,19 @@ api_subject_metadata(api_t *api, const route_t *r, const char *subject, api_resu
         api_errorf(res, 404, 40401, "Subject '%s' not found.", subject);
         return;
     }
+    json_t *filter = api__metadata_filter(r);
     for (size_t i = sub->nversions; i > 0; i--) {
         store_version_t *v = &sub->versions[i - 1];
-        if ((v->deleted && !deleted) || !api__props_match(v->schema, r))
+        if ((v->deleted && !deleted) || !api__props_match(v->schema, filter))
             continue;
         render_split_t sp = {0};
         render_subject_version(&sp, sub->name, v->version, v->schema);
         res->status = 200;
         render_join(&res->body, &sp, v->schema);
         render_split_free(&sp);
+        json_decref(filter);
         return;
     }
+    json_decref(filter);
     api_error(res, 404, 40403, "Schema not found");
 }

@@ -194,3 +194,47 @@ def test_lookup_parses_before_it_looks(schemad):
     assert st == 404 and b['error_code'] == 40401, b
     st, b = d.request('POST', '/subjects/here?deleted=true', {'schema': A1})
     assert st == 200 and b['version'] == 1, b
+
+
+def test_latest_with_metadata_matching(schemad):
+    """getLatestWithMetadata: keys and values paired by index (an unpaired
+    key or value is dropped), a repeated key takes its last value, newest
+    version first, only versions with metadata properties match."""
+    d = schemad
+    s1 = avro_record('M', [('a', 'int')])
+    s2 = json.dumps({'type': 'record', 'name': 'M',
+                     'fields': [{'name': 'a', 'type': 'int'},
+                                {'name': 'b', 'type': 'int', 'default': 0}]})
+    s3 = json.dumps({'type': 'record', 'name': 'M',
+                     'fields': [{'name': 'a', 'type': 'int'},
+                                {'name': 'c', 'type': 'int', 'default': 0}]})
+    assert _reg(d, 'm', s1, metadata={'properties': {'team': 'a', 'tier': '1'}})[0] == 200
+    assert _reg(d, 'm', s2, metadata={'properties': {'team': 'b', 'tier': '1'}})[0] == 200
+    # Without metadata of its own, version 3 carries version 2's forward.
+    assert _reg(d, 'm', s3)[0] == 200
+    assert _reg(d, 'bare', s1)[0] == 200    # never any metadata
+
+    def version(query, subject='m'):
+        st, b = d.get('/subjects/%s/metadata' % subject + query)
+        return b['version'] if st == 200 else (st, b['error_code'])
+
+    assert version('?key=team&value=a') == 1
+    assert version('?key=team&value=b') == 3
+    assert version('?key=tier&value=1') == 3
+    assert version('?key=team&value=a&key=tier&value=1') == 1
+    assert version('?key=team&value=a&key=tier&value=2') == (404, 40403)
+    # A repeated key: the last value counts.
+    assert version('?key=team&value=b&key=team&value=a') == 1
+    # A key alone, a value alone, nothing: no filter, the newest version
+    # that has properties; a subject without any matches nothing.
+    assert version('?key=team') == 3
+    assert version('?value=a') == 3
+    assert version('') == 3
+    assert version('', 'bare') == (404, 40403)
+    assert version('?key=team&value=a&key=tier') == 1
+    # Soft-deleted versions only with deleted=true.
+    assert d.request('DELETE', '/subjects/m/versions/1')[0] == 200
+    assert version('?key=team&value=a') == (404, 40403)
+    assert version('?key=team&value=a&deleted=true') == 1
+    st, b = d.get('/subjects/none/metadata?key=team&value=a')
+    assert st == 404 and b['error_code'] == 40401

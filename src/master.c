@@ -626,6 +626,7 @@ master__next_read(master_t *m, int slot)
     if (!rd->cancelled) {
         char key[12];
         hmap_del(&m->queued_reads, key, master__read_key(key, rd->worker, rd->pid, rd->id));
+        rd->worker = slot;      /* a reload moves the old workers to new slots */
         /* A worker gone or replaced has no one to give the answer to. */
         if (w->fd >= 0 && w->pid == rd->pid)
             master__answer_read(m, rd);
@@ -846,6 +847,17 @@ master__republish_settings(master_t *m)
     m->dirty = 1;
 }
 
+/* The writes still to answer name their worker by slot: a reload moves
+ * the old workers `by` slots up (acked ones are still in flight). */
+static void
+master__shift_writes(master_t *m, int by)
+{
+    for (master_write_t *wr = m->queue; wr != NULL; wr = wr->next)
+        wr->worker += by;
+    for (master_write_t *wr = m->inflight_writes; wr != NULL; wr = wr->inext)
+        wr->worker += by;
+}
+
 static void
 master__reload(master_t *m)
 {
@@ -893,6 +905,7 @@ master__reload(master_t *m)
     m->workers = all;
     m->nall = n + old;
     m->nworkers = n;
+    master__shift_writes(m, n);
     for (int i = 0; i < n; i++)
         master__spawn(m, i, &m->workers[i]);
     log_info("configuration reloaded; %d workers", n);

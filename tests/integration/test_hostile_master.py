@@ -183,6 +183,43 @@ def test_read_flood_does_not_starve_writes(big):
     assert st == 200 and 'flood-0' in subjects
 
 
+def test_reload_with_reads_queued_answers_them(big):
+    """A reload (SIGHUP) while reads for the workers it replaces are queued:
+    the master is stopped while eight GET /schemas?offset=k (each rendered
+    anew, longer than a turn's slice of reads) reach its sockets, continued,
+    and given SIGHUP as it works through them.  The reads it had not answered
+    before the reload moved the old workers to other slots are answered
+    all the same (addressed by their old slot, they would wait until the old
+    workers gave up draining after 10 s)."""
+    answers = {}
+
+    def reader(k):
+        t0 = time.monotonic()
+        c = http.client.HTTPConnection('127.0.0.1', big.port, timeout=60)
+        try:
+            c.request('GET', '/schemas?offset=%d' % k)
+            r = c.getresponse()
+            r.read()
+            answers[k] = (r.status, time.monotonic() - t0)
+        except (OSError, http.client.HTTPException) as e:
+            answers[k] = (repr(e), time.monotonic() - t0)
+    os.kill(big.proc.pid, signal.SIGSTOP)
+    try:
+        ts = [threading.Thread(target=reader, args=(k,)) for k in range(8)]
+        for t in ts:
+            t.start()
+        time.sleep(0.5)
+    finally:
+        os.kill(big.proc.pid, signal.SIGCONT)
+    # Rendering eight lists takes the master far longer than this.
+    time.sleep(0.02)
+    os.kill(big.proc.pid, signal.SIGHUP)
+    for t in ts:
+        t.join(60)
+    assert len(answers) == 8 and all(a[0] == 200 for a in answers.values()), answers
+    assert max(a[1] for a in answers.values()) < 8, answers
+
+
 def test_stopped_worker_gets_every_answer(tmp_path):
     """One worker, stopped (SIGSTOP) for 5 s right after it forwarded twenty
     GET /schemas of a large registry (far more bytes than its socket holds)

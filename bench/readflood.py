@@ -22,6 +22,7 @@ writer's registrations with their latency p50/p99/max and any that failed.
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import sys
 import threading
@@ -139,25 +140,32 @@ def cancel_load(port, n):
     return load
 
 
-def flood_load(port, readers, seconds):
-    def load():
-        count = [0] * readers
-        end = time.monotonic() + seconds
+def _reader(port, seconds, k, count):
+    end = time.monotonic() + seconds
+    c = http.client.HTTPConnection('127.0.0.1', port, timeout=120)
+    paths = ['/schemas', '/subjects?deleted=true']
+    n = 0
+    while time.monotonic() < end:
+        c.request('GET', paths[(n + k) % 2])
+        r = c.getresponse()
+        r.read()
+        n += 1
+    count.value = n
 
-        def run(k):
-            c = http.client.HTTPConnection('127.0.0.1', port, timeout=120)
-            paths = ['/schemas', '/subjects?deleted=true']
-            while time.monotonic() < end:
-                c.request('GET', paths[count[k] % 2])
-                r = c.getresponse()
-                r.read()
-                count[k] += 1
-        ts = [threading.Thread(target=run, args=(k,)) for k in range(readers)]
-        for t in ts:
-            t.start()
-        for t in ts:
-            t.join()
-        return sum(count)
+
+def flood_load(port, readers, seconds):
+    """Readers in processes of their own: in threads beside the writer they
+    would hold the writer back on the interpreter lock."""
+    def load():
+        ctx = multiprocessing.get_context('fork')
+        counts = [ctx.Value('l', 0) for _ in range(readers)]
+        ps = [ctx.Process(target=_reader, args=(port, seconds, k, counts[k]))
+              for k in range(readers)]
+        for p in ps:
+            p.start()
+        for p in ps:
+            p.join()
+        return sum(c.value for c in counts)
     return load
 
 

@@ -31,7 +31,8 @@ typedef struct master_worker {
     int table_slot;         /* its table reader slot, -1 if none */
 } master_worker_t;
 
-/** A write waiting for its turn, or for its records' acks. */
+/** A write waiting for its turn or for its records' acks, or a forwarded read
+ * waiting in its worker's read queue. */
 typedef struct master_write {
     struct master_write *next;
     int worker;             /* slot of the worker to answer */

@@ -23,11 +23,16 @@ typedef struct master_worker {
     pid_t pid;              /* 0 when the slot is empty */
     int fd;                 /* the master's end of the socketpair, -1 if none */
     ipc_reader_t reader;
+    ipc_outq_t out;         /* replies the socket has not taken yet */
+    struct timespec stalled;    /* since when out has waited with no byte taken */
+    struct master_write *reads;     /* its reads to answer, FIFO (owned) */
+    struct master_write *reads_tail;
     int retiring;           /* asked to stop (reload or shutdown) */
     int table_slot;         /* its table reader slot, -1 if none */
 } master_worker_t;
 
-/** A write waiting for its turn, or for its records' acks. */
+/** A write waiting for its turn or for its records' acks, or a forwarded read
+ * waiting in its worker's read queue. */
 typedef struct master_write {
     struct master_write *next;
     int worker;             /* slot of the worker to answer */
@@ -41,7 +46,21 @@ typedef struct master_write {
     int err;                /* the worst journal error seen */
     char *subject;          /* a registration's subject (default context), or NULL */
     struct master_write *inext;  /* the list of writes in flight */
+    int memo;               /* a read whose answer master.memo may keep */
+    int cancelled;          /* a read whose client went away: dropped unanswered */
 } master_write_t;
+
+#define MASTER_MEMO 4
+
+/** A rendered list answer, valid while the store has applied `records`. */
+typedef struct master_memo {
+    char *path;             /* owned; NULL when the entry is empty */
+    size_t path_len;
+    uint64_t records;
+    int status;
+    buf_t body;
+    uint64_t used;          /* for replacing the least recently used */
+} master_memo_t;
 
 /** The whole state of the master process. */
 typedef struct master {
@@ -61,6 +80,14 @@ typedef struct master {
     master_write_t *queue;      /* writes not yet planned, FIFO */
     master_write_t *queue_tail;
     master_write_t *done;       /* acked, to answer after publishing */
+    /* Reads (master_write_t too) wait in their worker's queue and are
+     * answered a bounded slice per loop turn, after the writes, so that a
+     * flood of reads never holds writes back; one the client gave up on is
+     * dropped unanswered. */
+    size_t nreads;              /* in all the workers' queues */
+    hmap_t queued_reads;        /* (slot, pid, id) -> its master_write_t */
+    master_memo_t memo[MASTER_MEMO];
+    uint64_t memo_clock;
     master_write_t *inflight_writes;  /* planned, records not all acked yet */
     hmap_t pending;             /* api.pending: ids taken by in-flight registrations */
     size_t inflight;            /* appended records not yet acked */

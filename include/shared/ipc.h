@@ -4,6 +4,7 @@
  *
  *   request  [1, id, method, path-with-query, content-type|nil, body]
  *   reply    [2, id, status, body]
+ *   cancel   [3, id]      the client of request id went away
  *
  * A worker sends a request it cannot answer from the shared table (a write,
  * or a read off the hot path) and relays the master's reply unchanged.
@@ -15,7 +16,7 @@
 #include <stdint.h>
 #include <msgpack.h>
 
-enum { IPC_REQUEST = 1, IPC_REPLY = 2 };
+enum { IPC_REQUEST = 1, IPC_REPLY = 2, IPC_CANCEL = 3 };
 
 /** A request; the pointers borrow from the unpacked message or the caller. */
 typedef struct ipc_request {
@@ -40,12 +41,14 @@ typedef struct ipc_reply {
 /** Append the packed message to `out` (caller owns the sbuffer). */
 void ipc_pack_request(msgpack_sbuffer *out, const ipc_request_t *r);
 void ipc_pack_reply(msgpack_sbuffer *out, const ipc_reply_t *r);
+void ipc_pack_cancel(msgpack_sbuffer *out, uint32_t id);
 
-/** The message type of an unpacked object (IPC_REQUEST/IPC_REPLY), or -1. */
+/** The message type of an unpacked object (IPC_REQUEST/REPLY/CANCEL), or -1. */
 int ipc_type(const msgpack_object *o);
 /** Read a request or reply out of an unpacked object; 0, or -1 if malformed. */
 int ipc_unpack_request(const msgpack_object *o, ipc_request_t *r);
 int ipc_unpack_reply(const msgpack_object *o, ipc_reply_t *r);
+int ipc_unpack_cancel(const msgpack_object *o, uint32_t *id);
 
 /** A stream of messages read in arbitrary chunks. */
 typedef struct ipc_reader {
@@ -68,5 +71,34 @@ int ipc_reader_next(ipc_reader_t *rd, const msgpack_object **o);
 
 /** Write all of buf to a blocking fd.  Returns 0 or -1 (errno set). */
 int ipc_write_all(int fd, const void *buf, size_t len);
+
+/**
+ * Whole messages waiting for a socket that is not to be blocked on: the
+ * writer appends complete messages and writes as much as the socket takes;
+ * what it does not take stays at the head for the next try, so the stream
+ * never holds part of a message followed by anything else.
+ * Zero-initialise; free with ipc_outq_free().
+ */
+typedef struct ipc_outq {
+    char *data;             /* owned */
+    size_t off;             /* bytes before off are written */
+    size_t len;
+    size_t cap;
+} ipc_outq_t;
+
+/** Append a packed reply (one copy of the body). */
+void ipc_outq_reply(ipc_outq_t *q, const ipc_reply_t *r);
+/** Append bytes that are one or more whole messages. */
+void ipc_outq_push(ipc_outq_t *q, const void *data, size_t len);
+/** Bytes not yet written. */
+size_t ipc_outq_pending(const ipc_outq_t *q);
+/**
+ * Write to fd (a socket) without blocking until the queue is empty or the
+ * socket is full.  Returns the bytes still queued (0 when empty), or -1 on
+ * an error other than a full socket (errno set; the queue is unchanged
+ * from what was written).
+ */
+long ipc_outq_flush(ipc_outq_t *q, int fd);
+void ipc_outq_free(ipc_outq_t *q);
 
 #endif

@@ -22,6 +22,7 @@ struct http;
 typedef struct worker_pending {
     uint32_t id;
     h2o_req_t *req;         /* NULL when free or when the client went away */
+    int live;               /* awaiting the master's reply (counted in npending) */
 } worker_pending_t;
 
 /** The whole state of a worker process (there is one per process). */

@@ -8,6 +8,7 @@
 #include "master.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,7 @@ master__close_worker(master_worker_t *w)
     if (w->fd >= 0) {
         close(w->fd);
         ipc_reader_free(&w->reader);
+        ipc_outq_free(&w->out);
     }
     w->fd = -1;
 }
@@ -111,12 +113,14 @@ master__spawn(master_t *m, int slot, master_worker_t *w)
         worker_main(&m->http, m->table, slot, sv[1]);
     }
     close(sv[1]);
-    struct timeval tv = {2, 0};
-    setsockopt(sv[0], SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    /* Never blocked on: a busy worker's replies wait in w->out. */
+    fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
     w->pid = pid;
     w->fd = sv[0];
     w->retiring = 0;
     ipc_reader_init(&w->reader);
+    memset(&w->out, 0, sizeof(w->out));
+    w->stalled = (struct timespec){0, 0};
     log_debug("worker %d started as pid %d", slot, (int)pid);
     return 0;
 }
@@ -172,6 +176,42 @@ master__reap(master_t *m)
 
 /* ---- answering --------------------------------------------------------- */
 
+/* Replies a worker has not read: past this, or with no byte taken for
+ * MASTER_STALL_MS, the worker is killed (and restarted) rather than let
+ * the master's memory grow without end.  Its stream is never cut short. */
+#define MASTER_OUTQ_MAX ((size_t)1 << 30)
+#define MASTER_STALL_MS 60000L
+
+static long master__ms_since(const struct timespec *t);
+
+static void
+master__abandon_worker(master_t *m, int slot, const char *why)
+{
+    master_worker_t *w = &m->workers[slot];
+    log_error("worker %d (pid %d) %s; killing it", slot, (int)w->pid, why);
+    if (w->pid > 0)
+        kill(w->pid, SIGKILL);
+    master__close_worker(w);
+}
+
+/* Write what the worker's socket takes now; the rest waits for POLLOUT. */
+static void
+master__flush(master_t *m, int slot)
+{
+    master_worker_t *w = &m->workers[slot];
+    size_t before = ipc_outq_pending(&w->out);
+    long left = ipc_outq_flush(&w->out, w->fd);
+    if (left < 0) {
+        log_warn("cannot answer worker %d: %s", slot, strerror(errno));
+        master__close_worker(w);
+        return;
+    }
+    if (left == 0 || (size_t)left < before)
+        w->stalled = (struct timespec){0, 0};
+    if (left > 0 && w->stalled.tv_sec == 0 && w->stalled.tv_nsec == 0)
+        clock_gettime(CLOCK_MONOTONIC, &w->stalled);
+}
+
 static void
 master__send(master_t *m, int slot, pid_t pid, uint32_t id, int status,
              const char *body, size_t len)
@@ -182,12 +222,25 @@ master__send(master_t *m, int slot, pid_t pid, uint32_t id, int status,
     if (w->fd < 0 || w->pid != pid)
         return;
     ipc_reply_t rep = {.id = id, .status = status, .body = body, .body_len = len};
-    msgpack_sbuffer sb;
-    msgpack_sbuffer_init(&sb);
-    ipc_pack_reply(&sb, &rep);
-    if (ipc_write_all(w->fd, sb.data, sb.size) != 0)
-        log_warn("cannot answer worker %d: %s", slot, strerror(errno));
-    msgpack_sbuffer_destroy(&sb);
+    ipc_outq_reply(&w->out, &rep);
+    if (ipc_outq_pending(&w->out) > MASTER_OUTQ_MAX) {
+        master__abandon_worker(m, slot, "has not read a gigabyte of replies");
+        return;
+    }
+    master__flush(m, slot);
+}
+
+/* Workers whose replies have waited too long with no byte taken. */
+static void
+master__check_stalls(master_t *m)
+{
+    for (int i = 0; i < m->nall; i++) {
+        master_worker_t *w = &m->workers[i];
+        if (w->fd >= 0 && ipc_outq_pending(&w->out) > 0 &&
+            (w->stalled.tv_sec != 0 || w->stalled.tv_nsec != 0) &&
+            master__ms_since(&w->stalled) > MASTER_STALL_MS)
+            master__abandon_worker(m, i, "has read no reply for a minute");
+    }
 }
 
 static void
@@ -448,12 +501,195 @@ master__dup(const char *s, size_t n)
     return s ? mem_strndup(s, n) : NULL;
 }
 
+/* ---- reads ------------------------------------------------------------- */
+
+/* A turn of the loop answers reads for about this long, then lets the
+ * writes, the journal and the publish have theirs. */
+#define MASTER_READ_SLICE_MS 5
+
+/* The key of a queued read in m->queued_reads. */
+static size_t
+master__read_key(char key[12], int slot, pid_t pid, uint32_t id)
+{
+    int32_t s = slot, p = (int32_t)pid;
+    memcpy(key, &s, 4);
+    memcpy(key + 4, &p, 4);
+    memcpy(key + 8, &id, 4);
+    return 12;
+}
+
+static void
+master__memo_clear(master_memo_t *mo)
+{
+    free(mo->path);
+    buf_free(&mo->body);
+    memset(mo, 0, sizeof(*mo));
+}
+
+/* The kept answer to this list request, or NULL.  A write makes every
+ * kept answer stale (the store has applied more records). */
+static master_memo_t *
+master__memo_find(master_t *m, const master_write_t *rd)
+{
+    for (int i = 0; i < MASTER_MEMO; i++) {
+        master_memo_t *mo = &m->memo[i];
+        if (mo->path != NULL && mo->records == m->store.records &&
+            mo->path_len == rd->path_len && memcmp(mo->path, rd->path, rd->path_len) == 0) {
+            mo->used = ++m->memo_clock;
+            return mo;
+        }
+    }
+    return NULL;
+}
+
+/* Keep a rendered answer (its body is taken from res) in a stale, empty
+ * or the least recently used entry. */
+static master_memo_t *
+master__memo_keep(master_t *m, const master_write_t *rd, api_result_t *res)
+{
+    master_memo_t *mo = &m->memo[0];
+    for (int i = 0; i < MASTER_MEMO; i++) {
+        master_memo_t *c = &m->memo[i];
+        if (c->path == NULL || c->records != m->store.records) {
+            mo = c;
+            break;
+        }
+        if (c->used < mo->used)
+            mo = c;
+    }
+    master__memo_clear(mo);
+    mo->path = mem_strndup(rd->path, rd->path_len);
+    mo->path_len = rd->path_len;
+    mo->records = m->store.records;
+    mo->status = res->status;
+    mo->body = res->body;
+    memset(&res->body, 0, sizeof(res->body));
+    mo->used = ++m->memo_clock;
+    return mo;
+}
+
+/* Answer one read: a list from the memo when the store has not changed
+ * since it was rendered (GET /schemas of a large registry costs tens of
+ * milliseconds), anything else from the store. */
+static void
+master__answer_read(master_t *m, master_write_t *rd)
+{
+    master_memo_t *mo = rd->memo ? master__memo_find(m, rd) : NULL;
+    if (mo == NULL) {
+        ipc_request_t req = master__request_of(rd);
+        api_handle(&m->api, &req, &rd->res);
+        if (rd->memo && rd->res.status == 200)
+            mo = master__memo_keep(m, rd, &rd->res);
+    }
+    if (mo != NULL)
+        master__send(m, rd->worker, rd->pid, rd->id, mo->status, mo->body.data, mo->body.len);
+    else
+        master__send(m, rd->worker, rd->pid, rd->id, rd->res.status, rd->res.body.data,
+                     rd->res.body.len);
+}
+
+/* Replies a worker has not taken yet beyond which its reads wait: a write's
+ * answer queued behind them waits for no more than this, and a worker that
+ * does not read holds up no other's reads. */
+#define MASTER_READ_AHEAD ((size_t)4 << 20)
+
+/* Whether worker w's next read may be answered now. */
+static int
+master__reads_runnable(const master_worker_t *w)
+{
+    return w->reads != NULL &&
+           (w->fd < 0 || ipc_outq_pending(&w->out) <= MASTER_READ_AHEAD);
+}
+
+static int
+master__any_reads_runnable(const master_t *m)
+{
+    if (m->nreads == 0)
+        return 0;
+    for (int i = 0; i < m->nall; i++) {
+        if (master__reads_runnable(&m->workers[i]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Answer (or drop) the next read of worker slot. */
+static void
+master__next_read(master_t *m, int slot)
+{
+    master_worker_t *w = &m->workers[slot];
+    master_write_t *rd = w->reads;
+    w->reads = rd->next;
+    if (w->reads == NULL)
+        w->reads_tail = NULL;
+    m->nreads--;
+    if (!rd->cancelled) {
+        char key[12];
+        hmap_del(&m->queued_reads, key, master__read_key(key, rd->worker, rd->pid, rd->id));
+        rd->worker = slot;      /* a reload moves the old workers to new slots */
+        /* A worker gone or replaced has no one to give the answer to. */
+        if (w->fd >= 0 && w->pid == rd->pid)
+            master__answer_read(m, rd);
+    }
+    master__write_free(rd);
+}
+
+/* Queued reads, one per worker in turn (each in arrival order), for one
+ * slice of time; those whose client went away are dropped without work. */
+static void
+master__run_reads(master_t *m)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int progress = 1;
+    while (progress && m->nreads > 0) {
+        progress = 0;
+        for (int i = 0; i < m->nall; i++) {
+            if (!master__reads_runnable(&m->workers[i]))
+                continue;
+            master__next_read(m, i);
+            progress = 1;
+            if (master__ms_since(&t0) >= MASTER_READ_SLICE_MS)
+                return;
+        }
+    }
+}
+
+static void
+master__on_cancel(master_t *m, int slot, uint32_t id)
+{
+    char key[12];
+    master_write_t *rd = hmap_del(&m->queued_reads, key,
+                                  master__read_key(key, slot, m->workers[slot].pid, id));
+    if (rd != NULL)
+        rd->cancelled = 1;
+}
+
+static void
+master__free_reads(master_t *m)
+{
+    for (int i = 0; i < m->nall; i++) {
+        master_worker_t *w = &m->workers[i];
+        while (w->reads != NULL) {
+            master_write_t *rd = w->reads;
+            w->reads = rd->next;
+            master__write_free(rd);
+        }
+        w->reads_tail = NULL;
+    }
+    m->nreads = 0;
+    hmap_free(&m->queued_reads);
+    for (int i = 0; i < MASTER_MEMO; i++)
+        master__memo_clear(&m->memo[i]);
+}
+
 static void
 master__on_request(master_t *m, int slot, const ipc_request_t *req)
 {
     route_t r;
     route_parse(req->method, req->method_len, req->path, req->path_len, &r);
     int write = route_is_write(&r);
+    int memo = r.method == ROUTE_M_GET && (r.id == ROUTE_SCHEMAS || r.id == ROUTE_SUBJECTS);
     char *subject = NULL;
     if (write && r.id == ROUTE_VERSIONS && r.method == ROUTE_M_POST) {
         subject = api_subject(&r);
@@ -463,14 +699,6 @@ master__on_request(master_t *m, int slot, const ipc_request_t *req)
         }
     }
     route_free(&r);
-    if (!write) {
-        api_result_t res;
-        api_handle(&m->api, req, &res);
-        master__send(m, slot, m->workers[slot].pid, req->id, res.status, res.body.data,
-                     res.body.len);
-        api_result_free(&res);
-        return;
-    }
     master_write_t *wr = mem_calloc(1, sizeof(*wr));
     wr->subject = subject;
     wr->worker = slot;
@@ -485,6 +713,19 @@ master__on_request(master_t *m, int slot, const ipc_request_t *req)
     wr->body = mem_strndup(req->body ? req->body : "", req->body_len);
     wr->body_len = req->body_len;
     clock_gettime(CLOCK_MONOTONIC, &wr->queued);
+    if (!write) {
+        char key[12];
+        wr->memo = memo;
+        hmap_put(&m->queued_reads, key, master__read_key(key, slot, wr->pid, wr->id), wr);
+        master_worker_t *w = &m->workers[slot];
+        if (w->reads_tail != NULL)
+            w->reads_tail->next = wr;
+        else
+            w->reads = wr;
+        w->reads_tail = wr;
+        m->nreads++;
+        return;
+    }
     if (m->queue_tail != NULL)
         m->queue_tail->next = wr;
     else
@@ -492,33 +733,56 @@ master__on_request(master_t *m, int slot, const ipc_request_t *req)
     m->queue_tail = wr;
 }
 
+/* One message from a worker; -1 when malformed. */
+static int
+master__on_message(master_t *m, int slot, const msgpack_object *o)
+{
+    if (ipc_type(o) == IPC_CANCEL) {
+        uint32_t id;
+        if (ipc_unpack_cancel(o, &id) != 0)
+            return -1;
+        master__on_cancel(m, slot, id);
+        return 0;
+    }
+    ipc_request_t req;
+    if (ipc_unpack_request(o, &req) != 0)
+        return -1;
+    master__on_request(m, slot, &req);
+    return 0;
+}
+
+/* Read what the worker sent, up to 16 chunks: reads are only queued here,
+ * so reading ahead lets a cancel that follows its request drop it. */
 static void
 master__read_worker(master_t *m, int slot)
 {
     master_worker_t *w = &m->workers[slot];
     char buf[65536];
-    ssize_t n = read(w->fd, buf, sizeof(buf));
-    if (n <= 0) {
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            return;
-        master__close_worker(w);
-        return;
-    }
-    ipc_reader_feed(&w->reader, buf, (size_t)n);
-    const msgpack_object *o;
-    int rc;
-    while ((rc = ipc_reader_next(&w->reader, &o)) == 1) {
-        ipc_request_t req;
-        if (ipc_unpack_request(o, &req) != 0) {
-            log_error("malformed message from worker %d; closing it", slot);
+    for (int chunk = 0; chunk < 16; chunk++) {
+        ssize_t n = read(w->fd, buf, sizeof(buf));
+        if (n <= 0) {
+            if (n < 0 && (errno == EINTR || errno == EAGAIN))
+                return;
             master__close_worker(w);
             return;
         }
-        master__on_request(m, slot, &req);
-    }
-    if (rc < 0) {
-        log_error("corrupt stream from worker %d; closing it", slot);
-        master__close_worker(w);
+        ipc_reader_feed(&w->reader, buf, (size_t)n);
+        const msgpack_object *o;
+        int rc;
+        while ((rc = ipc_reader_next(&w->reader, &o)) == 1) {
+            if (master__on_message(m, slot, o) != 0) {
+                log_error("malformed message from worker %d; closing it", slot);
+                master__close_worker(w);
+                return;
+            }
+        }
+        if (rc < 0) {
+            log_error("corrupt stream from worker %d; closing it", slot);
+            master__close_worker(w);
+            return;
+        }
+        if ((size_t)n < sizeof(buf))
+            return;
     }
 }
 
@@ -535,6 +799,8 @@ master__poll(master_t *m)
             continue;
         pfd[n].fd = m->workers[i].fd;
         pfd[n].events = POLLIN;
+        if (ipc_outq_pending(&m->workers[i].out) > 0)
+            pfd[n].events |= POLLOUT;
         slot[n++] = i;
     }
     int jfd = m->journal.ops->fd(&m->journal);
@@ -545,17 +811,22 @@ master__poll(master_t *m)
     }
     /* Kafka acks arrive through polling the client; keep the wait short
      * while any are due. */
-    long ms = m->inflight > 0 ? 1 : 100;
+    long ms = master__any_reads_runnable(m) ? 0 : m->inflight > 0 ? 1 : 100;
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
     sigset_t none;
     sigemptyset(&none);
     int rc = ppoll(pfd, n, &ts, &none);
     for (nfds_t i = 0; rc > 0 && i < n; i++) {
-        if (slot[i] >= 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+        if (slot[i] < 0)
+            continue;
+        if ((pfd[i].revents & POLLOUT) && m->workers[slot[i]].fd >= 0)
+            master__flush(m, slot[i]);
+        if ((pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) && m->workers[slot[i]].fd >= 0)
             master__read_worker(m, slot[i]);
     }
     free(pfd);
     free(slot);
+    master__check_stalls(m);
 }
 
 /* The server's default level shows in every config answer: a reload
@@ -574,6 +845,17 @@ master__republish_settings(master_t *m)
         }
     }
     m->dirty = 1;
+}
+
+/* The writes still to answer name their worker by slot: a reload moves
+ * the old workers `by` slots up (acked ones are still in flight). */
+static void
+master__shift_writes(master_t *m, int by)
+{
+    for (master_write_t *wr = m->queue; wr != NULL; wr = wr->next)
+        wr->worker += by;
+    for (master_write_t *wr = m->inflight_writes; wr != NULL; wr = wr->inext)
+        wr->worker += by;
 }
 
 static void
@@ -599,6 +881,8 @@ master__reload(master_t *m)
     m->cf = cf;
     m->api.cf = cf;
     master__republish_settings(m);
+    for (int i = 0; i < MASTER_MEMO; i++)
+        master__memo_clear(&m->memo[i]);
     log_init(log_level_parse(cf->log_level), "master");
     /* New workers first, on the same listening sockets; then the old ones
      * drain and leave.  No socket is closed, so no queued connection is lost. */
@@ -621,6 +905,7 @@ master__reload(master_t *m)
     m->workers = all;
     m->nall = n + old;
     m->nworkers = n;
+    master__shift_writes(m, n);
     for (int i = 0; i < n; i++)
         master__spawn(m, i, &m->workers[i]);
     log_info("configuration reloaded; %d workers", n);
@@ -650,6 +935,7 @@ master__shutdown(master_t *m)
     while (master__live_workers(m) > 0 && time(NULL) < deadline) {
         master__poll(m);
         master__run_queue(m);
+        master__run_reads(m);
         if (m->journal.impl != NULL)
             m->journal.ops->poll(&m->journal, 0);
         master__publish(m);
@@ -670,6 +956,7 @@ master__loop(master_t *m)
         if (m->journal.ops->poll(&m->journal, 0) != 0)
             log_fatal("the journal failed; exiting so that a restart replays it");
         master__publish(m);
+        master__run_reads(m);
         if (m->sig_chld)
             master__reap(m);
         if (m->sig_hup)
@@ -715,6 +1002,7 @@ master__free(master_t *m)
 {
     for (int i = 0; i < m->nall; i++)
         master__close_worker(&m->workers[i]);
+    master__free_reads(m);
     free(m->workers);
     /* impl is set only by a successful open. */
     if (m->journal.ops != NULL && m->journal.impl != NULL)

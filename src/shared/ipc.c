@@ -5,6 +5,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "mem.h"
 
@@ -53,6 +54,16 @@ ipc_pack_reply(msgpack_sbuffer *out, const ipc_reply_t *r)
     ipc__pack_bin(&pk, r->body, r->body_len);
 }
 
+void
+ipc_pack_cancel(msgpack_sbuffer *out, uint32_t id)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    msgpack_pack_array(&pk, 2);
+    msgpack_pack_int(&pk, IPC_CANCEL);
+    msgpack_pack_uint32(&pk, id);
+}
+
 int
 ipc_type(const msgpack_object *o)
 {
@@ -61,7 +72,7 @@ ipc_type(const msgpack_object *o)
     const msgpack_object *t = &o->via.array.ptr[0];
     if (t->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
         return -1;
-    if (t->via.u64 != IPC_REQUEST && t->via.u64 != IPC_REPLY)
+    if (t->via.u64 != IPC_REQUEST && t->via.u64 != IPC_REPLY && t->via.u64 != IPC_CANCEL)
         return -1;
     return (int)t->via.u64;
 }
@@ -128,6 +139,15 @@ ipc_unpack_reply(const msgpack_object *o, ipc_reply_t *r)
     if (ipc__bytes(&a[3], &r->body, &r->body_len) != 0)
         return -1;
     return 0;
+}
+
+int
+ipc_unpack_cancel(const msgpack_object *o, uint32_t *id)
+{
+    *id = 0;
+    if (ipc_type(o) != IPC_CANCEL || o->via.array.size != 2)
+        return -1;
+    return ipc__u32(&o->via.array.ptr[1], id);
 }
 
 /*
@@ -269,4 +289,90 @@ ipc_write_all(int fd, const void *buf, size_t len)
         len -= (size_t)n;
     }
     return 0;
+}
+
+/* ---- outbound queue ---------------------------------------------------- */
+
+static void
+ipc__outq_reserve(ipc_outq_t *q, size_t extra)
+{
+    if (q->off > 0 && q->off == q->len) {
+        q->off = q->len = 0;
+    } else if (q->off > 0 && q->off >= q->cap / 2) {
+        memmove(q->data, q->data + q->off, q->len - q->off);
+        q->len -= q->off;
+        q->off = 0;
+    }
+    if (q->len + extra <= q->cap)
+        return;
+    size_t cap = q->cap ? q->cap : 65536;
+    while (cap < q->len + extra)
+        cap *= 2;
+    q->data = mem_realloc(q->data, cap);
+    q->cap = cap;
+}
+
+void
+ipc_outq_push(ipc_outq_t *q, const void *data, size_t len)
+{
+    if (len == 0)
+        return;
+    ipc__outq_reserve(q, len);
+    memcpy(q->data + q->len, data, len);
+    q->len += len;
+}
+
+static int
+ipc__outq_write(void *data, const char *buf, size_t len)
+{
+    ipc_outq_push(data, buf, len);
+    return 0;
+}
+
+void
+ipc_outq_reply(ipc_outq_t *q, const ipc_reply_t *r)
+{
+    /* Reserved at once, so that a large body is copied once. */
+    ipc__outq_reserve(q, r->body_len + 32);
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, q, ipc__outq_write);
+    msgpack_pack_array(&pk, 4);
+    msgpack_pack_int(&pk, IPC_REPLY);
+    msgpack_pack_uint32(&pk, r->id);
+    msgpack_pack_int(&pk, r->status);
+    ipc__pack_bin(&pk, r->body, r->body_len);
+}
+
+size_t
+ipc_outq_pending(const ipc_outq_t *q)
+{
+    return q->len - q->off;
+}
+
+long
+ipc_outq_flush(ipc_outq_t *q, int fd)
+{
+    while (q->off < q->len) {
+        ssize_t n = send(fd, q->data + q->off, q->len - q->off, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EPIPE;
+            return -1;
+        }
+        q->off += (size_t)n;
+    }
+    if (q->off == q->len)
+        q->off = q->len = 0;
+    return (long)(q->len - q->off);
+}
+
+void
+ipc_outq_free(ipc_outq_t *q)
+{
+    free(q->data);
+    memset(q, 0, sizeof(*q));
 }

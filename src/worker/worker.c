@@ -65,13 +65,32 @@ worker__flush(worker_t *w)
     h2o_socket_write(w->ipc_sock, &b, 1, worker__on_written);
 }
 
-/* When a request's memory pool goes, its pending slot must forget it. */
+/* What a forwarded request's pool remembers, to tell its end. */
+typedef struct worker_ref {
+    worker_t *w;
+    uint32_t id;
+} worker_ref_t;
+
+/* A request's memory pool goes: when no reply came yet, the client went
+ * away (connection closed, stream reset).  The slot forgets it and the
+ * master is told, so that it drops the request if it has not begun it. */
 static void
 worker__on_req_gone(void *p)
 {
-    worker_pending_t **slot = p;
-    if (*slot != NULL)
-        (*slot)->req = NULL;
+    worker_ref_t *ref = p;
+    worker_t *w = ref->w;
+    worker_pending_t *slot = &w->pending[ref->id % WORKER_PENDING];
+    if (slot->id != ref->id || !slot->live)
+        return;
+    slot->live = 0;
+    slot->req = NULL;
+    w->npending--;
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    ipc_pack_cancel(&sb, ref->id);
+    buf_append(&w->outq, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    worker__flush(w);
 }
 
 void
@@ -79,16 +98,18 @@ worker_forward(worker_t *w, h2o_req_t *req)
 {
     uint32_t id = w->next_id++;
     worker_pending_t *slot = &w->pending[id % WORKER_PENDING];
-    if (slot->req != NULL) {
+    if (slot->live) {
         serve_respond(req, 503, "{\"error_code\":50301,\"message\":\"too many requests in flight\"}",
                       59, 0);
         return;
     }
     slot->id = id;
     slot->req = req;
+    slot->live = 1;
     w->npending++;
-    worker_pending_t **ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), worker__on_req_gone);
-    *ref = slot;
+    worker_ref_t *ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), worker__on_req_gone);
+    ref->w = w;
+    ref->id = id;
 
     ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
     ipc_request_t r = {
@@ -114,12 +135,12 @@ static void
 worker__on_reply(worker_t *w, const ipc_reply_t *rep)
 {
     worker_pending_t *slot = &w->pending[rep->id % WORKER_PENDING];
-    if (slot->id != rep->id)
-        return;
+    if (slot->id != rep->id || !slot->live)
+        return;     /* its client went away */
     h2o_req_t *req = slot->req;
-    if (slot->req != NULL || w->npending > 0)
-        w->npending--;
+    slot->live = 0;
     slot->req = NULL;
+    w->npending--;
     if (req != NULL)
         serve_respond(req, rep->status, rep->body, rep->body_len, 1);
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "tally.h"
 
@@ -187,7 +188,7 @@ static void
 m_bad_type(msgpack_packer *pk)
 {
     msgpack_pack_array(pk, 4);
-    msgpack_pack_int(pk, 3);
+    msgpack_pack_int(pk, 4);
     msgpack_pack_int(pk, 1);
     msgpack_pack_int(pk, 200);
     msgpack_pack_nil(pk);
@@ -330,7 +331,7 @@ test_malformed(tally_t *t)
 {
     expect_malformed(t, m_not_array, -1, "a map is no message");
     expect_malformed(t, m_empty_array, -1, "an empty array is no message");
-    expect_malformed(t, m_bad_type, -1, "type 3 is unknown");
+    expect_malformed(t, m_bad_type, -1, "type 4 is unknown");
     expect_malformed(t, m_negative_type, -1, "negative type is unknown");
     expect_malformed(t, m_request_short, IPC_REQUEST, "request with 5 fields refused");
     expect_malformed(t, m_request_nil_method, IPC_REQUEST, "request with nil method refused");
@@ -578,6 +579,150 @@ test_write_all(tally_t *t)
     check(t, ipc_write_all(-1, msg, 1) == -1 && errno == EBADF, "a bad fd gives -1/EBADF");
 }
 
+static void
+test_cancel(tally_t *t)
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    ipc_pack_cancel(&sb, 4000000000u);
+    ipc_reader_t rd;
+    ipc_reader_init(&rd);
+    ipc_reader_feed(&rd, sb.data, sb.size);
+    const msgpack_object *o = NULL;
+    check(t, ipc_reader_next(&rd, &o) == 1, "a cancel is one whole message");
+    uint32_t id = 0;
+    check(t, o != NULL && ipc_type(o) == IPC_CANCEL, "its type is IPC_CANCEL");
+    check(t, o != NULL && ipc_unpack_cancel(o, &id) == 0 && id == 4000000000u,
+          "a cancel's id round-trips");
+    ipc_request_t req;
+    check(t, o != NULL && ipc_unpack_request(o, &req) == -1, "a cancel is not a request");
+    ipc_reply_t rep = {.id = 1, .status = 200, .body = "x", .body_len = 1};
+    msgpack_sbuffer_clear(&sb);
+    ipc_pack_reply(&sb, &rep);
+    ipc_reader_feed(&rd, sb.data, sb.size);
+    check(t, ipc_reader_next(&rd, &o) == 1 && ipc_unpack_cancel(o, &id) == -1 && id == 0,
+          "a reply is not a cancel (and the id is set on failure)");
+    ipc_reader_free(&rd);
+    msgpack_sbuffer_destroy(&sb);
+}
+
+/* The queue packs a reply exactly as ipc_pack_reply does. */
+static void
+test_outq_same_bytes(tally_t *t)
+{
+    static const char body[] = "{\"id\":1}";
+    ipc_reply_t rep = {.id = 9, .status = 409, .body = body, .body_len = sizeof(body) - 1};
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    ipc_pack_reply(&sb, &rep);
+    ipc_outq_t q = {0};
+    check(t, ipc_outq_pending(&q) == 0, "a zeroed queue is empty");
+    ipc_outq_reply(&q, &rep);
+    check(t, ipc_outq_pending(&q) == sb.size && memcmp(q.data, sb.data, sb.size) == 0,
+          "ipc_outq_reply writes the bytes of ipc_pack_reply");
+    ipc_outq_free(&q);
+    msgpack_sbuffer_destroy(&sb);
+}
+
+/* Drain what the socket holds into the reader; the bytes read. */
+static size_t
+outq_drain(int fd, ipc_reader_t *rd, size_t most)
+{
+    char buf[8192];
+    size_t got = 0;
+    while (got < most) {
+        size_t want = most - got < sizeof(buf) ? most - got : sizeof(buf);
+        ssize_t n = recv(fd, buf, want, MSG_DONTWAIT);
+        if (n <= 0)
+            break;
+        ipc_reader_feed(rd, buf, (size_t)n);
+        got += (size_t)n;
+    }
+    return got;
+}
+
+/*
+ * A peer that reads slowly: the socket takes part of a message (EAGAIN),
+ * more messages are queued behind it, and every message arrives whole and
+ * in order once the peer reads on.
+ */
+static void
+test_outq_partial(tally_t *t)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+        check(t, 0, "socketpair");
+        return;
+    }
+    int small = 4096;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+    setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    enum { N = 40, BODY = 50000 };
+    char *body = malloc(BODY);
+    ipc_outq_t q = {0};
+    ipc_reader_t rd;
+    ipc_reader_init(&rd);
+    int sent = 0, got = 0, in_order = 1, whole = 1, partial_seen = 0, rounds = 0;
+    size_t ends[N], pushed = 0;     /* where each message ends in the stream */
+    while (got < N && rounds++ < 100000) {
+        if (sent < N) {
+            memset(body, 'a' + sent % 26, BODY);
+            ipc_reply_t rep = {.id = (uint32_t)sent, .status = 200, .body = body,
+                               .body_len = BODY - (size_t)sent};
+            size_t before = ipc_outq_pending(&q);
+            ipc_outq_reply(&q, &rep);
+            pushed += ipc_outq_pending(&q) - before;
+            ends[sent++] = pushed;
+        }
+        long left = ipc_outq_flush(&q, sv[0]);
+        if (left < 0) {
+            check(t, 0, "flush to a slow peer does not fail");
+            break;
+        }
+        if (left > 0 && (size_t)left != ipc_outq_pending(&q))
+            whole = 0;
+        size_t written = pushed - (left > 0 ? (size_t)left : 0);
+        int boundary = written == 0;
+        for (int i = 0; i < sent; i++)
+            boundary |= ends[i] == written;
+        if (!boundary)
+            partial_seen = 1;
+        outq_drain(sv[1], &rd, 3000);
+        const msgpack_object *o;
+        while (ipc_reader_next(&rd, &o) == 1) {
+            ipc_reply_t r;
+            if (ipc_unpack_reply(o, &r) != 0 || r.id != (uint32_t)got ||
+                r.body_len != BODY - (size_t)got) {
+                in_order = 0;
+                got = N;
+                break;
+            }
+            for (size_t i = 0; i < r.body_len; i++)
+                whole &= r.body[i] == 'a' + got % 26;
+            got++;
+        }
+    }
+    check(t, partial_seen, "the socket took part of a message (EAGAIN mid-message)");
+    check(t, whole, "flush returns what it still holds");
+    check(t, in_order && got == N, "every message arrives whole, in order, after partial writes");
+    check(t, ipc_outq_pending(&q) == 0 && ipc_outq_flush(&q, sv[0]) == 0,
+          "an empty queue flushes to 0");
+    /* The peer gone: -1 with EPIPE, and no SIGPIPE. */
+    close(sv[1]);
+    ipc_reply_t rep = {.id = 1, .status = 200, .body = "x", .body_len = 1};
+    ipc_outq_reply(&q, &rep);
+    errno = 0;
+    check(t, ipc_outq_flush(&q, sv[0]) == -1 && errno == EPIPE,
+          "a closed peer gives -1/EPIPE (no SIGPIPE)");
+    check(t, ipc_outq_pending(&q) > 0, "what could not be written stays queued");
+    ipc_outq_push(&q, "", 0);
+    ipc_outq_free(&q);
+    check(t, q.data == NULL && ipc_outq_pending(&q) == 0, "ipc_outq_free empties the queue");
+    ipc_reader_free(&rd);
+    free(body);
+    close(sv[0]);
+}
+
 int
 main(void)
 {
@@ -591,6 +736,9 @@ main(void)
     test_reader_empty(&t);
     test_reader_corrupt(&t);
     test_write_all(&t);
+    test_cancel(&t);
+    test_outq_same_bytes(&t);
+    test_outq_partial(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

@@ -270,6 +270,22 @@ api__lookup_subject(const api_t *api, const char *subject, int deleted)
     return sub;
 }
 
+static int api__can_lookup(const store_t *st, const api_reg_t *g, const store_version_t *v);
+
+/* lookUpSchemaUnderSubject: a version with this content, else one that
+ * canLookup matches, newest first. */
+static store_version_t *
+api__lookup_in(const store_t *st, const api_reg_t *g, const store_subject_t *sub, int deleted)
+{
+    store_version_t *v = api__find_in_subject(sub, g->fingerprint, deleted);
+    for (size_t i = sub ? sub->nversions : 0; v == NULL && i > 0; i--) {
+        store_version_t *c = &sub->versions[i - 1];
+        if ((!c->deleted || deleted) && api__can_lookup(st, g, c))
+            v = c;
+    }
+    return v;
+}
+
 /*
  * An unqualified subject missing from the default context is looked up in
  * every other context, in context order (lookUpSchemaUnderSubjectUsingContexts).
@@ -287,7 +303,7 @@ api__lookup_contexts(const api_t *api, const api_reg_t *g, int deleted,
     for (size_t i = 0; i < n && v == NULL; i++) {
         if (api__lookup_subject(api, ctxs[i]->name, deleted) == NULL)
             continue;
-        v = api__find_in_subject(ctxs[i], g->fingerprint, deleted);
+        v = api__lookup_in(api->store, g, ctxs[i], deleted);
         if (v != NULL)
             *found = ctxs[i];
     }
@@ -327,7 +343,7 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
         if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
             goto out;
         sub = store_subject(api->store, g.subject);
-        v = api__find_in_subject(sub, g.fingerprint, deleted);
+        v = api__lookup_in(api->store, &g, sub, deleted);
         if (v == NULL)
             v = api__lookup_contexts(api, &g, deleted, &sub);
     }
@@ -511,38 +527,95 @@ api__is_import(const api_t *api, const char *subject)
     return strcasecmp(mode, "IMPORT") == 0 || strcasecmp(mode, "FORWARD") == 0;
 }
 
+/* Config.hasDefaultsOrOverrides: metadata or rules the config adds. */
+static int
+api__config_fills(const api_t *api, const char *subject)
+{
+    static const char *const fields[] = {"defaultMetadata", "overrideMetadata",
+                                         "defaultRuleSet", "overrideRuleSet"};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        if (api_config_field(api, subject, fields[i]) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+/* The confluent:version of metadata as a number, or 0 when absent. */
+static int
+api__confluent_version(const json_t *md)
+{
+    const char *v = json_string_value(json_object_get(json_object_get(md, "properties"),
+                                                      "confluent:version"));
+    int n;
+    return v != NULL && route_parse_int(v, &n) == 0 ? n : 0;
+}
+
 /*
- * The registration fast path (registerOrForward), for a request without
- * an explicit version: the request as sent is already a live version of
- * the subject.  `version: -1` compares with the latest only, whatever its
- * confluent:version.  Returns 1 when answered.
+ * ParsedSchema.canLookup (AbstractSchemaProvider.canLookupIgnoringVersion):
+ * when the request or the stored version carries confluent:version and the
+ * other does not, they match if equal without it (a request's own number
+ * must then be the stored version's); when both carry one, only if equal.
+ * Without any, canLookup says no: the content index decides.
  */
 static int
-api__fast_path(const store_t *st, api_reg_t *g, const store_subject_t *sub,
+api__can_lookup(const store_t *st, const api_reg_t *g, const store_version_t *v)
+{
+    int cur = api_metadata_has_version(g->metadata);
+    int prev = api_metadata_has_version(v->schema->metadata);
+    const json_t *refs = json_array_size(g->req.references) ? g->req.references : NULL;
+    char fp[33];
+    if (!cur && !prev)
+        return 0;
+    if (cur && prev)
+        return strcmp(g->fingerprint, v->schema->fingerprint) == 0;
+    if (!cur) {
+        json_t *pm = api_metadata_without_version(v->schema->metadata);
+        store_fingerprint(store_schema_text(st, v->schema), v->schema->references, pm,
+                          v->schema->rule_set, fp);
+        json_decref(pm);
+        return strcmp(g->fingerprint, fp) == 0;
+    }
+    if (api__confluent_version(g->metadata) != v->version)
+        return 0;
+    json_t *cm = api_metadata_without_version(g->metadata);
+    store_fingerprint(g->canonical, refs, cm, g->rule_set, fp);
+    json_decref(cm);
+    return strcmp(fp, v->schema->fingerprint) == 0;
+}
+
+/*
+ * registerOrForward's shortcut, for a request without an explicit version
+ * and a config that adds no metadata or rules: the request as sent is
+ * already a live version of the subject, by the content index or by
+ * canLookup over the versions newest first; `version: -1` asks canLookup
+ * of the latest only.  Returns 1 when answered.
+ */
+static int
+api__fast_path(const api_t *api, api_reg_t *g, const store_subject_t *sub,
                api_result_t *res)
 {
-    if (sub == NULL || g->req.version > 0)
+    const store_t *st = api->store;
+    if (sub == NULL || g->req.version > 0 || api__config_fills(api, g->subject))
         return 0;
     store_version_t *v = NULL;
     if (g->req.version == -1) {
         store_version_t *latest = store_latest(sub);
-        json_t *md = latest ? api_metadata_without_version(latest->schema->metadata) : NULL;
-        char fp[33];
-        if (latest != NULL) {
-            store_fingerprint(store_schema_text(st, latest->schema), latest->schema->references, md,
-                              latest->schema->rule_set, fp);
-            if (strcmp(fp, g->fingerprint) == 0)
-                v = latest;
-        }
-        json_decref(md);
+        if (latest != NULL && api__can_lookup(st, g, latest))
+            v = latest;
     } else {
         v = api__find_in_subject(sub, g->fingerprint, 0);
+        /* Confluent's content index holds the newest id with this content:
+         * an older duplicate does not match. */
+        if (v != NULL &&
+            store_schema_by_fingerprint(st, v->schema->context, v->schema->fingerprint) != v->schema)
+            v = NULL;
+        for (size_t i = sub->nversions; v == NULL && i > 0; i--) {
+            store_version_t *c = &sub->versions[i - 1];
+            if (!c->deleted && api__can_lookup(st, g, c))
+                v = c;
+        }
     }
     if (v == NULL || (g->req.id >= 0 && g->req.id != v->schema->id))
-        return 0;
-    /* Confluent's fast path goes through its content-hash index, whose id
-     * is the newest with this content: an older duplicate does not match. */
-    if (store_schema_by_fingerprint(st, v->schema->context, v->schema->fingerprint) != v->schema)
         return 0;
     api__existing_answer(st, v, 0, res);
     return 1;
@@ -577,11 +650,13 @@ api__populate(const api_t *api, api_reg_t *g, const store_version_t *latest, int
     json_t *r2 = api_rule_set_merge(r1, api_config_field(api, g->subject, "overrideRuleSet"));
     json_decref(m1);
     json_decref(r1);
-    if (m2 != NULL && (g->req.version > 0 || api_metadata_has_version(m2))) {
+    /* confluent:version is set when the request names a version (-1
+     * too), and kept up to date once the metadata carries one. */
+    if (m2 != NULL && (g->req.version != 0 || api_metadata_has_version(m2))) {
         json_t *m3 = api_metadata_with_version(m2, version);
         json_decref(m2);
         m2 = m3;
-    } else if (m2 == NULL && g->req.version > 0) {
+    } else if (m2 == NULL && g->req.version != 0) {
         m2 = api_metadata_with_version(NULL, version);
     }
     json_decref(g->metadata);
@@ -611,7 +686,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     if (!api__blank(g.req.schema)) {
         if (api__canonicalize(api, &g, normalize, res) != 0)
             goto out;
-        if (api__fast_path(api->store, &g, sub, res))
+        if (api__fast_path(api, &g, sub, res))
             goto out;
     }
     if (!api->leader) {
@@ -638,7 +713,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     /* Already registered here: answer it (in full when filled in, or when
      * the request named its version) without writing. */
     store_version_t *known = api__find_in_subject(sub, g.fingerprint, 0);
-    if (known != NULL && (g.req.version <= 0 || g.req.version == known->version) &&
+    if (known != NULL && (g.req.version == 0 || g.req.version == known->version) &&
         (g.req.id < 0 || g.req.id == known->schema->id)) {
         api__existing_answer(api->store, known, g.modified || g.req.version > 0, res);
         goto out;

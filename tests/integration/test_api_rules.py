@@ -238,3 +238,51 @@ def test_latest_with_metadata_matching(schemad):
     assert version('?key=team&value=a&deleted=true') == 1
     st, b = d.get('/subjects/none/metadata?key=team&value=a')
     assert st == 404 and b['error_code'] == 40401
+
+
+def test_confluent_version_bookkeeping(schemad):
+    """maybeSetMetadataRuleSet and canLookup: confluent:version is set when
+    a registration names a version (-1 too) and carried, renumbered, once
+    the metadata has it; a request without it finds a version that has it,
+    and a request with it finds a version without it only under the same
+    number."""
+    d = schemad
+    sa = avro_record('V', [('a', 'int')])
+    sb = json.dumps({'type': 'record', 'name': 'V',
+                     'fields': [{'name': 'a', 'type': 'int'},
+                                {'name': 'b', 'type': 'int', 'default': 0}]})
+    st, b = _reg(d, 'cv', sa, version=1)
+    assert st == 200 and b['metadata']['properties']['confluent:version'] == '1'
+    first = b['id']
+    # The same schema without a version finds version 1: no new version.
+    st, b = _reg(d, 'cv', sa)
+    assert st == 200 and b == {'id': first}, b
+    st, b = d.request('POST', '/subjects/cv', {'schema': sa})
+    assert st == 200 and b['version'] == 1, b
+    assert d.get('/subjects/cv/versions')[1] == [1]
+    # A new schema inherits the metadata, renumbered.
+    st, b = _reg(d, 'cv', sb)
+    assert st == 200, b
+    st, v = d.get('/subjects/cv/versions/2')
+    assert v['metadata']['properties']['confluent:version'] == '2', v
+    # A client's own number is replaced by the version it gets.
+    st, b = _reg(d, 'cv2', sa, metadata={'properties': {'confluent:version': '7', 'k': 'v'}})
+    assert st == 200
+    st, v = d.get('/subjects/cv2/versions/1')
+    assert v['metadata']['properties'] == {'confluent:version': '1', 'k': 'v'}, v
+    # A version without confluent:version: a lookup carrying the right
+    # number finds it, a wrong number does not.
+    assert _reg(d, 'plain', sa)[0] == 200
+    md1 = {'properties': {'confluent:version': '1'}}
+    st, b = d.request('POST', '/subjects/plain', {'schema': sa, 'metadata': md1})
+    assert st == 200 and b['version'] == 1, b
+    md2 = {'properties': {'confluent:version': '2'}}
+    st, b = d.request('POST', '/subjects/plain', {'schema': sa, 'metadata': md2})
+    assert st == 404 and b['error_code'] == 40403, b
+    # version -1 asks the latest only, through canLookup: the latest has no
+    # confluent:version, so a version numbered 2 is written; then it is found.
+    st, b = _reg(d, 'plain', sa, version=-1)
+    assert st == 200 and b['version'] == 2, b
+    assert b['metadata']['properties']['confluent:version'] == '2'
+    st, b = _reg(d, 'plain', sa, version=-1)
+    assert st == 200 and b == {'id': b['id']} and d.get('/subjects/plain/versions')[1] == [1, 2]

@@ -113,6 +113,13 @@ void store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
                  const char *val, size_t vlen);
 
 /**
+ * The subject a reference names, seen from a schema in `context`
+ * (QualifiedSubject.qualifySubjectWithParent): an unqualified subject is
+ * in the referrer's context.  malloc'd; the caller frees.
+ */
+char *store_ref_subject(const char *context, const char *ref_subject);
+
+/**
  * Append `s`'s text to (*texts, *n), after the texts of every schema it
  * references, transitively, each text once: `seen` (zeroed by the caller,
  * freed with hmap_free) holds the texts already appended.  A schema whose

@@ -688,6 +688,25 @@ api__cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Whether a schema held in `context` references subject/version. */
+static int
+api__refers_to(const store_schema_t *s, const char *context, const char *subject, int version)
+{
+    size_t i;
+    json_t *ref;
+    json_array_foreach(s->references, i, ref) {
+        const char *rs = json_string_value(json_object_get(ref, "subject"));
+        if (rs == NULL || json_integer_value(json_object_get(ref, "version")) != version)
+            continue;
+        char *name = store_ref_subject(context, rs);
+        int hit = strcmp(name, subject) == 0;
+        free(name);
+        if (hit)
+            return 1;
+    }
+    return 0;
+}
+
 static void
 api__referenced_by(api_t *api, const route_t *r, api_result_t *res)
 {
@@ -699,25 +718,26 @@ api__referenced_by(api_t *api, const route_t *r, api_result_t *res)
         free(subject);
         return;
     }
-    /* Ids whose references name this subject and version, ascending. */
+    /* Ids of live versions whose references name this subject and version
+     * (Confluent drops a referrer's id when it is soft-deleted), ascending. */
+    hmap_t seen = {0};
     int *ids = NULL;
     size_t nids = 0;
     hmap_slot_t *slot;
     size_t pos = 0;
-    while ((slot = hmap_next(&api->store->schemas, &pos)) != NULL) {
-        store_schema_t *s = slot->val;
-        size_t i;
-        json_t *ref;
-        json_array_foreach(s->references, i, ref) {
-            const char *rs = json_string_value(json_object_get(ref, "subject"));
-            json_int_t rv = json_integer_value(json_object_get(ref, "version"));
-            if (rs != NULL && strcmp(rs, sub->name) == 0 && rv == v->version) {
-                ids = mem_realloc(ids, (nids + 1) * sizeof(int));
-                ids[nids++] = s->id;
-                break;
-            }
+    while ((slot = hmap_next(&api->store->subjects, &pos)) != NULL) {
+        store_subject_t *from = slot->val;
+        for (size_t k = 0; k < from->nversions; k++) {
+            const store_schema_t *s = from->versions[k].schema;
+            if (from->versions[k].deleted || hmap_get(&seen, &s->id, sizeof(s->id)) != NULL ||
+                !api__refers_to(s, from->context, sub->name, v->version))
+                continue;
+            hmap_put(&seen, &s->id, sizeof(s->id), &seen);
+            ids = mem_realloc(ids, (nids + 1) * sizeof(int));
+            ids[nids++] = s->id;
         }
     }
+    hmap_free(&seen);
     qsort(ids, nids, sizeof(int), api__cmp_int);
     res->status = 200;
     buf_puts(&res->body, "[");

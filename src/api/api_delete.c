@@ -32,8 +32,10 @@ api__referenced_versions(const api_t *api, const char *subject, hmap_t *out)
             json_array_foreach(v->schema->references, k, ref) {
                 const char *rs = json_string_value(json_object_get(ref, "subject"));
                 int rv = (int)json_integer_value(json_object_get(ref, "version"));
-                if (rs != NULL && strcmp(rs, subject) == 0)
+                char *name = rs ? store_ref_subject(sub->context, rs) : NULL;
+                if (name != NULL && strcmp(name, subject) == 0)
                     hmap_put(out, &rv, sizeof(rv), out);
+                free(name);
             }
         }
     }

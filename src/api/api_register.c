@@ -159,17 +159,23 @@ api__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
             free(m);
             return -1;
         }
-        store_subject_t *sub = store_subject(api->store, rs);
+        /* resolveReferences: an unqualified subject is in the referrer's
+         * context; a soft-deleted version may be referenced, "latest" is
+         * the newest live one. */
+        char *qualified = store_ref_subject(g->context, rs);
+        store_subject_t *sub = store_subject(api->store, qualified);
         store_version_t *v = NULL;
         if (sub != NULL)
             v = rv == -1 ? store_latest(sub) : store_version(sub, rv);
-        if (v == NULL || v->deleted) {
+        if (v == NULL) {
             char *m = mem_printf("No schema reference found for subject \"%s\" and version %d",
-                                 rs, rv);
+                                 qualified, rv);
             api__invalid_schema(res, g, m, 1);
             free(m);
+            free(qualified);
             return -1;
         }
+        free(qualified);
         json_object_set_new(ref, "version", json_integer(v->version));
         if (store_schema_deps(api->store, v->schema, &g->refs_seen, &g->refs, &g->nrefs,
                               0) != 0) {

@@ -16,8 +16,10 @@ compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n)
     json_array_foreach(s->references, i, ref) {
         const char *rs = json_string_value(json_object_get(ref, "subject"));
         int rv = (int)json_integer_value(json_object_get(ref, "version"));
-        store_subject_t *sub = rs ? store_subject(st, rs) : NULL;
+        char *name = rs ? store_ref_subject(s->context, rs) : NULL;
+        store_subject_t *sub = name ? store_subject(st, name) : NULL;
         store_version_t *ver = sub ? store_version(sub, rv) : NULL;
+        free(name);
         /* A stored schema's chains were checked when it was registered. */
         if (ver != NULL)
             (void)store_schema_deps(st, ver->schema, &seen, &v, n, 1);

@@ -718,6 +718,30 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
     record_key_free(&k);
 }
 
+char *
+store_ref_subject(const char *context, const char *ref_subject)
+{
+    int qualified = strncmp(ref_subject, ":.", 2) == 0 || strncmp(ref_subject, ":*:", 3) == 0;
+    if (qualified || context == NULL || strcmp(context, ".") == 0)
+        return mem_strdup(ref_subject);
+    return mem_printf(":%s:%s", context, ref_subject);
+}
+
+/* The version a stored reference names: soft-deleted ones count, as
+ * Confluent resolves references with returnDeletedSchema. */
+static store_version_t *
+store__ref_version(const store_t *st, const char *context, const json_t *ref)
+{
+    const char *rs = json_string_value(json_object_get(ref, "subject"));
+    int rv = (int)json_integer_value(json_object_get(ref, "version"));
+    if (rs == NULL)
+        return NULL;
+    char *name = store_ref_subject(context, rs);
+    store_subject_t *sub = store_subject(st, name);
+    free(name);
+    return sub ? store_version(sub, rv) : NULL;
+}
+
 int
 store_schema_deps(const store_t *st, const store_schema_t *s, hmap_t *seen,
                   char ***texts, size_t *n, int depth)
@@ -731,10 +755,7 @@ store_schema_deps(const store_t *st, const store_schema_t *s, hmap_t *seen,
     size_t i;
     json_t *ref;
     json_array_foreach(s->references, i, ref) {
-        const char *rs = json_string_value(json_object_get(ref, "subject"));
-        int rv = (int)json_integer_value(json_object_get(ref, "version"));
-        store_subject_t *sub = rs ? store_subject(st, rs) : NULL;
-        store_version_t *v = sub ? store_version(sub, rv) : NULL;
+        store_version_t *v = store__ref_version(st, s->context, ref);
         if (v != NULL && store_schema_deps(st, v->schema, seen, texts, n, depth + 1) != 0)
             return -1;
     }

@@ -286,3 +286,60 @@ def test_confluent_version_bookkeeping(schemad):
     assert b['metadata']['properties']['confluent:version'] == '2'
     st, b = _reg(d, 'plain', sa, version=-1)
     assert st == 200 and b == {'id': b['id']} and d.get('/subjects/plain/versions')[1] == [1, 2]
+
+
+def _dep_and_user(dep_name='Dep', user_name='User', ref_subject='dep'):
+    dep = avro_record(dep_name, [('x', 'int')])
+    user = json.dumps({'type': 'record', 'name': user_name,
+                       'fields': [{'name': 'd', 'type': dep_name}]})
+    refs = [{'name': dep_name, 'subject': ref_subject, 'version': 1}]
+    return dep, user, refs
+
+
+def test_references_across_deletes(schemad):
+    """InMemoryCache drops a referrer's id from referencedBy when it is
+    soft-deleted; resolveReferences reads referenced versions with
+    returnDeletedSchema (a soft-deleted version may be referenced), and
+    "latest" means the newest live one."""
+    d = schemad
+    dep, user, refs = _dep_and_user()
+    assert _reg(d, 'dep', dep)[0] == 200
+    st, b = _reg(d, 'user', user, references=refs)
+    assert st == 200, b
+    uid = b['id']
+    assert d.get('/subjects/dep/versions/1/referencedby')[1] == [uid]
+    st, b = d.request('DELETE', '/subjects/dep/versions/1')
+    assert st == 422 and b['error_code'] == 42206, b
+    # The referrer soft-deleted: no longer a referrer, the delete goes through.
+    assert d.request('DELETE', '/subjects/user/versions/1')[0] == 200
+    assert d.get('/subjects/dep/versions/1/referencedby')[1] == []
+    assert d.request('DELETE', '/subjects/dep/versions/1')[0] == 200
+    # A soft-deleted version can still be referenced by number ...
+    st, b = _reg(d, 'user2', user, references=refs)
+    assert st == 200, b
+    assert d.get('/subjects/dep/versions/1/referencedby?deleted=true')[1] == [b['id']]
+    # ... but not as "latest", which is the newest live version.
+    latest = [{'name': 'Dep', 'subject': 'dep', 'version': -1}]
+    st, b = _reg(d, 'user3', user, references=latest)
+    assert st == 422 and b['error_code'] == 42201, b
+    assert 'No schema reference found for subject \\"dep\\" and version -1' in b['message'] \
+        or 'No schema reference found for subject "dep" and version -1' in b['message'], b
+
+
+def test_references_resolve_in_the_referrers_context(schemad):
+    """qualifySubjectWithParent: a reference to an unqualified subject from
+    a schema in a context names that context's subject."""
+    d = schemad
+    dep, user, refs = _dep_and_user(ref_subject='dep')
+    assert _reg(d, ':.ctx:dep', dep)[0] == 200
+    st, b = _reg(d, ':.ctx:user', user, references=refs)
+    assert st == 200, b
+    st, r = d.get('/subjects/:.ctx:dep/versions/1/referencedby')
+    assert r == [b['id']], r
+    # The default context has no "dep": the same request there fails.
+    st, b = _reg(d, 'user', user, references=refs)
+    assert st == 422 and b['error_code'] == 42201, b
+    assert 'subject \\"dep\\"' in b['message'] or 'subject "dep"' in b['message'], b
+    # The referenced version is held in its context: deleting it is refused.
+    st, b = d.request('DELETE', '/subjects/:.ctx:dep/versions/1')
+    assert st == 422 and b['error_code'] == 42206, b

@@ -40,6 +40,12 @@ typedef struct config {
     size_t table_size;                  /* table.size bytes reserved */
     int leader_eligibility;             /* leader.eligibility */
 
+    size_t request_max_bytes;           /* request.max.bytes: largest body */
+    int max_connections;                /* http.max.connections.per.worker */
+    int h2_max_streams;                 /* http2.max.concurrent.streams */
+    size_t h2_max_buffered;             /* http2.max.buffered.bytes, 0 = request.max.bytes */
+    int idle_timeout_ms;                /* idle.timeout.ms */
+
     char *bootstrap_servers;            /* kafkastore.bootstrap.servers */
     char *topic;                        /* kafkastore.topic */
     int topic_replication_factor;       /* kafkastore.topic.replication.factor */

@@ -27,6 +27,8 @@ typedef struct http {
     http_listener_t *listeners;
     int nlisteners;
     int nslots;
+    int max_connections;            /* per worker */
+    uint64_t stall_ms;              /* a connection silent this long is closed */
 } http_t;
 
 /**

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "master.h"
+#include "mem.h"
 
 extern char **environ;
 
@@ -54,6 +55,7 @@ main(int argc, char **argv)
     };
     const char *path = NULL;
     int test = 0, c;
+    mem_tune();
     while ((c = getopt_long(argc, argv, "c:thV", opts, NULL)) != -1) {
         switch (c) {
         case 'c':

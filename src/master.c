@@ -193,6 +193,7 @@ master__send(master_t *m, int slot, pid_t pid, uint32_t id, int status,
 static void
 master__write_free(master_write_t *wr)
 {
+    size_t body_len = wr->body_len;
     free(wr->subject);
     free(wr->method);
     free(wr->path);
@@ -200,6 +201,7 @@ master__write_free(master_write_t *wr)
     free(wr->body);
     api_result_free(&wr->res);
     free(wr);
+    mem_release(body_len);
 }
 
 /* A write in flight is over: it leaves the list, and a registration's id
@@ -516,6 +518,7 @@ master__read_worker(master_t *m, int slot)
         }
         master__on_request(m, slot, &req);
     }
+    mem_release(ipc_reader_shrink(&w->reader));
     if (rc < 0) {
         log_error("corrupt stream from worker %d; closing it", slot);
         master__close_worker(w);

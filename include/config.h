@@ -43,7 +43,6 @@ typedef struct config {
     size_t request_max_bytes;           /* request.max.bytes: largest body */
     int max_connections;                /* http.max.connections.per.worker */
     int h2_max_streams;                 /* http2.max.concurrent.streams */
-    size_t h2_max_buffered;             /* http2.max.buffered.bytes, 0 = request.max.bytes */
     int idle_timeout_ms;                /* idle.timeout.ms */
 
     char *bootstrap_servers;            /* kafkastore.bootstrap.servers */

@@ -259,20 +259,6 @@ config__set_request_max(loader_t *ld, const char *key, const char *val)
     return 0;
 }
 
-static int
-config__set_h2_buffered(loader_t *ld, const char *key, const char *val)
-{
-    size_t v;
-
-    if (config__parse_size(val, &v) < 0)
-        return config__bad(ld, key, val,
-                           "expected a byte count with an optional K, M or G suffix");
-    if (v != 0 && v < 65536)
-        return config__bad(ld, key, val, "must be 0 (request.max.bytes) or at least 64K");
-    ld->cf->h2_max_buffered = v;
-    return 0;
-}
-
 static const char *const config__levels[] = {
     "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
     "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE",
@@ -471,7 +457,6 @@ static const setting_t config__settings[] = {
     { "request.max.bytes", K_FN, 0, 0, 0, config__set_request_max },
     { "http.max.connections.per.worker", K_INT, F(max_connections), 1, 1000000, NULL },
     { "http2.max.concurrent.streams", K_INT, F(h2_max_streams), 1, 100, NULL },
-    { "http2.max.buffered.bytes", K_FN, 0, 0, 0, config__set_h2_buffered },
     { "idle.timeout.ms", K_INT, F(idle_timeout_ms), 100, 3600000, NULL },
     { "leader.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },
     { "master.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },

@@ -105,7 +105,8 @@ def main():
     ap.add_argument('--requests', type=int, default=24)
     ap.add_argument('--clients', type=int, default=4)
     ap.add_argument('--rounds', type=int, default=2)
-    ap.add_argument('--limit', default='16M', help='request.max.bytes (default 16M)')
+    ap.add_argument('--limit', default='16M',
+                    help='request.max.bytes (default 16M; "unset" for a schemad without it)')
     args = ap.parse_args()
 
     common.machine_info()
@@ -114,7 +115,10 @@ def main():
           'request.max.bytes=%s, 2 workers, file journal'
           % (args.mb, args.requests, args.clients, args.rounds, args.limit))
     work = common.tmpdir('bench-largebody-')
-    d = common.Schemad(work, {'request.max.bytes': args.limit, 'table.size': '2G'}).start()
+    settings = {'table.size': '2G'}
+    if args.limit != 'unset':
+        settings['request.max.bytes'] = args.limit
+    d = common.Schemad(work, settings).start()
     d.wait_ready()
     c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=120)
     st, _ = common.post(c, '/subjects/big-0/versions', big_schema(0, args.mb))

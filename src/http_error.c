@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
+
 static const char http_error_ct[] = "application/vnd.schemaregistry.v1+json";
 
 typedef struct http_error_filter {
@@ -132,8 +134,8 @@ h2o_socket_write(h2o_socket_t *sock, h2o_iovec_t *bufs, size_t bufcnt, h2o_socke
 {
     /* Resolved on the first write, in a single-threaded process. */
     static http_error_write_fn next;
-    if (next == NULL)
-        next = (http_error_write_fn)dlsym(RTLD_NEXT, "h2o_socket_write");
+    if (next == NULL && (next = (http_error_write_fn)dlsym(RTLD_NEXT, "h2o_socket_write")) == NULL)
+        log_fatal("libh2o's h2o_socket_write not found (is libh2o linked statically?)");
     if (bufcnt == 1 && bufs[0].len == sizeof(http_error_h2o_bad) - 1 &&
         memcmp(bufs[0].base, http_error_h2o_bad, bufs[0].len) == 0) {
         /* The parser gives up at H2O_MAX_REQLEN bytes without a whole

@@ -42,6 +42,7 @@ typedef struct config {
 
     size_t request_max_bytes;           /* request.max.bytes: largest body */
     int max_connections;                /* http.max.connections.per.worker */
+    size_t worker_max_memory;           /* http.max.memory.per.worker, 0 = none */
     int h2_max_streams;                 /* http2.max.concurrent.streams */
     int idle_timeout_ms;                /* idle.timeout.ms */
 

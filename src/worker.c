@@ -232,7 +232,8 @@ worker_main(http_t *http, table_t *table, int index, int ipc_fd)
     w->accept_tls = w->accept_plain;
     w->accept_tls.ssl_ctx = http->ssl_ctx;
 
-    http_conns_init(&w->conns, w->loop, http->max_connections, http->stall_ms);
+    http_conns_init(&w->conns, w->loop, http->max_connections, http->stall_ms,
+                    http->memory_budget);
 
     w->ipc_sock = h2o_evloop_socket_create(w->loop, ipc_fd, 0);
     w->ipc_sock->data = w;

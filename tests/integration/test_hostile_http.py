@@ -20,6 +20,7 @@ def daemon(tmp_path_factory):
     d = Schemad(tmp_path_factory.mktemp('hostile'), {
         'request.max.bytes': '4M',
         'idle.timeout.ms': '1000',
+        'http.max.memory.per.worker': '48M',
         'table.size': '256M',
     })
     d.start()
@@ -373,6 +374,30 @@ def test_h2_body_over_the_limit_resets_the_stream(daemon):
     s.close()
     assert any(t == 3 and st == 1 for t, _, st, _ in frames)       # RST_STREAM
     assert not any(t == 0 and st == 1 for t, _, st, _ in frames)   # no body
+
+
+def test_h2_bodies_on_many_streams_hit_the_memory_budget(daemon):
+    if sanitized():
+        pytest.skip('ASan has its own allocator: mallinfo2 does not see it')
+    base = sum(all_anon(daemon).values())
+    s = h2_connect(daemon.port)
+    chunk = b'a' * 16384
+    try:
+        # 24 streams of 3 MB each, none ended: 72 MB over the 48M budget.
+        for i in range(24):
+            s.sendall(h2_request(1 + 2 * i, b'POST', b'/subjects/h2-many/versions',
+                                 end_stream=False))
+            s.sendall(h2_frame(0, 0, 1 + 2 * i, chunk) * (3 << 20 >> 14))
+    except OSError:
+        pass
+    frames = h2_read_frames(s, lambda f: False, timeout=5)
+    s.close()
+    assert frames and frames[-1][0] == 'closed', frames[-2:]
+    assert 'http.max.memory.per.worker' in daemon.log_text()
+    st, _ = daemon.request('GET', '/subjects')
+    assert st == 200
+    time.sleep(0.5)
+    assert sum(all_anon(daemon).values()) - base < 4096
 
 
 def test_connections_over_the_cap_are_closed_others_served(tmp_path):

@@ -112,6 +112,7 @@ main(int argc, char **argv)
     };
     const char *path = NULL;
     int test = 0, journal_cmd = -1, c;
+    mem_tune();
     while ((c = getopt_long(argc, argv, "c:thV", opts, NULL)) != -1) {
         switch (c) {
         case 'c':

@@ -40,6 +40,12 @@ typedef struct config {
     size_t table_size;                  /* table.size bytes reserved */
     int leader_eligibility;             /* leader.eligibility */
 
+    size_t request_max_bytes;           /* request.max.bytes: largest body */
+    int max_connections;                /* http.max.connections.per.worker */
+    size_t worker_max_memory;           /* http.max.memory.per.worker, 0 = none */
+    int h2_max_streams;                 /* http2.max.concurrent.streams */
+    int idle_timeout_ms;                /* idle.timeout.ms */
+
     char *bootstrap_servers;            /* kafkastore.bootstrap.servers */
     char *topic;                        /* kafkastore.topic */
     int topic_replication_factor;       /* kafkastore.topic.replication.factor */

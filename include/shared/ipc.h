@@ -68,6 +68,11 @@ void ipc_reader_feed(ipc_reader_t *rd, const void *data, size_t len);
  * next call), 0 when more bytes are needed, -1 when the stream is corrupt.
  */
 int ipc_reader_next(ipc_reader_t *rd, const msgpack_object **o);
+/** Once every message read is dealt with: free a buffer grown past
+ *  IPC_READER_KEEP by a large message, so that it does not stay at its
+ *  peak.  Returns the bytes given back (0 when kept). */
+#define IPC_READER_KEEP ((size_t)1 << 20)
+size_t ipc_reader_shrink(ipc_reader_t *rd);
 
 /** Write all of buf to a blocking fd.  Returns 0 or -1 (errno set). */
 int ipc_write_all(int fd, const void *buf, size_t len);

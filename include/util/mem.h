@@ -18,6 +18,20 @@ char *mem_strndup(const char *s, size_t n);
 char *mem_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /**
+ * Set malloc up so that a burst of large requests does not leave the
+ * process at its peak: blocks of MEM_LARGE bytes and more are mapped
+ * apart and unmapped when freed (glibc would otherwise raise that
+ * threshold after the first large free and keep later ones in the heap).
+ * Call once, first thing in main.
+ */
+void mem_tune(void);
+/** Above this, a freed buffer is worth mem_release(). */
+#define MEM_LARGE ((size_t)1 << 20)
+/** After freeing `len` bytes of request data: from MEM_LARGE on, give the
+ *  heap's free pages back to the kernel (costs a walk of the heap). */
+void mem_release(size_t len);
+
+/**
  * A bump allocator over chunks mapped apart from the heap, for many
  * short-lived allocations that die together: when they do, their pages go
  * back to the kernel instead of leaving holes between long-lived objects.

@@ -27,6 +27,9 @@ typedef struct http {
     http_listener_t *listeners;
     int nlisteners;
     int nslots;
+    int max_connections;            /* per worker */
+    uint64_t stall_ms;              /* a connection silent this long is closed */
+    size_t memory_budget;           /* per worker, 0 = none */
 } http_t;
 
 /**

@@ -18,7 +18,11 @@ typedef struct serve_handler {
 /** Register the handler on a path config; returns it. */
 serve_handler_t *serve_register(h2o_pathconf_t *pathconf);
 
-/** Send a complete response whose body outlives the request (or is copied when copy is set). */
+/** Whether a request is HEAD: answered as GET, without the body. */
+int serve_is_head(const h2o_req_t *req);
+
+/** Send a complete response whose body outlives the request (or is copied when copy is set);
+ * no body on HEAD. */
 void serve_respond(h2o_req_t *req, int status, const char *body, size_t len, int copy);
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "h2o.h"
 #include "canon_cache.h"
+#include "http_conns.h"
 #include "ipc.h"
 #include "mem.h"
 #include "table.h"
@@ -36,6 +37,7 @@ typedef struct worker {
     h2o_accept_ctx_t accept_tls;
     h2o_socket_t **listeners;   /* one per listener, owned */
     int nlisteners;
+    http_conns_t conns;         /* the cap and the stall backstop */
 
     int ipc_fd;                 /* to the master */
     h2o_socket_t *ipc_sock;

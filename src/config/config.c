@@ -245,6 +245,34 @@ config__set_table_size(loader_t *ld, const char *key, const char *val)
     return 0;
 }
 
+static int
+config__set_request_max(loader_t *ld, const char *key, const char *val)
+{
+    size_t v;
+
+    if (config__parse_size(val, &v) < 0)
+        return config__bad(ld, key, val,
+                           "expected a byte count with an optional K, M or G suffix");
+    if (v < 1024 || v > ((size_t)1 << 30))
+        return config__bad(ld, key, val, "must be between 1K and 1G");
+    ld->cf->request_max_bytes = v;
+    return 0;
+}
+
+static int
+config__set_worker_memory(loader_t *ld, const char *key, const char *val)
+{
+    size_t v;
+
+    if (config__parse_size(val, &v) < 0)
+        return config__bad(ld, key, val,
+                           "expected a byte count with an optional K, M or G suffix");
+    if (v != 0 && v < ((size_t)16 << 20))
+        return config__bad(ld, key, val, "must be 0 (no limit) or at least 16M");
+    ld->cf->worker_max_memory = v;
+    return 0;
+}
+
 static const char *const config__levels[] = {
     "NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
     "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE",
@@ -440,6 +468,11 @@ static const setting_t config__settings[] = {
     { "data.dir", K_NONEMPTY, F(data_dir), 0, 0, NULL },
     { "workers", K_INT, F(workers), 0, 1024, NULL },
     { "table.size", K_FN, 0, 0, 0, config__set_table_size },
+    { "request.max.bytes", K_FN, 0, 0, 0, config__set_request_max },
+    { "http.max.connections.per.worker", K_INT, F(max_connections), 1, 1000000, NULL },
+    { "http.max.memory.per.worker", K_FN, 0, 0, 0, config__set_worker_memory },
+    { "http2.max.concurrent.streams", K_INT, F(h2_max_streams), 1, 100, NULL },
+    { "idle.timeout.ms", K_INT, F(idle_timeout_ms), 100, 3600000, NULL },
     { "leader.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },
     { "master.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },
     { "kafkastore.bootstrap.servers", K_FN, 0, 0, 0, config__set_bootstrap },
@@ -483,7 +516,7 @@ static const char *const config__ignored[] = {
     "ssl.enabled.protocols", "ssl.cipher.suites", "ssl.provider",
     "ssl.endpoint.identification.algorithm", "ssl.keymanager.algorithm",
     "ssl.trustmanager.algorithm", "request.logger.name",
-    "shutdown.graceful.ms", "idle.timeout.ms", "compression.enable",
+    "shutdown.graceful.ms", "compression.enable",
     "metrics.jmx.prefix", "metrics.reporters", "metrics.num.samples",
     "metrics.sample.window.ms", "metric.reporters",
 };
@@ -752,6 +785,11 @@ config__defaults(void)
     cf->data_dir = mem_strdup("/var/lib/schemad");
     cf->table_size = (size_t)4 << 30;
     cf->leader_eligibility = 1;
+    cf->request_max_bytes = (size_t)16 << 20;
+    cf->max_connections = 1024;
+    cf->worker_max_memory = (size_t)512 << 20;
+    cf->h2_max_streams = 32;
+    cf->idle_timeout_ms = 10000;
     cf->topic = mem_strdup("_schemas");
     cf->topic_replication_factor = 3;
     cf->init_timeout_ms = 60000;

@@ -246,6 +246,7 @@ master__check_stalls(master_t *m)
 static void
 master__write_free(master_write_t *wr)
 {
+    size_t body_len = wr->body_len;
     free(wr->subject);
     free(wr->method);
     free(wr->path);
@@ -253,6 +254,7 @@ master__write_free(master_write_t *wr)
     free(wr->body);
     api_result_free(&wr->res);
     free(wr);
+    mem_release(body_len);
 }
 
 /* A write in flight is over: it leaves the list, and a registration's id
@@ -776,6 +778,7 @@ master__read_worker(master_t *m, int slot)
                 return;
             }
         }
+        mem_release(ipc_reader_shrink(&w->reader));
         if (rc < 0) {
             log_error("corrupt stream from worker %d; closing it", slot);
             master__close_worker(w);

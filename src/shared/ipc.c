@@ -275,6 +275,18 @@ ipc_reader_next(ipc_reader_t *rd, const msgpack_object **o)
     return -1;
 }
 
+size_t
+ipc_reader_shrink(ipc_reader_t *rd)
+{
+    size_t cap = rd->cap;
+    if (rd->off != rd->len || cap <= IPC_READER_KEEP)
+        return 0;
+    free(rd->data);
+    rd->data = NULL;
+    rd->len = rd->off = rd->cap = 0;
+    return cap;
+}
+
 int
 ipc_write_all(int fd, const void *buf, size_t len)
 {

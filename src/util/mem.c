@@ -1,6 +1,7 @@
 /* mem.c - allocation that aborts on failure, and the byte buffer. */
 #include "mem.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,19 @@ mem__oom(size_t n)
 {
     fprintf(stderr, "schemad: out of memory allocating %zu bytes\n", n);
     abort();
+}
+
+void
+mem_tune(void)
+{
+    mallopt(M_MMAP_THRESHOLD, (int)MEM_LARGE);
+}
+
+void
+mem_release(size_t len)
+{
+    if (len >= MEM_LARGE)
+        malloc_trim(0);
 }
 
 void *

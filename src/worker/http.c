@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "http_error.h"
 #include "mem.h"
 #include "serve.h"
 
@@ -113,10 +114,23 @@ http_init(http_t *h, const config_t *cf, int nslots, char *err, size_t errlen)
     memset(h, 0, sizeof(*h));
     h2o_config_init(&h->globalconf);
     h->globalconf.server_name = h2o_iovec_init(H2O_STRLIT("schemad"));
+    /* h2o refuses a larger body itself (413, before buffering it when
+     * Content-Length says so); HTTP/2 resets such a stream. */
+    h->globalconf.max_request_entity_size = cf->request_max_bytes;
+    h->globalconf.http1.req_timeout = (uint64_t)cf->idle_timeout_ms;
+    h->globalconf.http2.idle_timeout = (uint64_t)cf->idle_timeout_ms;
+    h->globalconf.http2.max_concurrent_requests_per_connection = (size_t)cf->h2_max_streams;
+    h->max_connections = cf->max_connections;
+    /* h2o closes idle connections after the idle timeout; ours is the
+     * backstop for those it keeps busy (see http_conns.c), slower so that
+     * a slow answer of the master is not cut. */
+    h->stall_ms = 3 * (uint64_t)cf->idle_timeout_ms;
+    h->memory_budget = cf->worker_max_memory;
     h2o_hostconf_t *host = h2o_config_register_host(&h->globalconf,
                                                     h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     h->handler = serve_register(path);
+    http_error_register(host, path, cf->request_max_bytes);
     h->listeners = mem_calloc((size_t)cf->nlisteners, sizeof(http_listener_t));
     h->nlisteners = cf->nlisteners;
     for (int i = 0; i < cf->nlisteners; i++) {

@@ -52,15 +52,28 @@ serve__start(h2o_req_t *req, int status, size_t len)
     h2o_start_response(req, &serve_generator);
 }
 
+int
+serve_is_head(const h2o_req_t *req)
+{
+    return req->method.len == 4 && memcmp(req->method.base, "HEAD", 4) == 0;
+}
+
+/* A HEAD answer is the GET answer's status and headers, Content-Length
+ * included, without its bytes: sent, they would be read as the next
+ * answer on a keep-alive connection. */
 void
 serve_respond(h2o_req_t *req, int status, const char *body, size_t len, int copy)
 {
     h2o_iovec_t buf = h2o_iovec_init(body, len);
+    serve__start(req, status, len);
+    if (serve_is_head(req)) {
+        h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+        return;
+    }
     if (copy && len > 0) {
         buf.base = h2o_mem_alloc_pool(&req->pool, len);
         memcpy(buf.base, body, len);
     }
-    serve__start(req, status, len);
     h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
 }
 
@@ -340,7 +353,12 @@ serve__on_req(h2o_handler_t *self, h2o_req_t *req)
 {
     worker_t *w = ((serve_handler_t *)self)->worker;
     route_t r;
-    route_parse(req->method.base, req->method.len, req->path.base, req->path.len, &r);
+    /* HEAD is GET without the body (Jersey's way): routed, refused and
+     * answered as GET; serve_respond leaves the bytes out. */
+    if (serve_is_head(req))
+        route_parse("GET", 3, req->path.base, req->path.len, &r);
+    else
+        route_parse(req->method.base, req->method.len, req->path.base, req->path.len, &r);
     if (r.id == ROUTE_HEALTH_LIVE) {
         serve_respond(req, 200, "{\"status\":\"UP\"}", 15, 0);
     } else if (r.id == ROUTE_HEALTH_READY && table_ready(w->table)) {

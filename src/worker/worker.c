@@ -31,9 +31,11 @@ worker__on_accept(h2o_socket_t *listener, const char *err)
 {
     if (err != NULL)
         return;
+    h2o_accept_ctx_t *actx = listener->data;
+    worker_t *w = H2O_STRUCT_FROM_MEMBER(worker_t, ctx, actx->ctx);
     h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
     if (sock != NULL)
-        h2o_accept(listener->data, sock);
+        http_conns_accept(&w->conns, actx, sock);
 }
 
 /* ---- the master connection -------------------------------------------- */
@@ -48,6 +50,12 @@ worker__on_written(h2o_socket_t *sock, const char *err)
         log_fatal("lost the master: %s", err);
     w->write_busy = 0;
     w->writing.len = 0;
+    if (w->writing.cap > IPC_READER_KEEP) {
+        /* a large body went by: do not keep its room */
+        size_t cap = w->writing.cap;
+        buf_free(&w->writing);
+        mem_release(cap);
+    }
     worker__flush(w);
 }
 
@@ -114,8 +122,8 @@ worker_forward(worker_t *w, h2o_req_t *req)
     ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
     ipc_request_t r = {
         .id = id,
-        .method = req->method.base,
-        .method_len = req->method.len,
+        .method = serve_is_head(req) ? "GET" : req->method.base,
+        .method_len = serve_is_head(req) ? 3 : req->method.len,
         .path = req->path.base,
         .path_len = req->path.len,
         .ctype = ct >= 0 ? req->headers.entries[ct].value.base : NULL,
@@ -161,6 +169,7 @@ worker__on_ipc_read(h2o_socket_t *sock, const char *err)
             log_fatal("malformed message from the master");
         worker__on_reply(w, &rep);
     }
+    mem_release(ipc_reader_shrink(&w->reader));
     if (rc < 0)
         log_fatal("corrupt stream from the master");
 }
@@ -243,6 +252,9 @@ worker_main(http_t *http, table_t *table, int index, int ipc_fd)
     w->accept_plain.hosts = http->globalconf.hosts;
     w->accept_tls = w->accept_plain;
     w->accept_tls.ssl_ctx = http->ssl_ctx;
+
+    http_conns_init(&w->conns, w->loop, http->max_connections, http->stall_ms,
+                    http->memory_budget);
 
     w->ipc_sock = h2o_evloop_socket_create(w->loop, ipc_fd, 0);
     w->ipc_sock->data = w;

@@ -101,6 +101,11 @@ test_defaults(void)
     CHECK(cf->workers == 0);
     CHECK(config_workers(cf) >= 1);
     CHECK(cf->table_size == (size_t)4 << 30);
+    CHECK(cf->request_max_bytes == (size_t)16 << 20);
+    CHECK(cf->max_connections == 1024);
+    CHECK(cf->worker_max_memory == (size_t)512 << 20);
+    CHECK(cf->h2_max_streams == 32);
+    CHECK(cf->idle_timeout_ms == 10000);
     CHECK(cf->leader_eligibility == 1);
     CHECK(cf->bootstrap_servers == NULL);
     CHECK(streq(cf->topic, "_schemas"));
@@ -215,6 +220,15 @@ test_errors(void)
     load_fails(__LINE__, "table.size=4X\n", NULL, "table.size", "'4X'", NULL);
     load_fails(__LINE__, "table.size=1K\n", NULL, "table.size", NULL);
     load_fails(__LINE__, "table.size=99999999999999999999G\n", NULL, "table.size", NULL);
+    load_fails(__LINE__, "request.max.bytes=2G\n", NULL, "request.max.bytes", NULL);
+    load_fails(__LINE__, "request.max.bytes=lots\n", NULL, "request.max.bytes", "'lots'", NULL);
+    load_fails(__LINE__, "http.max.connections.per.worker=0\n", NULL,
+               "http.max.connections.per.worker", NULL);
+    load_fails(__LINE__, "http2.max.concurrent.streams=101\n", NULL,
+               "http2.max.concurrent.streams", NULL);
+    load_fails(__LINE__, "idle.timeout.ms=5\n", NULL, "idle.timeout.ms", NULL);
+    load_fails(__LINE__, "http.max.memory.per.worker=1M\n", NULL,
+               "http.max.memory.per.worker", NULL);
     load_fails(__LINE__, "kafkastore.security.protocol=TLS\n", NULL,
                "kafkastore.security.protocol", "'TLS'", NULL);
     load_fails(__LINE__, "kafkastore.sasl.mechanism=GSSAPI\n", NULL,
@@ -451,6 +465,9 @@ test_values(void)
     config_t *cf;
 
     cf = load("table.size=512M\nworkers=0\nleader.eligibility=FALSE\n"
+              "request.max.bytes=2M\nhttp.max.connections.per.worker=64\n"
+              "http2.max.concurrent.streams=8\nidle.timeout.ms=30000\n"
+              "http.max.memory.per.worker=0\n"
               "mode.mutability=False\nlog.level=WARNING\njournal=FILE\n"
               "schema.compatibility.level=forward\n"
               "kafkastore.topic.replication.factor=-1\n"
@@ -464,6 +481,11 @@ test_values(void)
     CHECK(cf != NULL);
     if (cf != NULL) {
         CHECK(cf->table_size == (size_t)512 << 20);
+        CHECK(cf->request_max_bytes == (size_t)2 << 20);
+        CHECK(cf->max_connections == 64);
+        CHECK(cf->worker_max_memory == 0);
+        CHECK(cf->h2_max_streams == 8);
+        CHECK(cf->idle_timeout_ms == 30000);
         CHECK(cf->leader_eligibility == 0);
         CHECK(cf->mode_mutability == 0);
         CHECK(streq(cf->log_level, "warn"));

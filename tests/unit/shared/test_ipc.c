@@ -723,6 +723,45 @@ test_outq_partial(tally_t *t)
     close(sv[0]);
 }
 
+/* A large message grows the buffer; once it is read, shrink frees it, and
+ * the reader works on as before.  A half-read buffer is kept. */
+static void
+test_reader_shrink(tally_t *t)
+{
+    size_t big = IPC_READER_KEEP * 2;
+    char *body = malloc(big);
+    memset(body, 'x', big);
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    ipc_reply_t r = {7, 200, body, big};
+    ipc_pack_reply(&sb, &r);
+    ipc_reader_t rd;
+    ipc_reader_init(&rd);
+    ipc_reader_feed(&rd, sb.data, sb.size - 1);
+    const msgpack_object *o;
+    check(t, ipc_reader_next(&rd, &o) == 0, "a partial large message waits");
+    check(t, ipc_reader_shrink(&rd) == 0 && rd.cap > IPC_READER_KEEP,
+          "a buffer holding unread bytes is kept");
+    ipc_reader_feed(&rd, sb.data + sb.size - 1, 1);
+    ipc_reply_t got;
+    check(t, ipc_reader_next(&rd, &o) == 1 && ipc_unpack_reply(o, &got) == 0 &&
+          got.id == 7 && got.body_len == big, "the large message is read whole");
+    check(t, ipc_reader_next(&rd, &o) == 0, "nothing after it");
+    check(t, ipc_reader_shrink(&rd) > IPC_READER_KEEP && rd.cap == 0 && rd.data == NULL,
+          "once read, its room is given back");
+    check(t, ipc_reader_shrink(&rd) == 0, "shrinking an empty reader gives nothing");
+    msgpack_sbuffer_clear(&sb);
+    ipc_reply_t small = {8, 404, "{}", 2};
+    ipc_pack_reply(&sb, &small);
+    ipc_reader_feed(&rd, sb.data, sb.size);
+    check(t, ipc_reader_next(&rd, &o) == 1 && ipc_unpack_reply(o, &got) == 0 && got.id == 8,
+          "the reader works after a shrink");
+    check(t, ipc_reader_shrink(&rd) == 0, "a small buffer is kept");
+    ipc_reader_free(&rd);
+    msgpack_sbuffer_destroy(&sb);
+    free(body);
+}
+
 int
 main(void)
 {
@@ -734,6 +773,7 @@ main(void)
     test_reader_chunks(&t);
     test_reader_compaction(&t);
     test_reader_empty(&t);
+    test_reader_shrink(&t);
     test_reader_corrupt(&t);
     test_write_all(&t);
     test_cancel(&t);

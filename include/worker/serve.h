@@ -6,23 +6,28 @@
 #define SCHEMAD_SERVE_H
 
 #include "h2o.h"
+#include "canon_cache.h"
+#include "table.h"
 
-struct worker;
+/*
+ * What the handler works with, filled in by the worker after fork: the
+ * table it reads, its body memo, and how to hand a request to the master
+ * (`forward(owner, req)`).  The handler names no worker.
+ */
+typedef struct serve_ctx {
+    table_t *table;
+    canon_cache_t *canon;
+    void (*forward)(void *owner, h2o_req_t *req);
+    void *owner;
+} serve_ctx_t;
 
-/** The h2o handler, registered on "/" before fork; `worker` set after. */
+/** The h2o handler, registered on "/" before fork; `ctx` set after. */
 typedef struct serve_handler {
     h2o_handler_t super;
-    struct worker *worker;
+    serve_ctx_t ctx;
 } serve_handler_t;
 
 /** Register the handler on a path config; returns it. */
 serve_handler_t *serve_register(h2o_pathconf_t *pathconf);
-
-/** Whether a request is HEAD: answered as GET, without the body. */
-int serve_is_head(const h2o_req_t *req);
-
-/** Send a complete response whose body outlives the request (or is copied when copy is set);
- * no body on HEAD. */
-void serve_respond(h2o_req_t *req, int status, const char *body, size_t len, int copy);
 
 #endif

@@ -14,75 +14,14 @@
 #include "request.h"
 #include "route.h"
 #include "store.h"
-#include "worker.h"
-
-static h2o_generator_t serve_generator = {NULL, NULL};
-
-static const char serve_ct_v1[] = "application/vnd.schemaregistry.v1+json";
-static const char serve_ct_sr[] = "application/vnd.schemaregistry+json";
-static const char serve_ct_json[] = "application/json";
-
-/* Confluent produces v1+json by default, the others only when asked for. */
-static const char *
-serve__content_type(h2o_req_t *req)
-{
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT, -1);
-    if (i < 0)
-        return serve_ct_v1;
-    h2o_iovec_t v = req->headers.entries[i].value;
-    if (memmem(v.base, v.len, serve_ct_v1, sizeof(serve_ct_v1) - 1) != NULL ||
-        memmem(v.base, v.len, "*/*", 3) != NULL)
-        return serve_ct_v1;
-    if (memmem(v.base, v.len, serve_ct_sr, sizeof(serve_ct_sr) - 1) != NULL)
-        return serve_ct_sr;
-    if (memmem(v.base, v.len, serve_ct_json, sizeof(serve_ct_json) - 1) != NULL)
-        return serve_ct_json;
-    return serve_ct_v1;
-}
-
-static void
-serve__start(h2o_req_t *req, int status, size_t len)
-{
-    const char *ct = serve__content_type(req);
-    req->res.status = status;
-    req->res.reason = status == 200 ? "OK" : "Error";
-    req->res.content_length = len;
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ct,
-                   strlen(ct));
-    h2o_start_response(req, &serve_generator);
-}
-
-int
-serve_is_head(const h2o_req_t *req)
-{
-    return req->method.len == 4 && memcmp(req->method.base, "HEAD", 4) == 0;
-}
-
-/* A HEAD answer is the GET answer's status and headers, Content-Length
- * included, without its bytes: sent, they would be read as the next
- * answer on a keep-alive connection. */
-void
-serve_respond(h2o_req_t *req, int status, const char *body, size_t len, int copy)
-{
-    h2o_iovec_t buf = h2o_iovec_init(body, len);
-    serve__start(req, status, len);
-    if (serve_is_head(req)) {
-        h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
-        return;
-    }
-    if (copy && len > 0) {
-        buf.base = h2o_mem_alloc_pool(&req->pool, len);
-        memcpy(buf.base, body, len);
-    }
-    h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
-}
+#include "respond.h"
 
 static void
 serve__error(h2o_req_t *req, int status, int code, const char *msg)
 {
     char body[512];
     int n = snprintf(body, sizeof(body), "{\"error_code\":%d,\"message\":\"%s\"}", code, msg);
-    serve_respond(req, status, body, (size_t)n, 1);
+    respond_send(req, status, body, (size_t)n, 1);
 }
 
 /*
@@ -99,12 +38,12 @@ serve__send_parts(h2o_req_t *req, const struct iovec *iov, int n)
         memcpy(body + at, iov[i].iov_base, iov[i].iov_len);
         at += iov[i].iov_len;
     }
-    serve_respond(req, 200, body, len, 0);
+    respond_send(req, 200, body, len, 0);
 }
 
 /* A value of a few parts; 0 when sent, -1 on a miss. */
 static int
-serve__table(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
+serve__table(h2o_req_t *req, serve_ctx_t *w, const char *key, size_t klen)
 {
     struct iovec iov[4];
     if (klen == 0)
@@ -118,7 +57,7 @@ serve__table(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
 
 /* A value that is one JSON string literal, sent as the text it stands for. */
 static int
-serve__table_unescaped(h2o_req_t *req, worker_t *w, const char *key, size_t klen)
+serve__table_unescaped(h2o_req_t *req, serve_ctx_t *w, const char *key, size_t klen)
 {
     struct iovec iov[1];
     if (klen == 0 || table_get(w->table, key, klen, iov, 1) != 1)
@@ -127,13 +66,13 @@ serve__table_unescaped(h2o_req_t *req, worker_t *w, const char *key, size_t klen
     long n = mem_json_unescape(iov[0].iov_base, iov[0].iov_len, text);
     if (n < 0)
         return -1;
-    serve_respond(req, 200, text, (size_t)n, 0);
+    respond_send(req, 200, text, (size_t)n, 0);
     return 0;
 }
 
 /* A value of many parts (a list), its iovecs from the request's pool. */
 static int
-serve__table_list(h2o_req_t *req, worker_t *w, const char *key)
+serve__table_list(h2o_req_t *req, serve_ctx_t *w, const char *key)
 {
     int n = table_count(w->table, key, strlen(key));
     if (n < 0)
@@ -165,7 +104,7 @@ serve__plain_query(const route_t *r, const char *const *allowed)
 }
 
 static int
-serve__schema_id(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
+serve__schema_id(h2o_req_t *req, serve_ctx_t *w, const route_t *r, char kind)
 {
     static const char *const allowed[] = {"subject", NULL, "fetchMaxId", "false", NULL};
     char key[PUBLISH_KEY_MAX];
@@ -183,7 +122,7 @@ serve__schema_id(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
 }
 
 static int
-serve__version(h2o_req_t *req, worker_t *w, const route_t *r)
+serve__version(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
 {
     static const char *const allowed[] = {"deleted", "false", NULL};
     char key[PUBLISH_KEY_MAX];
@@ -206,7 +145,7 @@ serve__version(h2o_req_t *req, worker_t *w, const route_t *r)
  * worker), then one probe.
  */
 static int
-serve__by_fingerprint(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
+serve__by_fingerprint(h2o_req_t *req, serve_ctx_t *w, const route_t *r, char kind)
 {
     static const char *const allowed[] = {"normalize", "false", "deleted", "false", NULL};
     char key[PUBLISH_KEY_MAX];
@@ -215,7 +154,7 @@ serve__by_fingerprint(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
     if (!serve__plain_query(r, allowed) || table_get(w->table, "E", 1, iov, 1) >= 0 ||
         table_get(w->table, key, publish_key(key, 'E', r->subject, NULL), iov, 1) >= 0 ||
         req->entity.base == NULL ||
-        canon_cache_fingerprint(&w->canon, req->entity.base, req->entity.len, fp) != 0)
+        canon_cache_fingerprint(w->canon, req->entity.base, req->entity.len, fp) != 0)
         return -1;
     return serve__table(req, w, key, publish_key(key, kind, r->subject, fp));
 }
@@ -223,7 +162,7 @@ serve__by_fingerprint(h2o_req_t *req, worker_t *w, const route_t *r, char kind)
 /* A subject's mode: READONLY_OVERRIDE set globally answers for every
  * subject (Confluent's getMode), else the subject's own. */
 static int
-serve__mode_subject(h2o_req_t *req, worker_t *w, const route_t *r)
+serve__mode_subject(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
 {
     static const char override[] = "{\"mode\":\"READONLY_OVERRIDE\"}";
     struct iovec iov[1];
@@ -236,7 +175,7 @@ serve__mode_subject(h2o_req_t *req, worker_t *w, const route_t *r)
 
 /* Try the table; 0 when answered.  Called inside table_enter/leave. */
 static int
-serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
+serve__hot(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
 {
     /* What clients send that changes nothing in a full listing
      * (confluent-kafka sends deleted=False, offset=0, limit=-1). */
@@ -282,7 +221,7 @@ serve__hot(h2o_req_t *req, worker_t *w, const route_t *r)
 
 /* The hot path, inside the reader bracket that keeps the bytes it copies alive. */
 static int
-serve__from_table(h2o_req_t *req, worker_t *w, const route_t *r)
+serve__from_table(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
 {
     if (!table_enter(w->table))
         return -1;
@@ -313,7 +252,7 @@ serve__refuse(h2o_req_t *req, const route_t *r)
     if (i < 0)
         return -1;
     h2o_iovec_t ct = req->headers.entries[i].value;
-    static const char *const accepted[] = {serve_ct_v1, serve_ct_sr, serve_ct_json,
+    static const char *const accepted[] = {RESPOND_CT_V1, RESPOND_CT_SR, RESPOND_CT_JSON,
                                            "application/octet-stream", NULL};
     for (const char *const *a = accepted; *a; a++) {
         size_t n = strlen(*a);
@@ -342,7 +281,7 @@ serve__refuse_body(h2o_req_t *req, const route_t *r)
     }
     buf_t b = {0};
     render_error(&b, err.code, err.message);
-    serve_respond(req, err.status, b.data, b.len, 1);
+    respond_send(req, err.status, b.data, b.len, 1);
     buf_free(&b);
     request_error_free(&err);
     return 0;
@@ -351,18 +290,18 @@ serve__refuse_body(h2o_req_t *req, const route_t *r)
 static int
 serve__on_req(h2o_handler_t *self, h2o_req_t *req)
 {
-    worker_t *w = ((serve_handler_t *)self)->worker;
+    serve_ctx_t *w = &((serve_handler_t *)self)->ctx;
     route_t r;
     /* HEAD is GET without the body (Jersey's way): routed, refused and
-     * answered as GET; serve_respond leaves the bytes out. */
-    if (serve_is_head(req))
+     * answered as GET; respond_send leaves the bytes out. */
+    if (respond_is_head(req))
         route_parse("GET", 3, req->path.base, req->path.len, &r);
     else
         route_parse(req->method.base, req->method.len, req->path.base, req->path.len, &r);
     if (r.id == ROUTE_HEALTH_LIVE) {
-        serve_respond(req, 200, "{\"status\":\"UP\"}", 15, 0);
+        respond_send(req, 200, "{\"status\":\"UP\"}", 15, 0);
     } else if (r.id == ROUTE_HEALTH_READY && table_ready(w->table)) {
-        serve_respond(req, 200, "{\"status\":\"UP\"}", 15, 0);
+        respond_send(req, 200, "{\"status\":\"UP\"}", 15, 0);
     } else if (!table_ready(w->table)) {
         serve__error(req, 503, 50301, "schemad is still reading the journal; try again shortly");
     } else if (serve__refuse(req, &r) == 0 || serve__from_table(req, w, &r) == 0 ||
@@ -370,7 +309,7 @@ serve__on_req(h2o_handler_t *self, h2o_req_t *req)
         /* Answered.  The table comes first: a body it answers was parsed
          * (more strictly) when its fingerprint was memoized. */
     } else {
-        worker_forward(w, req);
+        w->forward(w->owner, req);
     }
     route_free(&r);
     return 0;

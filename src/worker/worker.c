@@ -13,6 +13,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "respond.h"
 #include "serve.h"
 
 /* The signal handler's only way to reach the state: set once at start. */
@@ -107,7 +108,7 @@ worker_forward(worker_t *w, h2o_req_t *req)
     uint32_t id = w->next_id++;
     worker_pending_t *slot = &w->pending[id % WORKER_PENDING];
     if (slot->live) {
-        serve_respond(req, 503, "{\"error_code\":50301,\"message\":\"too many requests in flight\"}",
+        respond_send(req, 503, "{\"error_code\":50301,\"message\":\"too many requests in flight\"}",
                       59, 0);
         return;
     }
@@ -122,8 +123,8 @@ worker_forward(worker_t *w, h2o_req_t *req)
     ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
     ipc_request_t r = {
         .id = id,
-        .method = serve_is_head(req) ? "GET" : req->method.base,
-        .method_len = serve_is_head(req) ? 3 : req->method.len,
+        .method = respond_is_head(req) ? "GET" : req->method.base,
+        .method_len = respond_is_head(req) ? 3 : req->method.len,
         .path = req->path.base,
         .path_len = req->path.len,
         .ctype = ct >= 0 ? req->headers.entries[ct].value.base : NULL,
@@ -139,6 +140,13 @@ worker_forward(worker_t *w, h2o_req_t *req)
     worker__flush(w);
 }
 
+/* The request handler's way to the master (serve_ctx_t.forward). */
+static void
+worker__forward(void *owner, h2o_req_t *req)
+{
+    worker_forward(owner, req);
+}
+
 static void
 worker__on_reply(worker_t *w, const ipc_reply_t *rep)
 {
@@ -150,7 +158,7 @@ worker__on_reply(worker_t *w, const ipc_reply_t *rep)
     slot->req = NULL;
     w->npending--;
     if (req != NULL)
-        serve_respond(req, rep->status, rep->body, rep->body_len, 1);
+        respond_send(req, rep->status, rep->body, rep->body_len, 1);
 }
 
 static void
@@ -244,7 +252,9 @@ worker_main(http_t *http, table_t *table, int index, int ipc_fd)
     w->pending = mem_calloc(WORKER_PENDING, sizeof(worker_pending_t));
     ipc_reader_init(&w->reader);
     canon_cache_init(&w->canon, 4096);
-    http->handler->worker = w;
+    http->handler->ctx = (serve_ctx_t){
+        .table = w->table, .canon = &w->canon, .forward = worker__forward, .owner = w,
+    };
 
     w->loop = h2o_evloop_create();
     h2o_context_init(&w->ctx, w->loop, &http->globalconf);

@@ -136,6 +136,9 @@ def test_deep_nesting_is_refused(one_worker):
     deep = '{"type":"array","items":' * n + '"int"' + '}' * n
     st, body = d.register('deep', deep)
     assert st == 422 and body['error_code'] == 42201, body
+    assert body['message'].endswith(
+        'details: com.fasterxml.jackson.core.exc.StreamConstraintsException: Document nesting depth '
+        '(1001) exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)')
     assert d.get('/health/ready')[0] == 200
 
 

@@ -859,6 +859,47 @@ only_space(const char *p, size_t n)
     return 1;
 }
 
+/*
+ * Jackson (2.15 and later) refuses a document nesting deeper than
+ * StreamReadConstraints' 1,000 objects and arrays; jansson's own bound is
+ * 2,048.  Returns the offset of the first opening past 1,000 in the first
+ * JSON value, or len when there is none.
+ */
+#define JACKSON_MAX_NESTING 1000
+
+static size_t
+too_deep_at(const char *t, size_t len)
+{
+    size_t depth = 0;
+    int in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = t[i];
+        if (in_str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == '{' || ch == '[') {
+            if (++depth > JACKSON_MAX_NESTING)
+                return i;
+        } else if ((ch == '}' || ch == ']') && depth > 0 && --depth == 0) {
+            return len;
+        }
+    }
+    return len;
+}
+
+static void *
+fail_too_deep(avro_ctx_t *c)
+{
+    return fail(c, mem_printf("com.fasterxml.jackson.core.exc.StreamConstraintsException: Document nesting "
+                              "depth (%d) exceeds the maximum allowed (%d, from "
+                              "`StreamReadConstraints.getMaxNestingDepth()`)",
+                              JACKSON_MAX_NESTING + 1, JACKSON_MAX_NESTING));
+}
+
 avro_schema_t *
 avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
 {
@@ -868,7 +909,14 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
         return fail(c, mem_strdup("Cannot parse <null> schema"));
     }
     json_error_t e;
+    size_t deep = too_deep_at(t, len);
     json_t *j = json_loadb(t, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &e);
+    if (deep < len && (j != NULL || e.position < 0 || (size_t)e.position > deep)) {
+        /* Jackson stops at the opening too many, before any later error. */
+        json_decref(j);
+        free(t);
+        return fail_too_deep(c);
+    }
     if (j == NULL) {
         free(t);
         return fail(c, mem_printf("com.fasterxml.jackson.core.JsonParseException: %s\n at [Source: REDACTED "

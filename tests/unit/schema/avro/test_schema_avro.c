@@ -467,17 +467,33 @@ test_deep(stats_t *st)
     json_decref(msgs);
     free(reader);
     free(writer);
-    /* Nesting past the JSON parser's depth limit is a parse error, not a crash. */
-    for (int i = 0; i < 100000; i++)
-        buf_puts(&b, "{\"type\":\"array\",\"items\":");
-    buf_puts(&b, "\"int\"");
-    for (int i = 0; i < 100000; i++)
-        buf_puts(&b, "}");
-    char *deep = buf_steal(&b, NULL), *err;
-    int rc = canon_ok(deep, 0, &err);
-    check_str(st, "100k nested arrays", rc == -1 && err != NULL ? "refused" : "accepted", "refused");
-    free(err);
-    free(deep);
+    /* Nesting past Jackson's 1,000 levels is refused as Jackson refuses it. */
+    static const int depths[] = {1000, 1001, 100000};
+    for (size_t k = 0; k < 3; k++) {
+        for (int i = 0; i < depths[k]; i++)
+            buf_puts(&b, "{\"type\":\"array\",\"items\":");
+        buf_puts(&b, "\"int\"");
+        for (int i = 0; i < depths[k]; i++)
+            buf_puts(&b, "}");
+        char *deep = buf_steal(&b, NULL), *err;
+        int rc = canon_ok(deep, 0, &err);
+        check_str(st, "nested arrays", rc == 0 ? "accepted" : err,
+                  depths[k] == 1000 ? "accepted"
+                                    : "com.fasterxml.jackson.core.exc.StreamConstraintsException: Document nesting "
+                                      "depth (1001) exceeds the maximum allowed (1000, from "
+                                      "`StreamReadConstraints.getMaxNestingDepth()`)");
+        free(err);
+        free(deep);
+    }
+    /* A syntax error before the limit is reported first. */
+    buf_puts(&b, "[[x");
+    for (int i = 0; i < 1001; i++)
+        buf_puts(&b, "[");
+    char *bad = buf_steal(&b, NULL);
+    check_err(st, bad, "com.fasterxml.jackson.core.JsonParseException: invalid token near 'x'\n at "
+                       "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, "
+                       "column: 3]");
+    free(bad);
 }
 
 /* The whole text is the schema: a NUL does not end it. */

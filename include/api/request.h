@@ -18,7 +18,8 @@ typedef struct request_error {
 
 /** A RegisterSchemaRequest.  Owns its members; free with request_schema_free(). */
 typedef struct request_schema {
-    char *schema;           /* NULL when absent or null */
+    char *schema;           /* NULL when absent or null; may hold NUL bytes */
+    size_t schema_len;      /* bytes in schema (0 when NULL): the whole text is the schema */
     char *schema_type;      /* as sent, NULL when absent or null (AVRO) */
     json_t *references;     /* array, or NULL */
     json_t *metadata;       /* object (properties coerced to strings), or NULL */

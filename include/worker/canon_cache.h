@@ -14,6 +14,12 @@
 #include <stdint.h>
 
 #define CANON_CACHE_MAX_BODY 16384  /* larger bodies are not memoized */
+/*
+ * Larger bodies are not canonicalized by the worker but go to the master:
+ * the work is linear, yet reads on the worker wait for it, and a schema this
+ * size costs the parser tens of milliseconds.
+ */
+#define CANON_CACHE_MAX_COMPUTE (256 * 1024)
 
 typedef struct canon_cache_entry {
     uint64_t hash;
@@ -37,7 +43,8 @@ void canon_cache_free(canon_cache_t *c);
  * or lookup body, when the body is plain: a JSON object with a string
  * `schema` that is a valid Avro schema, `schemaType` absent, null or
  * "AVRO", `references` absent, null or empty, and nothing else.  Returns 0
- * and fills fp, or -1 when the body is not plain (the master decides).
+ * and fills fp, or -1 when the body is not plain or is longer than
+ * CANON_CACHE_MAX_COMPUTE (the master decides).
  */
 int canon_cache_fingerprint(canon_cache_t *c, const char *body, size_t len, char fp[33]);
 

@@ -6,7 +6,6 @@
  */
 #include "api.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,27 +93,37 @@ api__invalid_schema(api_result_t *res, const api_reg_t *g, const char *details,
     buf_t refs = {0};
     api__refs_text(&refs, g->req.references);
     buf_append(&b, refs.data, refs.len);
-    buf_printf(&b, ",metadata=%s,ruleSet=%s,schema=%s,schemaTags=null}",
-               g->req.metadata ? "Metadata" : "null", g->req.rule_set ? "RuleSet" : "null",
-               g->req.schema ? g->req.schema : "null");
+    buf_printf(&b, ",metadata=%s,ruleSet=%s,schema=",
+               g->req.metadata ? "Metadata" : "null", g->req.rule_set ? "RuleSet" : "null");
+    if (g->req.schema != NULL)
+        buf_append(&b, g->req.schema, g->req.schema_len);
+    else
+        buf_puts(&b, "null");
+    buf_puts(&b, ",schemaTags=null}");
     if (with_refs) {
         buf_puts(&b, " with refs ");
         buf_append(&b, refs.data, refs.len);
         buf_printf(&b, " of type %s", type);
     }
     buf_printf(&b, ", details: %s", details);
-    api_error(res, 422, 42201, b.data);
+    /* render_error's body, from the bytes: the schema text may hold a NUL. */
+    res->status = 422;
+    res->body.len = 0;
+    buf_puts(&res->body, "{\"error_code\":42201,\"message\":");
+    buf_json_string(&res->body, b.data, b.len);
+    buf_puts(&res->body, "}");
     buf_free(&b);
     buf_free(&refs);
 }
 
+/* Java's trim().isEmpty(): every char at most U+0020, NUL included. */
 static int
-api__blank(const char *s)
+api__blank(const char *s, size_t len)
 {
     if (s == NULL)
         return 1;
-    for (; *s; s++) {
-        if (!isspace((unsigned char)*s))
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)s[i] > ' ')
             return 0;
     }
     return 1;
@@ -200,6 +209,15 @@ api__compat_schema(const api_reg_t *g)
     return cs;
 }
 
+/* The identity of the canonical text with its references, metadata and rule set. */
+static void
+api__fingerprint(api_reg_t *g)
+{
+    json_t *refs = g->req.references;
+    store_fingerprint(g->canonical, json_array_size(refs) ? refs : NULL, g->metadata,
+                      g->rule_set, g->fingerprint);
+}
+
 /* Parse, validate and canonicalize the request's schema.  0 or -1 (res set). */
 static int
 api__canonicalize(const api_t *api, api_reg_t *g, int normalize, api_result_t *res)
@@ -218,15 +236,13 @@ api__canonicalize(const api_t *api, api_reg_t *g, int normalize, api_result_t *r
     }
     char *err = NULL;
     const char *text = g->req.schema;
-    if (st->canonical(text, strlen(text), (const char *const *)g->refs, g->nrefs,
+    if (st->canonical(text, g->req.schema_len, (const char *const *)g->refs, g->nrefs,
                       normalize, &g->canonical, &err) != 0) {
         api__invalid_schema(res, g, err ? err : "invalid schema", 1);
         free(err);
         return -1;
     }
-    json_t *refs = g->req.references;
-    store_fingerprint(g->canonical, json_array_size(refs) ? refs : NULL, g->metadata,
-                      g->rule_set, g->fingerprint);
+    api__fingerprint(g);
     return 0;
 }
 
@@ -345,7 +361,7 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
      * it matches nothing. */
     int storable = schema_type_find(g.req.schema_type) != NULL ||
                    !schema_type_known(g.req.schema_type);
-    if (!api__blank(g.req.schema) && storable) {
+    if (!api__blank(g.req.schema, g.req.schema_len) && storable) {
         if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
             goto out;
         sub = store_subject(api->store, g.subject);
@@ -635,10 +651,11 @@ api__fast_path(const api_t *api, api_reg_t *g, const store_subject_t *sub,
 static void
 api__populate(const api_t *api, api_reg_t *g, const store_version_t *latest, int version)
 {
-    if (api__blank(g->req.schema) && latest != NULL) {
+    if (api__blank(g->req.schema, g->req.schema_len) && latest != NULL) {
         const store_schema_t *p = latest->schema;
         free(g->req.schema);
         g->req.schema = mem_strdup(store_schema_text(api->store, p));
+        g->req.schema_len = strlen(g->req.schema);
         free(g->req.schema_type);
         g->req.schema_type = strcmp(p->schema_type, "AVRO") ? mem_strdup(p->schema_type) : NULL;
         json_decref(g->req.references);
@@ -689,7 +706,8 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     store_version_t *latest = sub ? store_latest(sub) : NULL;
     int import = api__is_import(api, g.subject);
     int normalize = api__normalize(api, r, g.subject);
-    if (!api__blank(g.req.schema)) {
+    int canonical = !api__blank(g.req.schema, g.req.schema_len);
+    if (canonical) {
         if (api__canonicalize(api, &g, normalize, res) != 0)
             goto out;
         if (api__fast_path(api, &g, sub, res))
@@ -704,18 +722,17 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     int version = api__next_version(sub);
     if (!import)
         api__populate(api, &g, latest, version);
-    if (api__blank(g.req.schema)) {
+    if (api__blank(g.req.schema, g.req.schema_len)) {
         api_error(res, 422, 42201, "Empty schema");
         goto out;
     }
-    free(g.canonical);
-    g.canonical = NULL;
-    for (size_t i = 0; i < g.nrefs; i++)
-        free(g.refs[i]);
-    g.nrefs = 0;
-    hmap_free(&g.refs_seen);
-    if (api__canonicalize(api, &g, normalize, res) != 0)
+    if (canonical) {
+        /* The text and its references stay what was canonicalized above
+         * (only a blank schema is filled in); metadata and rule set may not. */
+        api__fingerprint(&g);
+    } else if (api__canonicalize(api, &g, normalize, res) != 0) {
         goto out;
+    }
     /* Already registered here: answer it (in full when filled in, or when
      * the request named its version) without writing. */
     store_version_t *known = api__find_in_subject(sub, g.fingerprint, 0);
@@ -757,6 +774,7 @@ api_register_derived(api_t *api, const char *subject, const store_schema_t *from
     g.subject = mem_strdup(subject);
     g.context = store_subject_context(subject);
     g.req.schema = mem_strdup(text);
+    g.req.schema_len = strlen(text);
     if (strcmp(from->schema_type, "AVRO") != 0)
         g.req.schema_type = mem_strdup(from->schema_type);
     g.req.references = from->references ? json_deep_copy(from->references) : NULL;
@@ -819,13 +837,13 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
             goto out;
         }
     }
-    if (api__blank(g.req.schema)) {
+    if (api__blank(g.req.schema, g.req.schema_len)) {
         api_error(res, 422, 42201, "Empty schema");
         goto out;
     }
     if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0) {
         if (verbose && res->status == 422) {
-            json_t *body_json = json_loadb(res->body.data, res->body.len, 0, NULL);
+            json_t *body_json = json_loadb(res->body.data, res->body.len, JSON_ALLOW_NUL, NULL);
             json_array_append(messages, json_object_get(body_json, "message"));
             json_decref(body_json);
             api__compat_answer(0, messages, 1, res);

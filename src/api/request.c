@@ -415,6 +415,10 @@ request_schema_decode(const char *body, size_t len, const char *arg,
         return -1;
     }
     out->id = id;
+    /* A JSON string may carry \u0000: its length, not strlen, ends the text. */
+    json_t *sv = json_object_get(j, "schema");
+    if (out->schema != NULL)
+        out->schema_len = json_is_string(sv) ? json_string_length(sv) : strlen(out->schema);
     json_decref(j);
     return 0;
 }

@@ -73,6 +73,8 @@ canon_cache_compute(const char *body, size_t len, char fp[33])
 int
 canon_cache_fingerprint(canon_cache_t *c, const char *body, size_t len, char fp[33])
 {
+    if (len > CANON_CACHE_MAX_COMPUTE)
+        return -1;
     if (len > CANON_CACHE_MAX_BODY || c->slots == NULL)
         return canon_cache_compute(body, len, fp);
     uint64_t h = hmap_hash(body, len);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "hmap.h"
 #include "mem.h"
 
 typedef enum avro_type {
@@ -72,8 +73,7 @@ typedef struct avro_schema {
 typedef struct avro_ctx {
     avro_schema_t **nodes;
     size_t nnodes, capnodes;
-    avro_schema_t **defined;
-    size_t ndefined, capdefined;
+    hmap_t defined;             /* full name -> avro_schema_t *, borrowed */
     const char *space;          /* default namespace while parsing, borrowed */
     char *err;                  /* first error, owned */
 } avro_ctx_t;

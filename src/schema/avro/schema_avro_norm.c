@@ -13,8 +13,8 @@
 
 typedef struct norm {
     buf_t *b;
-    const char **env;  /* full names already written (or referenced), borrowed */
-    size_t n, cap;
+    hmap_t env;        /* full names already written (or referenced) */
+    hmap_t fields;     /* record node -> its hmap_t of field name -> field schema, owned */
 } norm_t;
 
 static void build(norm_t *n, const avro_schema_t *s);
@@ -22,20 +22,13 @@ static void build(norm_t *n, const avro_schema_t *s);
 static int
 env_has(norm_t *n, const char *full)
 {
-    for (size_t i = 0; i < n->n; i++)
-        if (strcmp(n->env[i], full) == 0)
-            return 1;
-    return 0;
+    return hmap_get(&n->env, full, strlen(full)) != NULL;
 }
 
 static void
 env_add(norm_t *n, const char *full)
 {
-    if (n->n == n->cap) {
-        n->cap = n->cap ? n->cap * 2 : 16;
-        n->env = mem_realloc(n->env, n->cap * sizeof(*n->env));
-    }
-    n->env[n->n++] = full;
+    hmap_put(&n->env, full, strlen(full), (void *)full);
 }
 
 static int
@@ -112,26 +105,48 @@ latin1_string(buf_t *b, const char *s, size_t len)
     buf_free(&t);
 }
 
+/*
+ * A default object's keys are looked up among the record's fields; each
+ * record gets one index, built on first use, so that a default holding many
+ * objects of a wide record costs its size, not keys times fields.
+ */
 static const avro_schema_t *
-record_field_schema(const avro_schema_t *s, const char *key)
+record_field_schema(norm_t *n, const avro_schema_t *s, const char *key)
 {
-    for (size_t i = 0; i < s->nfields; i++)
-        if (strcmp(s->fields[i].name, key) == 0)
-            return s->fields[i].schema;
-    return NULL;
+    hmap_t *idx = hmap_get(&n->fields, &s, sizeof(s));
+    if (idx == NULL) {
+        idx = mem_calloc(1, sizeof(*idx));
+        for (size_t i = 0; i < s->nfields; i++)
+            hmap_put(idx, s->fields[i].name, strlen(s->fields[i].name), s->fields[i].schema);
+        hmap_put(&n->fields, &s, sizeof(s), idx);
+    }
+    return hmap_get(idx, key, strlen(key));
 }
 
-static int write_default(buf_t *b, json_t *v, const avro_schema_t *s);
+static void
+norm_free(norm_t *n)
+{
+    size_t pos = 0;
+    hmap_slot_t *slot;
+    while ((slot = hmap_next(&n->fields, &pos)) != NULL) {
+        hmap_free(slot->val);
+        free(slot->val);
+    }
+    hmap_free(&n->fields);
+    hmap_free(&n->env);
+}
+
+static int write_default(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s);
 
 static void
-write_default_or_null(buf_t *b, json_t *v, const avro_schema_t *s)
+write_default_or_null(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
 {
-    if (!write_default(b, v, s))
+    if (!write_default(n, b, v, s))
         buf_puts(b, "null");
 }
 
 static void
-write_default_object(buf_t *b, json_t *v, const avro_schema_t *s)
+write_default_object(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
 {
     size_t cnt = json_object_size(v), i = 0;
     const char **keys = mem_calloc(cnt + 1, sizeof(char *));
@@ -147,12 +162,12 @@ write_default_object(buf_t *b, json_t *v, const avro_schema_t *s)
         if (s != NULL && s->type == AVRO_MAP)
             vs = s->child;
         else if (s != NULL && s->type == AVRO_RECORD)
-            vs = record_field_schema(s, keys[i]);
+            vs = record_field_schema(n, s, keys[i]);
         if (i > 0)
             buf_puts(b, ",");
         buf_json_string(b, keys[i], strlen(keys[i]));
         buf_puts(b, ":");
-        write_default_or_null(b, json_object_get(v, keys[i]), vs);
+        write_default_or_null(n, b, json_object_get(v, keys[i]), vs);
     }
     buf_puts(b, "}");
     free(keys);
@@ -188,7 +203,7 @@ write_default_number(buf_t *b, json_t *v, avro_type_t t, int has_schema)
  * do not fit the type become null and the default is dropped (returns 0).
  */
 static int
-write_default(buf_t *b, json_t *v, const avro_schema_t *s)
+write_default(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
 {
     if (s != NULL && s->type == AVRO_UNION)
         s = s->nbranches > 0 ? s->branches[0] : NULL;
@@ -217,19 +232,19 @@ write_default(buf_t *b, json_t *v, const avro_schema_t *s)
         json_array_foreach(v, i, e) {
             if (i > 0)
                 buf_puts(b, ",");
-            write_default_or_null(b, e, s != NULL && t == AVRO_ARRAY ? s->child : NULL);
+            write_default_or_null(n, b, e, s != NULL && t == AVRO_ARRAY ? s->child : NULL);
         }
         buf_puts(b, "]");
         return 1;
     case JSON_OBJECT:
-        write_default_object(b, v, s);
+        write_default_object(n, b, v, s);
         return 1;
     }
     return 0;
 }
 
 static void
-field_props(buf_t *b, const avro_field_t *f)
+field_props(norm_t *n, buf_t *b, const avro_field_t *f)
 {
     static const char *const orders[] = {"ASCENDING", "DESCENDING", "IGNORE"};
     buf_printf(b, ",\"order\":\"%s\"", orders[f->order]);
@@ -243,7 +258,7 @@ field_props(buf_t *b, const avro_field_t *f)
     }
     if (f->def != NULL) {
         buf_t d = {0};
-        if (write_default(&d, f->def, f->schema)) {
+        if (write_default(n, &d, f->def, f->schema)) {
             buf_puts(b, ",\"default\":");
             buf_append(b, d.data, d.len);
         }
@@ -299,7 +314,7 @@ build_named(norm_t *n, const avro_schema_t *s)
         for (size_t i = 0; i < s->nfields; i++) {
             buf_printf(b, "%s{\"name\":\"%s\",\"type\":", i ? "," : "", s->fields[i].name);
             build(n, s->fields[i].schema);
-            field_props(b, &s->fields[i]);
+            field_props(n, b, &s->fields[i]);
             buf_puts(b, "}");
         }
         buf_puts(b, "]");
@@ -353,10 +368,10 @@ char *
 avro_normalized_text(avro_schema_t *s, avro_schema_t *const *refs, size_t nrefs)
 {
     buf_t b = {0};
-    norm_t n = {&b, NULL, 0, 0};
+    norm_t n = {&b, {0}, {0}};
     for (size_t i = 0; i < nrefs; i++)
         env_add(&n, avro_full_name(refs[i]));
     build(&n, s);
-    free(n.env);
+    norm_free(&n);
     return buf_steal(&b, NULL);
 }

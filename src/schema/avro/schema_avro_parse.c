@@ -84,7 +84,7 @@ avro_ctx_free(avro_ctx_t *c)
     for (size_t i = 0; i < c->nnodes; i++)
         node_free(c->nodes[i]);
     free(c->nodes);
-    free(c->defined);
+    hmap_free(&c->defined);
     free(c->err);
     memset(c, 0, sizeof(*c));
 }
@@ -230,10 +230,7 @@ name_init(avro_ctx_t *c, avro_name_t *n, const char *name, const char *space)
 static avro_schema_t *
 lookup(avro_ctx_t *c, const char *full)
 {
-    for (size_t i = 0; i < c->ndefined; i++)
-        if (strcmp(c->defined[i]->name.full, full) == 0)
-            return c->defined[i];
-    return NULL;
+    return hmap_get(&c->defined, full, strlen(full));
 }
 
 static int
@@ -241,11 +238,7 @@ names_add(avro_ctx_t *c, avro_schema_t *s)
 {
     if (lookup(c, s->name.full) != NULL)
         return fail(c, mem_printf("Can't redefine: %s", s->name.full)), -1;
-    if (c->ndefined == c->capdefined) {
-        c->capdefined = c->capdefined ? c->capdefined * 2 : 16;
-        c->defined = mem_realloc(c->defined, c->capdefined * sizeof(*c->defined));
-    }
-    c->defined[c->ndefined++] = s;
+    hmap_put(&c->defined, s->name.full, strlen(s->name.full), s);
     return 0;
 }
 
@@ -328,13 +321,20 @@ parse_alias_strings(avro_ctx_t *c, json_t *node, json_t **list)
     return 0;
 }
 
-static int
-has_string(char **v, size_t n, const char *s)
+/*
+ * Adds s to a set of strings; returns the pointer already there for an equal
+ * string, or NULL when s is new.  Client input sizes every list checked this
+ * way (100,000 enum symbols), so duplicates are found by hashing, not by
+ * comparing every pair.
+ */
+static void *
+set_add(hmap_t *set, const char *s, void *val)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i], s) == 0)
-            return 1;
-    return 0;
+    size_t len = strlen(s);
+    void *prev = hmap_get(set, s, len);
+    if (prev == NULL)
+        hmap_put(set, s, len, val);
+    return prev;
 }
 
 static int
@@ -346,12 +346,14 @@ parse_field_aliases(avro_ctx_t *c, avro_field_t *f, json_t *fj)
     if (list == NULL)
         return 0;
     f->aliases = mem_calloc(json_array_size(list) + 1, sizeof(char *));
+    hmap_t seen = {0};
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v) {
-        if (!has_string(f->aliases, f->naliases, json_string_value(v)))
+        if (set_add(&seen, json_string_value(v), v) == NULL)
             f->aliases[f->naliases++] = mem_strdup(json_string_value(v));
     }
+    hmap_free(&seen);
     return 0;
 }
 
@@ -364,21 +366,23 @@ parse_schema_aliases(avro_ctx_t *c, avro_schema_t *s, json_t *j)
     if (list == NULL)
         return 0;
     s->aliases = mem_calloc(json_array_size(list) + 1, sizeof(avro_name_t));
+    hmap_t seen = {0};
+    int rc = 0;
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v) {
         avro_name_t n = {0};
-        if (name_init(c, &n, json_string_value(v), s->name.space) < 0)
-            return -1;
-        int dup = 0;
-        for (size_t k = 0; k < s->naliases && !dup; k++)
-            dup = strcmp(s->aliases[k].full, n.full) == 0;
-        if (dup)
+        if (name_init(c, &n, json_string_value(v), s->name.space) < 0) {
+            rc = -1;
+            break;
+        }
+        if (set_add(&seen, n.full, v) != NULL)
             name_free(&n);
         else
             s->aliases[s->naliases++] = n;
     }
-    return 0;
+    hmap_free(&seen);
+    return rc;
 }
 
 /* Java's Double.valueOf(String): trims, accepts NaN, Infinity, f/d suffixes. */
@@ -506,20 +510,24 @@ parse_field(avro_ctx_t *c, avro_field_t *f, json_t *fj, int pos)
     return parse_field_aliases(c, f, fj);
 }
 
+/* RecordSchema.setFields: the first field whose name an earlier one took. */
 static int
 check_duplicate_fields(avro_ctx_t *c, avro_schema_t *s)
 {
-    for (size_t i = 1; i < s->nfields; i++) {
-        for (size_t k = 0; k < i; k++) {
-            avro_field_t *f = &s->fields[i], *e = &s->fields[k];
-            if (strcmp(f->name, e->name) != 0)
-                continue;
-            return fail(c, mem_printf("Duplicate field %s in record %s: %s type:%s pos:%d and %s type:%s pos:%d.",
-                                      f->name, s->name.full, f->name, avro_type_upper(f->schema->type), f->pos,
-                                      e->name, avro_type_upper(e->schema->type), e->pos)), -1;
-        }
+    hmap_t seen = {0};
+    int rc = 0;
+    for (size_t i = 0; i < s->nfields && rc == 0; i++) {
+        avro_field_t *f = &s->fields[i];
+        avro_field_t *e = set_add(&seen, f->name, f);
+        if (e == NULL)
+            continue;
+        fail(c, mem_printf("Duplicate field %s in record %s: %s type:%s pos:%d and %s type:%s pos:%d.",
+                           f->name, s->name.full, f->name, avro_type_upper(f->schema->type), f->pos,
+                           e->name, avro_type_upper(e->schema->type), e->pos));
+        rc = -1;
     }
-    return 0;
+    hmap_free(&seen);
+    return rc;
 }
 
 static avro_schema_t *
@@ -569,22 +577,31 @@ parse_enum(avro_ctx_t *c, json_t *j, avro_name_t *name)
     if (check_not_primitive_name(c, &s->name) < 0)
         return NULL;
     s->symbols = mem_calloc(json_array_size(syms) + 1, sizeof(char *));
+    hmap_t seen = {0};
+    avro_schema_t *rc = s;
     size_t i;
     json_t *v;
     json_array_foreach(syms, i, v) {
         const char *sym = json_is_string(v) ? json_string_value(v) : NULL;
-        if (validate_name(c, sym) < 0)
-            return NULL;
-        if (has_string(s->symbols, s->nsymbols, sym))
-            return fail(c, mem_printf("Duplicate enum symbol: %s", sym));
+        if (validate_name(c, sym) < 0) {
+            rc = NULL;
+            break;
+        }
+        if (set_add(&seen, sym, v) != NULL) {
+            rc = fail(c, mem_printf("Duplicate enum symbol: %s", sym));
+            break;
+        }
         s->symbols[s->nsymbols++] = mem_strdup(sym);
     }
-    const char *def = text_of(j, "default");
+    const char *def = rc != NULL ? text_of(j, "default") : NULL;
     if (def != NULL) {
         s->enum_default = mem_strdup(def);
-        if (!has_string(s->symbols, s->nsymbols, def))
-            return fail_enum_default(c, s);
+        if (hmap_get(&seen, def, strlen(def)) == NULL)
+            rc = fail_enum_default(c, s);
     }
+    hmap_free(&seen);
+    if (rc == NULL)
+        return NULL;
     return names_add(c, s) < 0 ? NULL : s;
 }
 
@@ -766,18 +783,19 @@ parse_union(avro_ctx_t *c, json_t *j)
     avro_schema_t *s = node_new(c, AVRO_UNION);
     s->branches = branches;
     s->nbranches = n;
-    for (size_t i = 0; i < n; i++) {
+    hmap_t seen = {0};
+    avro_schema_t *rc = s;
+    for (size_t i = 0; i < n && rc != NULL; i++) {
         if (branches[i]->type == AVRO_UNION) {
             char *txt = avro_to_string(s, NULL, 0);
-            fail(c, mem_printf("Nested union: %s", txt));
+            rc = fail(c, mem_printf("Nested union: %s", txt));
             free(txt);
-            return NULL;
+        } else if (set_add(&seen, avro_full_name(branches[i]), branches[i]) != NULL) {
+            rc = fail(c, mem_printf("Duplicate in union:%s", avro_full_name(branches[i])));
         }
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(avro_full_name(branches[k]), avro_full_name(branches[i])) == 0)
-                return fail(c, mem_printf("Duplicate in union:%s", avro_full_name(branches[i])));
     }
-    return s;
+    hmap_free(&seen);
+    return rc;
 }
 
 static avro_schema_t *
@@ -841,6 +859,47 @@ only_space(const char *p, size_t n)
     return 1;
 }
 
+/*
+ * Jackson (2.15 and later) refuses a document nesting deeper than
+ * StreamReadConstraints' 1,000 objects and arrays; jansson's own bound is
+ * 2,048.  Returns the offset of the first opening past 1,000 in the first
+ * JSON value, or len when there is none.
+ */
+#define JACKSON_MAX_NESTING 1000
+
+static size_t
+too_deep_at(const char *t, size_t len)
+{
+    size_t depth = 0;
+    int in_str = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = t[i];
+        if (in_str) {
+            if (ch == '\\')
+                i++;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == '{' || ch == '[') {
+            if (++depth > JACKSON_MAX_NESTING)
+                return i;
+        } else if ((ch == '}' || ch == ']') && depth > 0 && --depth == 0) {
+            return len;
+        }
+    }
+    return len;
+}
+
+static void *
+fail_too_deep(avro_ctx_t *c)
+{
+    return fail(c, mem_printf("com.fasterxml.jackson.core.exc.StreamConstraintsException: Document nesting "
+                              "depth (%d) exceeds the maximum allowed (%d, from "
+                              "`StreamReadConstraints.getMaxNestingDepth()`)",
+                              JACKSON_MAX_NESTING + 1, JACKSON_MAX_NESTING));
+}
+
 avro_schema_t *
 avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
 {
@@ -850,7 +909,14 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
         return fail(c, mem_strdup("Cannot parse <null> schema"));
     }
     json_error_t e;
+    size_t deep = too_deep_at(t, len);
     json_t *j = json_loadb(t, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &e);
+    if (deep < len && (j != NULL || e.position < 0 || (size_t)e.position > deep)) {
+        /* Jackson stops at the opening too many, before any later error. */
+        json_decref(j);
+        free(t);
+        return fail_too_deep(c);
+    }
     if (j == NULL) {
         free(t);
         return fail(c, mem_printf("com.fasterxml.jackson.core.JsonParseException: %s\n at [Source: REDACTED "
@@ -867,7 +933,11 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
             a++;
         while (b > a && (unsigned char)t[b - 1] <= ' ')
             b--;
-        s = fail(c, mem_printf("dangling content after end of schema: %.*s", (int)(b - a), t + a));
+        /* Bytes, not a C string: the text may go on past a NUL. */
+        buf_t m = {0};
+        buf_puts(&m, "dangling content after end of schema: ");
+        buf_append(&m, t + a, b - a);
+        s = fail(c, buf_steal(&m, NULL));
     }
     free(t);
     return s;

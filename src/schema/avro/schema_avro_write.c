@@ -269,8 +269,7 @@ avro_schema_equal(const avro_schema_t *a, const avro_schema_t *b)
 
 typedef struct writer {
     buf_t *b;
-    const avro_schema_t **names; /* Names: schemas written so far, borrowed */
-    size_t n, cap;
+    hmap_t names;                /* Names: full name -> schema written so far, borrowed */
     const char *space;           /* Names.space: the enclosing namespace */
 } writer_t;
 
@@ -279,20 +278,13 @@ static void write_schema(writer_t *w, const avro_schema_t *s);
 static const avro_schema_t *
 writer_find(writer_t *w, const char *full)
 {
-    for (size_t i = 0; i < w->n; i++)
-        if (strcmp(w->names[i]->name.full, full) == 0)
-            return w->names[i];
-    return NULL;
+    return hmap_get(&w->names, full, strlen(full));
 }
 
 static void
 writer_add(writer_t *w, const avro_schema_t *s)
 {
-    if (w->n == w->cap) {
-        w->cap = w->cap ? w->cap * 2 : 16;
-        w->names = mem_realloc(w->names, w->cap * sizeof(*w->names));
-    }
-    w->names[w->n++] = s;
+    hmap_put(&w->names, s->name.full, strlen(s->name.full), (void *)s);
 }
 
 static int
@@ -512,13 +504,13 @@ char *
 avro_to_string(avro_schema_t *s, avro_schema_t *const *known, size_t nknown)
 {
     buf_t b = {0};
-    writer_t w = {&b, NULL, 0, 0, NULL};
+    writer_t w = {&b, {0}, NULL};
     for (size_t i = 0; i < nknown; i++) {
         avro_type_t t = known[i]->type;
         if ((t == AVRO_RECORD || t == AVRO_ENUM || t == AVRO_FIXED) && writer_find(&w, known[i]->name.full) == NULL)
             writer_add(&w, known[i]);
     }
     write_schema(&w, s);
-    free(w.names);
+    hmap_free(&w.names);
     return buf_steal(&b, NULL);
 }

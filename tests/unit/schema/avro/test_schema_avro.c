@@ -249,6 +249,270 @@ test_compat(stats_t *st)
                  1, 1, NULL);
 }
 
+/* ---- client-sized inputs: each would take minutes if checked pairwise ---- */
+
+/*
+ * 200,000 symbols or fields take well under a second each when checked in
+ * linear time and minutes when checked pairwise; under valgrind
+ * (SCHEMAD_SKIP_TIMING) a tenth of that still tells them apart.
+ */
+static size_t
+big_n(void)
+{
+    return getenv("SCHEMAD_SKIP_TIMING") != NULL ? 20000 : 200000;
+}
+
+/* An enum of n symbols S0..S(n-1), the last one repeated when dup is set. */
+static char *
+big_enum(size_t n, int dup, size_t skip)
+{
+    buf_t b = {0};
+    buf_puts(&b, "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[");
+    for (size_t i = 0; i < n; i++)
+        if (i != skip)
+            buf_printf(&b, "%s\"S%zu\"", i ? "," : "", i);
+    if (dup)
+        buf_printf(&b, ",\"S%zu\"", n - 1);
+    buf_puts(&b, "]}");
+    return buf_steal(&b, NULL);
+}
+
+/* A record of n fields f0..f(n-1) of one type, the first repeated when dup is set. */
+static char *
+big_record(size_t n, const char *type, int dup)
+{
+    buf_t b = {0};
+    buf_puts(&b, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[");
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s{\"name\":\"f%zu\",\"type\":\"%s\"}", i ? "," : "", i, type);
+    if (dup)
+        buf_printf(&b, ",{\"name\":\"f0\",\"type\":\"%s\"}", type);
+    buf_puts(&b, "]}");
+    return buf_steal(&b, NULL);
+}
+
+/* A union of n records n.Ri, in reverse order when rev is set, with "null" first. */
+static char *
+big_union(size_t n, int rev, int dup)
+{
+    buf_t b = {0};
+    buf_puts(&b, "[\"null\"");
+    for (size_t k = 0; k < n; k++) {
+        size_t i = rev ? n - 1 - k : k;
+        buf_printf(&b, ",{\"type\":\"record\",\"name\":\"n.R%zu\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}", i);
+    }
+    if (dup)
+        buf_puts(&b, ",\"n.R0\"");
+    buf_puts(&b, "]");
+    return buf_steal(&b, NULL);
+}
+
+static int
+canon_ok(const char *in, int normalize, char **err)
+{
+    char *out = NULL;
+    *err = NULL;
+    int rc = schema_avro_canonical(in, strlen(in), NULL, 0, normalize, &out, err);
+    free(out);
+    return rc;
+}
+
+static void
+check_big_ok(stats_t *st, const char *what, const char *in)
+{
+    for (int normalize = 0; normalize <= 1; normalize++) {
+        char *err;
+        if (canon_ok(in, normalize, &err) == 0) {
+            st->passed++;
+        } else {
+            st->failed++;
+            printf("FAIL %s (normalize %d): %s\n", what, normalize, err);
+        }
+        free(err);
+    }
+}
+
+static void
+check_big_err(stats_t *st, const char *in, const char *want)
+{
+    char *err;
+    canon_ok(in, 0, &err);
+    check_str(st, "big input error", err, want);
+    free(err);
+}
+
+static int
+compat_count(const char *reader, const char *writer, json_t *msgs)
+{
+    return schema_avro_compatible(reader, NULL, 0, writer, NULL, 0, 1, msgs);
+}
+
+static void
+test_big_parse(stats_t *st)
+{
+    size_t n = big_n();
+    char *e = big_enum(n, 0, n), *ed = big_enum(n, 1, n);
+    check_big_ok(st, "many symbols", e);
+    char *want = mem_printf("Duplicate enum symbol: S%zu", n - 1);
+    check_big_err(st, ed, want);
+    free(want);
+    char *r = big_record(n, "int", 0), *rd = big_record(n, "int", 1);
+    check_big_ok(st, "many fields", r);
+    want = mem_printf("Duplicate field f0 in record R: f0 type:INT pos:%zu and f0 type:INT pos:0.", n);
+    check_big_err(st, rd, want);
+    free(want);
+    char *u = big_union(n / 10, 0, 0), *ud = big_union(n / 10, 0, 1);
+    check_big_ok(st, "many branches", u);
+    check_big_err(st, ud, "Duplicate in union:n.R0");
+    free(e);
+    free(ed);
+    free(r);
+    free(rd);
+    free(u);
+    free(ud);
+}
+
+static void
+test_big_compat(stats_t *st)
+{
+    size_t n = big_n();
+    /* The reader lacks one symbol of many: one difference, found by hashing. */
+    char *e1 = big_enum(n, 0, 77), *e2 = big_enum(n, 0, n);
+    json_t *msgs = json_array();
+    int got = compat_count(e1, e2, msgs);
+    check_str(st, "many symbols compat", got == 0 ? json_string_value(json_array_get(msgs, 0)) : "compatible",
+              "{errorType:'MISSING_ENUM_SYMBOLS', description:'The new schema is missing enum symbols '[S77]' at "
+              "path '/symbols' in the old schema', additionalInfo:'[S77]'}");
+    json_decref(msgs);
+    /* Every field changes type: one difference each, in field order. */
+    char *r1 = big_record(n, "int", 0), *r2 = big_record(n, "string", 0);
+    msgs = json_array();
+    got = compat_count(r1, r2, msgs);
+    char *last = mem_printf("'/fields/%zu/type'", n - 1);
+    if (got == 0 && json_array_size(msgs) == n &&
+        strstr(json_string_value(json_array_get(msgs, n - 1)), last) != NULL) {
+        st->passed++;
+    } else {
+        st->failed++;
+        printf("FAIL many fields compat: %d, %zu messages\n", got, json_array_size(msgs));
+    }
+    free(last);
+    json_decref(msgs);
+    msgs = json_array();
+    got = compat_count(r1, r1, msgs);
+    check_str(st, "many fields compatible", got == 1 ? "yes" : "no", "yes");
+    json_decref(msgs);
+    /* Many union branches, the reader's in reverse order. */
+    char *u1 = big_union(n / 10, 1, 0), *u2 = big_union(n / 10, 0, 0);
+    got = compat_count(u1, u2, NULL);
+    check_str(st, "many branches compatible", got == 1 ? "yes" : "no", "yes");
+    free(e1);
+    free(e2);
+    free(r1);
+    free(r2);
+    free(u1);
+    free(u2);
+}
+
+/* Union branch matching by name and alias, in Java's order. */
+static void
+test_union_compat(stats_t *st)
+{
+    check_compat(st, "[\"null\",\"long\"]", "\"int\"", 1, 1, NULL);
+    check_compat(st, "[\"null\",\"long\"]", "[\"int\",\"null\"]", 1, 1, NULL);
+    check_compat(st, "[{\"type\":\"record\",\"name\":\"a.R\",\"fields\":[]},\"null\"]",
+                 "{\"type\":\"record\",\"name\":\"b.R\",\"fields\":[]}", 1, 1, NULL);
+    check_compat(st, "[{\"type\":\"record\",\"name\":\"S\",\"aliases\":[\"b.R\"],\"fields\":[]}]",
+                 "{\"type\":\"record\",\"name\":\"b.R\",\"fields\":[]}", 1, 1, NULL);
+    check_compat(st, "[{\"type\":\"record\",\"name\":\"S\",\"fields\":[]}]",
+                 "{\"type\":\"record\",\"name\":\"b.R\",\"fields\":[]}", 1, 0,
+                 "{errorType:'MISSING_UNION_BRANCH', description:'The new schema is missing a type inside a union "
+                 "field at path '/' in the old schema', additionalInfo:'reader union lacking writer type: RECORD'}");
+    check_compat(st, "[{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"]},"
+                     "{\"type\":\"enum\",\"name\":\"x.E\",\"symbols\":[\"A\",\"B\"]}]",
+                 "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}", 1, 1, NULL);
+}
+
+/* Appends the records R0..R(n-1), each but the first with a field of the one before. */
+static void
+chain(buf_t *b, int n)
+{
+    buf_puts(b, "{\"type\":\"record\",\"name\":\"R0\",\"fields\":[]}");
+    for (int i = 1; i < n; i++)
+        buf_printf(b, ",{\"type\":\"record\",\"name\":\"R%d\",\"fields\":[{\"name\":\"f\",\"type\":\"R%d\"}]}",
+                   i, i - 1);
+}
+
+/*
+ * A reader union of a chain of 5001 records against the writer's record
+ * R5000, whose field leads down the whole chain: deeper than the check
+ * recurses.
+ */
+static void
+test_deep(stats_t *st)
+{
+    buf_t b = {0};
+    buf_puts(&b, "[");
+    chain(&b, 5001);
+    buf_puts(&b, "]");
+    char *reader = buf_steal(&b, NULL);
+    buf_puts(&b, "{\"type\":\"record\",\"name\":\"R5000\",\"fields\":[{\"name\":\"g\",\"type\":[");
+    chain(&b, 5000);
+    buf_puts(&b, "]},{\"name\":\"f\",\"type\":\"R4999\"}]}");
+    char *writer = buf_steal(&b, NULL);
+    json_t *msgs = json_array();
+    int got = compat_count(reader, writer, msgs);
+    check_str(st, "deep chain", got == 0 ? json_string_value(json_array_get(msgs, 0)) : "compatible",
+              "Compatibility check aborted: the schemas nest more than 1000 levels deep");
+    json_decref(msgs);
+    free(reader);
+    free(writer);
+    /* Nesting past Jackson's 1,000 levels is refused as Jackson refuses it. */
+    static const int depths[] = {1000, 1001, 100000};
+    for (size_t k = 0; k < 3; k++) {
+        for (int i = 0; i < depths[k]; i++)
+            buf_puts(&b, "{\"type\":\"array\",\"items\":");
+        buf_puts(&b, "\"int\"");
+        for (int i = 0; i < depths[k]; i++)
+            buf_puts(&b, "}");
+        char *deep = buf_steal(&b, NULL), *err;
+        int rc = canon_ok(deep, 0, &err);
+        check_str(st, "nested arrays", rc == 0 ? "accepted" : err,
+                  depths[k] == 1000 ? "accepted"
+                                    : "com.fasterxml.jackson.core.exc.StreamConstraintsException: Document nesting "
+                                      "depth (1001) exceeds the maximum allowed (1000, from "
+                                      "`StreamReadConstraints.getMaxNestingDepth()`)");
+        free(err);
+        free(deep);
+    }
+    /* A syntax error before the limit is reported first. */
+    buf_puts(&b, "[[x");
+    for (int i = 0; i < 1001; i++)
+        buf_puts(&b, "[");
+    char *bad = buf_steal(&b, NULL);
+    check_err(st, bad, "com.fasterxml.jackson.core.JsonParseException: invalid token near 'x'\n at "
+                       "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, "
+                       "column: 3]");
+    free(bad);
+}
+
+/* The whole text is the schema: a NUL does not end it. */
+static void
+test_nul(stats_t *st)
+{
+    static const char text[] = "\"int\"\0garbage";
+    char *out = NULL, *err = NULL;
+    int rc = schema_avro_canonical(text, sizeof(text) - 1, NULL, 0, 0, &out, &err);
+    check_str(st, "text with a NUL", rc == -1 ? err : out, "dangling content after end of schema: garbage");
+    free(out);
+    free(err);
+    static const char tail[] = "\"int\" \0 ";
+    rc = schema_avro_canonical(tail, sizeof(tail) - 1, NULL, 0, 0, &out, &err);
+    check_str(st, "text ending in a NUL", rc == 0 ? out : err, "\"int\"");
+    free(out);
+    free(err);
+}
+
 /* ---- the recorded Confluent corpus ---- */
 
 typedef struct corpus {
@@ -574,6 +838,11 @@ main(void)
     test_refs(&st);
     test_numbers(&st);
     test_compat(&st);
+    test_union_compat(&st);
+    test_big_parse(&st);
+    test_big_compat(&st);
+    test_deep(&st);
+    test_nul(&st);
     test_corpus(&st);
     test_kafkastore_file(&st, "admin-records.json");
     test_kafkastore_file(&st, "references-records.json");

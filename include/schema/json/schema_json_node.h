@@ -81,4 +81,10 @@ void jsn_append(jsn_t *arr, jsn_t *v);
 /** A deep copy (malloc'd; jsn_free). */
 jsn_t *jsn_copy(const jsn_t *j);
 
+/**
+ * The node a JSON pointer names (the part of a `$ref` after '#': "/a/b~1c",
+ * percent-decoded) from `root`, or NULL.  The empty pointer is the root.
+ */
+const jsn_t *jsn_pointer(const jsn_t *root, const char *p, size_t n);
+
 #endif

@@ -532,3 +532,44 @@ jsn_copy(const jsn_t *j)
     }
     return c;
 }
+
+const jsn_t *
+jsn_pointer(const jsn_t *root, const char *p, size_t n)
+{
+    const jsn_t *at = root;
+    size_t i = 0;
+    buf_t tok = {0};
+    if (n > 0 && p[0] != '/')
+        return NULL;    /* a plain-name anchor: the loaders find none here */
+    while (at != NULL && i < n) {
+        tok.len = 0;
+        for (i++; i < n && p[i] != '/'; i++) {
+            char ch = p[i];
+            if (ch == '~' && i + 1 < n && (p[i + 1] == '0' || p[i + 1] == '1')) {
+                ch = p[++i] == '0' ? '~' : '/';
+            } else if (ch == '%' && i + 2 < n) {
+                char hex[3] = {p[i + 1], p[i + 2], 0};
+                char *end;
+                long v = strtol(hex, &end, 16);
+                if (*end == '\0') {
+                    ch = (char)v;
+                    i += 2;
+                }
+            }
+            buf_append(&tok, &ch, 1);
+        }
+        if (at->type == JSN_OBJ) {
+            long k = jsn_find(at, tok.data ? tok.data : "", tok.len);
+            at = k >= 0 ? at->items[k] : NULL;
+        } else if (at->type == JSN_ARR) {
+            buf_append(&tok, "", 1);
+            char *end;
+            unsigned long k = strtoul(tok.data, &end, 10);
+            at = *end == '\0' && tok.len > 1 && k < at->n ? at->items[k] : NULL;
+        } else {
+            at = NULL;
+        }
+    }
+    buf_free(&tok);
+    return at;
+}

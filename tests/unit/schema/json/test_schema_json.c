@@ -143,6 +143,199 @@ test_regex(tally_t *t)
     check(t, ok, "patterns Java refuses");
 }
 
+/*
+ * Check `reader` against `writer` (BACKWARD words: the reader is new) and
+ * compare the verdict and the messages joined by '|' with `want` ("" when
+ * compatible).
+ */
+static void
+compat(tally_t *t, const char *writer, const char *reader, const char *want, const char *what)
+{
+    json_t *msgs = json_array();
+    int rc = schema_json_compatible(reader, NULL, 0, writer, NULL, 0, 1, msgs);
+    buf_t b = {0};
+    for (size_t i = 0; i < json_array_size(msgs); i++) {
+        if (i)
+            buf_puts(&b, "|");
+        buf_puts(&b, json_string_value(json_array_get(msgs, i)));
+    }
+    buf_append(&b, "", 1);
+    int ok = rc == (want[0] == '\0') && strcmp(b.data, want) == 0;
+    if (!ok)
+        printf("  rc %d got %s\n  want %s\n", rc, b.data, want);
+    check(t, ok, what);
+    buf_free(&b);
+    json_decref(msgs);
+}
+
+#define OBJ_A_STRING "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}"
+
+static void
+test_compat_types(tally_t *t)
+{
+    compat(t, OBJ_A_STRING, "{\"properties\":{\"a\":{\"type\":\"string\"}},\"type\":\"object\"}",
+           "", "member order is no change");
+    compat(t, OBJ_A_STRING, "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}",
+           "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/properties/a' is "
+           "different between the new schema and the old schema'}",
+           "a property's type changed (the recorded message)");
+    json_t *msgs = json_array();
+    schema_json_compatible(OBJ_A_STRING, NULL, 0,
+                           "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}",
+                           NULL, 0, 0, msgs);
+    check(t, strstr(json_string_value(json_array_get(msgs, 0)),
+                    "between the old schema and the new schema") != NULL,
+          "FORWARD words: the reader is the old schema");
+    json_decref(msgs);
+    compat(t, "{\"type\":\"integer\"}", "{\"type\":\"number\"}", "", "integer to number extends");
+    compat(t, "{\"type\":\"number\"}", "{\"type\":\"integer\"}",
+           "{errorType:\"TYPE_NARROWED\", description:\"A type at path '#/' is different between "
+           "the new schema and the old schema'}", "number to integer narrows");
+    compat(t, "{\"type\":\"string\"}", "{}", "", "anything to the empty schema");
+    compat(t, "{\"type\":\"string\"}", "true", "", "anything to true");
+    compat(t, "false", "{\"type\":\"string\"}", "", "false to anything");
+    compat(t, "{\"type\":\"string\"}", "{\"type\":[\"string\",\"null\"]}", "",
+           "a union that takes the old type extends it");
+    compat(t, "{\"type\":[\"string\",\"null\"]}", "{\"type\":\"string\"}",
+           "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/' is different between "
+           "the new schema and the old schema'}", "a union narrowed to one of its types");
+}
+
+static void
+test_compat_objects(tally_t *t)
+{
+    compat(t, "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},"
+              "\"additionalProperties\":false}",
+           "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+           "\"b\":{\"type\":\"string\"}},\"additionalProperties\":false}",
+           "", "an optional property added to a closed model");
+    compat(t, "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},"
+              "\"additionalProperties\":false}",
+           "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+           "\"b\":{\"type\":\"string\"}},\"required\":[\"b\"],\"additionalProperties\":false}",
+           "{errorType:\"REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL\", description:\"The new "
+           "schema has an unopen content model and has a required property at path "
+           "'#/properties/b' which is missing in the old schema'}",
+           "a required property added to a closed model");
+    compat(t, OBJ_A_STRING,
+           "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+           "\"b\":{\"type\":\"string\"}}}",
+           "{errorType:\"PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL\", description:\"The new schema has "
+           "an open content model and has a property or item at path '#/properties/b' which is "
+           "missing in the old schema'}",
+           "a property added to an open model");
+    compat(t, OBJ_A_STRING, "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+                            "\"b\":{}}}",
+           "", "a property with the empty schema added to an open model");
+    compat(t, OBJ_A_STRING, "{\"type\":\"object\"}", "", "a property removed from an open model");
+    compat(t, OBJ_A_STRING, "{\"type\":\"object\",\"additionalProperties\":false}",
+           "{errorType:\"PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL\", description:\"The new has "
+           "a closed content model and is missing a property or item present at path "
+           "'#/properties/a' in the old schema'}|{errorType:\"ADDITIONAL_PROPERTIES_REMOVED\", "
+           "description:\"The keyword at path '#/additionalProperties' in the new schema is not "
+           "present in the old schema'}",
+           "a property removed from a closed model, additional properties refused");
+    compat(t, OBJ_A_STRING,
+           "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},\"required\":[\"a\"]}",
+           "{errorType:\"REQUIRED_ATTRIBUTE_ADDED\", description:\"The keyword at path "
+           "'#/required/a' in the new schema is not present in the old schema'}",
+           "a property made required");
+    compat(t, OBJ_A_STRING,
+           "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\",\"default\":\"x\"}},"
+           "\"required\":[\"a\"]}",
+           "", "a property with a default made required");
+    compat(t, "{\"type\":\"object\",\"additionalProperties\":{\"type\":\"string\"}}",
+           "{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"integer\"}},"
+           "\"additionalProperties\":{\"type\":\"string\"}}",
+           "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/properties/b' is "
+           "different between the new schema and the old schema'}|"
+           "{errorType:\"PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL\", "
+           "description:\"The new schema has a property or item at path '#/properties/b' which "
+           "is missing in the old schema and is not covered by its partially open content "
+           "model'}",
+           "a property the old additionalProperties schema does not cover");
+    compat(t, "{\"type\":\"object\",\"maxProperties\":3}", "{\"type\":\"object\",\"maxProperties\":2}",
+           "{errorType:\"MAX_PROPERTIES_DECREASED\", description:\"The value at path "
+           "'#/maxProperties' in the new schema is less than its value in the old schema'}",
+           "maxProperties decreased");
+    compat(t, "{\"type\":\"object\",\"dependencies\":{\"a\":[\"b\"]}}",
+           "{\"type\":\"object\",\"dependencies\":{\"a\":[\"b\",\"c\"]}}",
+           "{errorType:\"DEPENDENCY_ARRAY_EXTENDED\", description:\"An array or combined type at "
+           "path '#/dependencies/a' has more elements in the new schema than the old schema'}",
+           "a dependency array extended");
+}
+
+static void
+test_compat_values(tally_t *t)
+{
+    compat(t, "{\"type\":\"string\",\"maxLength\":5}", "{\"type\":\"string\",\"maxLength\":4}",
+           "{errorType:\"MAX_LENGTH_DECREASED\", description:\"The value at path '#/maxLength' in "
+           "the new schema is less than its value in the old schema'}", "maxLength decreased");
+    compat(t, "{\"type\":\"string\"}", "{\"type\":\"string\",\"pattern\":\"^a\"}",
+           "{errorType:\"PATTERN_ADDED\", description:\"The keyword at path '#/pattern' in the "
+           "new schema is not present in the old schema'}", "a pattern added");
+    compat(t, "{\"type\":\"number\",\"minimum\":1}", "{\"type\":\"number\",\"minimum\":1.5}",
+           "{errorType:\"MINIMUM_INCREASED\", description:\"The value at path '#/minimum' in the "
+           "new schema is more than its value in the old schema'}", "minimum increased");
+    compat(t, "{\"type\":\"number\",\"minimum\":1}", "{\"type\":\"number\",\"minimum\":1.0}",
+           "", "an equal minimum written otherwise");
+    compat(t, "{\"type\":\"integer\",\"multipleOf\":2}", "{\"type\":\"integer\",\"multipleOf\":4}",
+           "{errorType:\"MULTIPLE_OF_EXPANDED\", description:\"The value at path '#/multipleOf' in "
+           "the new schema is more than its value in the old schema'}", "multipleOf expanded");
+    compat(t, "{\"enum\":[\"a\",\"b\"]}", "{\"enum\":[\"a\",\"b\",\"c\"]}", "",
+           "an enum extended");
+    compat(t, "{\"enum\":[\"a\",\"b\"]}", "{\"enum\":[\"a\"]}",
+           "{errorType:\"ENUM_ARRAY_NARROWED\", description:\"An array or combined type at path "
+           "'#/enum' has fewer elements in the new schema than the old schema'}", "an enum narrowed");
+    compat(t, "{\"const\":1}", "{\"const\":2}",
+           "{errorType:\"ENUM_ARRAY_CHANGED\", description:\"A type at path '#/const' is "
+           "different between the new schema and the old schema'}", "a const changed");
+    compat(t, "{\"not\":{\"type\":\"string\"}}", "{\"not\":{\"type\":[\"string\",\"null\"]}}",
+           "{errorType:\"NOT_TYPE_EXTENDED\", description:\"An array or combined type at path "
+           "'#/not' has more elements in the new schema than the old schema'}", "not extended");
+}
+
+static void
+test_compat_arrays_and_unions(tally_t *t)
+{
+    compat(t, "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}",
+           "{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}",
+           "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/items' is different "
+           "between the new schema and the old schema'}", "array items changed");
+    compat(t, "{\"type\":\"array\",\"items\":[{\"type\":\"string\"}]}",
+           "{\"type\":\"array\",\"items\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
+           "{errorType:\"ITEM_ADDED_TO_OPEN_CONTENT_MODEL\", description:\"The new schema has an "
+           "open content model and has a property or item at path '#/items/1' which is missing "
+           "in the old schema'}", "a tuple item added to an open model");
+    compat(t, "{\"type\":\"array\",\"items\":[{\"type\":\"string\"}],\"additionalItems\":false}",
+           "{\"type\":\"array\",\"items\":[{\"type\":\"string\"},{\"type\":\"integer\"}],"
+           "\"additionalItems\":false}", "", "a tuple item added to a closed model");
+    compat(t, "{\"type\":\"array\"}", "{\"type\":\"array\",\"uniqueItems\":true}",
+           "{errorType:\"UNIQUE_ITEMS_ADDED\", description:\"The keyword at path '#/uniqueItems' "
+           "in the new schema is not present in the old schema'}", "uniqueItems added");
+    compat(t, "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
+           "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"},{\"type\":\"null\"}]}",
+           "", "a oneOf extended");
+    compat(t, "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
+           "{\"oneOf\":[{\"type\":\"string\"}]}",
+           "{errorType:\"SUM_TYPE_NARROWED\", description:\"An array or combined type at path '#/' "
+           "has fewer elements in the new schema than the old schema'}", "a oneOf narrowed");
+    compat(t, "{\"anyOf\":[{\"type\":\"string\"}]}", "{\"oneOf\":[{\"type\":\"string\"}]}", "",
+           "singletons of any criterion");
+    compat(t, "{\"allOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
+           "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
+           "{errorType:\"COMBINED_TYPE_CHANGED\", description:\"A type at path '#/' is different "
+           "between the new schema and the old schema'}", "allOf to oneOf");
+    compat(t, "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#/definitions/x\"}},"
+              "\"definitions\":{\"x\":{\"type\":\"string\"}}}",
+           "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}",
+           "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/properties/a' is "
+           "different between the new schema and the old schema'}", "a $ref is followed");
+    compat(t, "{\"type\":\"object\",\"properties\":{\"n\":{\"$ref\":\"#\"}}}",
+           "{\"type\":\"object\",\"properties\":{\"n\":{\"$ref\":\"#\"}}}", "",
+           "a recursive schema ends");
+}
+
 int
 main(void)
 {
@@ -151,5 +344,9 @@ main(void)
     test_invalid(&t);
     test_depth(&t);
     test_regex(&t);
+    test_compat_types(&t);
+    test_compat_objects(&t);
+    test_compat_values(&t);
+    test_compat_arrays_and_unions(&t);
     return tally_report(&t);
 }

@@ -41,6 +41,18 @@ int schema_json_compatible(const char *reader, const char *const *reader_refs,
                            int reader_is_new, json_t *messages);
 
 /**
+ * The hook schema_type_t.edit_tags: entity paths walked as Confluent's
+ * JsonSchemaUtils.findMatchingEntity walks them ("object.a" a property,
+ * "object" with sr_record the schema itself, "array.", "not.",
+ * "definitions."); the edited text rendered as it is stored.  -1 with *err
+ * "java.lang.IllegalArgumentException: No matching path '...' found in the
+ * schema".  The index of an allOf/anyOf/oneOf subschema counts in document
+ * order (Confluent sorts them by its JsonSchemaComparator first).
+ */
+int schema_json_edit_tags(const char *text, const json_t *add, const json_t *remove,
+                          char **out, char **err);
+
+/**
  * Whether `pattern` (len bytes) is a regular expression java.util.regex
  * compiles, as far as its structure goes (groups, classes, escapes,
  * repetitions).

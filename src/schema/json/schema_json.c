@@ -305,5 +305,5 @@ const schema_type_t schema_json_type = {
     .name = "JSON",
     .canonical = schema_json_canonical,
     .compatible = schema_json_compatible,
-    .edit_tags = NULL,
+    .edit_tags = schema_json_edit_tags,
 };

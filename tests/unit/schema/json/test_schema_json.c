@@ -336,6 +336,63 @@ test_compat_arrays_and_unions(tally_t *t)
            "a recursive schema ends");
 }
 
+/* Edit tags: `add` and `remove` are JSON lists of {schemaEntity, tags}. */
+static void
+tags(tally_t *t, const char *text, const char *add, const char *remove, const char *want,
+     const char *what)
+{
+    json_t *a = json_loads(add, 0, NULL), *r = json_loads(remove, 0, NULL);
+    char *out = NULL, *err = NULL;
+    int rc = schema_json_edit_tags(text, a, r, &out, &err);
+    const char *got = rc == 0 ? out : err;
+    int ok = got != NULL && strcmp(got, want) == 0;
+    if (!ok)
+        printf("  got %s\n  want %s\n", got ? got : "(null)", want);
+    check(t, ok, what);
+    free(out);
+    free(err);
+    json_decref(a);
+    json_decref(r);
+}
+
+static void
+test_tags(tally_t *t)
+{
+    tags(t, OBJ_A_STRING,
+         "[{\"schemaEntity\":{\"entityPath\":\"object.a\",\"entityType\":\"sr_field\"},"
+         "\"tags\":[\"PII\"]}]", "[]",
+         "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\","
+         "\"confluent:tags\":[\"PII\"]}}}", "a field's tag");
+    tags(t, OBJ_A_STRING,
+         "[{\"schemaEntity\":{\"entityPath\":\"object\",\"entityType\":\"sr_record\"},"
+         "\"tags\":[\"R\",\"R\"]}]", "[]",
+         "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}},"
+         "\"confluent:tags\":[\"R\"]}", "the record's tag, once");
+    tags(t, "{\"type\":\"object\",\"confluent:tags\":[\"R\",\"S\"],\"title\":\"x\"}", "[]",
+         "[{\"schemaEntity\":{\"entityPath\":\"object\",\"entityType\":\"sr_record\"},"
+         "\"tags\":[\"R\",\"S\"]}]",
+         "{\"type\":\"object\",\"title\":\"x\"}", "the last tags removed take the member");
+    tags(t, "{\"type\":\"object\",\"definitions\":{\"a.b\":{\"type\":\"object\","
+            "\"properties\":{\"c\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+            "\"properties\":{\"d\":{}}}}}}}}",
+         "[{\"schemaEntity\":{\"entityPath\":\"object.definitions.a.b.object.c.array.object.d\","
+         "\"entityType\":\"sr_field\"},\"tags\":[\"T\"]}]", "[]",
+         "{\"type\":\"object\",\"definitions\":{\"a.b\":{\"type\":\"object\","
+         "\"properties\":{\"c\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+         "\"properties\":{\"d\":{\"confluent:tags\":[\"T\"]}}}}}}}}",
+         "dotted names, definitions and arrays on the way");
+    tags(t, OBJ_A_STRING,
+         "[{\"schemaEntity\":{\"entityPath\":\"object.nope\",\"entityType\":\"sr_field\"},"
+         "\"tags\":[\"X\"]}]", "[]",
+         "java.lang.IllegalArgumentException: No matching path 'object.nope' found in the schema",
+         "no such property");
+    tags(t, OBJ_A_STRING,
+         "[{\"schemaEntity\":{\"entityPath\":\"a\",\"entityType\":\"sr_field\"},"
+         "\"tags\":[\"X\"]}]", "[]",
+         "java.lang.IllegalArgumentException: No matching path 'a' found in the schema",
+         "a path without its type word");
+}
+
 int
 main(void)
 {
@@ -348,5 +405,6 @@ main(void)
     test_compat_objects(&t);
     test_compat_values(&t);
     test_compat_arrays_and_unions(&t);
+    test_tags(&t);
     return tally_report(&t);
 }

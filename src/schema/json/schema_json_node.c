@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "schema_json_node.h"
+#include "utf8.h"
 
 typedef struct jsn_parser {
     const char *p;
@@ -253,7 +254,9 @@ jsn__string(jsn_parser_t *ps, char **out, size_t *olen)
     size_t n = (size_t)(ps->p - s);
     char *t = mem_alloc(n + 1);
     long l = mem_json_unescape(s, n, t);
-    if (l < 0) {
+    /* A Java string holds no invalid UTF-8: the texts schemad is given
+     * never do either (they come out of a JSON request). */
+    if (l < 0 || !utf8_valid(t, (size_t)l)) {
         free(t);
         return -1;
     }

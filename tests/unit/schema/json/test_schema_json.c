@@ -68,6 +68,8 @@ test_invalid(tally_t *t)
 {
     expect(t, "{\"type\":", 0, "!-1 Invalid JSON {\"type\":", "not JSON");
     expect(t, "{\"a\":01}", 0, "!-1 Invalid JSON {\"a\":01}", "a leading zero");
+    expect(t, "{\"a\xd3\x35\":1}", 0, "!-1 Invalid JSON {\"a\xd3\x35\":1}",
+           "invalid UTF-8 (no Java string holds it)");
     expect(t, "{\"type\":12}", 0, "!-2 Invalid JSON Schema", "type not a string");
     expect(t, "{\"type\":\"record\"}", 0, "!-2 Invalid JSON Schema", "unknown type");
     expect(t, "{\"$ref\":\"#/definitions/missing\"}", 0, "!-2 Invalid JSON Schema",

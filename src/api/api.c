@@ -655,7 +655,8 @@ api__referenced_by(api_t *api, const route_t *r, api_result_t *res)
             }
         }
     }
-    qsort(ids, nids, sizeof(int), api__cmp_int);
+    if (nids > 1)   /* qsort(NULL, 0) is undefined behaviour */
+        qsort(ids, nids, sizeof(int), api__cmp_int);
     res->status = 200;
     buf_puts(&res->body, "[");
     for (size_t i = 0; i < nids; i++)

@@ -128,6 +128,22 @@ test_depth(tally_t *t)
     check(t, strcmp(got, "!-2 Invalid JSON Schema") == 0, "a $ref chain past the bound refused");
     free(got);
     buf_free(&b);
+    /* Properties nested as deep as Jackson reads: parsed, checked and
+     * compared within the stack (each level is two JSON objects). */
+    buf_t d = {0};
+    for (int i = 0; i < 499; i++)
+        buf_puts(&d, "{\"type\":\"object\",\"properties\":{\"p\":");
+    buf_puts(&d, "{\"type\":\"string\"}");
+    for (int i = 0; i < 499; i++)
+        buf_puts(&d, "}}");
+    got = canon(d.data, 0);
+    check(t, strcmp(got, d.data) == 0, "499 levels of properties are a schema");
+    json_t *msgs = json_array();
+    check(t, schema_json_compatible(got, NULL, 0, got, NULL, 0, 1, msgs) == 1,
+          "and compatible with themselves");
+    json_decref(msgs);
+    free(got);
+    buf_free(&d);
 }
 
 static void

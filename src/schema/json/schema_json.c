@@ -201,6 +201,13 @@ sj__keywords(const jsn_t *s)
         return -1;
     if (!sj__kind(s, "format", JSN_STR) || !sj__kind(s, "enum", JSN_ARR))
         return -1;
+    /* Read as strings by everit's loadCommonSchemaProperties. */
+    if (!sj__kind(s, "title", JSN_STR) || !sj__kind(s, "description", JSN_STR))
+        return -1;
+    /* "multipleOf should not be 0" */
+    double m;
+    if (jsn_number(jsn_get(s, "multipleOf"), &m) && m == 0)
+        return -1;
     const jsn_t *u = jsn_get(s, "uniqueItems");
     if (u != NULL && u->type != JSN_TRUE && u->type != JSN_FALSE)
         return -1;
@@ -221,7 +228,7 @@ sj__schema(sj_check_t *c, const jsn_t *s, int depth)
         return -1;
     if (ref != NULL && !c->modern)
         return 0;
-    if (sj__keywords(s) != 0)
+    if (sj__keywords(s) != 0 || !sj__kind(s, c->draft4 ? "id" : "$id", JSN_STR))
         return -1;
     static const char *const one[] = {"not", "contains", "propertyNames", "if", "then",
                                       "else", "additionalProperties", "additionalItems",

@@ -181,9 +181,10 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
     }
     if (jsn_get(j, "const") != NULL)
         parts[n++] = sjm__new(d, SJM_CONST, j);
-    if (jsn_get(j, "if") != NULL)
-        parts[n++] = sjm__new(d, SJM_COND, j);
     sjm__type_parts(d, j, parts, &n);
+    /* The property sniffer's last schema: a conditional one. */
+    if (jsn_get(j, "if") != NULL || jsn_get(j, "then") != NULL || jsn_get(j, "else") != NULL)
+        parts[n++] = sjm__new(d, SJM_COND, j);
     sjm_schema_t *s;
     if (n == 0) {
         s = sjm__new(d, SJM_EMPTY, j);

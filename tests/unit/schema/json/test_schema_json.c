@@ -86,6 +86,9 @@ test_invalid(tally_t *t)
     expect(t, "{\"items\":{\"type\":\"nope\"}}", 0, "!-2 Invalid JSON Schema",
            "a bad subschema");
     expect(t, "null", 0, "!-2 Invalid JSON Schema", "null is no schema");
+    expect(t, "{\"title\":1}", 0, "!-2 Invalid JSON Schema", "a title not a string");
+    expect(t, "{\"$id\":true}", 0, "!-2 Invalid JSON Schema", "an $id not a string");
+    expect(t, "{\"multipleOf\":0.0}", 0, "!-2 Invalid JSON Schema", "multipleOf 0");
     expect(t, "{\"definitions\":{\"x\":{\"type\":\"nope\"}}}", 0,
            "{\"definitions\":{\"x\":{\"type\":\"nope\"}}}",
            "an unreferenced definition is not read");

@@ -179,7 +179,8 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
         sjm__add_sub(d, s, sjm_load(d, not));
         parts[n++] = s;
     }
-    if (jsn_get(j, "const") != NULL)
+    /* draft-04 has no const (everit's ConstSchemaExtractor skips it). */
+    if (jsn_get(j, "const") != NULL && strcmp(d->id_key, "id") != 0)
         parts[n++] = sjm__new(d, SJM_CONST, j);
     sjm__type_parts(d, j, parts, &n);
     /* The property sniffer's last schema: a conditional one. */

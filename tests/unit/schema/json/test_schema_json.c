@@ -311,6 +311,9 @@ test_compat_values(tally_t *t)
     compat(t, "{\"const\":1}", "{\"const\":2}",
            "{errorType:\"ENUM_ARRAY_CHANGED\", description:\"A type at path '#/const' is "
            "different between the new schema and the old schema'}", "a const changed");
+    compat(t, "{\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"const\":1}",
+           "{\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"const\":2}", "",
+           "draft-04 has no const");
     compat(t, "{\"not\":{\"type\":\"string\"}}", "{\"not\":{\"type\":[\"string\",\"null\"]}}",
            "{errorType:\"NOT_TYPE_EXTENDED\", description:\"An array or combined type at path "
            "'#/not' has more elements in the new schema than the old schema'}", "not extended");

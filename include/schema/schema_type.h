@@ -24,7 +24,9 @@ typedef struct schema_type {
      * `nrefs` stored texts of the schemas the references name, dependencies
      * first.  0 with *out malloc'd (the caller frees); -1 with *err
      * malloc'd (the caller frees): the text Confluent puts after
-     * "details: " in its 42201.  The identity of a schema is the store's
+     * "details: " in its 42201; -2 the same for an error Confluent raises
+     * when it validates the parsed schema, whose 42201 does not repeat
+     * " with refs [...] of type T".  The identity of a schema is the store's
      * fingerprint of this text with its references, metadata and rules.
      */
     int (*canonical)(const char *text, size_t len, const char *const *refs, size_t nrefs,

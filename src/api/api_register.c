@@ -236,9 +236,10 @@ api__canonicalize(const api_t *api, api_reg_t *g, int normalize, api_result_t *r
     }
     char *err = NULL;
     const char *text = g->req.schema;
-    if (st->canonical(text, g->req.schema_len, (const char *const *)g->refs, g->nrefs,
-                      normalize, &g->canonical, &err) != 0) {
-        api__invalid_schema(res, g, err ? err : "invalid schema", 1);
+    int rc = st->canonical(text, g->req.schema_len, (const char *const *)g->refs, g->nrefs,
+                           normalize, &g->canonical, &err);
+    if (rc != 0) {
+        api__invalid_schema(res, g, err ? err : "invalid schema", rc != -2);
         free(err);
         return -1;
     }

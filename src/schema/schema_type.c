@@ -6,9 +6,11 @@
 /* The rows, declared here as nginx's generated ngx_modules.c declares its
  * modules: this table depends on no type's own header. */
 extern const schema_type_t schema_avro_type;
+extern const schema_type_t schema_json_type;
 
 static const schema_type_t *const schema_types[] = {
     &schema_avro_type,
+    &schema_json_type,
 };
 
 /* The types Confluent's providers register, whether or not schemad has them. */

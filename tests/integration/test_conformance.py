@@ -97,7 +97,7 @@ def test_conformance_kafka_journal(tmp_path, kafka, restarts):
 
 
 def test_conformance_all_types(tmp_path):
-    """JSON Schema and Protobuf are not supported yet: counted, not required."""
+    """Every type: Protobuf is not supported yet, counted, not required."""
     d = Schemad(tmp_path / 'd')
     d.start()
     try:

@@ -28,6 +28,23 @@ test_plain(tally_t *t)
           "whitespace, AVRO and empty references: same fingerprint");
 }
 
+/* A JSON schema is canonicalized by its own row: Jackson's compact text. */
+static void
+test_json(tally_t *t)
+{
+    char a[33], b[33];
+    const char *spaced = "{\"schema\":\"{ \\\"type\\\": \\\"string\\\" }\","
+                         "\"schemaType\":\"JSON\"}";
+    const char *compact = "{\"schema\":\"{\\\"type\\\":\\\"string\\\"}\",\"schemaType\":\"JSON\"}";
+    const char *other = "{\"schema\":\"{\\\"type\\\":\\\"string\\\",\\\"title\\\":\\\"x\\\"}\","
+                            "\"schemaType\":\"JSON\"}";
+    check(t, canon_cache_compute(spaced, strlen(spaced), a) == 0 &&
+             canon_cache_compute(compact, strlen(compact), b) == 0 && strcmp(a, b) == 0,
+          "JSON: whitespace does not change the fingerprint");
+    check(t, canon_cache_compute(other, strlen(other), b) == 0 && strcmp(a, b) != 0,
+          "JSON: another schema, another fingerprint");
+}
+
 static void
 test_not_plain(tally_t *t)
 {
@@ -35,7 +52,8 @@ test_not_plain(tally_t *t)
         "{\"schema\":\"\\\"string\\\"\",\"id\":3}",
         "{\"schema\":\"\\\"string\\\"\",\"version\":1}",
         "{\"schema\":\"\\\"string\\\"\",\"metadata\":{}}",
-        "{\"schema\":\"\\\"string\\\"\",\"schemaType\":\"JSON\"}",
+        "{\"schema\":\"\\\"string\\\"\",\"schemaType\":\"PROTOBUF\"}",
+        "{\"schema\":\"{\\\"type\\\":12}\",\"schemaType\":\"JSON\"}",
         "{\"schema\":\"\\\"string\\\"\",\"references\":[{\"name\":\"a\"}]}",
         "{\"schema\":\"{\\\"type\\\":\\\"record\\\"}\"}",
         "{\"schema\":42}",
@@ -79,6 +97,7 @@ main(void)
 {
     tally_t t = {0};
     test_plain(&t);
+    test_json(&t);
     test_not_plain(&t);
     test_memo(&t);
     return tally_report(&t);

@@ -1,0 +1,81 @@
+/*
+ * schema_json_model.h - a JSON Schema as everit's SchemaLoader models it,
+ * which is what Confluent's JsonSchemaDiff compares: a typed schema per
+ * `type`, a synthetic allOf when a document mixes keywords of several
+ * kinds, combined, enum, const, not, reference and empty schemas.  Built
+ * lazily, once per JSON node (so loops of $refs meet the same schema
+ * again), in the document's arena.  And the order in which Java's HashMap
+ * and HashSet iterate keys, which orders Confluent's messages.  Private to
+ * src/schema/json/.
+ */
+#ifndef SCHEMAD_SCHEMA_JSON_MODEL_H
+#define SCHEMAD_SCHEMA_JSON_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmap.h"
+#include "mem.h"
+#include "schema_json_node.h"
+
+/* everit's schema classes, as far as the diff tells them apart. */
+typedef enum {
+    SJM_EMPTY, SJM_TRUE, SJM_FALSE, SJM_STRING, SJM_NUMBER, SJM_BOOLEAN, SJM_NULL, SJM_OBJECT, SJM_ARRAY,
+    SJM_ENUM, SJM_CONST, SJM_NOT, SJM_COMBINED, SJM_REF, SJM_COND
+} sjm_kind_t;
+
+/* A combined schema's criterion. */
+enum { SJM_ALL, SJM_ANY, SJM_ONE };
+
+typedef struct sjm_schema sjm_schema_t;
+struct sjm_schema {
+    sjm_kind_t kind;
+    const jsn_t *src;           /* the object its keywords are read from */
+    int integer;                /* NUMBER: requiresInteger */
+    int criterion;              /* COMBINED */
+    sjm_schema_t **subs;        /* COMBINED subschemas; NOT: subs[0] */
+    size_t nsubs;
+    const char *ref;            /* REF: the $ref, resolved in `doc` */
+    struct sjm_doc *doc;        /* the document it was read from */
+};
+
+/* One document: its root, its draft's id keyword, the model by node. */
+typedef struct sjm_doc {
+    const jsn_t *root;
+    const char *id_key;
+    hmap_t memo;                /* jsn address -> sjm_schema_t */
+    mem_arena_t *arena;         /* where its model lives (freed by the owner at once) */
+} sjm_doc_t;
+
+/** Start the model of `root` in `arena` (the caller resets the arena). */
+void sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena);
+
+/** Free the document's index (the model itself is in the arena). */
+void sjm_doc_free(sjm_doc_t *d);
+
+/** The model of node `j` of `d` (NULL for NULL), built on first use. */
+sjm_schema_t *sjm_load(sjm_doc_t *d, const jsn_t *j);
+
+/** ReferenceSchema.getReferredSchema(): a $ref into its own document, else NULL. */
+sjm_schema_t *sjm_referred(const sjm_schema_t *s);
+
+/** A keyword of the object the schema was read from, or NULL. */
+const jsn_t *sjm_kw(const sjm_schema_t *s, const char *key);
+
+/** "allOf", "anyOf" or "oneOf". */
+const char *sjm_criterion(int criterion);
+
+typedef struct sjm_key {
+    const char *key;
+    size_t klen;
+    size_t seq;
+    uint32_t bucket;
+} sjm_key_t;
+
+/** The members of object `m` (NULL: none) in the order everit's HashMap holds them; free(). */
+sjm_key_t *sjm_map_keys(const jsn_t *m, size_t *n);
+
+/** The union of two objects' keys as `new HashSet<>(a.keySet()); addAll(b.keySet())`; free(). */
+sjm_key_t *sjm_union_keys(const jsn_t *a, const jsn_t *b, size_t *n);
+
+#endif

@@ -1,0 +1,943 @@
+/*
+ * schema_json_compat.c - compatibility of JSON Schemas by Confluent's
+ * JsonSchemaDiff: both documents are read into the model everit's loader
+ * builds (a typed schema per `type`, a synthetic allOf when a document
+ * mixes keywords of several kinds, combined, enum, const, not, reference
+ * and empty schemas), then compared original (the writer) to update (the
+ * reader), each difference typed as Confluent types it.  The incompatible
+ * ones become the messages, "%s" taken by the reader's then the writer's
+ * role ("new"/"old"), as Confluent's formatErrorMessages does.
+ *
+ * Members are visited in the order Java's HashMap and HashSet iterate them
+ * (by String.hashCode), so that several messages come in Confluent's order.
+ * Work is bounded: the model is built once per JSON node, a schema already
+ * being compared is not entered again (Confluent's Context), and a budget
+ * of comparisons caps what combined schemas (every pair of subschemas)
+ * may cost.  The changes Confluent always counts as compatible and never
+ * words ($id, title, description, default) are not recorded: they reach
+ * neither a verdict nor a message.
+ */
+#include <regex.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema_json.h"
+#include "schema_json_diff.h"
+#include "schema_json_model.h"
+
+#define SJC_BUDGET 200000
+#define SJC_MAX_DEPTH 1000
+
+typedef struct sjc_diff {
+    sjd_type_t type;
+    char *path;
+} sjc_diff_rec_t;
+
+typedef struct sjc_ctx {
+    sjc_diff_rec_t *diffs;
+    size_t n, cap;
+} sjc_ctx_t;
+
+typedef struct sjc_run {
+    sjm_doc_t orig, upd;
+    mem_arena_t arena;          /* both documents' models: freed at once */
+    buf_t path;                 /* "a/b/c", the Context's jsonPath */
+    size_t *marks;              /* path lengths to restore, a stack */
+    size_t nmarks, capmarks;
+    hmap_t entered;             /* original schemas being compared (Context.schemas) */
+    long budget;
+    int depth;
+} sjc_run_t;
+
+static void sjc_compare(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u);
+
+/* ---- the Context: differences, the path, the schemas entered ---- */
+
+static void
+sjc_push(sjc_run_t *r, const char *seg, size_t len)
+{
+    if (r->nmarks == r->capmarks) {
+        r->capmarks = r->capmarks ? 2 * r->capmarks : 32;
+        r->marks = mem_realloc(r->marks, r->capmarks * sizeof(*r->marks));
+    }
+    r->marks[r->nmarks++] = r->path.len;
+    if (r->nmarks > 1)
+        buf_append(&r->path, "/", 1);
+    buf_append(&r->path, seg, len);
+}
+
+static void
+sjc_pop(sjc_run_t *r)
+{
+    r->path.len = r->marks[--r->nmarks];
+}
+
+static void
+sjc_add(sjc_run_t *r, sjc_ctx_t *ctx, sjd_type_t type)
+{
+    if (ctx->n == ctx->cap) {
+        ctx->cap = ctx->cap ? 2 * ctx->cap : 8;
+        ctx->diffs = mem_realloc(ctx->diffs, ctx->cap * sizeof(*ctx->diffs));
+    }
+    buf_t p = {0};
+    buf_puts(&p, "#/");
+    buf_append(&p, r->path.data ? r->path.data : "", r->path.len);
+    ctx->diffs[ctx->n].type = type;
+    ctx->diffs[ctx->n].path = buf_steal(&p, NULL);
+    ctx->n++;
+}
+
+static void
+sjc_add_at(sjc_run_t *r, sjc_ctx_t *ctx, const char *attr, sjd_type_t type)
+{
+    sjc_push(r, attr, strlen(attr));
+    sjc_add(r, ctx, type);
+    sjc_pop(r);
+}
+
+/* Move the differences of `sub` to the end of `ctx`; `sub` is left empty. */
+static void
+sjc_take(sjc_ctx_t *ctx, sjc_ctx_t *sub)
+{
+    for (size_t i = 0; i < sub->n; i++) {
+        if (ctx->n == ctx->cap) {
+            ctx->cap = ctx->cap ? 2 * ctx->cap : 8;
+            ctx->diffs = mem_realloc(ctx->diffs, ctx->cap * sizeof(*ctx->diffs));
+        }
+        ctx->diffs[ctx->n++] = sub->diffs[i];
+    }
+    free(sub->diffs);
+    *sub = (sjc_ctx_t){0};
+}
+
+static void
+sjc_ctx_free(sjc_ctx_t *ctx)
+{
+    for (size_t i = 0; i < ctx->n; i++)
+        free(ctx->diffs[i].path);
+    free(ctx->diffs);
+    *ctx = (sjc_ctx_t){0};
+}
+
+static int
+sjc_compatible(const sjc_ctx_t *ctx)
+{
+    for (size_t i = 0; i < ctx->n; i++) {
+        if (!sjd_compatible(ctx->diffs[i].type))
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- keyword readers ---- */
+
+static int
+sjc_is_num(const jsn_t *v)
+{
+    return v != NULL && (v->type == JSN_INT || v->type == JSN_DEC);
+}
+
+/*
+ * A bound of Integer or Number: equal texts are no change; otherwise added,
+ * removed, or compared by doubleValue() (equal values: no difference).
+ */
+static void
+sjc_bound(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
+          const char *key, sjd_type_t added)
+{
+    const jsn_t *a = sjm_kw(o, key), *b = sjm_kw(u, key);
+    if (!sjc_is_num(a))
+        a = NULL;
+    if (!sjc_is_num(b))
+        b = NULL;
+    if (a == NULL && b == NULL)
+        return;
+    if (a != NULL && b != NULL && jsn_equal(a, b))
+        return;
+    double x, y;
+    jsn_number(a, &x);
+    jsn_number(b, &y);
+    if (a == NULL)
+        sjc_add_at(r, ctx, key, added);
+    else if (b == NULL)
+        sjc_add_at(r, ctx, key, added + 1);
+    else if (x < y)
+        sjc_add_at(r, ctx, key, added + 2);
+    else if (x > y)
+        sjc_add_at(r, ctx, key, added + 3);
+}
+
+static void
+sjc_string(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u)
+{
+    sjc_bound(r, ctx, o, u, "maxLength", SJD_MAX_LENGTH_ADDED);
+    sjc_bound(r, ctx, o, u, "minLength", SJD_MIN_LENGTH_ADDED);
+    const jsn_t *a = sjm_kw(o, "pattern"), *b = sjm_kw(u, "pattern");
+    if (a == NULL && b != NULL)
+        sjc_add_at(r, ctx, "pattern", SJD_PATTERN_ADDED);
+    else if (a != NULL && b == NULL)
+        sjc_add_at(r, ctx, "pattern", SJD_PATTERN_REMOVED);
+    else if (a != NULL && !jsn_equal(a, b))
+        sjc_add_at(r, ctx, "pattern", SJD_PATTERN_CHANGED);
+}
+
+/* Number.intValue() of a literal, as Java truncates it. */
+static long long
+sjc_int_value(const jsn_t *v)
+{
+    double d;
+    jsn_number(v, &d);
+    if (d >= 2147483647.0)
+        return 2147483647;
+    if (d <= -2147483648.0)
+        return -2147483647 - 1;
+    return (long long)d;
+}
+
+static void
+sjc_number(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u)
+{
+    sjc_bound(r, ctx, o, u, "maximum", SJD_MAXIMUM_ADDED);
+    sjc_bound(r, ctx, o, u, "minimum", SJD_MINIMUM_ADDED);
+    sjc_bound(r, ctx, o, u, "exclusiveMaximum", SJD_EXCLUSIVE_MAXIMUM_ADDED);
+    sjc_bound(r, ctx, o, u, "exclusiveMinimum", SJD_EXCLUSIVE_MINIMUM_ADDED);
+    const jsn_t *a = sjm_kw(o, "multipleOf"), *b = sjm_kw(u, "multipleOf");
+    a = sjc_is_num(a) ? a : NULL;
+    b = sjc_is_num(b) ? b : NULL;
+    if ((a != NULL || b != NULL) && !(a != NULL && b != NULL && jsn_equal(a, b))) {
+        long long x = a ? sjc_int_value(a) : 0, y = b ? sjc_int_value(b) : 0;
+        if (a == NULL)
+            sjc_add_at(r, ctx, "multipleOf", SJD_MULTIPLE_OF_ADDED);
+        else if (b == NULL)
+            sjc_add_at(r, ctx, "multipleOf", SJD_MULTIPLE_OF_REMOVED);
+        else if (x != 0 && y % x == 0)
+            sjc_add_at(r, ctx, "multipleOf", SJD_MULTIPLE_OF_EXPANDED);
+        else if (y != 0 && x % y == 0)
+            sjc_add_at(r, ctx, "multipleOf", SJD_MULTIPLE_OF_REDUCED);
+        else
+            sjc_add_at(r, ctx, "multipleOf", SJD_MULTIPLE_OF_CHANGED);
+    }
+    if (o->integer != u->integer)
+        sjc_add(r, ctx, o->integer ? SJD_TYPE_EXTENDED : SJD_TYPE_NARROWED);
+}
+
+/* The set of a list's members by their text (for enum, required, dependencies). */
+static void
+sjc_value_set(hmap_t *set, const jsn_t *list)
+{
+    for (size_t i = 0; list != NULL && list->type == JSN_ARR && i < list->n; i++) {
+        buf_t b = {0};
+        jsn_write(&b, list->items[i], 1);
+        hmap_put(set, b.data, b.len, set);
+        buf_free(&b);
+    }
+}
+
+/* Whether every member of `list` is in `set`. */
+static int
+sjc_contains_all(const hmap_t *set, const jsn_t *list)
+{
+    int all = 1;
+    for (size_t i = 0; all && list != NULL && list->type == JSN_ARR && i < list->n; i++) {
+        buf_t b = {0};
+        jsn_write(&b, list->items[i], 1);
+        all = hmap_get(set, b.data, b.len) != NULL;
+        buf_free(&b);
+    }
+    return all;
+}
+
+/* The three-way comparison of two value lists as sets. */
+static int
+sjc_set_relation(const jsn_t *a, const jsn_t *b)
+{
+    hmap_t sa = {0}, sb = {0};
+    sjc_value_set(&sa, a);
+    sjc_value_set(&sb, b);
+    int b_has_a = sjc_contains_all(&sb, a), a_has_b = sjc_contains_all(&sa, b);
+    hmap_free(&sa);
+    hmap_free(&sb);
+    if (b_has_a && a_has_b)
+        return 0;           /* equal */
+    return b_has_a ? 1 : a_has_b ? 2 : 3;   /* extended, narrowed, changed */
+}
+
+static void
+sjc_enum(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u)
+{
+    static const sjd_type_t by[] = {SJD_COUNT, SJD_ENUM_ARRAY_EXTENDED, SJD_ENUM_ARRAY_NARROWED,
+                                    SJD_ENUM_ARRAY_CHANGED};
+    int rel = sjc_set_relation(sjm_kw(o, "enum"), sjm_kw(u, "enum"));
+    if (rel != 0)
+        sjc_add_at(r, ctx, "enum", by[rel]);
+}
+
+static void
+sjc_not(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
+{
+    sjc_ctx_t sub = {0};
+    sjc_push(r, "not", 3);
+    sjc_compare(r, &sub, u->subs[0], o->subs[0]);
+    sjc_add(r, ctx, sjc_compatible(&sub) ? SJD_NOT_TYPE_NARROWED : SJD_NOT_TYPE_EXTENDED);
+    sjc_pop(r);
+    sjc_ctx_free(&sub);
+}
+
+/* ---- objects ---- */
+
+typedef struct sjc_obj {
+    const sjm_schema_t *s;
+    sjm_doc_t *doc;
+    const jsn_t *props;         /* "properties", or NULL */
+    const jsn_t *patterns;      /* "patternProperties", or NULL */
+    const jsn_t *additional;    /* "additionalProperties", or NULL */
+    hmap_t required;
+} sjc_obj_t;
+
+static void
+sjc_obj_init(sjc_obj_t *ob, const sjm_schema_t *s, sjm_doc_t *doc)
+{
+    memset(ob, 0, sizeof(*ob));
+    ob->s = s;
+    ob->doc = doc;
+    ob->props = sjm_kw(s, "properties");
+    if (ob->props != NULL && ob->props->type != JSN_OBJ)
+        ob->props = NULL;
+    ob->patterns = sjm_kw(s, "patternProperties");
+    if (ob->patterns != NULL && (ob->patterns->type != JSN_OBJ || ob->patterns->n == 0))
+        ob->patterns = NULL;
+    ob->additional = sjm_kw(s, "additionalProperties");
+    const jsn_t *req = sjm_kw(s, "required");
+    for (size_t i = 0; req != NULL && req->type == JSN_ARR && i < req->n; i++) {
+        const jsn_t *e = req->items[i];
+        if (e->type == JSN_STR)
+            hmap_put(&ob->required, e->str, e->len, ob);
+    }
+}
+
+static int
+sjc_obj_permits(const sjc_obj_t *ob)
+{
+    return ob->additional == NULL || ob->additional->type != JSN_FALSE;
+}
+
+/* getSchemaOfAdditionalProperties(): set by an object, not by a boolean. */
+static const jsn_t *
+sjc_obj_additional(const sjc_obj_t *ob)
+{
+    return ob->additional != NULL && ob->additional->type == JSN_OBJ ? ob->additional : NULL;
+}
+
+static int
+sjc_obj_open(const sjc_obj_t *ob)
+{
+    return ob->patterns == NULL && sjc_obj_additional(ob) == NULL && sjc_obj_permits(ob);
+}
+
+static int
+sjc_regex_find(sjc_run_t *r, const char *pattern, const char *key)
+{
+    regex_t re;
+    r->budget -= 16;
+    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+        return 0;
+    int found = regexec(&re, key, 0, NULL, 0) == 0;
+    regfree(&re);
+    return found;
+}
+
+/* schemaFromPartiallyOpenContentModel: the first pattern that finds the
+ * key, else the schema of additional properties (NULL when neither). */
+static const jsn_t *
+sjc_obj_partial(sjc_run_t *r, const sjc_obj_t *ob, const char *key)
+{
+    for (size_t i = 0; ob->patterns != NULL && i < ob->patterns->n; i++) {
+        if (sjc_regex_find(r, ob->patterns->keys[i], key))
+            return ob->patterns->items[i];
+    }
+    return sjc_obj_additional(ob);
+}
+
+static int
+sjc_has_default(const jsn_t *prop)
+{
+    return prop != NULL && jsn_get(prop, "default") != NULL;
+}
+
+static void
+sjc_obj_required(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
+{
+    size_t n;
+    sjm_key_t *keys = sjm_map_keys(o->props, &n);
+    sjc_push(r, "required", 8);
+    for (size_t i = 0; i < n; i++) {
+        long at = jsn_find(u->props, keys[i].key, keys[i].klen);
+        if (at < 0)
+            continue;
+        int was = hmap_get(&o->required, keys[i].key, keys[i].klen) != NULL;
+        int is = hmap_get(&u->required, keys[i].key, keys[i].klen) != NULL;
+        sjc_push(r, keys[i].key, keys[i].klen);
+        if (was && !is)
+            sjc_add(r, ctx, SJD_REQUIRED_ATTRIBUTE_REMOVED);
+        else if (!was && is)
+            sjc_add(r, ctx, sjc_has_default(u->props->items[at])
+                                ? SJD_REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED
+                                : SJD_REQUIRED_ATTRIBUTE_ADDED);
+        sjc_pop(r);
+    }
+    sjc_pop(r);
+    free(keys);
+}
+
+static int
+sjc_is_empty(const sjm_schema_t *s)
+{
+    return s != NULL && (s->kind == SJM_EMPTY || s->kind == SJM_TRUE);
+}
+
+static void
+sjc_prop_removed(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
+                 const jsn_t *orig, const char *key)
+{
+    if (sjc_obj_open(u)) {
+        sjc_add(r, ctx, SJD_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL);
+        return;
+    }
+    const jsn_t *partial = sjc_obj_partial(r, u, key);
+    if (partial != NULL) {
+        sjc_ctx_t sub = {0};
+        sjc_compare(r, &sub, sjm_load(o->doc, orig), sjm_load(u->doc, partial));
+        int ok = sjc_compatible(&sub);
+        sjc_take(ctx, &sub);
+        sjc_add(r, ctx, ok ? SJD_PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                           : SJD_PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+        return;
+    }
+    sjc_add(r, ctx, orig->type == JSN_FALSE
+                        ? SJD_PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
+                        : SJD_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+}
+
+static void
+sjc_prop_added(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
+               const jsn_t *upd, const char *key)
+{
+    sjm_schema_t *us = sjm_load(u->doc, upd);
+    if (sjc_obj_open(o)) {
+        sjc_add(r, ctx, sjc_is_empty(us) ? SJD_PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
+                                         : SJD_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL);
+        return;
+    }
+    const jsn_t *partial = sjc_obj_partial(r, o, key);
+    if (partial != NULL) {
+        sjc_ctx_t sub = {0};
+        sjc_compare(r, &sub, sjm_load(o->doc, partial), us);
+        int ok = sjc_compatible(&sub);
+        sjc_take(ctx, &sub);
+        sjc_add(r, ctx, ok ? SJD_PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                           : SJD_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+    }
+    if (hmap_get(&u->required, key, strlen(key)) != NULL)
+        sjc_add(r, ctx, sjc_has_default(upd)
+                            ? SJD_REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL
+                            : SJD_REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL);
+    else
+        sjc_add(r, ctx, SJD_OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL);
+}
+
+static void
+sjc_obj_properties(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
+{
+    size_t n;
+    sjm_key_t *keys = sjm_union_keys(o->props, u->props, &n);
+    sjc_push(r, "properties", 10);
+    for (size_t i = 0; i < n; i++) {
+        long ao = jsn_find(o->props, keys[i].key, keys[i].klen);
+        long au = jsn_find(u->props, keys[i].key, keys[i].klen);
+        const jsn_t *orig = ao >= 0 ? o->props->items[ao] : NULL;
+        const jsn_t *upd = au >= 0 ? u->props->items[au] : NULL;
+        sjc_push(r, keys[i].key, keys[i].klen);
+        if (upd == NULL)
+            sjc_prop_removed(r, ctx, o, u, orig, keys[i].key);
+        else if (orig == NULL)
+            sjc_prop_added(r, ctx, o, u, upd, keys[i].key);
+        else
+            sjc_compare(r, ctx, sjm_load(o->doc, orig), sjm_load(u->doc, upd));
+        sjc_pop(r);
+    }
+    sjc_pop(r);
+    free(keys);
+}
+
+/* The dependencies of one kind: arrays (property) or schemas. */
+static const jsn_t *
+sjc_dep(const jsn_t *deps, const char *key, size_t klen, int arrays)
+{
+    long at = jsn_find(deps, key, klen);
+    if (at < 0)
+        return NULL;
+    const jsn_t *v = deps->items[at];
+    return (v->type == JSN_ARR) == arrays ? v : NULL;
+}
+
+static void
+sjc_obj_dependencies(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
+{
+    const jsn_t *od = sjm_kw(o->s, "dependencies"), *ud = sjm_kw(u->s, "dependencies");
+    size_t n;
+    sjm_key_t *keys = sjm_union_keys(od, ud, &n);
+    sjc_push(r, "dependencies", 12);
+    for (int arrays = 1; arrays >= 0; arrays--) {
+        for (size_t i = 0; i < n; i++) {
+            const jsn_t *a = sjc_dep(od, keys[i].key, keys[i].klen, arrays);
+            const jsn_t *b = sjc_dep(ud, keys[i].key, keys[i].klen, arrays);
+            if (a == NULL && b == NULL)
+                continue;
+            sjc_push(r, keys[i].key, keys[i].klen);
+            if (b == NULL) {
+                sjc_add(r, ctx, arrays ? SJD_DEPENDENCY_ARRAY_REMOVED : SJD_DEPENDENCY_SCHEMA_REMOVED);
+            } else if (a == NULL) {
+                sjc_add(r, ctx, arrays ? SJD_DEPENDENCY_ARRAY_ADDED : SJD_DEPENDENCY_SCHEMA_ADDED);
+            } else if (arrays) {
+                static const sjd_type_t by[] = {SJD_COUNT, SJD_DEPENDENCY_ARRAY_EXTENDED,
+                                                SJD_DEPENDENCY_ARRAY_NARROWED,
+                                                SJD_DEPENDENCY_ARRAY_CHANGED};
+                int rel = sjc_set_relation(a, b);
+                if (rel != 0)
+                    sjc_add(r, ctx, by[rel]);
+            } else {
+                sjc_compare(r, ctx, sjm_load(o->doc, a), sjm_load(u->doc, b));
+            }
+            sjc_pop(r);
+        }
+    }
+    sjc_pop(r);
+    free(keys);
+}
+
+static void
+sjc_obj_additional_cmp(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
+{
+    const jsn_t *a = sjc_obj_additional(o), *b = sjc_obj_additional(u);
+    sjc_push(r, "additionalProperties", 20);
+    if (sjc_obj_permits(o) != sjc_obj_permits(u))
+        sjc_add(r, ctx, sjc_obj_permits(u) ? SJD_ADDITIONAL_PROPERTIES_ADDED
+                                           : SJD_ADDITIONAL_PROPERTIES_REMOVED);
+    else if (a == NULL && b != NULL)
+        sjc_add(r, ctx, SJD_ADDITIONAL_PROPERTIES_NARROWED);
+    else if (b == NULL && a != NULL)
+        sjc_add(r, ctx, SJD_ADDITIONAL_PROPERTIES_EXTENDED);
+    else if (a != NULL)
+        sjc_compare(r, ctx, sjm_load(o->doc, a), sjm_load(u->doc, b));
+    sjc_pop(r);
+}
+
+static void
+sjc_object(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *os, const sjm_schema_t *us)
+{
+    sjc_obj_t o, u;
+    sjc_obj_init(&o, os, os->doc);
+    sjc_obj_init(&u, us, us->doc);
+    sjc_obj_required(r, ctx, &o, &u);
+    sjc_obj_properties(r, ctx, &o, &u);
+    sjc_obj_dependencies(r, ctx, &o, &u);
+    sjc_obj_additional_cmp(r, ctx, &o, &u);
+    sjc_bound(r, ctx, os, us, "maxProperties", SJD_MAX_PROPERTIES_ADDED);
+    sjc_bound(r, ctx, os, us, "minProperties", SJD_MIN_PROPERTIES_ADDED);
+    hmap_free(&o.required);
+    hmap_free(&u.required);
+}
+
+/* ---- arrays ---- */
+
+/* getAllItemSchema(): "items" as one schema; NULL for a tuple or none. */
+static const jsn_t *
+sjc_all_items(const sjm_schema_t *s)
+{
+    const jsn_t *v = sjm_kw(s, "items");
+    return v != NULL && v->type != JSN_ARR ? v : NULL;
+}
+
+static size_t
+sjc_tuple(const sjm_schema_t *s, const jsn_t ***items)
+{
+    const jsn_t *v = sjm_kw(s, "items");
+    *items = NULL;
+    if (v == NULL || v->type != JSN_ARR)
+        return 0;
+    *items = (const jsn_t **)v->items;
+    return v->n;
+}
+
+static int
+sjc_arr_permits(const sjm_schema_t *s)
+{
+    const jsn_t *v = sjm_kw(s, "additionalItems");
+    return v == NULL || v->type != JSN_FALSE;
+}
+
+static const jsn_t *
+sjc_arr_additional(const sjm_schema_t *s)
+{
+    const jsn_t *v = sjm_kw(s, "additionalItems");
+    return v != NULL && v->type == JSN_OBJ ? v : NULL;
+}
+
+static int
+sjc_arr_open(const sjm_schema_t *s)
+{
+    return sjc_arr_additional(s) == NULL && sjc_arr_permits(s);
+}
+
+static void
+sjc_item_path(sjc_run_t *r, size_t index)
+{
+    char seg[32];
+    int n = snprintf(seg, sizeof(seg), "items/%zu", index);
+    sjc_push(r, seg, (size_t)n);
+}
+
+static void
+sjc_item_removed(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
+                 const jsn_t *orig)
+{
+    if (sjc_arr_open(u)) {
+        sjc_add(r, ctx, SJD_ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL);
+        return;
+    }
+    const jsn_t *partial = sjc_arr_additional(u);
+    if (partial != NULL) {
+        sjc_ctx_t sub = {0};
+        sjc_compare(r, &sub, sjm_load(o->doc, orig), sjm_load(u->doc, partial));
+        int ok = sjc_compatible(&sub);
+        sjc_take(ctx, &sub);
+        sjc_add(r, ctx, ok ? SJD_ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                           : SJD_ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+        return;
+    }
+    sjc_add(r, ctx, orig->type == JSN_FALSE ? SJD_ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
+                                            : SJD_ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
+}
+
+static void
+sjc_item_added(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
+               const jsn_t *upd)
+{
+    sjm_schema_t *us = sjm_load(u->doc, upd);
+    if (sjc_arr_open(o)) {
+        sjc_add(r, ctx, sjc_is_empty(us) ? SJD_ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
+                                         : SJD_ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
+        return;
+    }
+    const jsn_t *partial = sjc_arr_additional(o);
+    if (partial == NULL) {
+        sjc_add(r, ctx, SJD_ITEM_ADDED_TO_CLOSED_CONTENT_MODEL);
+        return;
+    }
+    sjc_ctx_t sub = {0};
+    sjc_compare(r, &sub, sjm_load(o->doc, partial), us);
+    int ok = sjc_compatible(&sub);
+    sjc_take(ctx, &sub);
+    sjc_add(r, ctx, ok ? SJD_ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
+                       : SJD_ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
+}
+
+static void
+sjc_array(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u)
+{
+    sjc_push(r, "items", 5);
+    sjc_compare(r, ctx, sjm_load(o->doc, sjc_all_items(o)), sjm_load(u->doc, sjc_all_items(u)));
+    sjc_pop(r);
+    const jsn_t **oi, **ui;
+    size_t no = sjc_tuple(o, &oi), nu = sjc_tuple(u, &ui), i = 0;
+    for (; i < no && i < nu; i++) {
+        sjc_item_path(r, i);
+        sjc_compare(r, ctx, sjm_load(o->doc, oi[i]), sjm_load(u->doc, ui[i]));
+        sjc_pop(r);
+    }
+    for (size_t k = i; k < no; k++) {
+        sjc_item_path(r, k);
+        sjc_item_removed(r, ctx, o, u, oi[k]);
+        sjc_pop(r);
+    }
+    for (size_t k = i; k < nu; k++) {
+        sjc_item_path(r, k);
+        sjc_item_added(r, ctx, o, u, ui[k]);
+        sjc_pop(r);
+    }
+    const jsn_t *a = sjc_arr_additional(o), *b = sjc_arr_additional(u);
+    sjc_push(r, "additionalItems", 15);
+    if (sjc_arr_permits(o) != sjc_arr_permits(u))
+        sjc_add(r, ctx, sjc_arr_permits(o) ? SJD_ADDITIONAL_ITEMS_REMOVED : SJD_ADDITIONAL_ITEMS_ADDED);
+    else if (a == NULL && b != NULL)
+        sjc_add(r, ctx, SJD_ADDITIONAL_ITEMS_NARROWED);
+    else if (b == NULL && a != NULL)
+        sjc_add(r, ctx, SJD_ADDITIONAL_ITEMS_EXTENDED);
+    else if (a != NULL)
+        sjc_compare(r, ctx, sjm_load(o->doc, a), sjm_load(u->doc, b));
+    sjc_pop(r);
+    sjc_bound(r, ctx, o, u, "maxItems", SJD_MAX_ITEMS_ADDED);
+    sjc_bound(r, ctx, o, u, "minItems", SJD_MIN_ITEMS_ADDED);
+    const jsn_t *ua = sjm_kw(o, "uniqueItems"), *ub = sjm_kw(u, "uniqueItems");
+    int was = ua != NULL && ua->type == JSN_TRUE, is = ub != NULL && ub->type == JSN_TRUE;
+    if (was != is)
+        sjc_add_at(r, ctx, "uniqueItems", was ? SJD_UNIQUE_ITEMS_REMOVED : SJD_UNIQUE_ITEMS_ADDED);
+}
+
+/* ---- combined schemas ---- */
+
+/* The text a subschema's JsonSchema copy would compare by (duplicates collapse). */
+static char *
+sjc_sub_text(const sjm_schema_t *s)
+{
+    buf_t b = {0};
+    buf_printf(&b, "%d:%d:", (int)s->kind, s->integer);
+    jsn_write(&b, s->src, 1);
+    return buf_steal(&b, NULL);
+}
+
+/* The subschemas without duplicates, in order. */
+static sjm_schema_t **
+sjc_distinct(const sjm_schema_t *c, size_t *n)
+{
+    hmap_t seen = {0};
+    sjm_schema_t **v = mem_calloc(c->nsubs + 1, sizeof(*v));
+    *n = 0;
+    for (size_t i = 0; i < c->nsubs; i++) {
+        char *t = sjc_sub_text(c->subs[i]);
+        if (hmap_get(&seen, t, strlen(t)) == NULL) {
+            hmap_put(&seen, t, strlen(t), &seen);
+            v[(*n)++] = c->subs[i];
+        }
+        free(t);
+    }
+    hmap_free(&seen);
+    return v;
+}
+
+/* Kuhn's augmenting path from original subschema `i` (a maximum matching). */
+static int
+sjc_augment(const unsigned char *edge, size_t nu, size_t i, long *match_u,
+            unsigned char *visited)
+{
+    for (size_t k = 0; k < nu; k++) {
+        if (!edge[i * nu + k] || visited[k])
+            continue;
+        visited[k] = 1;
+        if (match_u[k] < 0 || sjc_augment(edge, nu, (size_t)match_u[k], match_u, visited)) {
+            match_u[k] = (long)i;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int
+sjc_single(const sjm_schema_t *c)
+{
+    return c->nsubs == 1;
+}
+
+static void
+sjc_combined(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u)
+{
+    if (o->criterion != u->criterion) {
+        int ext = u->criterion == SJM_ANY || (sjc_single(o) && sjc_single(u)) ||
+                  (sjc_single(o) && u->criterion == SJM_ONE) ||
+                  (sjc_single(u) && o->criterion == SJM_ALL);
+        sjc_add(r, ctx, ext ? SJD_COMBINED_TYPE_EXTENDED : SJD_COMBINED_TYPE_CHANGED);
+        if (!ext)
+            return;
+    }
+    size_t no, nu;
+    sjm_schema_t **os = sjc_distinct(o, &no), **us = sjc_distinct(u, &nu);
+    if (no < nu)
+        sjc_add(r, ctx, u->criterion == SJM_ALL ? SJD_PRODUCT_TYPE_EXTENDED : SJD_SUM_TYPE_EXTENDED);
+    else if (no > nu)
+        sjc_add(r, ctx, o->criterion == SJM_ALL ? SJD_PRODUCT_TYPE_NARROWED : SJD_SUM_TYPE_NARROWED);
+    unsigned char *edge = mem_calloc(no * nu + 1, 1);
+    for (size_t i = 0; i < no; i++) {
+        char seg[32];
+        int len = snprintf(seg, sizeof(seg), "%s/%zu", sjm_criterion(o->criterion), i);
+        sjc_push(r, seg, (size_t)len);
+        for (size_t k = 0; k < nu; k++) {
+            sjc_ctx_t sub = {0};
+            sjc_compare(r, &sub, os[i], us[k]);
+            /* A compatible pair's differences are all compatible: they
+             * never reach a message or a verdict, so they are not kept. */
+            edge[i * nu + k] = (unsigned char)sjc_compatible(&sub);
+            sjc_ctx_free(&sub);
+        }
+        sjc_pop(r);
+    }
+    long *match_u = mem_calloc(nu + 1, sizeof(*match_u));
+    unsigned char *visited = mem_calloc(nu + 1, 1);
+    size_t matched = 0;
+    for (size_t k = 0; k < nu; k++)
+        match_u[k] = -1;
+    for (size_t i = 0; i < no; i++) {
+        memset(visited, 0, nu);
+        matched += (size_t)sjc_augment(edge, nu, i, match_u, visited);
+    }
+    if (matched < (no < nu ? no : nu))
+        sjc_add(r, ctx, SJD_COMBINED_TYPE_SUBSCHEMAS_CHANGED);
+    free(match_u);
+    free(visited);
+    free(edge);
+    free(os);
+    free(us);
+}
+
+/* ---- SchemaDiff.compare ---- */
+
+static sjm_schema_t *
+sjc_normalize(sjm_schema_t *s)
+{
+    if (s->kind != SJM_REF)
+        return s;
+    sjm_schema_t *t = sjm_referred(s);
+    return t != NULL ? t : s;
+}
+
+static int
+sjc_types_equal(const sjm_schema_t *a, const sjm_schema_t *b)
+{
+    return a->kind == b->kind;
+}
+
+/* A union on one side only: the singleton and sum/product special cases.
+ * 1 when they settled the comparison. */
+static int
+sjc_one_sided(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
+{
+    int upd_side = o->kind != SJM_COMBINED && u->kind == SJM_COMBINED;
+    int orig_side = o->kind == SJM_COMBINED && u->kind != SJM_COMBINED;
+    sjm_schema_t *c = upd_side ? u : o;
+    if (!upd_side && !orig_side)
+        return 0;
+    int wanted = upd_side ? c->criterion != SJM_ALL : c->criterion == SJM_ALL;
+    if (!sjc_single(c) && !wanted)
+        return 0;
+    for (size_t i = 0; i < c->nsubs; i++) {
+        sjc_ctx_t sub = {0};
+        if (upd_side)
+            sjc_compare(r, &sub, o, c->subs[i]);
+        else
+            sjc_compare(r, &sub, c->subs[i], u);
+        if (sjc_compatible(&sub)) {
+            sjc_take(ctx, &sub);
+            if (!sjc_single(c))
+                sjc_add(r, ctx, upd_side ? SJD_SUM_TYPE_EXTENDED : SJD_PRODUCT_TYPE_NARROWED);
+            return 1;
+        }
+        sjc_ctx_free(&sub);
+        if (sjc_single(c))
+            break;
+    }
+    return 0;
+}
+
+static void
+sjc_dispatch(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
+{
+    switch (o->kind) {
+    case SJM_STRING: sjc_string(r, ctx, o, u); break;
+    case SJM_NUMBER: sjc_number(r, ctx, o, u); break;
+    case SJM_CONST:
+        if (!jsn_equal(sjm_kw(o, "const"), sjm_kw(u, "const")))
+            sjc_add_at(r, ctx, "const", SJD_ENUM_ARRAY_CHANGED);
+        break;
+    case SJM_ENUM: sjc_enum(r, ctx, o, u); break;
+    case SJM_COMBINED: sjc_combined(r, ctx, o, u); break;
+    case SJM_NOT: sjc_not(r, ctx, o, u); break;
+    case SJM_OBJECT: sjc_object(r, ctx, o, u); break;
+    case SJM_ARRAY: sjc_array(r, ctx, o, u); break;
+    default: break;
+    }
+}
+
+static void
+sjc_compare(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
+{
+    if (o == NULL && u == NULL)
+        return;
+    if (o == NULL || u == NULL) {
+        sjc_add(r, ctx, o == NULL ? SJD_SCHEMA_ADDED : SJD_SCHEMA_REMOVED);
+        return;
+    }
+    /* Past the budget or the depth, the answer is "incompatible": never a
+     * pass for a schema too costly to check. */
+    if (--r->budget < 0 || r->depth >= SJC_MAX_DEPTH) {
+        sjc_add(r, ctx, SJD_TYPE_CHANGED);
+        return;
+    }
+    o = sjc_normalize(o);
+    u = sjc_normalize(u);
+    r->depth++;
+    if (sjc_one_sided(r, ctx, o, u)) {
+        r->depth--;
+        return;
+    }
+    if (!sjc_types_equal(o, u)) {
+        if (o->kind != SJM_FALSE && !sjc_is_empty(u))
+            sjc_add(r, ctx, SJD_TYPE_CHANGED);
+        r->depth--;
+        return;
+    }
+    uintptr_t key = (uintptr_t)o;
+    if (hmap_get(&r->entered, &key, sizeof(key)) == NULL) {
+        hmap_put(&r->entered, &key, sizeof(key), o);
+        sjc_dispatch(r, ctx, o, u);
+        hmap_del(&r->entered, &key, sizeof(key));
+    }
+    r->depth--;
+}
+
+/* ---- the hook ---- */
+
+int
+schema_json_compatible(const char *reader, const char *const *reader_refs,
+                       size_t nreader_refs, const char *writer,
+                       const char *const *writer_refs, size_t nwriter_refs,
+                       int reader_is_new, json_t *messages)
+{
+    (void)reader_refs;
+    (void)nreader_refs;
+    (void)writer_refs;
+    (void)nwriter_refs;
+    jsn_t *upd = jsn_parse(reader, strlen(reader));
+    jsn_t *orig = jsn_parse(writer, strlen(writer));
+    if (upd == NULL || orig == NULL) {
+        jsn_free(upd);
+        jsn_free(orig);
+        return -1;
+    }
+    sjc_run_t r = {.budget = SJC_BUDGET};
+    sjc_ctx_t ctx = {0};
+    sjm_doc_init(&r.orig, orig, &r.arena);
+    sjm_doc_init(&r.upd, upd, &r.arena);
+    sjc_compare(&r, &ctx, sjm_load(&r.orig, orig), sjm_load(&r.upd, upd));
+    int compatible = 1;
+    for (size_t i = 0; i < ctx.n; i++) {
+        if (sjd_compatible(ctx.diffs[i].type))
+            continue;
+        compatible = 0;
+        if (messages != NULL) {
+            char *m = sjd_message(ctx.diffs[i].type, ctx.diffs[i].path,
+                                  reader_is_new ? "new" : "old", reader_is_new ? "old" : "new");
+            json_array_append_new(messages, json_string(m));
+            free(m);
+        }
+    }
+    sjc_ctx_free(&ctx);
+    sjm_doc_free(&r.orig);
+    sjm_doc_free(&r.upd);
+    hmap_free(&r.entered);
+    buf_free(&r.path);
+    free(r.marks);
+    mem_arena_reset(&r.arena);
+    jsn_free(upd);
+    jsn_free(orig);
+    return compatible;
+}

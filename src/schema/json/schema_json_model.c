@@ -1,0 +1,332 @@
+/*
+ * schema_json_model.c - everit's model of a JSON Schema (see
+ * schema_json_model.h), read off the parsed document: which schema classes
+ * a JSON object becomes, references into the document, and the order of
+ * Java's HashMap and HashSet.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema_json_model.h"
+
+static const char *const sjm_criteria[] = {"allOf", "anyOf", "oneOf"};
+
+const char *
+sjm_criterion(int criterion)
+{
+    return sjm_criteria[criterion];
+}
+
+void
+sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena)
+{
+    const jsn_t *sv = jsn_get(root, "$schema");
+    int draft4 = sv != NULL && sv->type == JSN_STR &&
+                 strstr(sv->str, "json-schema.org/draft-04/schema") != NULL;
+    d->root = root;
+    d->id_key = draft4 ? "id" : "$id";
+    d->memo = (hmap_t){0};
+    d->arena = arena;
+}
+
+void
+sjm_doc_free(sjm_doc_t *d)
+{
+    hmap_free(&d->memo);
+}
+
+const jsn_t *
+sjm_kw(const sjm_schema_t *s, const char *key)
+{
+    return jsn_get(s->src, key);
+}
+
+static sjm_schema_t *
+sjm__new(sjm_doc_t *d, sjm_kind_t kind, const jsn_t *src)
+{
+    sjm_schema_t *s = mem_arena_alloc(d->arena, sizeof(*s));
+    memset(s, 0, sizeof(*s));
+    s->kind = kind;
+    s->src = src;
+    s->doc = d;
+    return s;
+}
+
+static void
+sjm__add_sub(sjm_doc_t *d, sjm_schema_t *c, sjm_schema_t *sub)
+{
+    sjm_schema_t **v = mem_arena_alloc(d->arena, (c->nsubs + 1) * sizeof(*v));
+    if (c->nsubs)
+        memcpy(v, c->subs, c->nsubs * sizeof(*v));
+    v[c->nsubs++] = sub;
+    c->subs = v;
+}
+
+
+static int
+sjm__has_any(const jsn_t *j, const char *const *keys)
+{
+    for (; *keys; keys++) {
+        if (jsn_get(j, *keys) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+static const char *const sjm_string_keys[] = {"minLength", "maxLength", "pattern", "format", NULL};
+static const char *const sjm_number_keys[] = {"minimum", "maximum", "exclusiveMinimum",
+                                              "exclusiveMaximum", "multipleOf", NULL};
+static const char *const sjm_object_keys[] = {"properties", "required", "minProperties",
+                                              "maxProperties", "dependencies",
+                                              "patternProperties", "additionalProperties",
+                                              "propertyNames", NULL};
+static const char *const sjm_array_keys[] = {"items", "additionalItems", "minItems",
+                                             "maxItems", "uniqueItems", "contains", NULL};
+
+static sjm_schema_t *
+sjm__typed(sjm_doc_t *d, const jsn_t *j, const char *type, size_t tlen)
+{
+    static const struct { const char *name; sjm_kind_t kind; } types[] = {
+        {"string", SJM_STRING}, {"integer", SJM_NUMBER}, {"number", SJM_NUMBER},
+        {"boolean", SJM_BOOLEAN}, {"null", SJM_NULL}, {"object", SJM_OBJECT}, {"array", SJM_ARRAY},
+    };
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (strlen(types[i].name) == tlen && memcmp(types[i].name, type, tlen) == 0) {
+            sjm_schema_t *s = sjm__new(d, types[i].kind, j);
+            s->integer = i == 1;
+            return s;
+        }
+    }
+    return sjm__new(d, SJM_EMPTY, j);
+}
+
+/* TypeBasedSchemaExtractor and PropertySnifferSchemaExtractor. */
+static void
+sjm__type_parts(sjm_doc_t *d, const jsn_t *j, sjm_schema_t **parts, size_t *n)
+{
+    const jsn_t *t = jsn_get(j, "type");
+    int typed[4] = {0};     /* string, number, object, array: the typed part took them */
+    if (t != NULL && t->type == JSN_STR) {
+        parts[(*n)++] = sjm__typed(d, j, t->str, t->len);
+        typed[0] = parts[*n - 1]->kind == SJM_STRING;
+        typed[1] = parts[*n - 1]->kind == SJM_NUMBER;
+        typed[2] = parts[*n - 1]->kind == SJM_OBJECT;
+        typed[3] = parts[*n - 1]->kind == SJM_ARRAY;
+    } else if (t != NULL && t->type == JSN_ARR) {
+        sjm_schema_t *any = sjm__new(d, SJM_COMBINED, j);
+        any->criterion = SJM_ANY;
+        for (size_t i = 0; i < t->n; i++) {
+            const jsn_t *e = t->items[i];
+            sjm_schema_t *s = sjm__typed(d, j, e->str ? e->str : "", e->len);
+            typed[0] |= s->kind == SJM_STRING;
+            typed[1] |= s->kind == SJM_NUMBER;
+            typed[2] |= s->kind == SJM_OBJECT;
+            typed[3] |= s->kind == SJM_ARRAY;
+            sjm__add_sub(d, any, s);
+        }
+        parts[(*n)++] = any;
+    }
+    if (t == NULL || !typed[3]) {
+        if (sjm__has_any(j, sjm_array_keys))
+            parts[(*n)++] = sjm__new(d, SJM_ARRAY, j);
+    }
+    if (t == NULL || !typed[2]) {
+        if (sjm__has_any(j, sjm_object_keys))
+            parts[(*n)++] = sjm__new(d, SJM_OBJECT, j);
+    }
+    if (t == NULL || !typed[1]) {
+        if (sjm__has_any(j, sjm_number_keys))
+            parts[(*n)++] = sjm__new(d, SJM_NUMBER, j);
+    }
+    if (t == NULL || !typed[0]) {
+        if (sjm__has_any(j, sjm_string_keys))
+            parts[(*n)++] = sjm__new(d, SJM_STRING, j);
+    }
+}
+
+static sjm_schema_t *
+sjm__build(sjm_doc_t *d, const jsn_t *j)
+{
+    if (j->type == JSN_TRUE)
+        return sjm__new(d, SJM_TRUE, j);
+    if (j->type == JSN_FALSE)
+        return sjm__new(d, SJM_FALSE, j);
+    if (j->type != JSN_OBJ)
+        return sjm__new(d, SJM_EMPTY, j);
+    const jsn_t *ref = jsn_get(j, "$ref");
+    if (ref != NULL && ref->type == JSN_STR) {
+        sjm_schema_t *s = sjm__new(d, SJM_REF, j);
+        s->ref = ref->str;
+        return s;
+    }
+    sjm_schema_t *parts[16];
+    size_t n = 0;
+    if (jsn_get(j, "enum") != NULL)
+        parts[n++] = sjm__new(d, SJM_ENUM, j);
+    for (int c = SJM_ALL; c <= SJM_ONE; c++) {
+        const jsn_t *list = jsn_get(j, sjm_criterion(c));
+        if (list == NULL || list->type != JSN_ARR)
+            continue;
+        sjm_schema_t *comb = sjm__new(d, SJM_COMBINED, j);
+        comb->criterion = c;
+        for (size_t i = 0; i < list->n; i++)
+            sjm__add_sub(d, comb, sjm_load(d, list->items[i]));
+        parts[n++] = comb;
+    }
+    const jsn_t *not = jsn_get(j, "not");
+    if (not != NULL) {
+        sjm_schema_t *s = sjm__new(d, SJM_NOT, j);
+        sjm__add_sub(d, s, sjm_load(d, not));
+        parts[n++] = s;
+    }
+    /* draft-04 has no const (everit's ConstSchemaExtractor skips it). */
+    if (jsn_get(j, "const") != NULL && strcmp(d->id_key, "id") != 0)
+        parts[n++] = sjm__new(d, SJM_CONST, j);
+    sjm__type_parts(d, j, parts, &n);
+    /* The property sniffer's last schema: a conditional one. */
+    if (jsn_get(j, "if") != NULL || jsn_get(j, "then") != NULL || jsn_get(j, "else") != NULL)
+        parts[n++] = sjm__new(d, SJM_COND, j);
+    sjm_schema_t *s;
+    if (n == 0) {
+        s = sjm__new(d, SJM_EMPTY, j);
+    } else if (n == 1) {
+        s = parts[0];
+    } else {
+        s = sjm__new(d, SJM_COMBINED, j);
+        s->criterion = SJM_ALL;
+        for (size_t i = 0; i < n; i++)
+            sjm__add_sub(d, s, parts[i]);
+    }
+    return s;
+}
+
+/* The model of node `j` of document `d`: built once, so loops of $refs
+ * meet the same schema again (which the Context then does not re-enter). */
+sjm_schema_t *
+sjm_load(sjm_doc_t *d, const jsn_t *j)
+{
+    if (j == NULL)
+        return NULL;
+    uintptr_t key = (uintptr_t)j;
+    sjm_schema_t *s = hmap_get(&d->memo, &key, sizeof(key));
+    if (s == NULL) {
+        s = sjm__build(d, j);
+        hmap_put(&d->memo, &key, sizeof(key), s);
+    }
+    return s;
+}
+
+/* ReferenceSchema.getReferredSchema(): a $ref into its own document;
+ * another document's is not known here (NULL). */
+sjm_schema_t *
+sjm_referred(const sjm_schema_t *s)
+{
+    const char *hash = strchr(s->ref, '#');
+    const jsn_t *id = jsn_get(s->doc->root, s->doc->id_key);
+    size_t base = hash ? (size_t)(hash - s->ref) : strlen(s->ref);
+    int self = base == 0 || (id != NULL && id->type == JSN_STR && id->len == base &&
+                             memcmp(id->str, s->ref, base) == 0);
+    if (!self)
+        return NULL;
+    const char *frag = hash ? hash + 1 : s->ref + base;
+    const jsn_t *t = jsn_pointer(s->doc->root, frag, strlen(frag));
+    return t ? sjm_load(s->doc, t) : NULL;
+}
+
+static uint32_t
+sjm__java_hash(const char *s, size_t n)
+{
+    uint32_t h = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = p[i], cp;
+        size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+        if (i + k > n)
+            k = 1;
+        cp = k == 1 ? c : k == 2 ? c & 0x1F : k == 3 ? c & 0x0F : c & 0x07;
+        for (size_t j = 1; j < k; j++)
+            cp = (cp << 6) | (p[i + j] & 0x3F);
+        if (cp > 0xFFFF) {
+            h = 31 * h + (0xD800 + ((cp - 0x10000) >> 10));
+            h = 31 * h + (0xDC00 + ((cp - 0x10000) & 0x3FF));
+        } else {
+            h = 31 * h + cp;
+        }
+        i += k;
+    }
+    return h ^ (h >> 16);
+}
+
+static int
+sjm__key_cmp(const void *x, const void *y)
+{
+    const sjm_key_t *a = x, *b = y;
+    if (a->bucket != b->bucket)
+        return a->bucket < b->bucket ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* A HashMap's capacity after `n` puts into a new HashMap(). */
+static size_t
+sjm__map_cap(size_t n)
+{
+    size_t cap = 16;
+    while (n > cap / 4 * 3)
+        cap *= 2;
+    return cap;
+}
+
+/* new HashSet<>(a collection of n0), then more adds up to n. */
+static size_t
+sjm__set_cap(size_t n0, size_t n)
+{
+    size_t want = (size_t)((float)n0 / 0.75f) + 1, cap = 1;
+    if (want < 16)
+        want = 16;
+    while (cap < want)
+        cap *= 2;
+    while (n > cap / 4 * 3)
+        cap *= 2;
+    return cap;
+}
+
+/* Sort keys[0..n) into the order a table of `cap` buckets iterates them. */
+static void
+sjm__order(sjm_key_t *keys, size_t n, size_t cap)
+{
+    for (size_t i = 0; i < n; i++) {
+        keys[i].seq = i;
+        keys[i].bucket = sjm__java_hash(keys[i].key, keys[i].klen) & (uint32_t)(cap - 1);
+    }
+    qsort(keys, n, sizeof(*keys), sjm__key_cmp);
+}
+
+sjm_key_t *
+sjm_map_keys(const jsn_t *m, size_t *n)
+{
+    *n = m && m->type == JSN_OBJ ? m->n : 0;
+    sjm_key_t *k = mem_calloc(*n + 1, sizeof(*k));
+    for (size_t i = 0; i < *n; i++)
+        k[i] = (sjm_key_t){m->keys[i], m->klens[i], 0, 0};
+    sjm__order(k, *n, sjm__map_cap(*n));
+    return k;
+}
+
+sjm_key_t *
+sjm_union_keys(const jsn_t *a, const jsn_t *b, size_t *n)
+{
+    size_t na, nb;
+    sjm_key_t *ka = sjm_map_keys(a, &na), *kb = sjm_map_keys(b, &nb);
+    sjm_key_t *all = mem_calloc(na + nb + 1, sizeof(*all));
+    memcpy(all, ka, na * sizeof(*all));
+    *n = na;
+    for (size_t i = 0; i < nb; i++) {
+        if (jsn_find(a, kb[i].key, kb[i].klen) < 0)
+            all[(*n)++] = kb[i];
+    }
+    sjm__order(all, *n, sjm__set_cap(na, *n));
+    free(ka);
+    free(kb);
+    return all;
+}

@@ -1,0 +1,111 @@
+/*
+ * fuzz_schema_json.c - JSON Schema (src/schema/json/): Jackson's parse and
+ * stored text, the loaders' checks, JsonSchemaDiff both ways, tag edits.
+ *
+ * Input: up to two schema texts split on 0xFF (the second, when present,
+ * is the other side of the compatibility checks).  Checks: a failure
+ * always has a message and is -1 (not JSON) or -2 (not a schema); the
+ * stored text parses again to itself, and so does the normalized one;
+ * a verdict is 0 or 1 and an incompatible one has messages, all strings;
+ * a small schema is compatible with itself (larger ones may meet the
+ * checker's budget, which answers "incompatible" by design); editing tags
+ * on a path that is there gives a schema that parses.
+ */
+#include "fuzz.h"
+
+#include <jansson.h>
+
+#include "schema_json.h"
+
+#define SELF_CHECK_MAX 512
+
+static int
+canonical(const char *text, size_t len, int normalize, char **out)
+{
+    char *err = NULL;
+    int rc = schema_json_canonical(text, len, NULL, 0, normalize, out, &err);
+    FUZZ_CHECK(rc == 0 || rc == -1 || rc == -2);
+    FUZZ_CHECK(rc == 0 ? *out != NULL && err == NULL : *out == NULL && err != NULL);
+    free(err);
+    return rc;
+}
+
+static int
+compat(const char *reader, const char *writer, int reader_is_new)
+{
+    json_t *msgs = json_array();
+    int rc = schema_json_compatible(reader, NULL, 0, writer, NULL, 0, reader_is_new, msgs);
+    FUZZ_CHECK(rc == 0 || rc == 1);
+    FUZZ_CHECK(rc == 0 ? json_array_size(msgs) > 0 : json_array_size(msgs) == 0);
+    size_t i;
+    json_t *m;
+    json_array_foreach(msgs, i, m)
+        FUZZ_CHECK(json_is_string(m));
+    json_decref(msgs);
+    return rc;
+}
+
+static void
+stable(const char *text, int normalize)
+{
+    char *again = NULL;
+    FUZZ_CHECK(canonical(text, strlen(text), normalize, &again) == 0);
+    FUZZ_CHECK(strcmp(text, again) == 0);
+    free(again);
+}
+
+static void
+tags(const char *text)
+{
+    json_t *add = json_loads("[{\"schemaEntity\":{\"entityPath\":\"object\","
+                             "\"entityType\":\"sr_record\"},\"tags\":[\"T\"]}]", 0, NULL);
+    json_t *none = json_array();
+    char *out = NULL, *err = NULL;
+    if (schema_json_edit_tags(text, add, none, &out, &err) == 0) {
+        char *again = NULL;
+        FUZZ_CHECK(canonical(out, strlen(out), 0, &again) != -1);
+        free(again);
+        FUZZ_CHECK(schema_json_edit_tags(out, none, add, &again, &err) == 0);
+        free(again);
+    }
+    free(out);
+    free(err);
+    json_decref(add);
+    json_decref(none);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_part_t parts[2];
+    int n = fuzz_split(data, size, parts, 2);
+    char *text[2] = {NULL, NULL}, *plain[2] = {NULL, NULL}, *norm = NULL;
+    int rc[2] = {-1, -1};
+    for (int i = 0; i < n; i++) {
+        /* A copy, so that ASan sees a read past the text's end. */
+        text[i] = fuzz_strndup(parts[i].p, parts[i].n);
+        rc[i] = canonical(text[i], parts[i].n, 0, &plain[i]);
+    }
+    FUZZ_CHECK(canonical(text[0], parts[0].n, 1, &norm) == rc[0]);
+    if (rc[0] == 0) {
+        stable(plain[0], 0);
+        stable(norm, 1);
+        if (size <= SELF_CHECK_MAX)
+            FUZZ_CHECK(compat(plain[0], plain[0], 1) == 1);
+        tags(plain[0]);
+    }
+    if (n == 2 && rc[0] == 0 && rc[1] == 0) {
+        for (int wording = 0; wording < 2; wording++) {
+            compat(plain[0], plain[1], wording);
+            compat(plain[1], plain[0], wording);
+        }
+        int v = schema_json_compatible(plain[1], NULL, 0, plain[0], NULL, 0, 1, NULL);
+        FUZZ_CHECK(v == compat(plain[1], plain[0], 1));
+    }
+    for (int i = 0; i < 2; i++) {
+        free(text[i]);
+        free(plain[i]);
+    }
+    free(norm);
+    return 0;
+}

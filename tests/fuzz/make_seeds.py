@@ -9,7 +9,7 @@ The input formats are the harnesses' own (see each fuzz_<name>.c): a
 method byte then a path (route), a body (request), schema texts split on
 0xFF (avro_parse, avro_compat), a kind byte then a key or value (record),
 a chunk-size byte then msgpack messages (ipc), a mode byte then a journal
-(journal_file).
+(journal_file), requests split on 0xFF (api).
 """
 import argparse
 import hashlib
@@ -116,7 +116,7 @@ def ipc_reply(i, status, body):
 
 def seeds(scenarios, records):
     s = {h: [] for h in ('route', 'request', 'avro_parse', 'avro_compat', 'record',
-                         'ipc', 'journal_file')}
+                         'ipc', 'journal_file', 'api')}
     for sc in scenarios:
         steps = sc['steps'] + sc.get('teardown', [])
         msgs = []
@@ -129,6 +129,10 @@ def seeds(scenarios, records):
             ctype = st.get('ct', 'application/vnd.schemaregistry.v1+json' if body else None)
             msgs.append(ipc_request(i, st['m'], path, ctype, body))
             msgs.append(ipc_reply(i, 200, b'{"id":1}'))
+        reqs = [bytes([METHODS.get(st['m'], 0)]) + subst(st['p']).encode() + b'\n'
+                + (body_bytes(st) or b'') for st in steps]
+        for k in range(0, len(reqs), 8):
+            s['api'].append(SEP.join(reqs[k:k + 8]))
         for k in range(0, len(msgs), 8):
             s['ipc'].append(bytes([(k * 37) % 256]) + b''.join(msgs[k:k + 8]))
         texts = avro_texts(steps)

@@ -24,6 +24,7 @@ dict_of() {
     route) echo route ;;
     avro_parse|avro_compat) echo avro ;;
     ipc) echo ipc ;;
+    api) echo api ;;
     journal_file) echo journal_file ;;
     *) echo json ;;
     esac

@@ -15,7 +15,9 @@ here="$src/tests/fuzz"
 out="$build/tests/fuzz"
 corpus="$out/corpus"
 python3 "$here/make_seeds.py" --shared "${SCHEMAD_SHARED:-$src/../shared}" --out "$corpus"
-harnesses=${FUZZ_HARNESSES:-$(cd "$out" && ls fuzz_* | grep -v '\.o$' | sed 's/^fuzz_//')}
+harnesses=${FUZZ_HARNESSES:-$(cd "$out" && for f in fuzz_*; do
+    case $f in *.*) ;; *) [ -x "$f" ] && echo "${f#fuzz_}" ;; esac
+done)}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

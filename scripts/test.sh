@@ -41,7 +41,7 @@ check "$src/build-asan"
 # seed once, then each harness for a bounded time.
 echo "== fuzzing (clang, libFuzzer, ASan+UBSan)"
 build "$src/build-fuzz" --enable-fuzzing CC=clang
-(cd "$src/build-fuzz" && make fuzz-regress && make fuzz FUZZ_SECONDS="${FUZZ_CI_SECONDS:-40}")
+(cd "$src/build-fuzz" && make fuzz-regress && make fuzz FUZZ_SECONDS="${FUZZ_CI_SECONDS:-30}")
 # One closing line for every check that ran: the unit tests' own counts
 # and pytest's, in both builds.
 total() {

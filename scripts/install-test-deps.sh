@@ -2,7 +2,8 @@
 # Everything the tests need on a fresh Debian 12 machine: the build
 # dependencies, the clients (curl with HTTP/2, nghttp2's h2load, openssl),
 # Java and Maven for the real Kafka broker (its jars come from Maven
-# Central), valgrind, and the Python side (pytest, confluent-kafka).
+# Central), valgrind, clang with libFuzzer, and the Python side (pytest,
+# confluent-kafka).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 sh "$here/install-deps.sh"
@@ -13,6 +14,8 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     curl nghttp2-client openssl ca-certificates procps \
     openjdk-17-jdk-headless maven valgrind gdb \
     python3 python3-pip wrk nginx-light >/dev/null
+# clang and its compiler-rt (libFuzzer, the sanitizers) for tests/fuzz.
+$SUDO apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev >/dev/null
 pip_install() {
     python3 -m pip install -q "$@" 2>/dev/null ||
         python3 -m pip install -q --break-system-packages "$@"

@@ -86,12 +86,14 @@ ipc__bytes(const msgpack_object *o, const char **s, size_t *len)
         *s = NULL;
         *len = 0;
         return 0;
+    /* msgpack-c leaves an empty str's pointer unset (NULL, or the previous
+     * string's): only nil may read as NULL. */
     case MSGPACK_OBJECT_STR:
-        *s = o->via.str.ptr;
+        *s = o->via.str.size > 0 ? o->via.str.ptr : "";
         *len = o->via.str.size;
         return 0;
     case MSGPACK_OBJECT_BIN:
-        *s = o->via.bin.ptr;
+        *s = o->via.bin.size > 0 ? o->via.bin.ptr : "";
         *len = o->via.bin.size;
         return 0;
     default:

@@ -113,6 +113,18 @@ test_request_nil_empty(tally_t *t)
           "empty content type is distinct from nil");
     msgpack_unpacked_destroy(&u);
     msgpack_sbuffer_destroy(&sb);
+
+    /* An empty string first in the message (msgpack-c leaves its pointer
+     * NULL) is still a string (found by tests/fuzz/fuzz_ipc). */
+    in = make_request(2, "", "", "", "", 0);
+    msgpack_sbuffer_init(&sb);
+    ipc_pack_request(&sb, &in);
+    msgpack_unpacked_init(&u);
+    rc = unpack_one(&sb, &u) == 0 ? ipc_unpack_request(&u.data, &out) : -1;
+    check(t, rc == 0 && out.method != NULL && out.method_len == 0 && out.path != NULL &&
+          out.path_len == 0 && out.ctype != NULL, "empty method and path unpack as empty strings");
+    msgpack_unpacked_destroy(&u);
+    msgpack_sbuffer_destroy(&sb);
 }
 
 static void

@@ -28,6 +28,7 @@ dict_of() {
     ipc) echo ipc ;;
     api) echo api ;;
     journal_file) echo journal_file ;;
+    schema_json) echo schema_json ;;
     *) echo json ;;
     esac
 }

@@ -6,7 +6,7 @@
         kb.ssl_bootstrap    # SSL, server cert signed by kb.ca_file (PEM)
 
 The jars come from fetch_kafka.sh (Maven Central, cached); `version`
-picks the Kafka release (default 4.1.0).  Everything
+picks the Kafka release (default: fetch_kafka.sh's, 4.1.x).  Everything
 listens on 127.0.0.1 on ports picked at run time.  restart() keeps the ports
 and the log dir, for outage tests.
 """
@@ -86,8 +86,6 @@ class KafkaBroker:
     def __init__(self, workdir, sasl=False, ssl=False, users=None,
                  version=None):
         # None: $SCHEMAD_KAFKA_VERSION, else fetch_kafka.sh's default (4.1).
-        # Debian 12's librdkafka 2.0.2 cannot do SCRAM with 4.x brokers
-        # (fixed in librdkafka 2.6.1): use version='3.9.1' for that.
         self.version = version or os.environ.get('SCHEMAD_KAFKA_VERSION')
         self.workdir = os.path.abspath(str(workdir))
         self.sasl = sasl

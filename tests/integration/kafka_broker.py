@@ -79,7 +79,24 @@ def make_tls_files(d):
         for name in ('server.key', 'server.pem', 'ca.pem'):
             with open(os.path.join(d, name)) as f:
                 out.write(f.read())
+    make_pkcs12_files(d)
     return os.path.join(d, 'ca.pem'), keystore
+
+
+P12_PASSWORD = 'p12-secret'
+
+
+def make_pkcs12_files(d):
+    """Beside make_tls_files' PEM files, the PKCS#12 stores Strimzi and
+    Java tools hand out, both with password P12_PASSWORD: keystore.p12 (the
+    server key, its certificate and the CA) and truststore.p12 (the CA
+    alone)."""
+    _openssl('pkcs12', '-export', '-inkey', 'server.key', '-in', 'server.pem',
+             '-certfile', 'ca.pem', '-name', 'server', '-out', 'keystore.p12',
+             '-passout', 'pass:' + P12_PASSWORD, cwd=d)
+    _openssl('pkcs12', '-export', '-nokeys', '-in', 'ca.pem', '-out', 'truststore.p12',
+             '-passout', 'pass:' + P12_PASSWORD, cwd=d)
+    return os.path.join(d, 'keystore.p12'), os.path.join(d, 'truststore.p12')
 
 
 class KafkaBroker:

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "mem.h"
 #include "text.h"
+#include "tls_store.h"
 
 
 /* State that lives only while loading: values resolved in the final pass. */
@@ -736,12 +737,14 @@ config__resolve_tls(loader_t *ld)
     if (ld->keystore != NULL && cf->ssl_cert == NULL) {
         const char *type = config__keystore_type(ld);
 
-        if (type == NULL && text_ends_with(ld->keystore, ".jks", 1))
+        if (type == NULL && text_ends_with(ld->keystore, ".jks", 1)) {
+            char hint[512];
+
+            tls_store_jks_hint(ld->keystore, hint, sizeof(hint));
             return config__fail(ld, "ssl.keystore.location '%s': JKS keystores are not "
-                                "supported; convert it with 'keytool -importkeystore "
-                                "-srckeystore %s -destkeystore KEYSTORE.p12 -deststoretype "
-                                "PKCS12' and set ssl.keystore.type=PKCS12, or give PEM files",
-                                ld->keystore, ld->keystore);
+                                "supported; %s and set ssl.keystore.type=PKCS12, or give "
+                                "PEM files", ld->keystore, hint);
+        }
         if (type == NULL)
             return config__fail(ld, "ssl.keystore.location '%s': set ssl.keystore.type "
                                 "(PKCS12, or PEM for one file holding the certificate and "

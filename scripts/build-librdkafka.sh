@@ -55,6 +55,13 @@ keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 mkdir -p "$cache"
 work=$(mktemp -d "$cache/librdkafka.tmp.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# What apt, dpkg-source and the build say goes to a log, shown on failure.
+log=$work/build.log
+fail() {
+    tail -n 40 "$log" >&2 2>/dev/null || true
+    echo "build-librdkafka.sh: $*" >&2
+    exit 1
+}
 apt=$work/apt
 mkdir -p "$apt/sources.list.d" "$apt/preferences.d" "$apt/state/lists/partial" \
     "$apt/cache/archives/partial"
@@ -69,8 +76,8 @@ aptget() {
         -o APT::Sandbox::User="$(id -un)" "$@"
 }
 echo "build-librdkafka.sh: fetching librdkafka $debian_version from $uri ($suite)" >&2
-aptget update >&2 || fail "apt-get update of $uri $suite failed"
-(cd "$work" && aptget source --download-only "librdkafka=$debian_version" >&2) ||
+aptget update >>"$log" 2>&1 || fail "apt-get update of $uri $suite failed"
+(cd "$work" && aptget source --download-only "librdkafka=$debian_version") >>"$log" 2>&1 ||
     fail "apt-get source librdkafka=$debian_version failed"
 
 tarball=$work/librdkafka_$version.orig.tar.gz
@@ -81,13 +88,14 @@ got=$(sha256sum "$tarball" | cut -d' ' -f1)
 # Debian's patches applied, upstream's build of the C library only.  No
 # libcurl: it serves only OIDC token fetching, which schemad does not
 # offer, and its static dependencies are many.
-dpkg-source -q -x "$work/librdkafka_$debian_version.dsc" "$work/src" >&2
+dpkg-source -x "$work/librdkafka_$debian_version.dsc" "$work/src" >>"$log" 2>&1 ||
+    fail "dpkg-source -x librdkafka_$debian_version.dsc failed"
 start=$(date +%s)
 (cd "$work/src" &&
     ./configure --prefix="$prefix" --disable-curl --enable-zstd --enable-gssapi \
-        --enable-lz4-ext >&2 &&
-    make -C src -j"$(nproc)" >&2 &&
-    make -C src install DESTDIR="$work/dest" >&2) || fail "librdkafka build failed"
+        --enable-lz4-ext &&
+    make -C src -j"$(nproc)" &&
+    make -C src install DESTDIR="$work/dest") >>"$log" 2>&1 || fail "librdkafka build failed"
 echo "build-librdkafka.sh: built in $(($(date +%s) - start)) s" >&2
 
 # Only the static library: with no librdkafka.so in the prefix nothing can

@@ -33,6 +33,9 @@ typedef struct config {
     char *host_name;                    /* host.name */
     char *ssl_cert;                     /* ssl.certificate.location (PEM) */
     char *ssl_key;                      /* ssl.key.location (PEM) */
+    int ssl_pkcs12;                     /* ssl_cert is a PKCS#12 keystore: key and chain */
+    char *ssl_keystore_password;        /* ssl.keystore.password (PKCS#12) */
+    char *ssl_key_password;             /* ssl.key.password (an encrypted PEM key) */
 
     char *journal;                      /* "file" or "kafka" */
     char *data_dir;                     /* data.dir for the file journal */

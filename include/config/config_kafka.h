@@ -33,8 +33,9 @@ char *config_kafka_bootstrap(const char *raw, const char *protocol, char *err, s
 
 /**
  * The librdkafka settings for the Java client settings `java` into `out`
- * (empty on entry; the caller frees it).  Returns 0, or -1 with err set
- * (a store type librdkafka cannot read).
+ * (empty on entry; the caller frees it).  A PKCS#12 trust store is read
+ * now and given as ssl.ca.pem.  Returns 0, or -1 with err set (a JKS
+ * store, an unreadable PKCS#12 trust store).
  */
 int config_kafka_translate(const config_kafka_list_t *java, config_kafka_list_t *out, char *err,
                            size_t errlen);

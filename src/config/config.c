@@ -30,6 +30,7 @@
 #include "log.h"
 #include "mem.h"
 #include "text.h"
+#include "tls_store.h"
 
 
 /* State that lives only while loading: values resolved in the final pass. */
@@ -45,7 +46,7 @@ typedef struct loader {
     char *raw_bootstrap;            /* kafkastore.bootstrap.servers as given */
     jaas_t jaas;                    /* kafkastore.sasl.jaas.config */
     char *keystore;                 /* listener ssl.keystore.location */
-    char *keystore_type;            /* listener ssl.keystore.type */
+    char *keystore_type;            /* listener ssl.keystore.type: PEM or PKCS12 */
     config_kafka_list_t kafka;      /* kafkastore.* with Java names */
 } loader_t;
 
@@ -403,21 +404,14 @@ config__set_keystore(loader_t *ld, const char *key, const char *val)
 static int
 config__set_keystore_type(loader_t *ld, const char *key, const char *val)
 {
-    if (strcasecmp(val, "PEM") != 0)
-        return config__bad(ld, key, val, "Java keystores (JKS, PKCS12) are "
-                           "not supported; convert to PEM and set "
-                           "ssl.keystore.type=PEM or ssl.certificate.location "
-                           "and ssl.key.location");
-    config__replace(&ld->keystore_type, "PEM");
-    return 0;
-}
-
-static int
-config__set_key_password(loader_t *ld, const char *key, const char *val)
-{
-    if (val[0] != '\0')
-        return config__bad(ld, key, "***", "encrypted private keys are not "
-                           "supported; give an unencrypted PEM key");
+    if (strcasecmp(val, "JKS") == 0)
+        return config__bad(ld, key, val, "JKS keystores are not supported; convert it "
+                           "with 'keytool -importkeystore -srckeystore KEYSTORE.jks "
+                           "-destkeystore KEYSTORE.p12 -deststoretype PKCS12' and set "
+                           "ssl.keystore.type=PKCS12, or give PEM files");
+    if (strcasecmp(val, "PEM") != 0 && strcasecmp(val, "PKCS12") != 0)
+        return config__bad(ld, key, val, "expected PEM or PKCS12");
+    config__replace(&ld->keystore_type, strcasecmp(val, "PEM") == 0 ? "PEM" : "PKCS12");
     return 0;
 }
 
@@ -460,7 +454,8 @@ static const setting_t config__settings[] = {
     { "ssl.key.location", K_STR, F(ssl_key), 0, 0, NULL },
     { "ssl.keystore.location", K_FN, 0, 0, 0, config__set_keystore },
     { "ssl.keystore.type", K_FN, 0, 0, 0, config__set_keystore_type },
-    { "ssl.key.password", K_FN, 0, 0, 0, config__set_key_password },
+    { "ssl.keystore.password", K_STR, F(ssl_keystore_password), 0, 0, NULL },
+    { "ssl.key.password", K_STR, F(ssl_key_password), 0, 0, NULL },
     { "ssl.client.authentication", K_FN, 0, 0, 0, config__set_client_auth },
     { "ssl.client.auth", K_FN, 0, 0, 0, config__set_client_auth },
     { "authentication.method", K_FN, 0, 0, 0, config__set_auth_method },
@@ -511,7 +506,7 @@ static const char *const config__ignored[] = {
     "schema.cache.size", "schema.cache.expiry.secs", "schema.validate.fields",
     "schema.providers", "schema.canonicalize.on.consume",
     "metadata.encoder.topic", "authentication.realm", "authentication.roles",
-    "ssl.keystore.password", "ssl.truststore.location",
+    "ssl.truststore.location",
     "ssl.truststore.password", "ssl.truststore.type", "ssl.protocol",
     "ssl.enabled.protocols", "ssl.cipher.suites", "ssl.provider",
     "ssl.endpoint.identification.algorithm", "ssl.keymanager.algorithm",
@@ -721,27 +716,56 @@ config__resolve_sasl(loader_t *ld)
     return 0;
 }
 
+/* The listener keystore's type: the one set, else told by the file name. */
+static const char *
+config__keystore_type(const loader_t *ld)
+{
+    if (ld->keystore_type != NULL)
+        return ld->keystore_type;
+    if (text_ends_with(ld->keystore, ".pem", 1))
+        return "PEM";
+    if (text_ends_with(ld->keystore, ".p12", 1) || text_ends_with(ld->keystore, ".pfx", 1))
+        return "PKCS12";
+    return NULL;
+}
+
 static int
 config__resolve_tls(loader_t *ld)
 {
     config_t *cf = ld->cf;
 
     if (ld->keystore != NULL && cf->ssl_cert == NULL) {
-        if (ld->keystore_type == NULL && !text_ends_with(ld->keystore, ".pem", 1))
-            return config__fail(ld, "ssl.keystore.location '%s': Java keystores "
-                                "(JKS, PKCS12) are not supported; give a PEM file "
-                                "holding the certificate and key (ssl.keystore."
-                                "type=PEM) or set ssl.certificate.location and "
-                                "ssl.key.location", ld->keystore);
+        const char *type = config__keystore_type(ld);
+
+        if (type == NULL && text_ends_with(ld->keystore, ".jks", 1)) {
+            char hint[512];
+
+            tls_store_jks_hint(ld->keystore, hint, sizeof(hint));
+            return config__fail(ld, "ssl.keystore.location '%s': JKS keystores are not "
+                                "supported; %s and set ssl.keystore.type=PKCS12, or give "
+                                "PEM files", ld->keystore, hint);
+        }
+        if (type == NULL)
+            return config__fail(ld, "ssl.keystore.location '%s': set ssl.keystore.type "
+                                "(PKCS12, or PEM for one file holding the certificate and "
+                                "key), or set ssl.certificate.location and ssl.key.location",
+                                ld->keystore);
         cf->ssl_cert = mem_strdup(ld->keystore);
+        cf->ssl_pkcs12 = strcmp(type, "PKCS12") == 0;
     }
+    /* OpenSSL reads a PKCS#12 file with one password, as keytool writes them. */
+    if (cf->ssl_pkcs12 && cf->ssl_key_password != NULL && cf->ssl_key_password[0] != '\0' &&
+        (cf->ssl_keystore_password == NULL ||
+         strcmp(cf->ssl_key_password, cf->ssl_keystore_password) != 0))
+        return config__fail(ld, "ssl.key.password differs from ssl.keystore.password: "
+                            "a PKCS#12 keystore is read with its store password");
     if (cf->ssl_key == NULL && cf->ssl_cert != NULL)
         cf->ssl_key = mem_strdup(cf->ssl_cert);
     for (int i = 0; i < cf->nlisteners; i++)
         if (cf->listeners[i].tls && cf->ssl_cert == NULL)
             return config__fail(ld, "an https listener needs "
                                 "ssl.certificate.location and ssl.key.location "
-                                "(PEM)");
+                                "(PEM), or ssl.keystore.location");
     return 0;
 }
 
@@ -868,6 +892,8 @@ config_free(config_t *cf)
     free(cf->sasl_mechanism);
     free(cf->sasl_username);
     config__free_secret(cf->sasl_password);
+    config__free_secret(cf->ssl_keystore_password);
+    config__free_secret(cf->ssl_key_password);
     for (size_t i = 0; i < cf->nkafka_extra; i++) {
         free(cf->kafka_extra[i].key);
         config__free_secret(cf->kafka_extra[i].value);

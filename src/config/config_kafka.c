@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mem.h"
 #include "text.h"
+#include "tls_store.h"
 
 static int config_kafka__fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -140,6 +141,37 @@ config_kafka__extra(config_kafka_list_t *out, const char *key, const char *val)
         config_kafka_set(out, key, val);
 }
 
+/* A JKS store: what to do instead. */
+static int
+config_kafka__jks(char *err, size_t errlen, const char *which, const char *path)
+{
+    char hint[512];
+
+    tls_store_jks_hint(path, hint, sizeof(hint));
+    return config_kafka__fail(err, errlen, "kafkastore.ssl.%s.location '%s': JKS %ss are not "
+                              "supported; %s and set kafkastore.ssl.%s.type=PKCS12 (or give "
+                              "PEM)", which, path, which, hint, which);
+}
+
+/*
+ * librdkafka reads no PKCS#12 trust store: its certificates go to it as
+ * PEM text (ssl.ca.pem), read now so that a bad store fails the start.
+ */
+static int
+config_kafka__p12_trust(const config_kafka_list_t *java, config_kafka_list_t *out,
+                        const char *path, char *err, size_t errlen)
+{
+    char why[512];
+    char *pem = tls_store_p12_certs_pem(path, config_kafka_get(java, "ssl.truststore.password"),
+                                        why, sizeof(why));
+
+    if (pem == NULL)
+        return config_kafka__fail(err, errlen, "kafkastore.ssl.truststore.location: %s", why);
+    config_kafka__extra(out, "ssl.ca.pem", pem);
+    free(pem);
+    return 0;
+}
+
 /* Translate one kafkastore.* setting; 1 if it was handled. */
 static int
 config_kafka__ssl(const config_kafka_list_t *java, config_kafka_list_t *out, const char *key,
@@ -150,11 +182,10 @@ config_kafka__ssl(const config_kafka_list_t *java, config_kafka_list_t *out, con
 
     *bad = 0;
     if (strcmp(key, "ssl.truststore.location") == 0) {
-        if (strcasecmp(tst, "PEM") != 0)
-            *bad = config_kafka__fail(err, errlen, "kafkastore.ssl.truststore.location '%s': "
-                                "%s trust stores are not supported; give a PEM "
-                                "file of CA certificates (kafkastore.ssl.truststore."
-                                "type=PEM)", val, tst);
+        if (strcasecmp(tst, "PKCS12") == 0)
+            *bad = config_kafka__p12_trust(java, out, val, err, errlen);
+        else if (strcasecmp(tst, "PEM") != 0)
+            *bad = config_kafka__jks(err, errlen, "truststore", val);
         else
             config_kafka__extra(out, "ssl.ca.location", val);
         return 1;
@@ -167,10 +198,7 @@ config_kafka__ssl(const config_kafka_list_t *java, config_kafka_list_t *out, con
             config_kafka__extra(out, "ssl.certificate.location", val);
             config_kafka__extra(out, "ssl.key.location", val);
         } else {
-            *bad = config_kafka__fail(err, errlen, "kafkastore.ssl.keystore.location '%s': %s "
-                                "keystores are not supported; convert it to PEM "
-                                "(kafkastore.ssl.keystore.type=PEM) or PKCS12",
-                                val, kst);
+            *bad = config_kafka__jks(err, errlen, "keystore", val);
         }
         return 1;
     }
@@ -200,7 +228,7 @@ config_kafka__store_types(const config_kafka_list_t *java, char *err, size_t err
         if (v != NULL && strcasecmp(v, "PEM") != 0 && strcasecmp(v, "PKCS12") != 0 &&
             strcasecmp(v, "JKS") != 0)
             return config_kafka__fail(err, errlen, "bad value '%s' for kafkastore.%s: "
-                                "expected PEM", v, keys[i]);
+                                "expected PEM or PKCS12", v, keys[i]);
     }
     return 0;
 }

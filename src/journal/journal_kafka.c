@@ -487,6 +487,26 @@ journal_kafka__wakeups(journal_kafka_t *k, char *err, size_t errlen)
     return 0;
 }
 
+/*
+ * Which librdkafka runs (a --with-system-librdkafka build may load an old
+ * one), and, once, what an old one cannot do: before 2.6.1 it repeats the
+ * client nonce in SCRAM's final message (librdkafka#4895), which Kafka
+ * 4.x refuses as invalid credentials whatever the password.
+ */
+static void
+journal_kafka__log_version(const config_t *cf)
+{
+    log_info("kafka: librdkafka %s", rd_kafka_version_str());
+    if (cf->sasl_mechanism == NULL || strncmp(cf->sasl_mechanism, "SCRAM", 5) != 0 ||
+        rd_kafka_version() >= 0x020601ff)
+        return;
+    log_warn("kafka: librdkafka %s is older than 2.6.1: its %s login fails against Kafka 4.x "
+             "brokers (reported as invalid credentials) because it sends a malformed nonce "
+             "(librdkafka#4895); Kafka 3.x accepts it.  Build schemad against librdkafka "
+             ">= 2.6.1 (the default static build does)", rd_kafka_version_str(),
+             cf->sasl_mechanism);
+}
+
 static int
 journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
 {
@@ -505,6 +525,7 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
         journal_kafka__free(k);
         return -1;
     }
+    journal_kafka__log_version(cf);
     k->servers = mem_strdup(cf->bootstrap_servers);
     k->conn.topic = k->topic;
     k->conn.servers = k->servers;

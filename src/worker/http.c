@@ -15,6 +15,7 @@
 #include "http_error.h"
 #include "mem.h"
 #include "serve.h"
+#include "tls_store.h"
 
 static int
 http__bind(const config_listener_t *l, char *err, size_t errlen)
@@ -81,6 +82,16 @@ http__tls(http_t *h, const config_t *cf, char *err, size_t errlen)
     h->ssl_ctx = SSL_CTX_new(TLS_server_method());
     SSL_CTX_set_min_proto_version(h->ssl_ctx, TLS1_2_VERSION);
     SSL_CTX_set_options(h->ssl_ctx, SSL_OP_NO_COMPRESSION);
+    if (cf->ssl_pkcs12) {
+        if (tls_store_p12_use(h->ssl_ctx, cf->ssl_cert, cf->ssl_keystore_password, err,
+                              errlen) < 0)
+            return -1;
+        h2o_ssl_register_alpn_protocols(h->ssl_ctx, h2o_http2_alpn_protocols);
+        return 0;
+    }
+    /* OpenSSL's default password callback reads an encrypted PEM key with it. */
+    if (cf->ssl_key_password != NULL && cf->ssl_key_password[0] != '\0')
+        SSL_CTX_set_default_passwd_cb_userdata(h->ssl_ctx, cf->ssl_key_password);
     if (SSL_CTX_use_certificate_chain_file(h->ssl_ctx, cf->ssl_cert) != 1 ||
         SSL_CTX_use_PrivateKey_file(h->ssl_ctx, cf->ssl_key, SSL_FILETYPE_PEM) != 1 ||
         SSL_CTX_check_private_key(h->ssl_ctx) != 1) {
@@ -88,6 +99,7 @@ http__tls(http_t *h, const config_t *cf, char *err, size_t errlen)
                  cf->ssl_cert ? cf->ssl_cert : "(none)", cf->ssl_key ? cf->ssl_key : "(none)");
         return -1;
     }
+    SSL_CTX_set_default_passwd_cb_userdata(h->ssl_ctx, NULL);
     h2o_ssl_register_alpn_protocols(h->ssl_ctx, h2o_http2_alpn_protocols);
     return 0;
 }

@@ -42,11 +42,19 @@ def stop_leftover_daemons():
 
 @pytest.fixture(scope='session')
 def kafka_secure(tmp_path_factory):
-    """A Kafka 3.9.1 broker with SASL_PLAINTEXT (SCRAM-SHA-512, user/user)
-    and SSL listeners besides PLAINTEXT: Debian 12's librdkafka 2.0.2 cannot
-    do SCRAM with 4.x brokers (fixed in librdkafka 2.6.1)."""
-    kb = KafkaBroker(str(tmp_path_factory.mktemp('kafka-secure')), sasl=True, ssl=True,
-                     version='3.9.1')
+    """A broker of the default version (4.1) with SASL_PLAINTEXT
+    (SCRAM-SHA-512, user/user) and SSL listeners besides PLAINTEXT."""
+    kb = KafkaBroker(str(tmp_path_factory.mktemp('kafka-secure')), sasl=True, ssl=True)
+    kb.start()
+    yield kb
+    kb.stop()
+
+
+@pytest.fixture(scope='session')
+def kafka_39(tmp_path_factory):
+    """A Kafka 3.9.1 broker with a SASL_PLAINTEXT (SCRAM-SHA-512) listener,
+    for the smoke test of older estates."""
+    kb = KafkaBroker(str(tmp_path_factory.mktemp('kafka-39')), sasl=True, version='3.9.1')
     kb.start()
     yield kb
     kb.stop()

@@ -1,24 +1,19 @@
 #!/bin/sh
 # Fetch an Apache Kafka broker (KRaft) and a working logging backend from
-# Maven Central into ${SCHEMAD_KAFKA_HOME:-$HOME/.cache/schemad/kafka}/libs,
+# Maven Central into ${SCHEMAD_KAFKA_HOME:-$HOME/.cache/schemad/kafka}/libs-<version>,
 # for the integration tests.  Idempotent: a complete libs dir is kept as is.
 # Prints the libs directory on stdout.
 #
-# SCHEMAD_KAFKA_VERSION (or $1) picks another Kafka version, fetched into
-# libs-<version>.  Kafka 4.x brokers reject SCRAM from librdkafka < 2.6.1
-# (a nonce bug, confluentinc/librdkafka#4895), so SASL/SCRAM tests of the C
-# side against Debian 12's librdkafka 2.0.2 need a 3.9.x broker.
+# SCHEMAD_KAFKA_VERSION (or $1) picks another Kafka version; each version
+# has its own libs-<version> dir, so checkouts with different defaults
+# sharing the cache do not refetch over each other.
 set -eu
 
-default_version=4.1.0
+default_version=4.1.2
 version=${1:-${SCHEMAD_KAFKA_VERSION:-$default_version}}
 here=$(cd "$(dirname "$0")" && pwd)
 home=${SCHEMAD_KAFKA_HOME:-$HOME/.cache/schemad/kafka}
-if [ "$version" = "$default_version" ]; then
-    libs=$home/libs
-else
-    libs=$home/libs-$version
-fi
+libs=$home/libs-$version
 stamp=$libs/.complete
 
 # The stamp is the pom plus the version: a changed pom refetches.

@@ -6,7 +6,7 @@
         kb.ssl_bootstrap    # SSL, server cert signed by kb.ca_file (PEM)
 
 The jars come from fetch_kafka.sh (Maven Central, cached); `version`
-picks the Kafka release (default 4.1.0).  Everything
+picks the Kafka release (default: fetch_kafka.sh's, 4.1.x).  Everything
 listens on 127.0.0.1 on ports picked at run time.  restart() keeps the ports
 and the log dir, for outage tests.
 """
@@ -79,15 +79,30 @@ def make_tls_files(d):
         for name in ('server.key', 'server.pem', 'ca.pem'):
             with open(os.path.join(d, name)) as f:
                 out.write(f.read())
+    make_pkcs12_files(d)
     return os.path.join(d, 'ca.pem'), keystore
+
+
+P12_PASSWORD = 'p12-secret'
+
+
+def make_pkcs12_files(d):
+    """Beside make_tls_files' PEM files, the PKCS#12 stores Strimzi and
+    Java tools hand out, both with password P12_PASSWORD: keystore.p12 (the
+    server key, its certificate and the CA) and truststore.p12 (the CA
+    alone)."""
+    _openssl('pkcs12', '-export', '-inkey', 'server.key', '-in', 'server.pem',
+             '-certfile', 'ca.pem', '-name', 'server', '-out', 'keystore.p12',
+             '-passout', 'pass:' + P12_PASSWORD, cwd=d)
+    _openssl('pkcs12', '-export', '-nokeys', '-in', 'ca.pem', '-out', 'truststore.p12',
+             '-passout', 'pass:' + P12_PASSWORD, cwd=d)
+    return os.path.join(d, 'keystore.p12'), os.path.join(d, 'truststore.p12')
 
 
 class KafkaBroker:
     def __init__(self, workdir, sasl=False, ssl=False, users=None,
                  version=None):
         # None: $SCHEMAD_KAFKA_VERSION, else fetch_kafka.sh's default (4.1).
-        # Debian 12's librdkafka 2.0.2 cannot do SCRAM with 4.x brokers
-        # (fixed in librdkafka 2.6.1): use version='3.9.1' for that.
         self.version = version or os.environ.get('SCHEMAD_KAFKA_VERSION')
         self.workdir = os.path.abspath(str(workdir))
         self.sasl = sasl

@@ -289,6 +289,33 @@ def test_https_with_alpn(tmp_path):
     d.stop()
 
 
+def test_https_with_a_pkcs12_keystore(tmp_path):
+    from kafka_broker import P12_PASSWORD, make_tls_files
+    ca, _ = make_tls_files(str(tmp_path / 'tls'))
+    port = free_port()
+    d = Schemad(tmp_path / 'd', {
+        'listeners': 'http://127.0.0.1:%d,https://127.0.0.1:%d' % (free_port(), port),
+        'ssl.keystore.location': str(tmp_path / 'tls' / 'keystore.p12'),
+        'ssl.keystore.type': 'PKCS12',
+        'ssl.keystore.password': P12_PASSWORD,
+        'ssl.key.password': P12_PASSWORD,
+    })
+    d.port = int(d.settings['listeners'].split(',')[0].rsplit(':', 1)[1])
+    d.start()
+    d.register('user', USER)
+    url = 'https://127.0.0.1:%d/schemas/ids/1' % port
+    version, code, body = _curl(['--cacert', ca, '--http2', url])
+    assert (version, code) == ('2', 200)
+    assert json.loads(json.loads(body)['schema'])['name'] == 'User'
+    d.stop()
+    # A wrong password is one clear error at start.
+    d.settings['ssl.keystore.password'] = d.settings['ssl.key.password'] = 'wrong'
+    d.write_config()
+    r = _run(['-c', d.config])
+    assert r.returncode != 0 and 'keystore.p12' in r.stderr and 'password' in r.stderr, r.stderr
+    assert 'wrong' not in r.stderr.replace('wrong password', '')
+
+
 def test_not_leader_answers_50004(tmp_path):
     d = Schemad(tmp_path / 'd', {'leader.eligibility': 'false'})
     d.start()

@@ -1,6 +1,7 @@
-"""schemad's journal on secured Kafka listeners: wrong SCRAM credentials are
-one clear error and a quick non-zero exit; SSL with a PEM trust store works
-end to end."""
+"""schemad's journal on secured Kafka listeners (Kafka 4.1): wrong SCRAM
+credentials are one clear error and a quick non-zero exit; SSL with a PEM
+or PKCS#12 trust store works end to end; and a SCRAM smoke test on Kafka
+3.9 for older estates."""
 
 import itertools
 import os
@@ -47,6 +48,74 @@ def test_wrong_scram_credentials_exit_with_one_clear_error(kafka_secure, tmp_pat
     # No retry loop: a start-up log of a few lines, not one per attempt.
     assert len(log.splitlines()) < 15, log
     assert 'not-the-password' not in log
+    # The librdkafka in use is named, and is new enough for Kafka 4.x.
+    assert len([l for l in log.splitlines() if 'kafka: librdkafka ' in l]) == 1, log
+    assert 'older than 2.6.1' not in log and '4895' not in log
+
+
+def test_ssl_listener_with_pkcs12_stores(kafka_secure, tmp_path):
+    """Strimzi's form: a PKCS#12 trust store (read by schemad, handed to
+    librdkafka as PEM) and a PKCS#12 client keystore (read by librdkafka)."""
+    from kafka_broker import P12_PASSWORD, make_tls_files
+    make_tls_files(str(tmp_path / 'client'))
+    client = str(tmp_path / 'client' / 'keystore.p12')
+    truststore = os.path.join(os.path.dirname(kafka_secure.ca_file), 'truststore.p12')
+    d = Schemad(tmp_path / 's', {
+        'journal': 'kafka',
+        'kafkastore.bootstrap.servers': 'SSL://' + kafka_secure.ssl_bootstrap,
+        'kafkastore.topic': new_topic(),
+        'kafkastore.security.protocol': 'SSL',
+        'kafkastore.ssl.truststore.location': truststore,
+        'kafkastore.ssl.truststore.type': 'PKCS12',
+        'kafkastore.ssl.truststore.password': P12_PASSWORD,
+        'kafkastore.ssl.keystore.location': client,
+        'kafkastore.ssl.keystore.type': 'PKCS12',
+        'kafkastore.ssl.keystore.password': P12_PASSWORD,
+        'kafkastore.ssl.key.password': P12_PASSWORD,
+        'kafkastore.init.timeout.ms': '30000',
+        'kafkastore.timeout.ms': '5000'})
+    d.start()
+    try:
+        s1 = avro_record('User', [('id', 'int')], namespace='ssup2.com')
+        assert d.register('user', s1) == (200, {'id': 1})
+        assert d.stop() == 0
+        d.start()
+        assert d.get('/subjects/user/versions') == (200, [1])
+    finally:
+        d.stop()
+    # A trust store that does not hold the broker's CA: the handshake fails.
+    other = str(tmp_path / 'client' / 'truststore.p12')
+    d.settings['kafkastore.ssl.truststore.location'] = other
+    d.settings['kafkastore.init.timeout.ms'] = '5000'
+    d.start(wait=False)
+    try:
+        rc = d.proc.wait(30)
+    finally:
+        d.stop()
+    assert rc > 0, d.log_text(100000)
+
+
+def test_scram_on_kafka_39_smoke(kafka_39, tmp_path):
+    d = Schemad(tmp_path / 's', {
+        'journal': 'kafka',
+        'kafkastore.bootstrap.servers': kafka_39.sasl_bootstrap,
+        'kafkastore.topic': new_topic(),
+        'kafkastore.security.protocol': 'SASL_PLAINTEXT',
+        'kafkastore.sasl.mechanism': 'SCRAM-SHA-512',
+        'kafkastore.sasl.username': 'user',
+        'kafkastore.sasl.password': 'user',
+        'kafkastore.init.timeout.ms': '30000',
+        'kafkastore.timeout.ms': '5000'})
+    d.start()
+    try:
+        s1 = avro_record('User', [('id', 'int')], namespace='ssup2.com')
+        assert d.register('user', s1) == (200, {'id': 1})
+        assert d.stop() == 0
+        d.start()
+        assert d.get('/subjects/user/versions') == (200, [1])
+        assert d.register('user', s1) == (200, {'id': 1})
+    finally:
+        d.stop()
 
 
 def test_ssl_listener_with_pem_truststore(kafka_secure, tmp_path):

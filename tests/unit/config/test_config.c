@@ -241,9 +241,17 @@ test_errors(void)
     load_fails(__LINE__, "listeners=https://0.0.0.0:8443\n", NULL,
                "ssl.certificate.location", NULL);
     load_fails(__LINE__, "listeners=https://:8443\nssl.keystore.location=/k.jks\n",
-               NULL, "ssl.keystore.location", "PEM", NULL);
-    load_fails(__LINE__, "ssl.keystore.type=JKS\n", NULL, "ssl.keystore.type", "PEM", NULL);
-    load_fails(__LINE__, "ssl.key.password=secret\n", NULL, "ssl.key.password", NULL);
+               NULL, "ssl.keystore.location", "keytool -importkeystore -srckeystore /k.jks",
+               "-deststoretype PKCS12", NULL);
+    load_fails(__LINE__, "listeners=https://:8443\nssl.keystore.location=/k\n",
+               NULL, "ssl.keystore.location", "ssl.keystore.type", NULL);
+    load_fails(__LINE__, "ssl.keystore.type=JKS\n", NULL, "ssl.keystore.type", "keytool",
+               "PKCS12", NULL);
+    load_fails(__LINE__, "ssl.keystore.type=BKS\n", NULL, "ssl.keystore.type",
+               "PEM or PKCS12", NULL);
+    load_fails(__LINE__, "listeners=https://:8443\nssl.keystore.location=/k.p12\n"
+               "ssl.keystore.password=a\nssl.key.password=b\n", NULL, "ssl.key.password",
+               NULL);
     load_fails(__LINE__, "ssl.client.authentication=REQUIRED\n", NULL,
                "ssl.client.authentication", NULL);
     load_fails(__LINE__, "authentication.method=BASIC\n", NULL,
@@ -255,10 +263,13 @@ test_errors(void)
                "kafkastore.bootstrap.servers", "PLAINTEXT", NULL);
     load_fails(__LINE__, "kafkastore.bootstrap.servers=a:9092\n"
                "kafkastore.ssl.truststore.location=/t.jks\n", NULL,
-               "kafkastore.ssl.truststore.location", "PEM", NULL);
+               "kafkastore.ssl.truststore.location", "keytool -importkeystore -srckeystore /t.jks",
+               "kafkastore.ssl.truststore.type=PKCS12", NULL);
     load_fails(__LINE__, "kafkastore.ssl.keystore.location=/k\n"
                "kafkastore.ssl.keystore.type=JKS\n", NULL,
-               "kafkastore.ssl.keystore.location", "PEM", NULL);
+               "kafkastore.ssl.keystore.location", "keytool", "PKCS12", NULL);
+    load_fails(__LINE__, "kafkastore.ssl.truststore.location=/nonexistent/t.p12\n", NULL,
+               "kafkastore.ssl.truststore.location", "cannot open '/nonexistent/t.p12'", NULL);
     load_fails(__LINE__, "kafkastore.ssl.keystore.type=BKS\n", NULL,
                "kafkastore.ssl.keystore.type", NULL);
 
@@ -446,7 +457,22 @@ test_listeners(void)
     config_free(cf);
     cf = load("listeners=https://0.0.0.0:8443\n"
               "ssl.keystore.location=/etc/both\nssl.keystore.type=pem\n", NULL);
-    CHECK(cf != NULL && streq(cf->ssl_cert, "/etc/both"));
+    CHECK(cf != NULL && streq(cf->ssl_cert, "/etc/both") && !cf->ssl_pkcs12);
+    config_free(cf);
+    /* A PKCS#12 keystore, by its type or its name, and its password. */
+    cf = load("listeners=https://0.0.0.0:8443\nssl.keystore.location=/etc/sr\n"
+              "ssl.keystore.type=pkcs12\nssl.keystore.password=pw\nssl.key.password=pw\n",
+              NULL);
+    CHECK(cf != NULL && streq(cf->ssl_cert, "/etc/sr") && cf->ssl_pkcs12 &&
+          streq(cf->ssl_keystore_password, "pw"));
+    config_free(cf);
+    cf = load("listeners=https://0.0.0.0:8443\nssl.keystore.location=/etc/sr.P12\n", NULL);
+    CHECK(cf != NULL && cf->ssl_pkcs12 && cf->ssl_keystore_password == NULL);
+    config_free(cf);
+    /* An encrypted PEM key's password. */
+    cf = load("listeners=https://0.0.0.0:8443\nssl.certificate.location=/c.pem\n"
+              "ssl.key.location=/k.pem\nssl.key.password=secret\n", NULL);
+    CHECK(cf != NULL && !cf->ssl_pkcs12 && streq(cf->ssl_key_password, "secret"));
     config_free(cf);
 
     /* Empty listeners and the deprecated port. */

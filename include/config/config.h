@@ -11,19 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config_kafka.h"
+#include "config_listener.h"
+
 #define CONFIG_MAX_LISTENERS 8
-
-typedef struct config_listener {
-    int tls;            /* https:// */
-    char host[256];     /* "" = all addresses */
-    int port;
-} config_listener_t;
-
-/** One key=value pair kept verbatim (kafkastore.* pass-through). */
-typedef struct config_kv {
-    char *key;
-    char *value;
-} config_kv_t;
 
 typedef struct config {
     char *path;                         /* the file read, or NULL */

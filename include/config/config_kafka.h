@@ -9,7 +9,11 @@
 
 #include <stddef.h>
 
-#include "config.h"
+/** One key=value pair kept verbatim (kafkastore.* pass-through). */
+typedef struct config_kv {
+    char *key;
+    char *value;
+} config_kv_t;
 
 /** Settings by name, a later set replacing an earlier one; owns its strings. */
 typedef struct config_kafka_list {

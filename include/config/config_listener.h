@@ -2,7 +2,11 @@
 #ifndef SCHEMAD_CONFIG_LISTENER_H
 #define SCHEMAD_CONFIG_LISTENER_H
 
-#include "config.h"
+typedef struct config_listener {
+    int tls;            /* https:// */
+    char host[256];     /* "" = all addresses */
+    int port;
+} config_listener_t;
 
 /**
  * Parse "http://host:port" or "https://[v6]:port" (an optional "/" after)

@@ -11,8 +11,6 @@
  */
 #include "config.h"
 #include "config_env.h"
-#include "config_kafka.h"
-#include "config_listener.h"
 #include "jaas.h"
 #include "properties.h"
 

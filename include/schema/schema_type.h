@@ -13,6 +13,12 @@
 #include <stddef.h>
 #include <jansson.h>
 
+/* canonical's flags.  Confluent validates a new schema's default values
+ * on the normalize path (AvroSchemaProvider: (validateDefaults ||
+ * normalize) && isNew); a type without defaults ignores the flag. */
+#define SCHEMA_NORMALIZE 1
+#define SCHEMA_VALIDATE_DEFAULTS 2
+
 typedef struct schema_type {
     /** The schemaType Confluent writes: "AVRO", "JSON", "PROTOBUF". */
     const char *name;
@@ -20,7 +26,7 @@ typedef struct schema_type {
     /**
      * Parse `text` (len bytes, NUL bytes included), validate it with the
      * reference implementation's messages, and render the text Confluent
-     * stores (with `normalize`, its normalized form).  `refs` holds the
+     * stores (with SCHEMA_NORMALIZE in `flags`, its normalized form).  `refs` holds the
      * `nrefs` stored texts of the schemas the references name, dependencies
      * first.  0 with *out malloc'd (the caller frees); -1 with *err
      * malloc'd (the caller frees): the text Confluent puts after
@@ -30,7 +36,7 @@ typedef struct schema_type {
      * fingerprint of this text with its references, metadata and rules.
      */
     int (*canonical)(const char *text, size_t len, const char *const *refs, size_t nrefs,
-                     int normalize, char **out, char **err);
+                     int flags, char **out, char **err);
 
     /**
      * Whether data written with `writer` can be read with `reader` (both

@@ -220,7 +220,7 @@ api__fingerprint(api_reg_t *g)
 
 /* Parse, validate and canonicalize the request's schema.  0 or -1 (res set). */
 static int
-api__canonicalize(const api_t *api, api_reg_t *g, int normalize, api_result_t *res)
+api__canonicalize(const api_t *api, api_reg_t *g, int flags, api_result_t *res)
 {
     const char *type = g->req.schema_type;
     if (!schema_type_known(type)) {
@@ -236,8 +236,10 @@ api__canonicalize(const api_t *api, api_reg_t *g, int normalize, api_result_t *r
     }
     char *err = NULL;
     const char *text = g->req.schema;
+    free(g->canonical);
+    g->canonical = NULL;
     int rc = st->canonical(text, g->req.schema_len, (const char *const *)g->refs, g->nrefs,
-                           normalize, &g->canonical, &err);
+                           flags, &g->canonical, &err);
     if (rc != 0) {
         api__invalid_schema(res, g, err ? err : "invalid schema", rc != -2);
         free(err);
@@ -247,12 +249,21 @@ api__canonicalize(const api_t *api, api_reg_t *g, int normalize, api_result_t *r
     return 0;
 }
 
+/* SCHEMA_NORMALIZE when the request or the config in scope asks for it. */
 static int
 api__normalize(const api_t *api, const route_t *r, const char *subject)
 {
     if (route_query_bool(r, "normalize", 0))
-        return 1;
-    return json_is_true(api_config_field(api, subject, "normalize"));
+        return SCHEMA_NORMALIZE;
+    return json_is_true(api_config_field(api, subject, "normalize")) ? SCHEMA_NORMALIZE : 0;
+}
+
+/* The flags a new schema is canonicalized with (isNew in Confluent's
+ * parse): on the normalize path its defaults are validated too. */
+static int
+api__new_flags(int normalize)
+{
+    return normalize ? normalize | SCHEMA_VALIDATE_DEFAULTS : 0;
 }
 
 /* A live version of the subject holding exactly this schema, or NULL. */
@@ -334,6 +345,14 @@ api__lookup_contexts(const api_t *api, const api_reg_t *g, int deleted,
     return v;
 }
 
+/* A type Confluent has and schemad has not yet (its answers where no
+ * parse is needed are still Confluent's). */
+static int
+api__unsupported_type(const char *type)
+{
+    return schema_type_find(type) == NULL && schema_type_known(type);
+}
+
 /* Whether a subject holds a version a read may see (hasSubjects). */
 static int
 api__has_versions(const store_subject_t *sub, int deleted)
@@ -360,9 +379,8 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
     store_version_t *v = NULL;
     /* A type Confluent has and schemad has not cannot be stored here, so
      * it matches nothing. */
-    int storable = schema_type_find(g.req.schema_type) != NULL ||
-                   !schema_type_known(g.req.schema_type);
-    if (!api__blank(g.req.schema, g.req.schema_len) && storable) {
+    if (!api__blank(g.req.schema, g.req.schema_len) &&
+        !api__unsupported_type(g.req.schema_type)) {
         if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
             goto out;
         sub = store_subject(api->store, g.subject);
@@ -727,11 +745,15 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
         api_error(res, 422, 42201, "Empty schema");
         goto out;
     }
-    if (canonical) {
+    /* A new schema (no id of its own) on the normalize path is parsed
+     * again with its defaults validated, as register() does after the
+     * lookup that answered known ones. */
+    int flags = g.req.id < 0 ? api__new_flags(normalize) : normalize;
+    if (canonical && !(flags & SCHEMA_VALIDATE_DEFAULTS)) {
         /* The text and its references stay what was canonicalized above
          * (only a blank schema is filled in); metadata and rule set may not. */
         api__fingerprint(&g);
-    } else if (api__canonicalize(api, &g, normalize, res) != 0) {
+    } else if (api__canonicalize(api, &g, flags, res) != 0) {
         goto out;
     }
     /* Already registered here: answer it (in full when filled in, or when
@@ -833,16 +855,19 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
             api_errorf(res, 404, 40402, "Version %d not found.", vn);
             goto out;
         }
-        if (only == NULL) {
-            api__compat_answer(1, messages, verbose, res);
-            goto out;
-        }
+    }
+    /* "latest" of a subject without versions checks against nothing, but
+     * the schema is still parsed (isCompatible canonicalizes first). */
+    int against_none = r->id == ROUTE_COMPAT_VERSION && only == NULL;
+    if (against_none && api__unsupported_type(g.req.schema_type)) {
+        api__compat_answer(1, messages, verbose, res);
+        goto out;
     }
     if (api__blank(g.req.schema, g.req.schema_len)) {
         api_error(res, 422, 42201, "Empty schema");
         goto out;
     }
-    if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0) {
+    if (api__canonicalize(api, &g, api__new_flags(api__normalize(api, r, g.subject)), res) != 0) {
         if (verbose && res->status == 422) {
             json_t *body_json = json_loadb(res->body.data, res->body.len, JSON_ALLOW_NUL, NULL);
             json_array_append(messages, json_object_get(body_json, "message"));
@@ -853,7 +878,7 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
     }
     const char *level = api_compat_level(api, g.subject);
     compat_schema_t cs = api__compat_schema(&g);
-    int ok = compat_evaluate(api, g.subject, level, &cs, only, messages);
+    int ok = against_none || compat_evaluate(api, g.subject, level, &cs, only, messages);
     api__compat_answer(ok, messages, verbose, res);
 out:
     json_decref(messages);

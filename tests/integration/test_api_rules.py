@@ -343,3 +343,64 @@ def test_references_resolve_in_the_referrers_context(schemad):
     # The referenced version is held in its context: deleting it is refused.
     st, b = d.request('DELETE', '/subjects/:.ctx:dep/versions/1')
     assert st == 422 and b['error_code'] == 42206, b
+
+
+def _rec_with_default(ftype, default):
+    return json.dumps({'type': 'record', 'name': 'D',
+                       'fields': [{'name': 'f', 'type': ftype, 'default': default}]})
+
+
+BAD_DEFAULTS = [
+    ('int', 'x', '"x" not a "int"'),
+    ('int', 1.5, '1.5 not a "int"'),
+    ('int', 3000000000, '3000000000 not a "int"'),
+    ('long', 'x', '"x" not a "long"'),
+    ('double', True, 'true not a "double"'),
+    ('string', 1, '1 not a "string"'),
+    ('boolean', 'true', '"true" not a "boolean"'),
+    ('null', 0, '0 not a "null"'),
+    ('bytes', 1, '1 not a "bytes"'),
+    (['string', 'null'], None, 'null not a ["string","null"]'),
+    ({'type': 'array', 'items': 'int'}, ['a'], '["a"] not a {"type":"array","items":"int"}'),
+    ({'type': 'map', 'values': 'int'}, {'k': 'v'}, '{"k":"v"} not a {"type":"map","values":"int"}'),
+    ({'type': 'enum', 'name': 'E', 'symbols': ['A']}, 1,
+     '1 not a {"type":"enum","name":"E","symbols":["A"]}'),
+    ({'type': 'fixed', 'name': 'F', 'size': 2}, 1, '1 not a {"type":"fixed","name":"F","size":2}'),
+    ({'type': 'record', 'name': 'N', 'fields': [{'name': 'a', 'type': 'int'}]}, {},
+     '{} not a {"type":"record","name":"N","fields":[{"name":"a","type":"int"}]}'),
+]
+
+GOOD_DEFAULTS = [
+    ('int', 7), ('long', 3000000000), ('double', 1), ('float', '1.5'), ('string', 'x'),
+    (['null', 'string'], None), ({'type': 'enum', 'name': 'E', 'symbols': ['A']}, 'B'),
+    ({'type': 'record', 'name': 'N', 'fields': [{'name': 'a', 'type': 'int', 'default': 1}]}, {}),
+]
+
+
+def test_defaults_validated_on_the_normalize_path(schemad):
+    """AvroSchemaProvider parses with validateDefaults when normalize and
+    the schema is new: a wrong-typed default is a 42201 with Java Avro's
+    message; the plain path, lookups and imports take it as written."""
+    d = schemad
+    for i, (ftype, default, words) in enumerate(BAD_DEFAULTS):
+        schema = _rec_with_default(ftype, default)
+        st, b = d.request('POST', '/subjects/bad%d/versions?normalize=true' % i, {'schema': schema})
+        assert st == 422 and b['error_code'] == 42201, (ftype, b)
+        assert 'Invalid default for field f: ' + words in b['message'], (words, b['message'])
+        st, b = d.request('POST', '/compatibility/subjects/bad%d/versions/latest?normalize=true' % i,
+                          {'schema': schema})
+        assert st in (404, 422), b
+        # The plain path accepts it, and a normalized lookup finds nothing wrong.
+        st, b = d.request('POST', '/subjects/bad%d/versions' % i, {'schema': schema})
+        assert st == 200, (ftype, b)
+        st, b = d.request('POST', '/subjects/bad%d?normalize=true' % i, {'schema': schema})
+        assert st in (200, 404), b
+        assert b.get('error_code') != 42201, b
+    for i, (ftype, default) in enumerate(GOOD_DEFAULTS):
+        schema = _rec_with_default(ftype, default)
+        st, b = d.request('POST', '/subjects/good%d/versions?normalize=true' % i, {'schema': schema})
+        assert st == 200, (ftype, default, b)
+    # The config's normalize=true is the same path.
+    assert d.request('PUT', '/config/cfgnorm', {'normalize': True})[0] == 200
+    st, b = d.request('POST', '/subjects/cfgnorm/versions', {'schema': _rec_with_default('int', 'x')})
+    assert st == 422 and b['error_code'] == 42201, b

@@ -20,19 +20,22 @@ extern const schema_type_t schema_avro_type;
  * NUL-terminated canonical texts of referenced schemas whose named types the
  * text may use (in dependency order, as Confluent resolves them), or NULL.
  * A use of a reference's top-level type is rendered as its name, shortened
- * relative to the enclosing namespace ("type":"Dep").  When `normalize` is
- * set the output is Confluent's normalized form (AvroSchema.normalize(),
- * then canonicalString()) instead of plain Schema.toString().
+ * relative to the enclosing namespace ("type":"Dep").  With SCHEMA_NORMALIZE
+ * in `flags` the output is Confluent's normalized form
+ * (AvroSchema.normalize(), then canonicalString()) instead of plain
+ * Schema.toString(); with SCHEMA_VALIDATE_DEFAULTS every field's default
+ * (of the references too) must fit its type, else Java's "Invalid default
+ * for field f: <value> not a <schema>".
  *
  * Returns 0 and sets *out to the canonical text (malloc'd, caller frees), or
  * returns -1 and sets *err to Java Avro's message for the failure (malloc'd,
  * caller frees), e.g. `Undefined name: "nope"`: the text Confluent puts
- * after "details: " in its 42201 message.  Default values are not checked
- * (Confluent 7.9 accepts a bad default).
+ * after "details: " in its 42201 message.  Without SCHEMA_VALIDATE_DEFAULTS
+ * a bad default is accepted, as Confluent's plain path does.
  */
 int schema_avro_canonical(const char *text, size_t len,
                           const char *const *refs, size_t nrefs,
-                          int normalize, char **out, char **err);
+                          int flags, char **out, char **err);
 
 /**
  * Check that a reader schema can read data written with a writer schema

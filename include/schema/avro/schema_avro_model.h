@@ -76,6 +76,7 @@ typedef struct avro_ctx {
     hmap_t defined;             /* full name -> avro_schema_t *, borrowed */
     const char *space;          /* default namespace while parsing, borrowed */
     char *err;                  /* first error, owned */
+    int validate_defaults;      /* check each field's default (Parser.setValidateDefaults) */
 } avro_ctx_t;
 
 void avro_ctx_init(avro_ctx_t *c);
@@ -87,6 +88,13 @@ void avro_ctx_free(avro_ctx_t *c);
  * message) on failure.
  */
 avro_schema_t *avro_parse_text(avro_ctx_t *c, const char *text, size_t len);
+
+/**
+ * Java's Schema.isValidDefault: whether `def` (NULL: none) is a valid
+ * default for `s`; a union's is its first branch's, a record's takes each
+ * missing field's own default.  `depth` is 0 from the caller.
+ */
+int avro_default_valid(const avro_schema_t *s, const json_t *def, int depth);
 
 /** Java's Schema.toString() with `known` named types pre-registered.  Caller frees. */
 char *avro_to_string(avro_schema_t *s, avro_schema_t *const *known, size_t nknown);

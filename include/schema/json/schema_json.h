@@ -27,7 +27,7 @@ extern const schema_type_t schema_json_type;
  * references (the names themselves do not reach this hook).
  */
 int schema_json_canonical(const char *text, size_t len, const char *const *refs, size_t nrefs,
-                          int normalize, char **out, char **err);
+                          int flags, char **out, char **err);
 
 /**
  * The hook schema_type_t.compatible, by Confluent's JsonSchemaDiff: the

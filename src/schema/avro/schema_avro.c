@@ -28,15 +28,18 @@ parse_refs(avro_ctx_t *c, const char *const *refs, size_t nrefs, avro_schema_t *
 
 int
 schema_avro_canonical(const char *text, size_t len, const char *const *refs, size_t nrefs,
-                      int normalize, char **out, char **err)
+                      int flags, char **out, char **err)
 {
     avro_ctx_t c;
     avro_schema_t **tops = mem_calloc(nrefs + 1, sizeof(*tops));
     avro_schema_t *s = NULL;
     char *normalized = NULL;
+    int normalize = (flags & SCHEMA_NORMALIZE) != 0;
     *out = NULL;
     *err = NULL;
     avro_ctx_init(&c);
+    /* One Schema.Parser reads the references and the schema alike. */
+    c.validate_defaults = (flags & SCHEMA_VALIDATE_DEFAULTS) != 0;
     if (parse_refs(&c, refs, nrefs, tops) == 0)
         s = avro_parse_text(&c, text, len);
     if (s == NULL) {

@@ -504,6 +504,13 @@ parse_field(avro_ctx_t *c, avro_field_t *f, json_t *fj, int pos)
     }
     if (validate_name(c, fname) < 0)
         return -1;
+    if (c->validate_defaults && f->def != NULL && !avro_default_valid(f->schema, f->def, 0)) {
+        char *dv = avro_json_text(f->def), *st = avro_to_string(f->schema, NULL, 0);
+        fail(c, mem_printf("Invalid default for field %s: %s not a %s", fname, dv, st));
+        free(dv);
+        free(st);
+        return -1;
+    }
     f->name = mem_strdup(fname);
     f->doc = fdoc != NULL ? mem_strdup(fdoc) : NULL;
     add_props(f->props, fj, field_reserved, 0);

@@ -283,7 +283,7 @@ sj__validate(const jsn_t *root, size_t nrefs)
 
 int
 schema_json_canonical(const char *text, size_t len, const char *const *refs, size_t nrefs,
-                      int normalize, char **out, char **err)
+                      int flags, char **out, char **err)
 {
     (void)refs;
     *out = NULL;
@@ -302,7 +302,7 @@ schema_json_canonical(const char *text, size_t len, const char *const *refs, siz
         return -2;
     }
     buf_t b = {0};
-    jsn_write(&b, root, normalize);
+    jsn_write(&b, root, (flags & SCHEMA_NORMALIZE) != 0);
     jsn_free(root);
     *out = buf_steal(&b, NULL);
     return 0;

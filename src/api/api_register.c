@@ -395,11 +395,9 @@ api__write_schema(api_t *api, const api_reg_t *g, int id, int version,
         .subject = g->subject,
         .version = version,
         .id = id,
-        /* 8.x writes "schemaType" for Avro too. */
-        .schema_type = api->cf->confluent_version >= 8
-                           ? (g->req.schema_type ? g->req.schema_type : "AVRO")
-                       : g->req.schema_type && strcmp(g->req.schema_type, "AVRO") != 0
+        .schema_type = g->req.schema_type && strcmp(g->req.schema_type, "AVRO") != 0
                            ? g->req.schema_type : NULL,
+        .type_written = api->cf->confluent_version >= 8,
         .references = g->req.references,
         .metadata = g->metadata,
         .rule_set = g->rule_set,

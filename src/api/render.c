@@ -156,8 +156,10 @@ render_versions(buf_t *b, const store_subject_t *sub, int deleted, int deleted_o
 void
 render_config(buf_t *b, const json_t *cfg, const char *default_level)
 {
+    /* 8.x's order; its three new fields are only stored under confluent.version=8. */
     static const char *const fields[] = {
-        "alias", "normalize", "validateFields", "validateRules", "compatibilityLevel",
+        "alias", "aliasForDeks", "normalize", "validateFields", "validateNewSchemas",
+        "validateRules", "compatibilityLevel", "compatibilityPolicy",
         "compatibilityGroup", "defaultMetadata", "overrideMetadata", "defaultRuleSet",
         "overrideRuleSet",
     };

@@ -806,6 +806,39 @@ api__dispatch_read(api_t *api, const route_t *r, api_result_t *res)
     }
 }
 
+/* 8.x paginates five more lists (a subject's versions, an id's subjects
+ * and versions, referencedby, contexts): the page of the full answer. */
+static void
+api__page8(const api_t *api, const route_t *r, api_result_t *res)
+{
+    int offset, limit;
+    if (api->cf->confluent_version < 8 || res->status != 200 ||
+        (route_query(r, "offset") == NULL && route_query(r, "limit") == NULL))
+        return;
+    switch (r->id) {
+    case ROUTE_VERSIONS:
+    case ROUTE_SCHEMA_ID_SUBJECTS:
+    case ROUTE_SCHEMA_ID_VERSIONS:
+    case ROUTE_VERSION_REFERENCEDBY:
+    case ROUTE_CONTEXTS:
+        break;
+    default:
+        return;
+    }
+    json_t *all = json_loadb(res->body.data, res->body.len, 0, NULL);
+    res->body.len = 0;
+    if (api__paging(r, res, &offset, &limit) == 0) {
+        json_t *page = json_array();
+        for (size_t i = (size_t)offset; i < json_array_size(all) &&
+                                        (limit < 0 || json_array_size(page) < (size_t)limit); i++)
+            json_array_append(page, json_array_get(all, i));
+        res->status = 200;
+        render_json(&res->body, page);
+        json_decref(page);
+    }
+    json_decref(all);
+}
+
 /*
  * The last guard before the journal: a record the store would skip must
  * never be appended, or its id or version would be acknowledged and then
@@ -859,6 +892,7 @@ api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
         free(subject);
     } else if (r.method == ROUTE_M_GET) {
         api__dispatch_read(api, &r, res);
+        api__page8(api, &r, res);
     } else if (r.id == ROUTE_VERSION_TAGS) {
         api_tags(api, &r, req->body, req->body_len, res);
     } else if (r.id == ROUTE_ROOT) {

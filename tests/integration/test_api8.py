@@ -284,3 +284,39 @@ def test_dialect_is_fixed_until_restart(tmp_path):
             assert 'confluent.version changes only with a restart' in f.read()
     finally:
         d.stop()
+
+
+def test_config_fields_of_8(v8, v7):
+    body = {'compatibility': 'FULL', 'validateNewSchemas': 'true', 'aliasForDeks': 'k',
+            'compatibilityPolicy': 'lenient'}
+    st, echo = v8.request('PUT', '/config/s', body)
+    assert st == 200 and echo['validateNewSchemas'] is True
+    st, body8 = raw(v8, 'GET', '/config/s')
+    assert keys(body8) == ['aliasForDeks', 'validateNewSchemas', 'compatibilityLevel',
+                           'compatibilityPolicy']
+    assert json.loads(body8)['compatibilityPolicy'] == 'LENIENT'
+    # 7.9 ignores them.
+    v7.request('PUT', '/config/s', body)
+    assert v7.get('/config/s') == (200, {'compatibilityLevel': 'FULL'})
+
+
+def test_delete_global_mode(v8, v7):
+    assert v8.request('PUT', '/mode', {'mode': 'READONLY'}) == (200, {'mode': 'READONLY'})
+    assert v8.request('DELETE', '/mode') == (200, {'mode': 'READONLY'})
+    assert v8.get('/mode') == (200, {'mode': 'READWRITE'})
+    assert v8.request('DELETE', '/mode') == (200, {'mode': 'READWRITE'})
+    assert v8.request('PUT', '/mode', {'mode': 'FORWARD'}) == (200, {'mode': 'FORWARD'})
+    assert v7.request('DELETE', '/mode') == (
+        405, {'error_code': 405, 'message': 'HTTP 405 Method Not Allowed'})
+
+
+def test_pagination_of_8(v8, v7):
+    for d in (v8, v7):
+        d.request('PUT', '/config', {'compatibility': 'NONE'})
+        for i in range(4):
+            d.register('p', avro_record('P%d' % i, [('f', 'int')]))
+    assert v8.get('/subjects/p/versions?offset=1&limit=2') == (200, [2, 3])
+    assert v8.get('/subjects/p/versions?offset=3') == (200, [4])
+    assert v8.get('/subjects/p/versions?limit=-1') == (200, [1, 2, 3, 4])
+    assert v8.get('/subjects/p/versions?offset=x')[0] == 404
+    assert v7.get('/subjects/p/versions?offset=1&limit=2') == (200, [1, 2, 3, 4])

@@ -665,7 +665,8 @@ api__referenced_by(api_t *api, const route_t *r, api_result_t *res)
             }
         }
     }
-    qsort(ids, nids, sizeof(int), api__cmp_int);
+    if (nids > 1)   /* ids is NULL when there is none: qsort's argument must not be */
+        qsort(ids, nids, sizeof(int), api__cmp_int);
     res->status = 200;
     buf_puts(&res->body, "[");
     for (size_t i = 0; i < nids; i++)

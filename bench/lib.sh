@@ -99,6 +99,8 @@ start_schemad() {
         echo "data.dir=$d/data"
         echo "workers=$workers"
         echo "table.size=1G"
+        # BENCH_CONFLUENT_VERSION=7 measures 7.9's shorter answers.
+        [ -z "${BENCH_CONFLUENT_VERSION:-}" ] || echo "confluent.version=$BENCH_CONFLUENT_VERSION"
         for l in "$@"; do echo "$l"; done
     } > "$d/schemad.properties"
     on_cpus "$BENCH_SERVER_CPUS" "$SCHEMAD_BIN" -c "$d/schemad.properties" >"$d/schemad.log" 2>&1 &

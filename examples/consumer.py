@@ -39,7 +39,10 @@ def main(env=None, count=3, timeout=60.0):
             if msg.error():
                 print('consumer error: %s' % msg.error(), file=sys.stderr)
                 continue
-            user = deserializer(msg.value(), SerializationContext(msg.topic(), MessageField.VALUE))
+            # The schema's GUID may be in a header (SCHEMA_ID_MODE=header),
+            # else its id is before the payload.
+            ctx = SerializationContext(msg.topic(), MessageField.VALUE, msg.headers())
+            user = deserializer(msg.value(), ctx)
             print('%s [%d] @ %d: %s' % (msg.topic(), msg.partition(), msg.offset(), user))
             users.append(user)
             consumer.commit(message=msg, asynchronous=False)

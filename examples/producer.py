@@ -7,6 +7,10 @@ schema under `user-events-value` itself (auto.register.schemas).
 
     SCHEMA_REGISTRY_URL=http://localhost:8081 \
     KAFKA_BOOTSTRAP_SERVERS=localhost:9092 python3 producer.py
+
+SCHEMA_ID_MODE=header writes the schema's GUID in a record header
+(`__value_schema_id`, magic byte 1 then the 16 bytes) instead of the id
+before the payload; it needs a registry that answers as Confluent 8.
 """
 
 import os
@@ -16,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from confluent_kafka import Producer  # noqa: E402
 from confluent_kafka.schema_registry import Schema  # noqa: E402
+from confluent_kafka.schema_registry import header_schema_id_serializer  # noqa: E402
 from confluent_kafka.schema_registry.avro import AvroSerializer  # noqa: E402
 from confluent_kafka.schema_registry.error import SchemaRegistryError  # noqa: E402
 from confluent_kafka.serialization import (MessageField,  # noqa: E402
@@ -48,7 +53,10 @@ def main(env=None, users=None):
     client = registry_client(env)
     latest = latest_user_schema(client)
     print('subject %s version %d: schema id %d' % (SUBJECT, latest.version, latest.schema_id))
-    serializer = AvroSerializer(client, latest.schema.schema_str, lambda u, ctx: u)
+    env_ = os.environ if env is None else env
+    header_mode = env_.get('SCHEMA_ID_MODE', 'prefix') == 'header'
+    conf = {'schema.id.serializer': header_schema_id_serializer} if header_mode else None
+    serializer = AvroSerializer(client, latest.schema.schema_str, lambda u, ctx: u, conf=conf)
     key = StringSerializer('utf_8')
     producer = Producer(kafka_config(env))
     errors = []
@@ -60,8 +68,9 @@ def main(env=None, users=None):
             print('delivered %s [%d] @ %d' % (msg.topic(), msg.partition(), msg.offset()))
 
     for u in users:
-        producer.produce(TOPIC, key=key(str(u['id'])),
-                         value=serializer(u, SerializationContext(TOPIC, MessageField.VALUE)),
+        ctx = SerializationContext(TOPIC, MessageField.VALUE, [])
+        value = serializer(u, ctx)
+        producer.produce(TOPIC, key=key(str(u['id'])), value=value, headers=ctx.headers,
                          on_delivery=on_delivery)
         producer.poll(0)
     left = producer.flush(30)

@@ -56,6 +56,10 @@ typedef struct api_result {
 
 /** Answer one request forwarded by a worker. */
 void api_handle(api_t *api, const ipc_request_t *req, api_result_t *res);
+
+/** The routes 8.x added (api_v8.c): GUIDs, associations, deployment; 7.9's 404 under
+ * confluent.version=7. */
+void api_v8(api_t *api, const route_t *r, api_result_t *res);
 void api_result_free(api_result_t *res);
 
 /** Set an error answer: {"error_code":code,"message":msg}. */

@@ -25,12 +25,35 @@ void render_split_free(render_split_t *r);
 /** The schema text as a JSON string literal (the middle part). */
 void render_schema_literal(buf_t *b, const store_schema_t *s);
 
-/** GET /schemas/ids/{id}: {"schemaType"?,"schema","references"?,"metadata"?,"ruleSet"?,"maxId"?}; max_id < 0 omits maxId. */
-void render_schema_string(render_split_t *r, const store_schema_t *s, int max_id);
+/*
+ * `dialect` is confluent.version: 7 answers as Confluent 7.9 (no GUID, no
+ * schemaType for Avro), 8 as Confluent 8.3.
+ */
 
-/** The Schema object: {"subject","version","id","schemaType"?,"references"?,"metadata"?,"ruleSet"?,"schema"}. */
+/**
+ * GET /schemas/ids/{id}: 7: {"schemaType"?,"schema","references"?,"metadata"?,
+ * "ruleSet"?,"maxId"?}; 8: {"guid","schemaType","schema",...}.  max_id < 0
+ * omits maxId.
+ */
+void render_schema_string(render_split_t *r, const store_schema_t *s, int max_id, int dialect);
+
+/** The same with, in dialect 8, "subject" and "version" first when subject is not NULL
+ * (GET /schemas/ids/{id}?subject=). */
+void render_schema_string_of(render_split_t *r, const store_schema_t *s, const char *subject,
+                             int version, int max_id, int dialect);
+
+/**
+ * The Schema object: {"subject","version","id","guid"(8),"schemaType"(7: not
+ * for Avro),"references"?,"metadata"?,"ruleSet"?,"schema","deleted"(8)}.
+ */
 void render_subject_version(render_split_t *r, const char *subject, int version,
-                            const store_schema_t *s);
+                            const store_schema_t *s, int deleted, int dialect);
+
+/**
+ * A registration's whole answer: {"id","version","guid"(8),"schemaType"(7:
+ * not for Avro),"references"?,"metadata"?,"ruleSet"?,"schema"}.
+ */
+void render_registered(render_split_t *r, int version, const store_schema_t *s, int dialect);
 
 /** Join a split around the schema literal into one body. */
 void render_join(buf_t *out, const render_split_t *r, const store_schema_t *s);

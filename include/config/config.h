@@ -56,6 +56,7 @@ typedef struct config {
     char *compatibility_level;          /* schema.compatibility.level, upper case */
     char *group_id;                     /* schema.registry.group.id */
     int mode_mutability;                /* mode.mutability */
+    int confluent_version;              /* confluent.version: 7 or 8, the dialect answered */
     char *log_level;                    /* log.level: debug|info|warn|error */
 } config_t;
 

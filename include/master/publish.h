@@ -15,6 +15,8 @@
  *   Q subject fp    POST /subjects/{s}/versions of an already registered schema: {"id":N}
  *   C [subject]     GET /config[/{s}]: the global or a subject's config
  *   M [subject]     GET /mode[/{s}]: the global or a subject's mode
+ *   U guid          GET /schemas/guids/{guid} (confluent.version 8 only)
+ *   D               the dialect, "7" or "8" (confluent.version)
  *   E subject       present when the subject's registrations must go to the
  *                   master (config defaults, overrides, normalize, alias);
  *                   "E" alone: the same for the global config
@@ -38,6 +40,7 @@ size_t publish_key(char *out, char kind, const char *a, const char *b);
 /** What the publisher remembers between calls; owned by the master. */
 typedef struct publish {
     const char *default_level;  /* the server's compatibility level; borrowed */
+    int dialect;                /* confluent.version: 7 or 8 */
     long long list_ms;          /* when the subject list was last rendered */
 } publish_t;
 

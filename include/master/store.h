@@ -31,6 +31,7 @@ typedef struct store_schema {
     json_t *metadata;       /* object or NULL */
     json_t *rule_set;       /* object or NULL */
     char fingerprint[33];   /* hex MD5 of the identity (text, refs, metadata, rules) */
+    char guid[37];          /* Confluent 8's GUID (guid.h): the record's md5, else computed */
     int uses;               /* subject-versions that hold it, soft-deleted included */
     int dirty;              /* to be re-published */
     uint64_t literal;       /* publish.c's table handle of its JSON literal, or 0 */
@@ -70,11 +71,17 @@ typedef struct store {
     hmap_t schemas;         /* "ctx\x1fid" -> store_schema_t, owned */
     hmap_t fingerprints;    /* "ctx\x1ffingerprint" -> store_schema_t, borrowed */
     hmap_t contexts;        /* name -> store_context_t, owned */
+    hmap_t assocs;          /* an ASSOC record's key bytes -> its value (json_t,
+                             * owned): 8.x's associations, kept as written */
+    hmap_t guids;           /* guid -> store_schema_t, borrowed: the default
+                             * context's, else the highest id */
     json_t *global_config;  /* CONFIG value with no subject, or NULL */
     char *global_mode;      /* or NULL = READWRITE */
     int64_t offset;         /* last applied journal offset, -1 before any */
     int id_floor;           /* every new id is above it (RECORD_KEYTYPE_ID_FLOOR) */
     uint64_t records;       /* records applied */
+    int dialect;            /* confluent.version: whose records the API writes
+                             * (8: "schemaType" also for Avro); set by the master */
 
     /* What changed since the last publish. */
     store_ptrs_t dirty_subjects;
@@ -173,6 +180,9 @@ char *store_subject_context(const char *subject);
 
 store_subject_t *store_subject(const store_t *st, const char *name);
 store_schema_t *store_schema_by_id(const store_t *st, const char *context, int id);
+/** The schema GET /schemas/guids/{guid} answers with, or NULL. */
+store_schema_t *store_schema_by_guid(const store_t *st, const char *guid);
+
 store_schema_t *store_schema_by_fingerprint(const store_t *st, const char *context,
                                             const char *fingerprint);
 store_version_t *store_version(const store_subject_t *sub, int version);

@@ -73,6 +73,7 @@ typedef struct record_schema {
     int id;
     char *md5;          /* optional, NULL if absent */
     char *schema_type;  /* NULL means AVRO (omitted when written) */
+    int type_written;   /* encoder: write "schemaType" for AVRO too, as Confluent 8 does */
     json_t *references; /* array or NULL; omitted when NULL or empty */
     json_t *metadata;   /* object or NULL */
     json_t *rule_set;   /* object or NULL */

@@ -37,6 +37,12 @@ typedef enum route_id {
     ROUTE_METADATA_ID,          /* /v1/metadata/id */
     ROUTE_METADATA_VERSION,     /* /v1/metadata/version */
     ROUTE_VERSION_TAGS,         /* /subjects/{s}/versions/{v}/tags */
+    ROUTE_SCHEMA_GUID,          /* /schemas/guids/{guid} (8.x) */
+    ROUTE_SCHEMA_GUID_IDS,      /* /schemas/guids/{guid}/ids (8.x) */
+    ROUTE_ASSOC_RESOURCE,       /* /associations/resources/{ns}/{name} (8.x) */
+    ROUTE_ASSOC_RESOURCE_ID,    /* /associations/resources/{id} (8.x) */
+    ROUTE_ASSOC_SUBJECT,        /* /associations/subjects/{s} (8.x) */
+    ROUTE_METADATA_DEPLOYMENT,  /* /v1/metadata/deployment (8.x) */
     ROUTE__COUNT
 } route_id_t;
 
@@ -56,7 +62,9 @@ typedef struct route {
     int method;             /* ROUTE_M_* of the request, 0 if another */
     const char *subject;    /* decoded; NULL when the route has none */
     const char *version;    /* the raw {v} segment, decoded */
-    const char *schema_id;  /* the raw {id} segment, decoded */
+    const char *schema_id;  /* the raw {id} or {guid} segment, decoded */
+    const char *resource;   /* /associations/resources/{ns}/{name}: name, or the {id} */
+    const char *resource_ns;    /* and its namespace, or NULL */
     const char *context;    /* from /contexts/{ctx}/..., or NULL */
     int context_error;      /* the /contexts/{ctx} prefix was malformed */
     route_param_t query[ROUTE_MAX_QUERY];

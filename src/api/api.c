@@ -324,8 +324,16 @@ api__schema_by_id(api_t *api, const route_t *r, api_result_t *res)
     int max_id = -1;
     if (route_query_bool(r, "fetchMaxId", 0))
         max_id = store_next_id(api->store, s->context) - 1;
+    /* 8.x names the subject-version the id was found under. */
+    const char *subject = route_query(r, "subject");
+    const store_subject_t *sub = subject ? store_subject(api->store, subject) : NULL;
+    const store_version_t *at = NULL;
+    for (size_t i = sub ? sub->nversions : 0; i > 0 && at == NULL; i--)
+        if (sub->versions[i - 1].schema == s)
+            at = &sub->versions[i - 1];
     render_split_t sp = {0};
-    render_schema_string(&sp, s, max_id);
+    render_schema_string_of(&sp, s, at ? sub->name : NULL, at ? at->version : 0, max_id,
+                            api->cf->confluent_version);
     res->status = 200;
     render_join(&res->body, &sp, s);
     render_split_free(&sp);
@@ -457,7 +465,8 @@ api__schema_entry(const api_t *api, buf_t *b, const store_subject_t *sub,
                   const store_version_t *v, int aliases)
 {
     render_split_t sp = {0};
-    render_subject_version(&sp, sub->name, v->version, v->schema);
+    render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
+                           api->cf->confluent_version);
     render_join(b, &sp, v->schema);
     render_split_free(&sp);
     if (!aliases)
@@ -673,7 +682,8 @@ api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
         api__ok(res, store_schema_text(api->store, v->schema));
     } else if (v != NULL) {
         render_split_t sp = {0};
-        render_subject_version(&sp, sub->name, v->version, v->schema);
+        render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
+                               api->cf->confluent_version);
         res->status = 200;
         render_join(&res->body, &sp, v->schema);
         render_split_free(&sp);
@@ -861,12 +871,56 @@ api__dispatch_read(api_t *api, const route_t *r, api_result_t *res)
         api__metadata_id(api, res);
         break;
     case ROUTE_METADATA_VERSION:
-        api__ok(res, "{\"version\":\"7.9.0\",\"commitId\":\"" PACKAGE_VERSION "\"}");
+        if (api->cf->confluent_version >= 8)
+            api__ok(res, "{\"version\":\"8.3.0\",\"commitId\":\"" PACKAGE_VERSION "\"}");
+        else
+            api__ok(res, "{\"version\":\"7.9.0\",\"commitId\":\"" PACKAGE_VERSION "\"}");
+        break;
+    case ROUTE_SCHEMA_GUID:
+    case ROUTE_SCHEMA_GUID_IDS:
+    case ROUTE_ASSOC_RESOURCE:
+    case ROUTE_ASSOC_RESOURCE_ID:
+    case ROUTE_ASSOC_SUBJECT:
+    case ROUTE_METADATA_DEPLOYMENT:
+        api_v8(api, r, res);
         break;
     default:
         api__not_found(res);
         break;
     }
+}
+
+/* 8.x paginates five more lists (a subject's versions, an id's subjects
+ * and versions, referencedby, contexts): the page of the full answer. */
+static void
+api__page8(const api_t *api, const route_t *r, api_result_t *res)
+{
+    int offset, limit;
+    if (api->cf->confluent_version < 8 || res->status != 200 ||
+        (route_query(r, "offset") == NULL && route_query(r, "limit") == NULL))
+        return;
+    switch (r->id) {
+    case ROUTE_VERSIONS:
+    case ROUTE_SCHEMA_ID_SUBJECTS:
+    case ROUTE_SCHEMA_ID_VERSIONS:
+    case ROUTE_VERSION_REFERENCEDBY:
+    case ROUTE_CONTEXTS:
+        break;
+    default:
+        return;
+    }
+    json_t *all = json_loadb(res->body.data, res->body.len, 0, NULL);
+    res->body.len = 0;
+    if (api__paging(r, res, &offset, &limit) == 0) {
+        json_t *page = json_array();
+        for (size_t i = (size_t)offset; i < json_array_size(all) &&
+                                        (limit < 0 || json_array_size(page) < (size_t)limit); i++)
+            json_array_append(page, json_array_get(all, i));
+        res->status = 200;
+        render_json(&res->body, page);
+        json_decref(page);
+    }
+    json_decref(all);
 }
 
 /*
@@ -922,6 +976,7 @@ api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
         free(subject);
     } else if (r.method == ROUTE_M_GET) {
         api__dispatch_read(api, &r, res);
+        api__page8(api, &r, res);
     } else if (r.id == ROUTE_VERSION_TAGS) {
         api_tags(api, &r, req->body, req->body_len, res);
     } else if (r.id == ROUTE_ROOT) {

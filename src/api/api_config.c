@@ -16,7 +16,8 @@
 /* Config fields in Confluent's order; `compatibility` is the request's
  * spelling of compatibilityLevel. */
 static const char *const api_config_fields[] = {
-    "alias", "normalize", "validateFields", "validateRules", "compatibilityLevel",
+    "alias", "aliasForDeks", "normalize", "validateFields", "validateNewSchemas",
+    "validateRules", "compatibilityLevel", "compatibilityPolicy",
     "compatibilityGroup", "defaultMetadata", "overrideMetadata", "defaultRuleSet",
     "overrideRuleSet",
 };
@@ -80,12 +81,41 @@ api__boolish(const json_t *v, int *out, request_error_t *err)
     return -1;
 }
 
+/* The fields 8.x added (validateNewSchemas, aliasForDeks, compatibilityPolicy,
+ * STRICT or LENIENT, anything else left unset as Confluent's enum does);
+ * 0 also for a field that is not one of them. */
+static int
+api__config8_field(const char *k, const json_t *v, json_t *echo, json_t *set,
+                   request_error_t *err)
+{
+    if (strcmp(k, "validateNewSchemas") == 0) {
+        int b;
+        if (api__boolish(v, &b, err) != 0)
+            return -1;
+        json_object_set_new(echo, k, json_boolean(b));
+        json_object_set_new(set, k, json_boolean(b));
+    } else if (strcmp(k, "aliasForDeks") == 0 || strcmp(k, "compatibilityPolicy") == 0) {
+        char *s;
+        if (request_string(v, &s, err) != 0)
+            return -1;
+        json_object_set_new(echo, k, json_string(s));
+        if (strcmp(k, "aliasForDeks") == 0)
+            json_object_set_new(set, k, json_string(s));
+        else if (strcasecmp(s, "STRICT") == 0 || strcasecmp(s, "LENIENT") == 0)
+            json_object_set_new(set, k, json_string(strcasecmp(s, "STRICT") == 0 ? "STRICT"
+                                                                                  : "LENIENT"));
+        free(s);
+    }
+    return 0;
+}
+
 /*
  * Decode a ConfigUpdateRequest into `echo` (the request's non-null fields as
  * sent, for the answer) and `set` (the fields to store).  0 or -1.
  */
 static int
-api__config_update(const json_t *body, json_t *echo, json_t *set, api_result_t *res)
+api__config_update(const json_t *body, json_t *echo, json_t *set, int dialect,
+                   api_result_t *res)
 {
     request_error_t err = {0};
     const char *k;
@@ -110,6 +140,8 @@ api__config_update(const json_t *body, json_t *echo, json_t *set, api_result_t *
                 goto fail;
             json_object_set_new(echo, k, json_boolean(b));
             json_object_set_new(set, k, json_boolean(b));
+        } else if (dialect >= 8 && api__config8_field(k, v, echo, set, &err) != 0) {
+            goto fail;
         } else if (strcmp(k, "alias") == 0 || strcmp(k, "compatibilityGroup") == 0) {
             char *s;
             if (request_string(v, &s, &err) != 0)
@@ -180,7 +212,8 @@ api__config_put(api_t *api, const char *scope, const char *body, size_t blen,
         return;
     }
     json_t *echo = json_object(), *set = json_object();
-    if (api__config_update(j, echo, set, res) == 0 && api__readonly(api, scope, res) == 0) {
+    if (api__config_update(j, echo, set, api->cf->confluent_version, res) == 0 &&
+        api__readonly(api, scope, res) == 0) {
         /* Merge over what is stored, then write the whole value. */
         json_t *old = api__stored_config(api, scope);
         json_t *val = json_object();
@@ -239,6 +272,7 @@ api_config(api_t *api, const route_t *r, const char *body, size_t blen,
 }
 
 /* ---- /mode ------------------------------------------------------------- */
+
 
 static const char *
 api__mode_name(const char *s)
@@ -375,9 +409,11 @@ api_mode(api_t *api, const route_t *r, const char *body, size_t blen, api_result
             api__render_mode(mode, res);
     } else if (r->method == ROUTE_M_PUT) {
         api__mode_put(api, r, scope, body, blen, res);
-    } else if (mode == NULL || (scope == NULL && api->store->global_mode == NULL)) {
-        /* ":.:" names the global scope here; it has nothing to delete
-         * until a global mode was set. */
+    } else if (scope == NULL && api->cf->confluent_version < 8) {
+        api_error(res, 405, 405, "HTTP 405 Method Not Allowed");   /* 8.x added DELETE /mode */
+    } else if (scope == NULL && api->store->global_mode == NULL) {
+        api__render_mode(api_mode_of(api, NULL), res);
+    } else if (mode == NULL) {
         api_errorf(res, 404, 40401, "Subject '%s' not found.", scope ? scope : "");
     } else if (!api->cf->mode_mutability) {
         api_error(res, 422, 42205, "Mode changes are not allowed");

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "render.h"
 #include "request.h"
 
@@ -190,7 +191,8 @@ api_subject_metadata(api_t *api, const route_t *r, const char *subject, api_resu
         if ((v->deleted && !deleted) || !api__props_match(v->schema, filter))
             continue;
         render_split_t sp = {0};
-        render_subject_version(&sp, sub->name, v->version, v->schema);
+        render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
+                               api->cf->confluent_version);
         res->status = 200;
         render_join(&res->body, &sp, v->schema);
         render_split_free(&sp);

@@ -11,6 +11,7 @@
 
 #include "compat.h"
 #include "config.h"
+#include "guid.h"
 #include "record.h"
 #include "render.h"
 #include "request.h"
@@ -396,7 +397,8 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
         goto out;
     }
     render_split_t sp = {0};
-    render_subject_version(&sp, sub->name, v->version, v->schema);
+    render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
+                           api->cf->confluent_version);
     res->status = 200;
     render_join(&res->body, &sp, v->schema);
     render_split_free(&sp);
@@ -463,6 +465,7 @@ api__write_schema(api_t *api, const api_reg_t *g, int id, int version,
         .id = id,
         .schema_type = g->req.schema_type && strcmp(g->req.schema_type, "AVRO") != 0
                            ? g->req.schema_type : NULL,
+        .type_written = api->cf->confluent_version >= 8,
         .references = g->req.references,
         .metadata = g->metadata,
         .rule_set = g->rule_set,
@@ -474,13 +477,22 @@ api__write_schema(api_t *api, const api_reg_t *g, int id, int version,
     api_add_record(res, key, klen, val, vlen);
 }
 
-/* The full answer: {"id","version","schemaType"?,"references"?,"metadata"?,"ruleSet"?,"schema"}. */
+/* The full answer: {"id","version","guid"(8),"schemaType"(7: not for Avro),
+ * "references"?,"metadata"?,"ruleSet"?,"schema"}. */
 static void
 api__full_answer(buf_t *b, int id, int version, const char *type, const json_t *refs,
-                 const json_t *metadata, const json_t *rule_set, const char *schema)
+                 const json_t *metadata, const json_t *rule_set, const char *schema,
+                 int dialect)
 {
     buf_printf(b, "{\"id\":%d,\"version\":%d", id, version);
-    if (type != NULL && strcmp(type, "AVRO") != 0) {
+    if (dialect >= 8) {
+        char guid[GUID_LEN + 1];
+        guid_of(schema, refs, metadata, rule_set, guid);
+        buf_printf(b, ",\"guid\":\"%s\"", guid);
+    }
+    if (type == NULL && dialect >= 8)
+        type = "AVRO";
+    if (type != NULL && (dialect >= 8 || strcmp(type, "AVRO") != 0)) {
         buf_puts(b, ",\"schemaType\":");
         buf_json_string(b, type, strlen(type));
     }
@@ -501,32 +513,43 @@ api__full_answer(buf_t *b, int id, int version, const char *type, const json_t *
     buf_puts(b, "}");
 }
 
-/* A version that exists answers {"id"}, or in full when `full`. */
+/* A version that exists answers {"id"}, or in full when `full`; 8.x always
+ * in full (as the table's Q key, publish.c). */
 static void
-api__existing_answer(const store_t *st, const store_version_t *v, int full,
+api__existing_answer(const api_t *api, const store_version_t *v, int full,
                      api_result_t *res)
 {
     const store_schema_t *s = v->schema;
+    int dialect = api->cf->confluent_version;
     res->status = 200;
     res->body.len = 0;
+    if (dialect >= 8) {
+        render_split_t sp = {0};
+        render_registered(&sp, v->version, s, dialect);
+        render_join(&res->body, &sp, s);
+        render_split_free(&sp);
+        return;
+    }
     if (!full) {
         buf_printf(&res->body, "{\"id\":%d}", s->id);
         return;
     }
     api__full_answer(&res->body, s->id, v->version, s->schema_type, s->references,
-                     s->metadata, s->rule_set, store_schema_text(st, s));
+                     s->metadata, s->rule_set, store_schema_text(api->store, s), dialect);
 }
 
 static void
-api__register_answer(const api_reg_t *g, int id, int version, api_result_t *res)
+api__register_answer(const api_t *api, const api_reg_t *g, int id, int version,
+                     api_result_t *res)
 {
+    int dialect = api->cf->confluent_version;
     res->status = 200;
-    if (!g->modified) {
+    if (!g->modified && dialect < 8) {
         buf_printf(&res->body, "{\"id\":%d}", id);
         return;
     }
     api__full_answer(&res->body, id, version, g->req.schema_type, g->req.references,
-                     g->metadata, g->rule_set, g->canonical);
+                     g->metadata, g->rule_set, g->canonical, dialect);
 }
 
 /* Choose the id: explicit (IMPORT), the same content's, or the next one. */
@@ -658,7 +681,7 @@ api__fast_path(const api_t *api, api_reg_t *g, const store_subject_t *sub,
     }
     if (v == NULL || (g->req.id >= 0 && g->req.id != v->schema->id))
         return 0;
-    api__existing_answer(st, v, 0, res);
+    api__existing_answer(api, v, 0, res);
     return 1;
 }
 
@@ -761,7 +784,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     store_version_t *known = api__find_in_subject(sub, g.fingerprint, 0);
     if (known != NULL && (g.req.version == 0 || g.req.version == known->version) &&
         (g.req.id < 0 || g.req.id == known->schema->id)) {
-        api__existing_answer(api->store, known, g.modified || g.req.version > 0, res);
+        api__existing_answer(api, known, g.modified || g.req.version > 0, res);
         goto out;
     }
     if (g.req.version > 0) {
@@ -778,7 +801,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     if (id < 0)
         goto out;
     api__write_schema(api, &g, id, version, res);
-    api__register_answer(&g, id, version, res);
+    api__register_answer(api, &g, id, version, res);
     if (strcmp(g.context, ".") == 0 && store_schema_by_id(api->store, ".", id) == NULL) {
         res->new_id = id;
         memcpy(res->fingerprint, g.fingerprint, sizeof(res->fingerprint));
@@ -811,7 +834,7 @@ api_register_derived(api_t *api, const char *subject, const store_schema_t *from
         int id = api__choose_id(api, &g, res);
         if (id >= 0) {
             api__write_schema(api, &g, id, version, res);
-            api__register_answer(&g, id, version, res);
+            api__register_answer(api, &g, id, version, res);
         }
     }
     api__reg_free(&g);

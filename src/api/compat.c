@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+
 
 char **
 compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n)
@@ -187,7 +189,8 @@ compat_check_register(const api_t *api, const char *subject, const compat_schema
             buf_puts(&b, json_string_value(m));
         }
         buf_puts(&b, "]");
-        api_error(res, 409, 409, b.data);
+        /* 8.x gives the incompatibility its own code. */
+        api_error(res, 409, api->cf->confluent_version >= 8 ? 40901 : 409, b.data);
         buf_free(&b);
     }
     json_decref(messages);

@@ -52,15 +52,39 @@ render__extras(buf_t *b, const store_schema_t *s)
     }
 }
 
+/* "schemaType": 7.9 leaves it out for Avro, 8.x always writes it. */
+static void
+render__type(buf_t *b, const store_schema_t *s, int dialect, const char *sep)
+{
+    if (dialect < 8 && render__is_avro(s))
+        return;
+    buf_puts(b, sep);
+    buf_puts(b, "\"schemaType\":");
+    buf_json_string(b, s->schema_type, strlen(s->schema_type));
+}
+
 void
-render_schema_string(render_split_t *r, const store_schema_t *s, int max_id)
+render_schema_string(render_split_t *r, const store_schema_t *s, int max_id, int dialect)
+{
+    render_schema_string_of(r, s, NULL, 0, max_id, dialect);
+}
+
+void
+render_schema_string_of(render_split_t *r, const store_schema_t *s, const char *subject,
+                        int version, int max_id, int dialect)
 {
     buf_puts(&r->head, "{");
-    if (!render__is_avro(s)) {
-        buf_puts(&r->head, "\"schemaType\":");
-        buf_json_string(&r->head, s->schema_type, strlen(s->schema_type));
-        buf_puts(&r->head, ",");
+    if (dialect >= 8) {
+        if (subject != NULL) {
+            buf_puts(&r->head, "\"subject\":");
+            buf_json_string(&r->head, subject, strlen(subject));
+            buf_printf(&r->head, ",\"version\":%d,", version);
+        }
+        buf_printf(&r->head, "\"guid\":\"%s\",", s->guid);
     }
+    render__type(&r->head, s, dialect, "");
+    if (r->head.len > 1 && r->head.data[r->head.len - 1] != ',')
+        buf_puts(&r->head, ",");
     buf_puts(&r->head, "\"schema\":");
     buf_puts(&r->tail, "");
     render__extras(&r->tail, s);
@@ -71,15 +95,28 @@ render_schema_string(render_split_t *r, const store_schema_t *s, int max_id)
 
 void
 render_subject_version(render_split_t *r, const char *subject, int version,
-                       const store_schema_t *s)
+                       const store_schema_t *s, int deleted, int dialect)
 {
     buf_puts(&r->head, "{\"subject\":");
     buf_json_string(&r->head, subject, strlen(subject));
     buf_printf(&r->head, ",\"version\":%d,\"id\":%d", version, s->id);
-    if (!render__is_avro(s)) {
-        buf_puts(&r->head, ",\"schemaType\":");
-        buf_json_string(&r->head, s->schema_type, strlen(s->schema_type));
-    }
+    if (dialect >= 8)
+        buf_printf(&r->head, ",\"guid\":\"%s\"", s->guid);
+    render__type(&r->head, s, dialect, ",");
+    render__extras(&r->head, s);
+    buf_puts(&r->head, ",\"schema\":");
+    if (dialect >= 8)
+        buf_puts(&r->tail, deleted ? ",\"deleted\":true" : ",\"deleted\":false");
+    buf_puts(&r->tail, "}");
+}
+
+void
+render_registered(render_split_t *r, int version, const store_schema_t *s, int dialect)
+{
+    buf_printf(&r->head, "{\"id\":%d,\"version\":%d", s->id, version);
+    if (dialect >= 8)
+        buf_printf(&r->head, ",\"guid\":\"%s\"", s->guid);
+    render__type(&r->head, s, dialect, ",");
     render__extras(&r->head, s);
     buf_puts(&r->head, ",\"schema\":");
     buf_puts(&r->tail, "}");
@@ -119,8 +156,10 @@ render_versions(buf_t *b, const store_subject_t *sub, int deleted, int deleted_o
 void
 render_config(buf_t *b, const json_t *cfg, const char *default_level)
 {
+    /* 8.x's order; its three new fields are only stored under confluent.version=8. */
     static const char *const fields[] = {
-        "alias", "normalize", "validateFields", "validateRules", "compatibilityLevel",
+        "alias", "aliasForDeks", "normalize", "validateFields", "validateNewSchemas",
+        "validateRules", "compatibilityLevel", "compatibilityPolicy",
         "compatibilityGroup", "defaultMetadata", "overrideMetadata", "defaultRuleSet",
         "overrideRuleSet",
     };

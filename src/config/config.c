@@ -484,6 +484,7 @@ static const setting_t config__settings[] = {
     { "avro.compatibility.level", K_FN, 0, 0, 0, config__set_avro_compat },
     { "schema.registry.group.id", K_NONEMPTY, F(group_id), 0, 0, NULL },
     { "mode.mutability", K_BOOL, F(mode_mutability), 0, 0, NULL },
+    { "confluent.version", K_INT, F(confluent_version), 7, 8, NULL },
     { "log.level", K_FN, 0, 0, 0, config__set_log_level },
 };
 
@@ -820,6 +821,7 @@ config__defaults(void)
     cf->compatibility_level = mem_strdup("BACKWARD");
     cf->group_id = mem_strdup("schema-registry");
     cf->mode_mutability = 1;
+    cf->confluent_version = 8;
     cf->log_level = mem_strdup("info");
     return cf;
 }

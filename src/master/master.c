@@ -339,6 +339,7 @@ master__publish(master_t *m)
     table_reclaim(m->table);
     if (m->dirty || m->store.dirty_lists || m->store.dirty_versions) {
         m->publish.default_level = m->cf->compatibility_level;
+        m->publish.dialect = m->cf->confluent_version;
         publish_dirty(&m->publish, &m->store, m->table);
         table_set_offset(m->table, m->store.offset);
         m->dirty = 0;
@@ -874,6 +875,13 @@ master__reload(master_t *m)
         return;
     }
     int n = config_workers(cf);
+    if (cf->confluent_version != m->cf->confluent_version) {
+        /* Every answer in the table would change: a restart rebuilds it. */
+        log_error("reload refused: confluent.version changes only with a restart");
+        config_free(cf);
+        sd_notify(0, "READY=1");
+        return;
+    }
     if (http_grow(&m->http, cf, n, err, sizeof(err)) != 0) {
         log_error("reload refused: %s", err);
         config_free(cf);
@@ -1038,6 +1046,7 @@ master_main(const char *path)
     }
     log_init(log_level_parse(m->cf->log_level), "master");
     store_init(&m->store);
+    m->store.dialect = m->cf->confluent_version;
     m->api = (api_t){.store = &m->store, .cf = m->cf,
                      .leader = m->cf->leader_eligibility, .cluster_id = ""};
     master__signals(m);

@@ -80,8 +80,30 @@ publish__literal(table_t *t, store_schema_t *s)
     return s->literal;
 }
 
+/* U guid: the answer for the schema the store now chooses for s's GUID
+ * (another schema with the same content, once s is gone). */
 static int
-publish__schema(table_t *t, store_schema_t *s)
+publish__guid(table_t *t, const store_t *st, const store_schema_t *s, int dialect)
+{
+    char key[PUBLISH_KEY_MAX];
+    size_t klen = publish_key(key, 'U', s->guid, NULL);
+    store_schema_t *g = store_schema_by_guid(st, s->guid);
+    if (klen == 0 || dialect < 8)
+        return 0;
+    if (g == NULL || g->uses == 0)
+        return table_del(t, key, klen);
+    uint64_t lit = publish__literal(t, g);
+    if (lit == 0)
+        return -1;
+    render_split_t r = {0};
+    render_schema_string(&r, g, -1, dialect);
+    int rc = publish__split(t, key, klen, &r, lit);
+    render_split_free(&r);
+    return rc;
+}
+
+static int
+publish__schema(table_t *t, const store_t *st, store_schema_t *s, int dialect)
 {
     char key[PUBLISH_KEY_MAX], id[16];
     snprintf(id, sizeof(id), "%d", s->id);
@@ -91,13 +113,14 @@ publish__schema(table_t *t, store_schema_t *s)
     if (s->uses == 0) {
         table_del(t, key, klen);
         key[0] = 'R';
-        return table_del(t, key, klen);
+        int rc = table_del(t, key, klen);
+        return rc | publish__guid(t, st, s, dialect);
     }
     uint64_t lit = publish__literal(t, s);
     if (lit == 0)
         return -1;
     render_split_t r = {0};
-    render_schema_string(&r, s, -1);
+    render_schema_string(&r, s, -1, dialect);
     int rc = publish__split(t, key, klen, &r, lit);
     render_split_free(&r);
     /* The raw text is the literal unescaped: the worker does that rather
@@ -106,12 +129,12 @@ publish__schema(table_t *t, store_schema_t *s)
     table_part_t part = {NULL, 0, lit};
     if (rc == 0)
         rc = table_put(t, key, klen, &part, 1);
-    return rc;
+    return rc | publish__guid(t, st, s, dialect);
 }
 
 static int
 publish__version(table_t *t, const store_subject_t *sub, const store_version_t *v,
-                 int latest)
+                 int latest, int dialect)
 {
     char key[PUBLISH_KEY_MAX], ver[16];
     snprintf(ver, sizeof(ver), "%d", v->version);
@@ -119,7 +142,7 @@ publish__version(table_t *t, const store_subject_t *sub, const store_version_t *
     if (lit == 0)
         return -1;
     render_split_t r = {0};
-    render_subject_version(&r, sub->name, v->version, v->schema);
+    render_subject_version(&r, sub->name, v->version, v->schema, 0, dialect);
     int rc = 0;
     size_t klen = publish_key(key, 'V', sub->name, ver);
     if (klen != 0)
@@ -129,10 +152,18 @@ publish__version(table_t *t, const store_subject_t *sub, const store_version_t *
     if ((klen = publish_key(key, 'P', sub->name, v->schema->fingerprint)) != 0)
         rc |= publish__split(t, key, klen, &r, lit);
     render_split_free(&r);
-    char idbody[32];
-    int n = snprintf(idbody, sizeof(idbody), "{\"id\":%d}", v->schema->id);
-    if ((klen = publish_key(key, 'Q', sub->name, v->schema->fingerprint)) != 0)
+    klen = publish_key(key, 'Q', sub->name, v->schema->fingerprint);
+    if (klen != 0 && dialect >= 8) {
+        /* 8.x answers a registration with the whole schema. */
+        render_split_t q = {0};
+        render_registered(&q, v->version, v->schema, dialect);
+        rc |= publish__split(t, key, klen, &q, lit);
+        render_split_free(&q);
+    } else if (klen != 0) {
+        char idbody[32];
+        int n = snprintf(idbody, sizeof(idbody), "{\"id\":%d}", v->schema->id);
         rc |= table_put_bytes(t, key, klen, idbody, (size_t)n);
+    }
     return rc;
 }
 
@@ -203,7 +234,7 @@ publish__settings(table_t *t, const char *subject, const json_t *config, const c
 }
 
 static int
-publish__subject(table_t *t, store_subject_t *sub, const char *default_level)
+publish__subject(table_t *t, store_subject_t *sub, const char *default_level, int dialect)
 {
     char key[PUBLISH_KEY_MAX];
     size_t klen;
@@ -220,7 +251,7 @@ publish__subject(table_t *t, store_subject_t *sub, const char *default_level)
         if (v->deleted || !servable)
             publish__unversion(t, sub, v->version, v->schema);
         else
-            rc |= publish__version(t, sub, v, v == latest);
+            rc |= publish__version(t, sub, v, v == latest, dialect);
     }
     if ((klen = publish_key(key, 'L', sub->name, NULL)) != 0 && latest == NULL)
         table_del(t, key, klen);
@@ -243,11 +274,11 @@ publish__subject(table_t *t, store_subject_t *sub, const char *default_level)
     return rc;
 }
 
-static int publish__schema_list(store_subject_t **subs, size_t n, table_t *t);
+static int publish__schema_list(store_subject_t **subs, size_t n, table_t *t, int dialect);
 
 /* GET /subjects, and GET /schemas too when `schemas`. */
 static int
-publish__subject_list(store_t *st, table_t *t, int schemas)
+publish__subject_list(store_t *st, table_t *t, int schemas, int dialect)
 {
     size_t n;
     store_subject_t **subs = store_sorted_subjects(st, &n);
@@ -266,7 +297,7 @@ publish__subject_list(store_t *st, table_t *t, int schemas)
     int rc = table_put_bytes(t, "A", 1, b.data, b.len);
     buf_free(&b);
     if (schemas)
-        rc |= publish__schema_list(subs, n, t);
+        rc |= publish__schema_list(subs, n, t, dialect);
     free(subs);
     return rc;
 }
@@ -322,7 +353,7 @@ publish__list_put(publish_list_t *l, table_t *t, const char *key)
 /* GET /schemas with no filter: every live version, by subject then
  * version, each schema text a shared blob. */
 static int
-publish__schema_list(store_subject_t **subs, size_t n, table_t *t)
+publish__schema_list(store_subject_t **subs, size_t n, table_t *t, int dialect)
 {
     publish_list_t l = {0};
     size_t start = 0;
@@ -338,7 +369,7 @@ publish__schema_list(store_subject_t **subs, size_t n, table_t *t)
                 return -1;
             }
             render_split_t sp = {0};
-            render_subject_version(&sp, subs[i]->name, v->version, v->schema);
+            render_subject_version(&sp, subs[i]->name, v->version, v->schema, 0, dialect);
             if (l.n > 0)
                 buf_puts(&l.text, ",");
             buf_append(&l.text, sp.head.data, sp.head.len);
@@ -396,7 +427,7 @@ publish__lists(publish_t *p, store_t *st, table_t *t)
     p->list_ms = now;
     st->dirty_lists = 0;
     st->dirty_versions = 0;
-    return rc | publish__subject_list(st, t, !large);
+    return rc | publish__subject_list(st, t, !large, p->dialect);
 }
 
 /*
@@ -452,19 +483,19 @@ publish_dirty(publish_t *p, store_t *st, table_t *t)
     /* The dead first: an id removed and bound again in one batch must end
      * up published with its new schema. */
     for (size_t i = 0; i < st->dead_schemas.n; i++)
-        rc |= publish__schema(t, st->dead_schemas.p[i]);
+        rc |= publish__schema(t, st, st->dead_schemas.p[i], p->dialect);
     for (size_t i = 0; i < st->dirty_schemas.n; i++) {
         store_schema_t *s = st->dirty_schemas.p[i];
         s->dirty = 0;
         if (s->uses > 0)
-            rc |= publish__schema(t, s);
+            rc |= publish__schema(t, st, s, p->dialect);
     }
     st->dirty_schemas.n = 0;
     for (size_t i = 0; i < st->dirty_subjects.n; i++) {
         store_subject_t *sub = st->dirty_subjects.p[i];
         sub->dirty = 0;
         publish__stale_versions(t, sub);
-        rc |= publish__subject(t, sub, default_level);
+        rc |= publish__subject(t, sub, default_level, p->dialect);
     }
     st->dirty_subjects.n = 0;
     if (st->dirty_lists || st->dirty_versions)
@@ -477,6 +508,8 @@ publish_dirty(publish_t *p, store_t *st, table_t *t)
         rc |= publish__setting(t, 'M', NULL, &m);
         buf_free(&c);
         buf_free(&m);
+        /* The workers' hint of the dialect: 8 answers ?subject= with more. */
+        rc |= table_put_bytes(t, "D", 1, p->dialect >= 8 ? "8" : "7", 1);
         if (publish__needs_master(st->global_config) || st->global_mode != NULL)
             rc |= table_put_bytes(t, "E", 1, "1", 1);
         else

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
+#include "guid.h"
 #include "log.h"
 #include "mem.h"
 #include "record.h"
@@ -92,6 +93,11 @@ store_free(store_t *st)
     hmap_free(&st->schemas);
     hmap_free(&st->fingerprints);
     hmap_free(&st->contexts);
+    hmap_free(&st->guids);
+    pos = 0;
+    while ((s = hmap_next(&st->assocs, &pos)) != NULL)
+        json_decref(s->val);
+    hmap_free(&st->assocs);
     json_decref(st->global_config);
     free(st->global_mode);
     free(st->dirty_subjects.p);
@@ -206,6 +212,23 @@ store_schema_by_id(const store_t *st, const char *context, int id)
     if (n < 0 || (size_t)n >= sizeof(k))
         return NULL;
     return hmap_get(&st->schemas, k, (size_t)n);
+}
+
+store_schema_t *
+store_schema_by_guid(const store_t *st, const char *guid)
+{
+    return hmap_get(&st->guids, guid, strlen(guid));
+}
+
+/* Which of two schemas with one GUID answers for it: Confluent looks in
+ * the default context first, then the others; the newest id wins. */
+static int
+store__guid_better(const store_schema_t *a, const store_schema_t *b)
+{
+    int adef = strcmp(a->context, ".") == 0, bdef = strcmp(b->context, ".") == 0;
+    if (adef != bdef)
+        return adef;
+    return a->id > b->id;
 }
 
 store_schema_t *
@@ -402,6 +425,11 @@ store__schema_add(store_t *st, const char *context, const record_schema_t *r)
     s->rule_set = json_incref(r->rule_set);
     store_fingerprint(s->text, s->references, s->metadata, s->rule_set,
                       s->fingerprint);
+    if (guid_from_md5_base64(r->md5, s->guid) != 0)
+        guid_of(s->text, s->references, s->metadata, s->rule_set, s->guid);
+    store_schema_t *g = hmap_get(&st->guids, s->guid, strlen(s->guid));
+    if (g == NULL || store__guid_better(s, g))
+        hmap_put(&st->guids, s->guid, strlen(s->guid), s);
 
     char idbuf[16];
     snprintf(idbuf, sizeof(idbuf), "%d", s->id);
@@ -461,6 +489,20 @@ store__schema_unuse(store_t *st, store_schema_t *s)
             hmap_put(&st->fingerprints, k, len, other);
     }
     free(k);
+    if (hmap_get(&st->guids, s->guid, strlen(s->guid)) == s) {
+        hmap_del(&st->guids, s->guid, strlen(s->guid));
+        store_schema_t *best = NULL;
+        hmap_slot_t *slot;
+        size_t pos = 0;
+        while ((slot = hmap_next(&st->schemas, &pos)) != NULL) {
+            store_schema_t *o = slot->val;
+            if (o != s && strcmp(o->guid, s->guid) == 0 &&
+                (best == NULL || store__guid_better(o, best)))
+                best = o;
+        }
+        if (best != NULL)
+            hmap_put(&st->guids, best->guid, strlen(best->guid), best);
+    }
     store_ptrs_push(&st->dead_schemas, s);
 }
 
@@ -708,6 +750,13 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
     default:
         if (k.keytype != NULL && strcmp(k.keytype, RECORD_KEYTYPE_ID_FLOOR) == 0) {
             store__apply_id_floor(st, v);
+            break;
+        }
+        if (k.keytype != NULL && strcmp(k.keytype, "ASSOC") == 0) {
+            /* Confluent 8's associations: kept by key, the tombstone drops one. */
+            json_t *old = v != NULL ? hmap_put(&st->assocs, key, klen, json_incref(v))
+                                    : hmap_del(&st->assocs, key, klen);
+            json_decref(old);
             break;
         }
         log_info("skipping record of unknown key type '%s' at offset %lld",

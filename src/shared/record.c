@@ -473,8 +473,10 @@ record_schema_encode(const record_schema_t *s, size_t *len)
         && record__set_int(o, "version", s->version) == 0
         && record__set_int(o, "id", s->id) == 0
         && (s->md5 == NULL || record__set_str(o, "md5", s->md5) == 0)
-        && (s->schema_type == NULL || strcmp(s->schema_type, "AVRO") == 0
-            || record__set_str(o, "schemaType", s->schema_type) == 0)
+        && (s->type_written
+                ? record__set_str(o, "schemaType", s->schema_type ? s->schema_type : "AVRO") == 0
+                : (s->schema_type == NULL || strcmp(s->schema_type, "AVRO") == 0
+                   || record__set_str(o, "schemaType", s->schema_type) == 0))
         && record__set_json(o, "references", s->references) == 0
         && record__set_json(o, "metadata", s->metadata) == 0
         && record__set_json(o, "ruleSet", s->rule_set) == 0

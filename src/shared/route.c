@@ -35,7 +35,7 @@ static const int route_method_table[ROUTE__COUNT] = {
     [ROUTE_SCHEMA_ID_VERSIONS] = ROUTE_M_GET,
     [ROUTE_CONFIG] = ROUTE_M_GET | ROUTE_M_PUT | ROUTE_M_DELETE,
     [ROUTE_CONFIG_SUBJECT] = ROUTE_M_GET | ROUTE_M_PUT | ROUTE_M_DELETE,
-    [ROUTE_MODE] = ROUTE_M_GET | ROUTE_M_PUT,
+    [ROUTE_MODE] = ROUTE_M_GET | ROUTE_M_PUT | ROUTE_M_DELETE,     /* DELETE: 8.x */
     [ROUTE_MODE_SUBJECT] = ROUTE_M_GET | ROUTE_M_PUT | ROUTE_M_DELETE,
     [ROUTE_COMPAT_VERSIONS] = ROUTE_M_POST,
     [ROUTE_COMPAT_VERSION] = ROUTE_M_POST,
@@ -43,6 +43,12 @@ static const int route_method_table[ROUTE__COUNT] = {
     [ROUTE_METADATA_ID] = ROUTE_M_GET,
     [ROUTE_METADATA_VERSION] = ROUTE_M_GET,
     [ROUTE_VERSION_TAGS] = ROUTE_M_POST,
+    [ROUTE_SCHEMA_GUID] = ROUTE_M_GET,
+    [ROUTE_SCHEMA_GUID_IDS] = ROUTE_M_GET,
+    [ROUTE_ASSOC_RESOURCE] = ROUTE_M_GET,
+    [ROUTE_ASSOC_RESOURCE_ID] = ROUTE_M_GET,
+    [ROUTE_ASSOC_SUBJECT] = ROUTE_M_GET,
+    [ROUTE_METADATA_DEPLOYMENT] = ROUTE_M_GET,
 };
 
 int
@@ -187,6 +193,12 @@ route__schemas(char **seg, int n, route_t *r)
         return ROUTE_SCHEMAS;
     if (n == 2 && route__is(seg[1], "types"))
         return ROUTE_SCHEMA_TYPES;
+    if (route__is(seg[1], "guids") && (n == 3 || n == 4)) {
+        r->schema_id = seg[2];
+        if (n == 3)
+            return ROUTE_SCHEMA_GUID;
+        return route__is(seg[3], "ids") ? ROUTE_SCHEMA_GUID_IDS : ROUTE_NOT_FOUND;
+    }
     if (!route__is(seg[1], "ids") || n < 3)
         return ROUTE_NOT_FOUND;
     r->schema_id = seg[2];
@@ -231,6 +243,17 @@ route__match(char **seg, int n, route_t *r)
     }
     if (route__is(s0, "contexts"))
         return n == 1 ? ROUTE_CONTEXTS : ROUTE_NOT_FOUND;
+    if (route__is(s0, "associations") && n >= 3) {
+        if (route__is(seg[1], "subjects") && n == 3) {
+            r->subject = seg[2];
+            return ROUTE_ASSOC_SUBJECT;
+        }
+        if (!route__is(seg[1], "resources") || n > 4)
+            return ROUTE_NOT_FOUND;
+        r->resource = seg[n - 1];
+        r->resource_ns = n == 4 ? seg[2] : NULL;
+        return n == 4 ? ROUTE_ASSOC_RESOURCE : ROUTE_ASSOC_RESOURCE_ID;
+    }
     if (route__is(s0, "health") && n == 2) {
         if (route__is(seg[1], "live"))
             return ROUTE_HEALTH_LIVE;
@@ -242,6 +265,8 @@ route__match(char **seg, int n, route_t *r)
             return ROUTE_METADATA_ID;
         if (route__is(seg[2], "version"))
             return ROUTE_METADATA_VERSION;
+        if (route__is(seg[2], "deployment"))
+            return ROUTE_METADATA_DEPLOYMENT;
     }
     return ROUTE_NOT_FOUND;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "guid.h"
 #include "mem.h"
 #include "publish.h"
 #include "render.h"
@@ -113,6 +114,11 @@ serve__schema_id(h2o_req_t *req, serve_ctx_t *w, const route_t *r, char kind)
     if (!serve__plain_query(r, allowed) || (subject != NULL && subject[0] == ':') ||
         route_parse_int(r->schema_id, &id) != 0)
         return -1;
+    /* 8.x names the subject's version in the answer: the master knows it. */
+    struct iovec d[1];
+    if (subject != NULL && kind == 'I' && table_get(w->table, "D", 1, d, 1) == 1 &&
+        d[0].iov_len == 1 && *(const char *)d[0].iov_base == '8')
+        return -1;
     char idbuf[16];
     snprintf(idbuf, sizeof(idbuf), "%d", id);
     size_t klen = publish_key(key, kind, ".", idbuf);
@@ -173,6 +179,17 @@ serve__mode_subject(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
     return serve__table(req, w, key, publish_key(key, 'M', r->subject, NULL));
 }
 
+/* GET /schemas/guids/{guid}: one probe of the U key (8.x only: under 7
+ * there is none, and the master answers 404). */
+static int
+serve__guid(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
+{
+    char key[PUBLISH_KEY_MAX], guid[GUID_LEN + 1];
+    if (r->nquery || guid_normalize(r->schema_id, strlen(r->schema_id), guid) != 0)
+        return -1;
+    return serve__table(req, w, key, publish_key(key, 'U', guid, NULL));
+}
+
 /* Try the table; 0 when answered.  Called inside table_enter/leave. */
 static int
 serve__hot(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
@@ -195,6 +212,8 @@ serve__hot(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
             return serve__schema_id(req, w, r, 'R');
         case ROUTE_VERSION:
             return serve__version(req, w, r);
+        case ROUTE_SCHEMA_GUID:
+            return serve__guid(req, w, r);
         case ROUTE_VERSIONS:
             return r->nquery ? -1 : serve__table(req, w, key, publish_key(key, 'S', r->subject, NULL));
         case ROUTE_SUBJECTS:

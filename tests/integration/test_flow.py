@@ -76,6 +76,62 @@ def test_flow_http(kafka, tmp_path):
         d.stop()
 
 
+def header_guids(bootstrap):
+    """The GUIDs in the `__value_schema_id` headers of the examples' topic
+    (magic byte 1, then the 16 bytes)."""
+    import uuid
+    from confluent_kafka import Consumer
+    c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'hdr-%d' % os.getpid(),
+                  'auto.offset.reset': 'earliest', 'enable.auto.commit': False})
+    c.subscribe([producer.TOPIC])
+    found, idle = set(), 0
+    try:
+        while idle < 6:
+            msg = c.poll(0.5)
+            if msg is None or msg.error():
+                idle += 1
+                continue
+            idle = 0
+            for k, v in msg.headers() or []:
+                if k == '__value_schema_id' and len(v) == 17 and v[0] == 1:
+                    found.add(str(uuid.UUID(bytes=v[1:])))
+    finally:
+        c.close()
+    return found
+
+
+def test_flow_confluent8_header_and_prefix(kafka, tmp_path):
+    """The newest confluent-kafka against the default dialect (8): header
+    mode (the GUID in `__value_schema_id`, resolved through
+    /schemas/guids/{guid}) and prefix mode alongside it, on one topic."""
+    import confluent_kafka
+    v = confluent_kafka.version()
+    v = v[0] if isinstance(v, tuple) else v
+    assert tuple(int(x) for x in v.split('.')[:2]) >= (2, 14), v
+    d = schemad_on(kafka.bootstrap, tmp_path / 's', **{'confluent.version': '8'})
+    d.start()
+    try:
+        base = {'SCHEMA_REGISTRY_URL': d.url, 'KAFKA_BOOTSTRAP_SERVERS': kafka.bootstrap}
+        header = dict(base, SCHEMA_ID_MODE='header')
+        sent = producer.main(header)
+        # The records carry the GUID, not the id.
+        st, body = d.get('/subjects/user-events-value/versions/latest')
+        assert st == 200 and body['guid'] and body['schemaType'] == 'AVRO'
+        st, by_guid = d.get('/schemas/guids/' + body['guid'])
+        assert st == 200 and by_guid['schema'] == CANONICAL_USER
+        assert consumer.main(base, count=len(sent), timeout=60) == sent
+        assert header_guids(kafka.bootstrap) >= {body['guid']}
+        # Prefix mode on the same topic, and both kinds read back together.
+        prefixed = producer.main(base)
+        more = producer.main(header)
+        assert consumer.main(base, count=len(prefixed) + len(more),
+                             timeout=60) == prefixed + more
+        assert d.get('/subjects') == (200, ['user', 'user-events-value'])
+        assert d.get('/subjects/user/versions') == (200, [1])
+    finally:
+        d.stop()
+
+
 def test_flow_https(kafka, tmp_path):
     ca, _ = make_tls_files(str(tmp_path / 'tls'))
     tls = os.path.dirname(ca)

@@ -119,8 +119,21 @@ test_defaults(void)
     CHECK(streq(cf->compatibility_level, "BACKWARD"));
     CHECK(streq(cf->group_id, "schema-registry"));
     CHECK(cf->mode_mutability == 1);
+    CHECK(cf->confluent_version == 8);
     CHECK(streq(cf->log_level, "info"));
     config_free(cf);
+}
+
+/* confluent.version: the dialect, 7 or 8. */
+static void
+test_confluent_version(void)
+{
+    config_t *cf = load("confluent.version=7\n", NULL);
+
+    CHECK(cf != NULL && cf->confluent_version == 7);
+    config_free(cf);
+    load_fails(__LINE__, "confluent.version=9\n", NULL, "confluent.version", "7 to 8", NULL);
+    load_fails(__LINE__, "confluent.version=8.3\n", NULL, "confluent.version", NULL);
 }
 
 static void
@@ -668,6 +681,7 @@ main(void)
     }
     log_init(LOG_LVL_ERROR, "test");
     test_defaults();
+    test_confluent_version();
     test_syntax();
     test_errors();
     test_jaas();

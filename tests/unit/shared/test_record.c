@@ -221,6 +221,11 @@ test_full_schema_value(tally_t *t)
     check_bytes(t, enc, len, "{\"subject\":\"x\",\"version\":1,\"id\":1,\"schema\":\"\\\"int\\\"\",\"deleted\":false}",
                 "AVRO and empty references omitted");
     free(enc);
+    e.type_written = 1;
+    enc = record_schema_encode(&e, &len);
+    check(t, enc != NULL && strstr(enc, "\"id\":1,\"schemaType\":\"AVRO\",\"schema\"") != NULL,
+          "Confluent 8 writes schemaType AVRO after the id");
+    free(enc);
     json_decref(e.references);
 }
 

@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
-#include "api.h"
 #include "schema_type.h"
+#include "store.h"
 
 /** The schema being checked: its type, its stored text with the texts of
  * its references (dependencies first), and its metadata (may be NULL). */
@@ -26,19 +26,12 @@ typedef struct compat_schema {
  * Check a new schema against the subject's live versions under `level`;
  * when `only` is not NULL, against that one version.  A version of another
  * type is incompatible.  Appends Confluent's message strings to `messages`
- * (may be NULL).  With a compatibilityGroup configured, only the versions
- * whose metadata property of that name equals the new schema's are checked.
- * Returns 1 when compatible, 0 when not.
+ * (may be NULL).  With a compatibilityGroup (`group`, or NULL) configured,
+ * only the versions whose metadata property of that name equals the new
+ * schema's are checked.  Returns 1 when compatible, 0 when not.
  */
-int compat_evaluate(const api_t *api, const char *subject, const char *level,
+int compat_evaluate(const store_t *st, const char *subject, const char *level, const char *group,
                     const compat_schema_t *s, const store_version_t *only, json_t *messages);
-
-/**
- * The check a registration makes: 0 when compatible, else -1 with the 409
- * answer set in res.
- */
-int compat_check_register(const api_t *api, const char *subject, const compat_schema_t *s,
-                          api_result_t *res);
 
 /** Canonical texts of a stored schema's references, dependencies first.  Caller frees each and the array. */
 char **compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n);

@@ -196,6 +196,42 @@ api__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
     return 0;
 }
 
+/* The compatibilityGroup the config in scope names, or NULL. */
+static const char *
+api__compat_group(const api_t *api, const char *subject)
+{
+    return json_string_value(api_config_field(api, subject, "compatibilityGroup"));
+}
+
+/* The check a registration makes: 0 when compatible, else -1 with the 409
+ * answer set (error_code 40901 in 8.x, 409 before). */
+static int
+api__check_compat(const api_t *api, const char *subject, const compat_schema_t *s,
+                  api_result_t *res)
+{
+    const char *level = api_compat_level(api, subject);
+    json_t *messages = json_array();
+    int ok = compat_evaluate(api->store, subject, level, api__compat_group(api, subject), s,
+                             NULL, messages);
+    if (!ok) {
+        buf_t b = {0};
+        buf_printf(&b, "Schema being registered is incompatible with an earlier schema "
+                       "for subject \"%s\", details: [", subject);
+        size_t i;
+        json_t *m;
+        json_array_foreach(messages, i, m) {
+            if (i)
+                buf_puts(&b, ", ");
+            buf_puts(&b, json_string_value(m));
+        }
+        buf_puts(&b, "]");
+        api_error(res, 409, api->cf->confluent_version >= 8 ? 40901 : 409, b.data);
+        buf_free(&b);
+    }
+    json_decref(messages);
+    return ok ? 0 : -1;
+}
+
 /* The canonicalized request as the compatibility checks take it. */
 static compat_schema_t
 api__compat_schema(const api_reg_t *g)
@@ -795,7 +831,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
         version = g.req.version;
     }
     compat_schema_t cs = api__compat_schema(&g);
-    if (!import && compat_check_register(api, g.subject, &cs, res) != 0)
+    if (!import && api__check_compat(api, g.subject, &cs, res) != 0)
         goto out;
     int id = api__choose_id(api, &g, res);
     if (id < 0)
@@ -901,7 +937,9 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
     }
     const char *level = api_compat_level(api, g.subject);
     compat_schema_t cs = api__compat_schema(&g);
-    int ok = against_none || compat_evaluate(api, g.subject, level, &cs, only, messages);
+    int ok = against_none || compat_evaluate(api->store, g.subject, level,
+                                             api__compat_group(api, g.subject), &cs, only,
+                                             messages);
     api__compat_answer(ok, messages, verbose, res);
 out:
     json_decref(messages);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
 
 
 char **
@@ -65,7 +64,7 @@ compat__has(const char *level, const char *word)
 
 /* Check one old version under the level's directions. */
 static int
-compat__version(const api_t *api, const char *level, const compat_schema_t *s,
+compat__version(const store_t *st, const char *level, const compat_schema_t *s,
                 const store_version_t *old, json_t *diffs, int *with_old)
 {
     *with_old = 1;
@@ -76,9 +75,9 @@ compat__version(const api_t *api, const char *level, const compat_schema_t *s,
     int ok = 1;
     int full = compat__has(level, "FULL");
     if (full || compat__has(level, "FORWARD"))
-        ok &= compat__pair(api->store, s, old->schema, 0, diffs);
+        ok &= compat__pair(st, s, old->schema, 0, diffs);
     if (full || compat__has(level, "BACKWARD")) {
-        int back = compat__pair(api->store, s, old->schema, 1, diffs);
+        int back = compat__pair(st, s, old->schema, 1, diffs);
         /* Confluent names the old version only when new-reads-old failed:
          * a FULL check failing the other way alone lists just the differences. */
         *with_old = !full || !back;
@@ -140,14 +139,12 @@ compat__same_group(const char *group, const json_t *metadata, const store_schema
 }
 
 int
-compat_evaluate(const api_t *api, const char *subject, const char *level,
+compat_evaluate(const store_t *st, const char *subject, const char *level, const char *group,
                 const compat_schema_t *s, const store_version_t *only, json_t *messages)
 {
-    const char *group = json_string_value(api_config_field(api, subject,
-                                                           "compatibilityGroup"));
     if (strcmp(level, "NONE") == 0)
         return 1;
-    store_subject_t *sub = store_subject(api->store, subject);
+    store_subject_t *sub = store_subject(st, subject);
     int transitive = compat__has(level, "TRANSITIVE");
     for (size_t i = sub ? sub->nversions : 0; i > 0; i--) {
         const store_version_t *v = &sub->versions[i - 1];
@@ -157,9 +154,9 @@ compat_evaluate(const api_t *api, const char *subject, const char *level,
             continue;
         json_t *diffs = json_array();
         int with_old;
-        int ok = compat__version(api, level, s, v, diffs, &with_old);
+        int ok = compat__version(st, level, s, v, diffs, &with_old);
         if (!ok) {
-            compat__fail(api->store, messages, diffs, v, level, with_old);
+            compat__fail(st, messages, diffs, v, level, with_old);
             json_decref(diffs);
             return 0;
         }
@@ -168,31 +165,4 @@ compat_evaluate(const api_t *api, const char *subject, const char *level,
             break;
     }
     return 1;
-}
-
-int
-compat_check_register(const api_t *api, const char *subject, const compat_schema_t *s,
-                      api_result_t *res)
-{
-    const char *level = api_compat_level(api, subject);
-    json_t *messages = json_array();
-    int ok = compat_evaluate(api, subject, level, s, NULL, messages);
-    if (!ok) {
-        buf_t b = {0};
-        buf_printf(&b, "Schema being registered is incompatible with an earlier schema "
-                       "for subject \"%s\", details: [", subject);
-        size_t i;
-        json_t *m;
-        json_array_foreach(messages, i, m) {
-            if (i)
-                buf_puts(&b, ", ");
-            buf_puts(&b, json_string_value(m));
-        }
-        buf_puts(&b, "]");
-        /* 8.x gives the incompatibility its own code. */
-        api_error(res, 409, api->cf->confluent_version >= 8 ? 40901 : 409, b.data);
-        buf_free(&b);
-    }
-    json_decref(messages);
-    return ok ? 0 : -1;
 }

@@ -15,6 +15,18 @@
 #include "render.h"
 
 void
+api_render_version(const api_t *api, const store_subject_t *sub, const store_version_t *v,
+                   api_result_t *res)
+{
+    render_split_t sp = {0};
+    render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
+                           api->cf->confluent_version);
+    res->status = 200;
+    render_join(&res->body, &sp, v->schema);
+    render_split_free(&sp);
+}
+
+void
 api_result_free(api_result_t *res)
 {
     buf_free(&res->body);
@@ -174,6 +186,26 @@ api_version_error(api_result_t *res, const char *raw)
 }
 
 /*
+ * Where a subject's settings fall back to: 1 inside the default context
+ * (the global level), else 0 with *scope the context's ":.ctx:" settings
+ * holder, or NULL when the context has none.
+ */
+static int
+api__default_context(const api_t *api, const char *subject, const store_subject_t **scope)
+{
+    char *ctx = store_subject_context(subject);
+    int dflt = strcmp(ctx, ".") == 0;
+    *scope = NULL;
+    if (!dflt) {
+        char *name = mem_printf(":%s:", ctx);
+        *scope = store_subject(api->store, name);
+        free(name);
+    }
+    free(ctx);
+    return dflt;
+}
+
+/*
  * The stored config of the level a subject falls back to
  * (InMemoryCache.config with returnTopLevelIfNotFound): its context's
  * outside the default context, the global one inside it.  NULL if none.
@@ -181,16 +213,10 @@ api_version_error(api_result_t *res, const char *raw)
 static const json_t *
 api__parent_config(const api_t *api, const char *subject)
 {
-    char *ctx = store_subject_context(subject);
-    const json_t *cfg = api->store->global_config;
-    if (strcmp(ctx, ".") != 0) {
-        char *scope = mem_printf(":%s:", ctx);
-        store_subject_t *cs = store_subject(api->store, scope);
-        cfg = cs ? cs->config : NULL;
-        free(scope);
-    }
-    free(ctx);
-    return cfg;
+    const store_subject_t *cs;
+    if (api__default_context(api, subject, &cs))
+        return api->store->global_config;
+    return cs ? cs->config : NULL;
 }
 
 const json_t *
@@ -236,16 +262,10 @@ api_compat_level(const api_t *api, const char *subject)
 static const char *
 api__parent_mode(const api_t *api, const char *subject)
 {
-    char *ctx = store_subject_context(subject);
-    const char *mode = api->store->global_mode;
-    if (strcmp(ctx, ".") != 0) {
-        char *scope = mem_printf(":%s:", ctx);
-        store_subject_t *cs = store_subject(api->store, scope);
-        mode = cs ? cs->mode : NULL;
-        free(scope);
-    }
-    free(ctx);
-    return mode;
+    const store_subject_t *cs;
+    if (api__default_context(api, subject, &cs))
+        return api->store->global_mode;
+    return cs ? cs->mode : NULL;
 }
 
 const char *
@@ -681,12 +701,7 @@ api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
     if (v != NULL && raw) {
         api__ok(res, store_schema_text(api->store, v->schema));
     } else if (v != NULL) {
-        render_split_t sp = {0};
-        render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
-                               api->cf->confluent_version);
-        res->status = 200;
-        render_join(&res->body, &sp, v->schema);
-        render_split_free(&sp);
+        api_render_version(api, sub, v, res);
     }
     free(subject);
 }

@@ -190,12 +190,7 @@ api_subject_metadata(api_t *api, const route_t *r, const char *subject, api_resu
         store_version_t *v = &sub->versions[i - 1];
         if ((v->deleted && !deleted) || !api__props_match(v->schema, filter))
             continue;
-        render_split_t sp = {0};
-        render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
-                               api->cf->confluent_version);
-        res->status = 200;
-        render_join(&res->body, &sp, v->schema);
-        render_split_free(&sp);
+        api_render_version(api, sub, v, res);
         json_decref(filter);
         return;
     }

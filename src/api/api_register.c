@@ -432,12 +432,7 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
             api_error(res, 404, 40403, "Schema not found");
         goto out;
     }
-    render_split_t sp = {0};
-    render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
-                           api->cf->confluent_version);
-    res->status = 200;
-    render_join(&res->body, &sp, v->schema);
-    render_split_free(&sp);
+    api_render_version(api, sub, v, res);
 out:
     api__reg_free(&g);
 }

@@ -161,6 +161,14 @@ void store_mark_all(store_t *st);
 void store_collect(store_t *st);
 
 /**
+ * Drop the texts store_schema_text() unescaped for the answer just given:
+ * a read that renders texts must not keep copies of parked schemas until
+ * the next publish (a flood of reads would rebuild the whole registry in
+ * the master's heap).  Pointers from store_schema_text() die with them.
+ */
+void store_forget_texts(store_t *st);
+
+/**
  * The canonical text of `s`: its own copy, or, once parked, its literal
  * unescaped into the store's text cache.  Valid until the next
  * store_apply() or store_collect(); the store owns it.

@@ -104,6 +104,12 @@ size_t ipc_outq_pending(const ipc_outq_t *q);
  * from what was written).
  */
 long ipc_outq_flush(ipc_outq_t *q, int fd);
+/**
+ * Once everything is written, give back a buffer that a large message
+ * grew past IPC_READER_KEEP; returns the bytes released (0 when kept), for
+ * mem_release().
+ */
+size_t ipc_outq_shrink(ipc_outq_t *q);
 void ipc_outq_free(ipc_outq_t *q);
 
 #endif

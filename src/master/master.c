@@ -206,6 +206,8 @@ master__flush(master_t *m, int slot)
         master__close_worker(w);
         return;
     }
+    if (left == 0)
+        mem_release(ipc_outq_shrink(&w->out));
     if (left == 0 || (size_t)left < before)
         w->stalled = (struct timespec){0, 0};
     if (left > 0 && w->stalled.tv_sec == 0 && w->stalled.tv_nsec == 0)
@@ -378,6 +380,7 @@ master__plan(master_t *m, master_write_t *wr)
         master__send(m, wr->worker, wr->pid, wr->id, wr->res.status, wr->res.body.data,
                      wr->res.body.len);
         master__write_free(wr);
+        store_forget_texts(&m->store);
         return;
     }
     wr->waiting = wr->res.nrecords;
@@ -589,6 +592,7 @@ master__answer_read(master_t *m, master_write_t *rd)
     else
         master__send(m, rd->worker, rd->pid, rd->id, rd->res.status, rd->res.body.data,
                      rd->res.body.len);
+    store_forget_texts(&m->store);
 }
 
 /* Replies a worker has not taken yet beyond which its reads wait: a write's

@@ -136,6 +136,12 @@ store__arena_clear(store_t *st)
 }
 
 void
+store_forget_texts(store_t *st)
+{
+    store__texts_clear(st->texts);
+}
+
+void
 store_collect(store_t *st)
 {
     store__texts_clear(st->texts);

@@ -384,6 +384,16 @@ ipc_outq_flush(ipc_outq_t *q, int fd)
     return (long)(q->len - q->off);
 }
 
+size_t
+ipc_outq_shrink(ipc_outq_t *q)
+{
+    size_t cap = q->cap;
+    if (q->off != q->len || cap <= IPC_READER_KEEP)
+        return 0;
+    ipc_outq_free(q);
+    return cap;
+}
+
 void
 ipc_outq_free(ipc_outq_t *q)
 {

@@ -618,6 +618,28 @@ test_cancel(tally_t *t)
     msgpack_sbuffer_destroy(&sb);
 }
 
+/* A queue grown by a large reply gives its buffer back once written; a
+ * small or unwritten one keeps it. */
+static void
+test_outq_shrink(tally_t *t)
+{
+    ipc_outq_t q = {0};
+    char *body = calloc(1, IPC_READER_KEEP + 1);
+    ipc_reply_t rep = {.id = 1, .status = 200, .body = body, .body_len = IPC_READER_KEEP + 1};
+    ipc_outq_reply(&q, &rep);
+    check(t, ipc_outq_shrink(&q) == 0 && q.data != NULL, "an unwritten queue is kept");
+    q.off = q.len;
+    size_t cap = q.cap;
+    check(t, ipc_outq_shrink(&q) == cap && q.data == NULL && q.cap == 0,
+          "a written queue past the keep size is given back");
+    ipc_reply_t small = {.id = 2, .status = 200, .body = "x", .body_len = 1};
+    ipc_outq_reply(&q, &small);
+    q.off = q.len;
+    check(t, ipc_outq_shrink(&q) == 0 && q.data != NULL, "a small buffer is kept");
+    ipc_outq_free(&q);
+    free(body);
+}
+
 /* The queue packs a reply exactly as ipc_pack_reply does. */
 static void
 test_outq_same_bytes(tally_t *t)
@@ -790,6 +812,7 @@ main(void)
     test_write_all(&t);
     test_cancel(&t);
     test_outq_same_bytes(&t);
+    test_outq_shrink(&t);
     test_outq_partial(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;

@@ -12,6 +12,18 @@
  * alike.  An append is acknowledged once its delivery report gave it an
  * offset AND the consumer has applied that offset (read-your-writes).
  *
+ * One writer at a time (until leader election exists).  Every record this
+ * node produces carries a `schemad.writer` header naming this process
+ * (listener, pid and a random nonce).  Before its first record a node
+ * appends a claim: a NOOP with `schemad.claim`.  Every reader applies a
+ * record with a writer header only when its writer made the last claim
+ * before it in the log, so a node whose records land after another's claim
+ * is fenced alike on every node (their ids still raise the id floor).  A
+ * node stops writing for good (until restarted), and says why, when it sees
+ * since its start another node's claim after its own, a record another
+ * node wrote while it had not claimed, or a record with no writer header
+ * (Confluent, Karapace): no configuration lets two nodes keep writing.
+ *
  * Everything runs on the caller's thread: librdkafka's errors, logs and
  * delivery reports are queued and served from open() and poll(), and both
  * queues wake one pipe that fd() exposes.
@@ -25,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +56,12 @@
 #define JOURNAL_KAFKA_MIN_DELIVERY_MS 5000
 /* Records applied per poll() before yielding back to the event loop. */
 #define JOURNAL_KAFKA_BATCH 1000
+/* The headers that name a record's writer and mark a claim. */
+#define JOURNAL_KAFKA_H_WRITER "schemad.writer"
+#define JOURNAL_KAFKA_H_CLAIM "schemad.claim"
+
+/* Where this node stands as a writer of the topic. */
+enum { JOURNAL_KAFKA_UNCLAIMED, JOURNAL_KAFKA_CLAIMING, JOURNAL_KAFKA_CLAIMED };
 
 /* One append waiting for its ack. */
 typedef struct journal_kafka_pending {
@@ -73,6 +92,13 @@ typedef struct journal_kafka {
     kafka_topic_conn_t conn;    /* what open() learns; its last_err is the latest client error */
     char logged_err[512];       /* the last one logged, to log each once */
     char logged_write[512];     /* the same for failed writes */
+    char *writer;               /* owned: this process's writer identity */
+    int64_t start_hi;           /* offsets from here were written since open */
+    char *claimant;             /* owned: the last claim's writer, or NULL */
+    int claim;                  /* JOURNAL_KAFKA_UNCLAIMED ... */
+    int64_t valid_from;         /* our records in [valid_from, valid_to) stand */
+    int64_t valid_to;
+    char refusal[768];          /* non-empty: this node no longer writes */
 } journal_kafka_t;
 
 /* --- librdkafka callbacks (served on our thread from poll calls) --- */
@@ -129,6 +155,14 @@ journal_kafka__on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *op
     journal_kafka_pending_t *p = m->_private;
 
     (void)rk;
+    if (p == NULL) {
+        /* Our claim: if it failed, the next append claims again (records
+         * of ours that land without a claim of ours before them stand
+         * nowhere and are answered as failed). */
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && k->claim == JOURNAL_KAFKA_CLAIMING)
+            k->claim = JOURNAL_KAFKA_UNCLAIMED;
+        return;
+    }
     p->delivered = 1;
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         p->offset = m->offset;
@@ -278,6 +312,73 @@ journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_
     return rk;
 }
 
+/* --- one writer --- */
+
+static int
+journal_kafka__mine(const journal_kafka_t *k, const void *w, size_t wlen)
+{
+    return w != NULL && strlen(k->writer) == wlen && memcmp(k->writer, w, wlen) == 0;
+}
+
+/* Stop writing for good, once, saying why. */
+static void
+journal_kafka__refuse(journal_kafka_t *k, const char *why)
+{
+    if (k->refusal[0] != '\0')
+        return;
+    snprintf(k->refusal, sizeof(k->refusal), "%s", why);
+    log_error("kafka: this node stops writing to topic %s: %s; only one node may write "
+              "until leader election exists: give the others leader.eligibility=false, "
+              "then restart this one", k->topic, why);
+}
+
+/* A claim read at `offset`: its writer's records stand from here on. */
+static void
+journal_kafka__on_claim(journal_kafka_t *k, int64_t offset, const void *w, size_t wlen)
+{
+    char why[600];
+    free(k->claimant);
+    k->claimant = mem_strndup(w, wlen);
+    if (journal_kafka__mine(k, w, wlen)) {
+        if (k->claim == JOURNAL_KAFKA_CLAIMING && k->refusal[0] == '\0') {
+            k->claim = JOURNAL_KAFKA_CLAIMED;
+            k->valid_from = offset;
+            k->valid_to = INT64_MAX;
+        }
+        return;
+    }
+    if (k->claim == JOURNAL_KAFKA_CLAIMED) {
+        k->valid_to = offset;
+        k->claim = JOURNAL_KAFKA_UNCLAIMED;
+        snprintf(why, sizeof(why), "node %s claimed the topic at offset %lld", k->claimant,
+                 (long long)offset);
+        journal_kafka__refuse(k, why);
+    } else if (k->claim == JOURNAL_KAFKA_UNCLAIMED && offset >= k->start_hi) {
+        snprintf(why, sizeof(why), "node %s writes to the topic (claimed at offset %lld)",
+                 k->claimant, (long long)offset);
+        journal_kafka__refuse(k, why);
+    }
+    /* CLAIMING: our claim lands after this one and wins. */
+}
+
+/* A standing record another writer wrote: since our start, it means that
+ * another node writes (w NULL: one that is not schemad). */
+static void
+journal_kafka__on_other(journal_kafka_t *k, int64_t offset, const void *w, size_t wlen)
+{
+    char why[600];
+    if (offset < k->start_hi || k->claim == JOURNAL_KAFKA_CLAIMING)
+        return;
+    if (w == NULL)
+        snprintf(why, sizeof(why), "a writer that is not schemad (Confluent Schema Registry, "
+                 "Karapace, or an older schemad) wrote the record at offset %lld",
+                 (long long)offset);
+    else
+        snprintf(why, sizeof(why), "node %.*s wrote the record at offset %lld", (int)wlen,
+                 (const char *)w, (long long)offset);
+    journal_kafka__refuse(k, why);
+}
+
 /* --- reading --- */
 
 /* Apply one consumed message, or note the consumer error it carries. */
@@ -291,8 +392,32 @@ journal_kafka__consume(journal_kafka_t *k, rd_kafka_message_t *m)
     if (m->partition != 0 || m->offset < k->next_offset)
         return;     /* not ours, or a duplicate after a reset */
     k->next_offset = m->offset + 1;
-    k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, m->payload,
-                m->payload != NULL ? m->len : 0);
+    const void *w = NULL, *c = NULL;
+    size_t wlen = 0, clen = 0;
+    rd_kafka_headers_t *h = NULL;
+    if (rd_kafka_message_headers(m, &h) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (rd_kafka_header_get_last(h, JOURNAL_KAFKA_H_WRITER, &w, &wlen) != 0)
+            w = NULL;
+        if (w != NULL && rd_kafka_header_get_last(h, JOURNAL_KAFKA_H_CLAIM, &c, &clen) != 0)
+            c = NULL;
+    }
+    const char *val = m->payload;
+    size_t vlen = val != NULL ? m->len : 0;
+    if (c != NULL) {
+        journal_kafka__on_claim(k, m->offset, w, wlen);
+        k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+        return;
+    }
+    int stands = w == NULL || (k->claimant != NULL && strlen(k->claimant) == wlen &&
+                               memcmp(k->claimant, w, wlen) == 0);
+    if (!stands) {
+        if (k->j->fenced != NULL)
+            k->j->fenced(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+        return;
+    }
+    if (!journal_kafka__mine(k, w, wlen))
+        journal_kafka__on_other(k, m->offset, w, wlen);
+    k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
 }
 
 /*
@@ -352,6 +477,7 @@ journal_kafka__replay(journal_kafka_t *k, int64_t deadline, char *err, size_t er
     }
     log_info("kafka: replaying topic %s offsets %lld..%lld", k->topic, (long long)lo,
              (long long)hi);
+    k->start_hi = hi;
     if (journal_kafka__assign(k, lo, err, errlen) < 0)
         return -1;
     while (k->next_offset < hi) {
@@ -403,7 +529,8 @@ journal_kafka__fire(journal_kafka_t *k)
     while (*pp != NULL) {
         journal_kafka_pending_t *p = *pp;
         if (p->err < 0 && p->offset >= 0 && p->offset < k->next_offset)
-            p->err = JOURNAL_OK;
+            p->err = p->offset >= k->valid_from && p->offset < k->valid_to ? JOURNAL_OK
+                                                                           : JOURNAL_ESTORE;
         else if (p->err < 0 && now >= p->deadline)
             p->err = JOURNAL_ETIMEOUT;
         if (!p->acked && p->err >= 0) {
@@ -468,6 +595,8 @@ journal_kafka__free(journal_kafka_t *k)
         close(k->pipefd[1]);
     free(k->topic);
     free(k->servers);
+    free(k->writer);
+    free(k->claimant);
     free(k);
 }
 
@@ -487,6 +616,30 @@ journal_kafka__wakeups(journal_kafka_t *k, char *err, size_t errlen)
     return 0;
 }
 
+/* This process's writer identity: where it listens, its pid, and a nonce
+ * (a restarted node on the same URL is another writer).  Caller frees. */
+static char *
+journal_kafka__identity(const config_t *cf)
+{
+    char host[256] = "localhost";
+    uint64_t nonce = 0;
+    const char *scheme = "http";
+    int port = 8081;
+
+    if (cf->host_name != NULL && cf->host_name[0] != '\0')
+        snprintf(host, sizeof(host), "%s", cf->host_name);
+    else if (gethostname(host, sizeof(host) - 1) == 0)
+        host[sizeof(host) - 1] = '\0';
+    if (cf->nlisteners > 0) {
+        scheme = cf->listeners[0].tls ? "https" : "http";
+        port = cf->listeners[0].port;
+    }
+    if (getrandom(&nonce, sizeof(nonce), GRND_NONBLOCK) != (ssize_t)sizeof(nonce))
+        nonce = (uint64_t)deadline_now_ms() ^ ((uint64_t)getpid() << 32);
+    return mem_printf("%s://%s:%d pid %ld %016llx", scheme, host, port, (long)getpid(),
+                      (unsigned long long)nonce);
+}
+
 static int
 journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
 {
@@ -497,6 +650,8 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
     k->j = j;
     k->pipefd[0] = k->pipefd[1] = -1;
     k->opening = 1;
+    k->writer = journal_kafka__identity(cf);
+    k->valid_from = k->valid_to = INT64_MAX;
     k->topic = mem_strdup(cf->topic != NULL && cf->topic[0] != '\0' ? cf->topic
                                                                     : JOURNAL_KAFKA_DEFAULT_TOPIC);
     k->timeout_ms = cf->timeout_ms > 0 ? cf->timeout_ms : JOURNAL_KAFKA_DEFAULT_TIMEOUT_MS;
@@ -529,6 +684,39 @@ fail:
     return -1;
 }
 
+/* Produce one record with our writer header (and the claim header). */
+static rd_kafka_resp_err_t
+journal_kafka__produce(journal_kafka_t *k, const char *key, size_t klen, const char *val,
+                       size_t vlen, int claim, journal_kafka_pending_t *p)
+{
+    void *value = (void *)val;
+    size_t value_len = val != NULL ? vlen : 0;
+    rd_kafka_headers_t *h = rd_kafka_headers_new(2);
+    rd_kafka_header_add(h, JOURNAL_KAFKA_H_WRITER, -1, k->writer, -1);
+    if (claim)
+        rd_kafka_header_add(h, JOURNAL_KAFKA_H_CLAIM, -1, "1", 1);
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        k->prod, RD_KAFKA_V_TOPIC(k->topic), RD_KAFKA_V_PARTITION(0),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, klen),
+        RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_OPAQUE(p),
+        RD_KAFKA_V_END);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        rd_kafka_headers_destroy(h);   /* owned by the message only once queued */
+    return e;
+}
+
+/* Claim the topic before our first record: a NOOP with the claim header. */
+static void
+journal_kafka__send_claim(journal_kafka_t *k)
+{
+    static const char noop[] = "{\"keytype\":\"NOOP\",\"magic\":0}";
+    if (journal_kafka__produce(k, noop, sizeof(noop) - 1, NULL, 0, 1, NULL) ==
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+        k->claim = JOURNAL_KAFKA_CLAIMING;
+        log_info("kafka: claiming topic %s for writes as %s", k->topic, k->writer);
+    }
+}
+
 /*
  * Queue one record.  Always returns 0: the outcome comes through ack()
  * from poll(), JOURNAL_ESTORE at once if librdkafka refused it.
@@ -544,15 +732,14 @@ journal_kafka_append(journal_t *j, const char *key, size_t klen, const char *val
     p->offset = -1;
     p->err = -1;
     p->deadline = deadline_now_ms() + k->timeout_ms;
-    void *value = (void *)val;
-    size_t value_len = val != NULL ? vlen : 0;
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        k->prod, RD_KAFKA_V_TOPIC(k->topic), RD_KAFKA_V_PARTITION(0),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, klen),
-        RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_OPAQUE(p),
-        RD_KAFKA_V_END);
+    /* Only a holder of the topic writes (journal_kafka_claim()). */
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__STATE;
+    if (k->refusal[0] == '\0' && k->claim == JOURNAL_KAFKA_CLAIMED)
+        e = journal_kafka__produce(k, key, klen, val, vlen, 0, p);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        log_warn("kafka: cannot queue a write to topic %s: %s", k->topic, rd_kafka_err2str(e));
+        if (e != RD_KAFKA_RESP_ERR__STATE)
+            log_warn("kafka: cannot queue a write to topic %s: %s", k->topic,
+                     rd_kafka_err2str(e));
         p->err = JOURNAL_ESTORE;
         p->delivered = 1;
         /* Make sure the next poll() runs soon to deliver this ack. */
@@ -636,6 +823,30 @@ journal_kafka_close(journal_t *j)
     j->impl = NULL;
 }
 
+/*
+ * Before its first write a node claims the topic and waits until it has
+ * read its claim back: every record before the claim is then applied (ids
+ * are allocated above them), and every other writer's record after it is
+ * fenced on every node.
+ */
+static int
+journal_kafka_claim(journal_t *j)
+{
+    journal_kafka_t *k = j->impl;
+    if (k == NULL || k->refusal[0] != '\0' || k->claim == JOURNAL_KAFKA_CLAIMED)
+        return 1;
+    if (k->claim == JOURNAL_KAFKA_UNCLAIMED)
+        journal_kafka__send_claim(k);
+    return 0;
+}
+
+static const char *
+journal_kafka_refusal(journal_t *j)
+{
+    journal_kafka_t *k = j->impl;
+    return k != NULL && k->refusal[0] != '\0' ? k->refusal : NULL;
+}
+
 const journal_ops_t journal_kafka_ops = {
     .name = "kafka",
     .open = journal_kafka_open,
@@ -643,4 +854,6 @@ const journal_ops_t journal_kafka_ops = {
     .poll = journal_kafka_poll,
     .fd = journal_kafka_fd,
     .close = journal_kafka_close,
+    .refusal = journal_kafka_refusal,
+    .claim = journal_kafka_claim,
 };

@@ -99,6 +99,11 @@ typedef struct journal_kafka {
     int64_t valid_from;         /* our records in [valid_from, valid_to) stand */
     int64_t valid_to;
     char refusal[768];          /* non-empty: this node no longer writes */
+    rd_kafka_t *elect;          /* owned: the election's group member, or NULL */
+    rd_kafka_queue_t *eq;       /* its queue; owned reference */
+    int elected;                /* holds partition 0 in the group */
+    int rebalanced;             /* the group assigned this member once */
+    char follow[768];           /* why a follower does not write */
 } journal_kafka_t;
 
 /* --- librdkafka callbacks (served on our thread from poll calls) --- */
@@ -314,6 +319,8 @@ journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_
 
 /* --- one writer --- */
 
+static void journal_kafka__send_claim(journal_kafka_t *k);
+
 static int
 journal_kafka__mine(const journal_kafka_t *k, const void *w, size_t wlen)
 {
@@ -347,12 +354,19 @@ journal_kafka__on_claim(journal_kafka_t *k, int64_t offset, const void *w, size_
         }
         return;
     }
-    if (k->claim == JOURNAL_KAFKA_CLAIMED) {
+    /* Whatever our state, our records after another's claim stand nowhere. */
+    if (offset > k->valid_from && offset < k->valid_to)
         k->valid_to = offset;
+    if (k->claim == JOURNAL_KAFKA_CLAIMED) {
         k->claim = JOURNAL_KAFKA_UNCLAIMED;
         snprintf(why, sizeof(why), "node %s claimed the topic at offset %lld", k->claimant,
                  (long long)offset);
-        journal_kafka__refuse(k, why);
+        if (k->elect != NULL)
+            log_warn("kafka: deposed: %s", why);   /* claims again while elected */
+        else
+            journal_kafka__refuse(k, why);
+    } else if (k->elect != NULL) {
+        return;     /* a follower follows the last claim */
     } else if (k->claim == JOURNAL_KAFKA_UNCLAIMED && offset >= k->start_hi) {
         snprintf(why, sizeof(why), "node %s writes to the topic (claimed at offset %lld)",
                  k->claimant, (long long)offset);
@@ -369,6 +383,8 @@ journal_kafka__on_other(journal_kafka_t *k, int64_t offset, const void *w, size_
     char why[600];
     if (offset < k->start_hi || k->claim == JOURNAL_KAFKA_CLAIMING)
         return;
+    if (k->elect != NULL && w != NULL)
+        return;     /* the leader's record */
     if (w == NULL)
         snprintf(why, sizeof(why), "a writer that is not schemad (Confluent Schema Registry, "
                  "Karapace, or an older schemad) wrote the record at offset %lld",
@@ -377,6 +393,132 @@ journal_kafka__on_other(journal_kafka_t *k, int64_t offset, const void *w, size_
         snprintf(why, sizeof(why), "node %.*s wrote the record at offset %lld", (int)wlen,
                  (const char *)w, (long long)offset);
     journal_kafka__refuse(k, why);
+}
+
+/* --- the election --- */
+
+/*
+ * Leadership is holding partition 0 of the topic in a consumer group of all
+ * eligible nodes (schema.registry.group.id): the group coordinator hands it
+ * to one live member at a time, and to another once that member leaves or
+ * misses kafkagroup.session.timeout.ms.  The member never reads through it
+ * (the partition is paused).  The group only says who should write; what
+ * makes it safe is the claim in the log: a new leader claims, and every
+ * record of a deposed one after the claim is fenced on every node.
+ */
+static void
+journal_kafka__on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+    journal_kafka_t *k = opaque;
+    int cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    int has0 = 0;
+    for (int i = 0; i < parts->cnt; i++)
+        if (parts->elems[i].partition == 0 && strcmp(parts->elems[i].topic, k->topic) == 0)
+            has0 = 1;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        k->rebalanced = 1;
+        if (cooperative)
+            rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, parts));
+        else
+            rd_kafka_assign(rk, parts);
+        rd_kafka_pause_partitions(rk, parts);
+        if (has0 && !k->elected) {
+            k->elected = 1;
+            log_info("kafka: elected the leader; claiming topic %s", k->topic);
+        }
+        return;
+    }
+    if (cooperative)
+        rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, parts));
+    else
+        rd_kafka_assign(rk, NULL);
+    if (has0 || !cooperative) {
+        if (k->elected)
+            log_info("kafka: no longer the leader (%s)", rd_kafka_err2str(err));
+        k->elected = 0;
+        if (k->claim != JOURNAL_KAFKA_UNCLAIMED)
+            k->claim = JOURNAL_KAFKA_UNCLAIMED;
+    }
+}
+
+static rd_kafka_t *
+journal_kafka__elector(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+{
+    rd_kafka_conf_t *conf = journal_kafka__conf(k, cf, err, errlen);
+    char session[32], heartbeat[32];
+    int rc = 0;
+
+    if (conf == NULL)
+        return NULL;
+    snprintf(session, sizeof(session), "%d", cf->group_session_ms);
+    snprintf(heartbeat, sizeof(heartbeat), "%d", cf->group_heartbeat_ms);
+    rc |= journal_kafka__set(conf, "group.id", cf->group_id, err, errlen);
+    rc |= journal_kafka__set(conf, "client.id", k->writer, err, errlen);
+    rc |= journal_kafka__set(conf, "session.timeout.ms", session, err, errlen);
+    rc |= journal_kafka__set(conf, "heartbeat.interval.ms", heartbeat, err, errlen);
+    /* The member that holds the partition keeps it when others join. */
+    rc |= journal_kafka__set(conf, "partition.assignment.strategy", "cooperative-sticky", err,
+                             errlen);
+    rc |= journal_kafka__set(conf, "enable.auto.commit", "false", err, errlen);
+    rc |= journal_kafka__set(conf, "enable.auto.offset.store", "false", err, errlen);
+    rc |= journal_kafka__set(conf, "auto.offset.reset", "latest", err, errlen);
+    if (rc != 0) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    rd_kafka_conf_set_rebalance_cb(conf, journal_kafka__on_rebalance);
+    rd_kafka_t *rk = journal_kafka__client(RD_KAFKA_CONSUMER, conf, err, errlen);
+    if (rk == NULL)
+        return NULL;
+    rd_kafka_poll_set_consumer(rk);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, k->topic, RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        snprintf(err, errlen, "cannot join group %s: %s", cf->group_id, rd_kafka_err2str(e));
+        rd_kafka_destroy(rk);
+        return NULL;
+    }
+    return rk;
+}
+
+/* At start, wait for the group's first assignment (as Confluent's init
+ * does), so that a lone node writes as soon as it is ready.  A group that
+ * cannot be joined (another registry's protocol holds it) is not fatal: the
+ * node serves reads and refuses writes. */
+static void
+journal_kafka__elect_wait(journal_kafka_t *k, int64_t deadline)
+{
+    int64_t until = deadline_now_ms() + 15000;
+    if (until > deadline)
+        until = deadline;
+    while (!k->rebalanced && deadline_left_ms(until) > 0) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(k->elect, deadline_slice_ms(until, 100));
+        if (m != NULL)
+            rd_kafka_message_destroy(m);
+    }
+    if (!k->rebalanced)
+        log_warn("kafka: not yet a member of group %s (%s); writes wait for the election",
+                 k->conn.cf->group_id, k->conn.last_err[0] ? k->conn.last_err : "no answer");
+}
+
+/* Serve the election's callbacks; a new leader claims at once, so that the
+ * followers learn who leads and its first write need not wait. */
+static void
+journal_kafka__elect_poll(journal_kafka_t *k)
+{
+    rd_kafka_message_t *m;
+    if (k->elect == NULL)
+        return;
+    while ((m = rd_kafka_consumer_poll(k->elect, 0)) != NULL) {
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+            journal_kafka__on_error(k->elect, m->err, rd_kafka_message_errstr(m), k);
+        rd_kafka_message_destroy(m);
+    }
+    if (k->elected && k->claim == JOURNAL_KAFKA_UNCLAIMED && k->refusal[0] == '\0')
+        journal_kafka__send_claim(k);
 }
 
 /* --- reading --- */
@@ -575,6 +717,12 @@ journal_kafka__free(journal_kafka_t *k)
         rd_kafka_queue_destroy(k->pq);
     if (k->cq != NULL)
         rd_kafka_queue_destroy(k->cq);
+    if (k->eq != NULL)
+        rd_kafka_queue_destroy(k->eq);
+    if (k->elect != NULL) {
+        rd_kafka_consumer_close(k->elect);     /* leaves the group: a quick handover */
+        rd_kafka_destroy(k->elect);
+    }
     if (k->cons != NULL) {
         rd_kafka_consumer_close(k->cons);
         rd_kafka_destroy(k->cons);
@@ -613,6 +761,10 @@ journal_kafka__wakeups(journal_kafka_t *k, char *err, size_t errlen)
     k->cq = rd_kafka_queue_get_consumer(k->cons);
     rd_kafka_queue_io_event_enable(k->pq, k->pipefd[1], "1", 1);
     rd_kafka_queue_io_event_enable(k->cq, k->pipefd[1], "1", 1);
+    if (k->elect != NULL) {
+        k->eq = rd_kafka_queue_get_consumer(k->elect);
+        rd_kafka_queue_io_event_enable(k->eq, k->pipefd[1], "1", 1);
+    }
     return 0;
 }
 
@@ -672,6 +824,10 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
     k->cons = journal_kafka__consumer(k, cf, err, errlen);
     if (k->cons == NULL || journal_kafka__replay(k, deadline, err, errlen) < 0)
         goto fail;
+    if (cf->leader_eligibility && (k->elect = journal_kafka__elector(k, cf, err, errlen)) == NULL)
+        goto fail;
+    if (k->elect != NULL)
+        journal_kafka__elect_wait(k, deadline);
     if (journal_kafka__wakeups(k, err, errlen) < 0)
         goto fail;
     k->opening = 0;
@@ -779,6 +935,7 @@ journal_kafka_poll(journal_t *j, int timeout_ms)
     }
     journal_kafka__drain_pipe(k);
     rd_kafka_poll(k->prod, 0);
+    journal_kafka__elect_poll(k);
     int n = 0;
     rd_kafka_message_t *m;
     while (n < JOURNAL_KAFKA_BATCH && (m = rd_kafka_consumer_poll(k->cons, 0)) != NULL) {
@@ -835,6 +992,8 @@ journal_kafka_claim(journal_t *j)
     journal_kafka_t *k = j->impl;
     if (k == NULL || k->refusal[0] != '\0' || k->claim == JOURNAL_KAFKA_CLAIMED)
         return 1;
+    if (k->elect != NULL && !k->elected)
+        return 1;   /* refused: journal_kafka_refusal() */
     if (k->claim == JOURNAL_KAFKA_UNCLAIMED)
         journal_kafka__send_claim(k);
     return 0;
@@ -844,7 +1003,20 @@ static const char *
 journal_kafka_refusal(journal_t *j)
 {
     journal_kafka_t *k = j->impl;
-    return k != NULL && k->refusal[0] != '\0' ? k->refusal : NULL;
+    if (k == NULL)
+        return NULL;
+    if (k->refusal[0] != '\0')
+        return k->refusal;
+    if (k->elect == NULL || k->elected)
+        return NULL;
+    if (k->claimant == NULL) {
+        snprintf(k->follow, sizeof(k->follow), "it is not the leader, and no leader is known");
+    } else {
+        size_t n = strcspn(k->claimant, " ");
+        snprintf(k->follow, sizeof(k->follow), "it is not the leader; the leader is %.*s",
+                 (int)n, k->claimant);
+    }
+    return k->follow;
 }
 
 const journal_ops_t journal_kafka_ops = {

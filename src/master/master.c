@@ -530,6 +530,8 @@ master__run_queue(master_t *m)
             continue;
         }
         if (!sync && m->fence_needed) {
+            if (m->journal.ops->claim != NULL && !m->journal.ops->claim(&m->journal))
+                break;  /* the NOOP is written by a holder of the journal */
             if (!m->fencing && m->inflight == 0)
                 master__fence(m);
             break;

@@ -3,26 +3,27 @@
  * (`_schemas` by default), read and written the way Confluent Schema
  * Registry's KafkaStore does, through librdkafka.
  *
- * Two client instances:
+ * Client instances:
  *   - a producer (acks=all, idempotent) that also runs the admin requests
  *     (describe/create the topic, describe its configs);
  *   - a consumer assigned to partition 0 from the beginning, without a
- *     subscription or commits: every node reads the whole log.
+ *     subscription or commits: every node reads the whole log;
+ *   - on an eligible node, the election's group member.
  * Every record read is applied in offset order, ours and other writers'
  * alike.  An append is acknowledged once its delivery report gave it an
  * offset AND the consumer has applied that offset (read-your-writes).
  *
- * One writer at a time (until leader election exists).  Every record this
- * node produces carries a `schemad.writer` header naming this process
- * (listener, pid and a random nonce).  Before its first record a node
- * appends a claim: a NOOP with `schemad.claim`.  Every reader applies a
- * record with a writer header only when its writer made the last claim
- * before it in the log, so a node whose records land after another's claim
- * is fenced alike on every node (their ids still raise the id floor).  A
- * node stops writing for good (until restarted), and says why, when it sees
- * since its start another node's claim after its own, a record another
- * node wrote while it had not claimed, or a record with no writer header
- * (Confluent, Karapace): no configuration lets two nodes keep writing.
+ * One writer at a time.  Eligible nodes elect a leader in a consumer group
+ * (holding partition 0, see "the election").  Every record this node
+ * produces carries a `schemad.writer` header naming this process (listener,
+ * pid and a random nonce); a leader first appends a claim, a NOOP with
+ * `schemad.claim`, and writes once it has read it back.  Every reader
+ * applies a record with a writer header only when its writer made the last
+ * claim before it in the log, so a deposed leader's records that land after
+ * a later claim are fenced alike on every node (their ids still raise the
+ * id floor), and a write is acked only if it stands.  A record with no
+ * writer header written since start (Confluent, Karapace) makes the node
+ * stop writing for good and say why.
  *
  * Everything runs on the caller's thread: librdkafka's errors, logs and
  * delivery reports are queued and served from open() and poll(), and both
@@ -103,6 +104,9 @@ typedef struct journal_kafka {
     rd_kafka_queue_t *eq;       /* its queue; owned reference */
     int elected;                /* holds partition 0 in the group */
     int rebalanced;             /* the group assigned this member once */
+    int eligible;               /* leader.eligibility */
+    int session_ms;             /* kafkagroup.session.timeout.ms */
+    int64_t reclaim_at;         /* deposed: no new claim before (monotonic ms) */
     char follow[768];           /* why a follower does not write */
 } journal_kafka_t;
 
@@ -334,16 +338,14 @@ journal_kafka__refuse(journal_kafka_t *k, const char *why)
     if (k->refusal[0] != '\0')
         return;
     snprintf(k->refusal, sizeof(k->refusal), "%s", why);
-    log_error("kafka: this node stops writing to topic %s: %s; only one node may write "
-              "until leader election exists: give the others leader.eligibility=false, "
-              "then restart this one", k->topic, why);
+    log_error("kafka: this node stops writing to topic %s: %s; schemad cannot share a "
+              "topic with another writer: stop it, then restart this node", k->topic, why);
 }
 
 /* A claim read at `offset`: its writer's records stand from here on. */
 static void
 journal_kafka__on_claim(journal_kafka_t *k, int64_t offset, const void *w, size_t wlen)
 {
-    char why[600];
     free(k->claimant);
     k->claimant = mem_strndup(w, wlen);
     if (journal_kafka__mine(k, w, wlen)) {
@@ -354,44 +356,32 @@ journal_kafka__on_claim(journal_kafka_t *k, int64_t offset, const void *w, size_
         }
         return;
     }
-    /* Whatever our state, our records after another's claim stand nowhere. */
+    /* Whatever we believe, our records after another's claim stand nowhere. */
     if (offset > k->valid_from && offset < k->valid_to)
         k->valid_to = offset;
-    if (k->claim == JOURNAL_KAFKA_CLAIMED) {
-        k->claim = JOURNAL_KAFKA_UNCLAIMED;
-        snprintf(why, sizeof(why), "node %s claimed the topic at offset %lld", k->claimant,
-                 (long long)offset);
-        if (k->elect != NULL)
-            log_warn("kafka: deposed: %s", why);   /* claims again while elected */
-        else
-            journal_kafka__refuse(k, why);
-    } else if (k->elect != NULL) {
-        return;     /* a follower follows the last claim */
-    } else if (k->claim == JOURNAL_KAFKA_UNCLAIMED && offset >= k->start_hi) {
-        snprintf(why, sizeof(why), "node %s writes to the topic (claimed at offset %lld)",
-                 k->claimant, (long long)offset);
-        journal_kafka__refuse(k, why);
-    }
-    /* CLAIMING: our claim lands after this one and wins. */
+    if (k->claim != JOURNAL_KAFKA_CLAIMED)
+        return;     /* CLAIMING: ours lands after this one and wins */
+    k->claim = JOURNAL_KAFKA_UNCLAIMED;
+    /* Deposed while the group still lists us: either we are the stale one
+     * (our membership is about to be revoked) or the other is; claiming
+     * again only after a session timeout lets the stale one learn it
+     * instead of the two taking turns. */
+    k->reclaim_at = deadline_now_ms() + k->session_ms;
+    log_warn("kafka: deposed: node %s claimed topic %s at offset %lld", k->claimant, k->topic,
+             (long long)offset);
 }
 
-/* A standing record another writer wrote: since our start, it means that
- * another node writes (w NULL: one that is not schemad). */
+/* A standing record with no writer header written since our start: a
+ * registry that is not schemad (or an older one) writes to the topic. */
 static void
-journal_kafka__on_other(journal_kafka_t *k, int64_t offset, const void *w, size_t wlen)
+journal_kafka__on_other(journal_kafka_t *k, int64_t offset)
 {
     char why[600];
-    if (offset < k->start_hi || k->claim == JOURNAL_KAFKA_CLAIMING)
+    if (offset < k->start_hi || !k->eligible)
         return;
-    if (k->elect != NULL && w != NULL)
-        return;     /* the leader's record */
-    if (w == NULL)
-        snprintf(why, sizeof(why), "a writer that is not schemad (Confluent Schema Registry, "
-                 "Karapace, or an older schemad) wrote the record at offset %lld",
-                 (long long)offset);
-    else
-        snprintf(why, sizeof(why), "node %.*s wrote the record at offset %lld", (int)wlen,
-                 (const char *)w, (long long)offset);
+    snprintf(why, sizeof(why), "a writer that is not schemad (Confluent Schema Registry, "
+             "Karapace, or an older schemad) wrote the record at offset %lld",
+             (long long)offset);
     journal_kafka__refuse(k, why);
 }
 
@@ -425,6 +415,7 @@ journal_kafka__on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         rd_kafka_pause_partitions(rk, parts);
         if (has0 && !k->elected) {
             k->elected = 1;
+            k->reclaim_at = 0;
             log_info("kafka: elected the leader; claiming topic %s", k->topic);
         }
         return;
@@ -517,7 +508,8 @@ journal_kafka__elect_poll(journal_kafka_t *k)
             journal_kafka__on_error(k->elect, m->err, rd_kafka_message_errstr(m), k);
         rd_kafka_message_destroy(m);
     }
-    if (k->elected && k->claim == JOURNAL_KAFKA_UNCLAIMED && k->refusal[0] == '\0')
+    if (k->elected && k->claim == JOURNAL_KAFKA_UNCLAIMED && k->refusal[0] == '\0' &&
+        deadline_now_ms() >= k->reclaim_at)
         journal_kafka__send_claim(k);
 }
 
@@ -557,8 +549,8 @@ journal_kafka__consume(journal_kafka_t *k, rd_kafka_message_t *m)
             k->j->fenced(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
         return;
     }
-    if (!journal_kafka__mine(k, w, wlen))
-        journal_kafka__on_other(k, m->offset, w, wlen);
+    if (w == NULL)
+        journal_kafka__on_other(k, m->offset);
     k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
 }
 
@@ -803,6 +795,8 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
     k->pipefd[0] = k->pipefd[1] = -1;
     k->opening = 1;
     k->writer = journal_kafka__identity(cf);
+    k->eligible = cf->leader_eligibility;
+    k->session_ms = cf->group_session_ms;
     k->valid_from = k->valid_to = INT64_MAX;
     k->topic = mem_strdup(cf->topic != NULL && cf->topic[0] != '\0' ? cf->topic
                                                                     : JOURNAL_KAFKA_DEFAULT_TOPIC);
@@ -980,6 +974,15 @@ journal_kafka_close(journal_t *j)
     j->impl = NULL;
 }
 
+/* Whether the last claim in the log is ours: a leader that lost the group
+ * for a moment (a broker restart, a coordinator move) is most likely
+ * elected again; its writes wait for that rather than fail. */
+static int
+journal_kafka__led_last(const journal_kafka_t *k)
+{
+    return k->claimant != NULL && strcmp(k->claimant, k->writer) == 0;
+}
+
 /*
  * Before its first write a node claims the topic and waits until it has
  * read its claim back: every record before the claim is then applied (ids
@@ -993,8 +996,8 @@ journal_kafka_claim(journal_t *j)
     if (k == NULL || k->refusal[0] != '\0' || k->claim == JOURNAL_KAFKA_CLAIMED)
         return 1;
     if (k->elect != NULL && !k->elected)
-        return 1;   /* refused: journal_kafka_refusal() */
-    if (k->claim == JOURNAL_KAFKA_UNCLAIMED)
+        return !journal_kafka__led_last(k);  /* wait for a re-election, or refused */
+    if (k->claim == JOURNAL_KAFKA_UNCLAIMED && deadline_now_ms() >= k->reclaim_at)
         journal_kafka__send_claim(k);
     return 0;
 }
@@ -1007,7 +1010,9 @@ journal_kafka_refusal(journal_t *j)
         return NULL;
     if (k->refusal[0] != '\0')
         return k->refusal;
-    if (k->elect == NULL || k->elected)
+    if (!k->eligible)
+        return "leader.eligibility is false";
+    if (k->elect == NULL || k->elected || journal_kafka__led_last(k))
         return NULL;
     if (k->claimant == NULL) {
         snprintf(k->follow, sizeof(k->follow), "it is not the leader, and no leader is known");

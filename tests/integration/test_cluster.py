@@ -292,3 +292,59 @@ def test_leader_killed_in_a_loop(kafka, tmp_path):
         for d in nodes:
             d.stop()
     check_topic(kafka, topic)
+
+
+def test_an_ineligible_node_never_writes(kafka, tmp_path):
+    topic = new_topic()
+    a = node(kafka, tmp_path / 'a', topic)
+    b = node(kafka, tmp_path / 'b', topic, **{'leader.eligibility': 'false'})
+    a.start()
+    b.start()
+    try:
+        assert a.register('s', schema(1)) == (200, {'id': 1})
+        assert b.register('t', schema(2)) == (500, {'error_code': 50004,
+                                                   'message': 'Leader not known.'})
+        st, body = b.request('PUT', '/config/s', {'compatibility': 'NONE'})
+        assert refused((st, body)) and 'leader.eligibility' in body['message'], body
+        # The leader stops: b stays a reader and a takes writes again on restart.
+        a.stop()
+        assert refused(b.request('PUT', '/config', {'compatibility': 'NONE'}))
+        a.start()
+        assert a.register('u', schema(3)) == (200, {'id': 2})
+    finally:
+        a.stop()
+        b.stop()
+    check_topic(kafka, topic)
+
+
+def test_throughput_through_the_leader(kafka, tmp_path):
+    """A figure, not a bound: registrations/s sent by 8 clients to the
+    leader of three nodes."""
+    topic = new_topic()
+    nodes = [node(kafka, tmp_path / n, topic) for n in 'abc']
+    for d in nodes:
+        d.start()
+    try:
+        leader = leader_of(nodes, 'warm')
+        counter = itertools.count(1)
+        done = []
+        stop_at = time.monotonic() + 3
+
+        def client():
+            n = 0
+            while time.monotonic() < stop_at:
+                i = next(counter)
+                assert leader.register('t%d' % i, schema(i))[0] == 200
+                n += 1
+            done.append(n)
+        t0 = time.monotonic()
+        threads = [threading.Thread(target=client) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        print('%.0f registrations/s through the leader (8 clients, 3 nodes)'
+              % (sum(done) / (time.monotonic() - t0)))
+    finally:
+        for d in nodes:
+            d.stop()

@@ -705,6 +705,8 @@ test_check_record(tally_t *t)
     check(t, takes(&st, "{\"keytype\":\"CONFIG\",\"magic\":0}",
                    "{\"compatibilityLevel\":\"NONE\"}"),
           "a global CONFIG is taken");
+    store_free(&st);
+}
 
 /* The id floor a repaired file journal writes over damage. */
 static void

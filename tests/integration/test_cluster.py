@@ -348,3 +348,45 @@ def test_throughput_through_the_leader(kafka, tmp_path):
     finally:
         for d in nodes:
             d.stop()
+
+
+def test_broker_restart_during_a_failover(kafka_private, tmp_path):
+    """kill -9 of the leader, then the broker restarted before anyone is
+    elected: a new leader comes out of it, and every acknowledged
+    registration is readable alike on every node."""
+    kb = kafka_private
+    topic = new_topic()
+    nodes = [node(kb, tmp_path / n, topic) for n in 'abc']
+    acked = []
+    try:
+        for d in nodes:
+            d.start()
+        leader = leader_of(nodes, 'first')
+        for k in range(10):
+            st, body = leader.register('r%d' % k, schema(k))
+            assert st == 200, body
+            acked.append(('r%d' % k, body['id'], schema(k)))
+        leader.stop(signal.SIGKILL)
+        t0 = time.monotonic()
+        kb.restart()
+        rest = [d for d in nodes if d is not leader]
+        new = leader_of(rest, 'after-restart', timeout=90)
+        print('first write acknowledged %.2f s after the leader died (broker restarted)'
+              % (time.monotonic() - t0))
+        for k in range(10, 20):
+            st, body = new.register('r%d' % k, schema(k))
+            assert st == 200, body
+            acked.append(('r%d' % k, body['id'], schema(k)))
+        leader.start()
+        for d in nodes:
+            for subject, sid, text in acked:
+                assert wait_for(lambda: d.get('/subjects/%s/versions/1' % subject)[0] == 200)
+                body = d.get('/subjects/%s/versions/1' % subject)[1]
+                assert (body['id'], body['schema']) == (sid, text), (d.port, subject, body)
+        assert wait_for(lambda: all(d.get('/schemas') == nodes[0].get('/schemas')
+                                    for d in nodes))
+    finally:
+        for d in nodes:
+            d.stop()
+        kb.start()
+    check_topic(kb, topic)

@@ -170,7 +170,15 @@ def test_concurrent_writes_to_three_default_nodes(kafka, tmp_path):
     counter = itertools.count(1)
     stop_at = time.monotonic() + 5
 
+    errors = []
+
     def client(seed):
+        try:
+            clients(seed)
+        except Exception as e:  # a thread's failure fails the test below
+            errors.append(repr(e))
+
+    def clients(seed):
         rnd = random.Random(seed)
         while time.monotonic() < stop_at:
             i = next(counter)
@@ -192,6 +200,7 @@ def test_concurrent_writes_to_three_default_nodes(kafka, tmp_path):
         for t in threads:
             t.join(60)
         print('%d registrations acknowledged' % len(acked))
+        assert not errors, errors
         assert acked
         writers = [d for k, d in enumerate(nodes)
                    if not refused(d.register('probe%d' % k, schema(10 ** 6 + k)))]
@@ -334,7 +343,9 @@ def test_throughput_through_the_leader(kafka, tmp_path):
             n = 0
             while time.monotonic() < stop_at:
                 i = next(counter)
-                assert leader.register('t%d' % i, schema(i))[0] == 200
+                if leader.register('t%d' % i, schema(i))[0] != 200:
+                    done.append(-10 ** 9)   # fails the check below
+                    return
                 n += 1
             done.append(n)
         t0 = time.monotonic()
@@ -343,6 +354,7 @@ def test_throughput_through_the_leader(kafka, tmp_path):
             t.start()
         for t in threads:
             t.join(60)
+        assert len(done) == 8 and min(done) >= 0, done
         print('%.0f registrations/s through the leader (8 clients, 3 nodes)'
               % (sum(done) / (time.monotonic() - t0)))
     finally:

@@ -394,8 +394,9 @@ master__plan(master_t *m, master_write_t *wr)
     api_handle(&m->api, &req, &wr->res);
     const char *why = master__refusal(m);
     if (wr->res.nrecords > 0 && why != NULL) {
-        /* Another writer was seen: refuse what would write (re-registrations
-         * of known schemas are reads and still answered). */
+        /* A follower, or a node that saw another registry write: refuse
+         * what would write (re-registrations of known schemas are reads and
+         * still answered). */
         buf_t b = {0};
         char *msg = mem_printf("This node does not write: %s", why);
         render_error(&b, 50004, msg);

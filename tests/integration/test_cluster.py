@@ -14,6 +14,7 @@ import threading
 import time
 
 from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
 
 from schemad_proc import Schemad
 
@@ -402,3 +403,36 @@ def test_broker_restart_during_a_failover(kafka_private, tmp_path):
             d.stop()
         kb.start()
     check_topic(kb, topic)
+
+
+def test_a_group_held_by_another_protocol(kafka, tmp_path):
+    """While the group is held by members schemad cannot join (Confluent's
+    `sr` protocol; here a consumer with another assignor, which the
+    coordinator refuses alike), schemad never leads and refuses writes;
+    once they leave, it is elected and writes."""
+    topic = new_topic()
+    group = 'other-registry-%s' % topic
+    other = Consumer({'bootstrap.servers': kafka.bootstrap, 'group.id': group,
+                      'partition.assignment.strategy': 'roundrobin',
+                      'session.timeout.ms': 6000})
+    a = node(kafka, tmp_path / 'a', topic, **{'schema.registry.group.id': group})
+    try:
+        admin = AdminClient({'bootstrap.servers': kafka.bootstrap})
+        admin.create_topics([NewTopic(topic, 1, 1, config={'cleanup.policy': 'compact'})])[
+            topic].result(30)
+        other.subscribe([topic])
+        deadline = time.monotonic() + 30
+        while not other.assignment() and time.monotonic() < deadline:
+            other.poll(0.2)
+        assert other.assignment()
+        a.start()
+        for _ in range(5):
+            other.poll(0.2)
+            st, body = a.register('s', schema(1))
+            assert refused((st, body)) and 'no leader is known' in body['message'], body
+        other.close()
+        t0 = time.monotonic()
+        assert wait_for(lambda: a.register('s', schema(1)) == (200, {'id': 1}), 60)
+        print('elected %.2f s after the other members left' % (time.monotonic() - t0))
+    finally:
+        a.stop()

@@ -55,6 +55,8 @@ typedef struct config {
 
     char *compatibility_level;          /* schema.compatibility.level, upper case */
     char *group_id;                     /* schema.registry.group.id */
+    int group_session_ms;               /* kafkagroup.session.timeout.ms */
+    int group_heartbeat_ms;             /* kafkagroup.heartbeat.interval.ms */
     int mode_mutability;                /* mode.mutability */
     int confluent_version;              /* confluent.version: 7 or 8, the dialect answered */
     char *log_level;                    /* log.level: debug|info|warn|error */

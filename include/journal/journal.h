@@ -50,12 +50,24 @@ typedef struct journal_ops {
     /* A file descriptor that becomes readable when poll() has work, or -1. */
     int (*fd)(journal_t *j);
     void (*close)(journal_t *j);
+    /* Why this node must not write (another writer was seen), or NULL when
+     * it may; NULL if the backend never refuses.  The string stays valid
+     * until close(). */
+    const char *(*refusal)(journal_t *j);
+    /* 1 when this node may plan a write now: it holds the topic and has
+     * read everything before its claim.  Else 0, and a claim is on its way
+     * (poll() applies it; ask again).  NULL if the backend needs none. */
+    int (*claim)(journal_t *j);
 } journal_ops_t;
 
 struct journal {
     const journal_ops_t *ops;
     journal_apply_fn apply;
     journal_ack_fn ack;
+    /* Called instead of apply for a record a fenced writer wrote (one that
+     * lost the topic to a later writer's claim): every node skips it alike,
+     * but its ids must never be given again.  May be NULL. */
+    journal_apply_fn fenced;
     void *ctx;          /* passed to apply and ack; not owned */
     void *impl;         /* the backend's own state; owned by the backend */
 };

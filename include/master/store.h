@@ -127,6 +127,14 @@ void store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
 char *store_ref_subject(const char *context, const char *ref_subject);
 
 /**
+ * Take note of a record that is skipped because a fenced writer wrote it:
+ * the offset moves past it, and a SCHEMA record's id raises the id floor
+ * (an id that ever appeared in the topic is never given again).
+ */
+void store_fenced(store_t *st, int64_t offset, const char *key, size_t klen,
+                  const char *val, size_t vlen);
+
+/**
  * Append `s`'s text to (*texts, *n), after the texts of every schema it
  * references, transitively, each text once: `seen` (zeroed by the caller,
  * freed with hmap_free) holds the texts already appended.  A schema whose

@@ -483,6 +483,8 @@ static const setting_t config__settings[] = {
     { "schema.compatibility.level", K_FN, 0, 0, 0, config__set_compat },
     { "avro.compatibility.level", K_FN, 0, 0, 0, config__set_avro_compat },
     { "schema.registry.group.id", K_NONEMPTY, F(group_id), 0, 0, NULL },
+    { "kafkagroup.session.timeout.ms", K_INT, F(group_session_ms), 1, INT_MAX, NULL },
+    { "kafkagroup.heartbeat.interval.ms", K_INT, F(group_heartbeat_ms), 1, INT_MAX, NULL },
     { "mode.mutability", K_BOOL, F(mode_mutability), 0, 0, NULL },
     { "confluent.version", K_INT, F(confluent_version), 7, 8, NULL },
     { "log.level", K_FN, 0, 0, 0, config__set_log_level },
@@ -820,6 +822,8 @@ config__defaults(void)
     cf->security_protocol = mem_strdup("PLAINTEXT");
     cf->compatibility_level = mem_strdup("BACKWARD");
     cf->group_id = mem_strdup("schema-registry");
+    cf->group_session_ms = 10000;     /* Confluent's defaults */
+    cf->group_heartbeat_ms = 3000;
     cf->mode_mutability = 1;
     cf->confluent_version = 8;
     cf->log_level = mem_strdup("info");

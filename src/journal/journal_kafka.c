@@ -3,14 +3,27 @@
  * (`_schemas` by default), read and written the way Confluent Schema
  * Registry's KafkaStore does, through librdkafka.
  *
- * Two client instances:
+ * Client instances:
  *   - a producer (acks=all, idempotent) that also runs the admin requests
  *     (describe/create the topic, describe its configs);
  *   - a consumer assigned to partition 0 from the beginning, without a
- *     subscription or commits: every node reads the whole log.
+ *     subscription or commits: every node reads the whole log;
+ *   - on an eligible node, the election's group member.
  * Every record read is applied in offset order, ours and other writers'
  * alike.  An append is acknowledged once its delivery report gave it an
  * offset AND the consumer has applied that offset (read-your-writes).
+ *
+ * One writer at a time.  Eligible nodes elect a leader in a consumer group
+ * (holding partition 0, see "the election").  Every record this node
+ * produces carries a `schemad.writer` header naming this process (listener,
+ * pid and a random nonce); a leader first appends a claim, a NOOP with
+ * `schemad.claim`, and writes once it has read it back.  Every reader
+ * applies a record with a writer header only when its writer made the last
+ * claim before it in the log, so a deposed leader's records that land after
+ * a later claim are fenced alike on every node (their ids still raise the
+ * id floor), and a write is acked only if it stands.  A record with no
+ * writer header written since start (Confluent, Karapace) makes the node
+ * stop writing for good and say why.
  *
  * Everything runs on the caller's thread: librdkafka's errors, logs and
  * delivery reports are queued and served from open() and poll(), and both
@@ -25,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +57,12 @@
 #define JOURNAL_KAFKA_MIN_DELIVERY_MS 5000
 /* Records applied per poll() before yielding back to the event loop. */
 #define JOURNAL_KAFKA_BATCH 1000
+/* The headers that name a record's writer and mark a claim. */
+#define JOURNAL_KAFKA_H_WRITER "schemad.writer"
+#define JOURNAL_KAFKA_H_CLAIM "schemad.claim"
+
+/* Where this node stands as a writer of the topic. */
+enum { JOURNAL_KAFKA_UNCLAIMED, JOURNAL_KAFKA_CLAIMING, JOURNAL_KAFKA_CLAIMED };
 
 /* One append waiting for its ack. */
 typedef struct journal_kafka_pending {
@@ -73,6 +93,21 @@ typedef struct journal_kafka {
     kafka_topic_conn_t conn;    /* what open() learns; its last_err is the latest client error */
     char logged_err[512];       /* the last one logged, to log each once */
     char logged_write[512];     /* the same for failed writes */
+    char *writer;               /* owned: this process's writer identity */
+    int64_t start_hi;           /* offsets from here were written since open */
+    char *claimant;             /* owned: the last claim's writer, or NULL */
+    int claim;                  /* JOURNAL_KAFKA_UNCLAIMED ... */
+    int64_t valid_from;         /* our records in [valid_from, valid_to) stand */
+    int64_t valid_to;
+    char refusal[768];          /* non-empty: this node no longer writes */
+    rd_kafka_t *elect;          /* owned: the election's group member, or NULL */
+    rd_kafka_queue_t *eq;       /* its queue; owned reference */
+    int elected;                /* holds partition 0 in the group */
+    int rebalanced;             /* the group assigned this member once */
+    int eligible;               /* leader.eligibility */
+    int session_ms;             /* kafkagroup.session.timeout.ms */
+    int64_t reclaim_at;         /* deposed: no new claim before (monotonic ms) */
+    char follow[768];           /* why a follower does not write */
 } journal_kafka_t;
 
 /* --- librdkafka callbacks (served on our thread from poll calls) --- */
@@ -129,6 +164,14 @@ journal_kafka__on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *op
     journal_kafka_pending_t *p = m->_private;
 
     (void)rk;
+    if (p == NULL) {
+        /* Our claim: if it failed, the next append claims again (records
+         * of ours that land without a claim of ours before them stand
+         * nowhere and are answered as failed). */
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && k->claim == JOURNAL_KAFKA_CLAIMING)
+            k->claim = JOURNAL_KAFKA_UNCLAIMED;
+        return;
+    }
     p->delivered = 1;
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         p->offset = m->offset;
@@ -278,6 +321,198 @@ journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_
     return rk;
 }
 
+/* --- one writer --- */
+
+static void journal_kafka__send_claim(journal_kafka_t *k);
+
+static int
+journal_kafka__mine(const journal_kafka_t *k, const void *w, size_t wlen)
+{
+    return w != NULL && strlen(k->writer) == wlen && memcmp(k->writer, w, wlen) == 0;
+}
+
+/* Stop writing for good, once, saying why. */
+static void
+journal_kafka__refuse(journal_kafka_t *k, const char *why)
+{
+    if (k->refusal[0] != '\0')
+        return;
+    snprintf(k->refusal, sizeof(k->refusal), "%s", why);
+    log_error("kafka: this node stops writing to topic %s: %s; schemad cannot share a "
+              "topic with another writer: stop it, then restart this node", k->topic, why);
+}
+
+/* A claim read at `offset`: its writer's records stand from here on. */
+static void
+journal_kafka__on_claim(journal_kafka_t *k, int64_t offset, const void *w, size_t wlen)
+{
+    free(k->claimant);
+    k->claimant = mem_strndup(w, wlen);
+    if (journal_kafka__mine(k, w, wlen)) {
+        if (k->claim == JOURNAL_KAFKA_CLAIMING && k->refusal[0] == '\0') {
+            k->claim = JOURNAL_KAFKA_CLAIMED;
+            k->valid_from = offset;
+            k->valid_to = INT64_MAX;
+        }
+        return;
+    }
+    /* Whatever we believe, our records after another's claim stand nowhere. */
+    if (offset > k->valid_from && offset < k->valid_to)
+        k->valid_to = offset;
+    if (k->claim != JOURNAL_KAFKA_CLAIMED)
+        return;     /* CLAIMING: ours lands after this one and wins */
+    k->claim = JOURNAL_KAFKA_UNCLAIMED;
+    /* Deposed while the group still lists us: either we are the stale one
+     * (our membership is about to be revoked) or the other is; claiming
+     * again only after a session timeout lets the stale one learn it
+     * instead of the two taking turns. */
+    k->reclaim_at = deadline_now_ms() + k->session_ms;
+    log_warn("kafka: deposed: node %s claimed topic %s at offset %lld", k->claimant, k->topic,
+             (long long)offset);
+}
+
+/* A standing record with no writer header written since our start: a
+ * registry that is not schemad (or an older one) writes to the topic. */
+static void
+journal_kafka__on_other(journal_kafka_t *k, int64_t offset)
+{
+    char why[600];
+    if (offset < k->start_hi || !k->eligible)
+        return;
+    snprintf(why, sizeof(why), "a writer that is not schemad (Confluent Schema Registry, "
+             "Karapace, or an older schemad) wrote the record at offset %lld",
+             (long long)offset);
+    journal_kafka__refuse(k, why);
+}
+
+/* --- the election --- */
+
+/*
+ * Leadership is holding partition 0 of the topic in a consumer group of all
+ * eligible nodes (schema.registry.group.id): the group coordinator hands it
+ * to one live member at a time, and to another once that member leaves or
+ * misses kafkagroup.session.timeout.ms.  The member never reads through it
+ * (the partition is paused).  The group only says who should write; what
+ * makes it safe is the claim in the log: a new leader claims, and every
+ * record of a deposed one after the claim is fenced on every node.
+ */
+static void
+journal_kafka__on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+                            rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+    journal_kafka_t *k = opaque;
+    int cooperative = strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+    int has0 = 0;
+    for (int i = 0; i < parts->cnt; i++)
+        if (parts->elems[i].partition == 0 && strcmp(parts->elems[i].topic, k->topic) == 0)
+            has0 = 1;
+    if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+        k->rebalanced = 1;
+        if (cooperative)
+            rd_kafka_error_destroy(rd_kafka_incremental_assign(rk, parts));
+        else
+            rd_kafka_assign(rk, parts);
+        rd_kafka_pause_partitions(rk, parts);
+        if (has0 && !k->elected) {
+            k->elected = 1;
+            k->reclaim_at = 0;
+            log_info("kafka: elected the leader; claiming topic %s", k->topic);
+        }
+        return;
+    }
+    if (cooperative)
+        rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, parts));
+    else
+        rd_kafka_assign(rk, NULL);
+    if (has0 || !cooperative) {
+        if (k->elected)
+            log_info("kafka: no longer the leader (%s)", rd_kafka_err2str(err));
+        k->elected = 0;
+        if (k->claim != JOURNAL_KAFKA_UNCLAIMED)
+            k->claim = JOURNAL_KAFKA_UNCLAIMED;
+    }
+}
+
+static rd_kafka_t *
+journal_kafka__elector(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+{
+    rd_kafka_conf_t *conf = journal_kafka__conf(k, cf, err, errlen);
+    char session[32], heartbeat[32];
+    int rc = 0;
+
+    if (conf == NULL)
+        return NULL;
+    snprintf(session, sizeof(session), "%d", cf->group_session_ms);
+    snprintf(heartbeat, sizeof(heartbeat), "%d", cf->group_heartbeat_ms);
+    rc |= journal_kafka__set(conf, "group.id", cf->group_id, err, errlen);
+    rc |= journal_kafka__set(conf, "client.id", k->writer, err, errlen);
+    rc |= journal_kafka__set(conf, "session.timeout.ms", session, err, errlen);
+    rc |= journal_kafka__set(conf, "heartbeat.interval.ms", heartbeat, err, errlen);
+    /* The member that holds the partition keeps it when others join. */
+    rc |= journal_kafka__set(conf, "partition.assignment.strategy", "cooperative-sticky", err,
+                             errlen);
+    rc |= journal_kafka__set(conf, "enable.auto.commit", "false", err, errlen);
+    rc |= journal_kafka__set(conf, "enable.auto.offset.store", "false", err, errlen);
+    rc |= journal_kafka__set(conf, "auto.offset.reset", "latest", err, errlen);
+    if (rc != 0) {
+        rd_kafka_conf_destroy(conf);
+        return NULL;
+    }
+    rd_kafka_conf_set_rebalance_cb(conf, journal_kafka__on_rebalance);
+    rd_kafka_t *rk = journal_kafka__client(RD_KAFKA_CONSUMER, conf, err, errlen);
+    if (rk == NULL)
+        return NULL;
+    rd_kafka_poll_set_consumer(rk);
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(l, k->topic, RD_KAFKA_PARTITION_UA);
+    rd_kafka_resp_err_t e = rd_kafka_subscribe(rk, l);
+    rd_kafka_topic_partition_list_destroy(l);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        snprintf(err, errlen, "cannot join group %s: %s", cf->group_id, rd_kafka_err2str(e));
+        rd_kafka_destroy(rk);
+        return NULL;
+    }
+    return rk;
+}
+
+/* At start, wait for the group's first assignment (as Confluent's init
+ * does), so that a lone node writes as soon as it is ready.  A group that
+ * cannot be joined (another registry's protocol holds it) is not fatal: the
+ * node serves reads and refuses writes. */
+static void
+journal_kafka__elect_wait(journal_kafka_t *k, int64_t deadline)
+{
+    int64_t until = deadline_now_ms() + 15000;
+    if (until > deadline)
+        until = deadline;
+    while (!k->rebalanced && deadline_left_ms(until) > 0) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(k->elect, deadline_slice_ms(until, 100));
+        if (m != NULL)
+            rd_kafka_message_destroy(m);
+    }
+    if (!k->rebalanced)
+        log_warn("kafka: not yet a member of group %s (%s); writes wait for the election",
+                 k->conn.cf->group_id, k->conn.last_err[0] ? k->conn.last_err : "no answer");
+}
+
+/* Serve the election's callbacks; a new leader claims at once, so that the
+ * followers learn who leads and its first write need not wait. */
+static void
+journal_kafka__elect_poll(journal_kafka_t *k)
+{
+    rd_kafka_message_t *m;
+    if (k->elect == NULL)
+        return;
+    while ((m = rd_kafka_consumer_poll(k->elect, 0)) != NULL) {
+        if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR && m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+            journal_kafka__on_error(k->elect, m->err, rd_kafka_message_errstr(m), k);
+        rd_kafka_message_destroy(m);
+    }
+    if (k->elected && k->claim == JOURNAL_KAFKA_UNCLAIMED && k->refusal[0] == '\0' &&
+        deadline_now_ms() >= k->reclaim_at)
+        journal_kafka__send_claim(k);
+}
+
 /* --- reading --- */
 
 /* Apply one consumed message, or note the consumer error it carries. */
@@ -291,8 +526,32 @@ journal_kafka__consume(journal_kafka_t *k, rd_kafka_message_t *m)
     if (m->partition != 0 || m->offset < k->next_offset)
         return;     /* not ours, or a duplicate after a reset */
     k->next_offset = m->offset + 1;
-    k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, m->payload,
-                m->payload != NULL ? m->len : 0);
+    const void *w = NULL, *c = NULL;
+    size_t wlen = 0, clen = 0;
+    rd_kafka_headers_t *h = NULL;
+    if (rd_kafka_message_headers(m, &h) == RD_KAFKA_RESP_ERR_NO_ERROR) {
+        if (rd_kafka_header_get_last(h, JOURNAL_KAFKA_H_WRITER, &w, &wlen) != 0)
+            w = NULL;
+        if (w != NULL && rd_kafka_header_get_last(h, JOURNAL_KAFKA_H_CLAIM, &c, &clen) != 0)
+            c = NULL;
+    }
+    const char *val = m->payload;
+    size_t vlen = val != NULL ? m->len : 0;
+    if (c != NULL) {
+        journal_kafka__on_claim(k, m->offset, w, wlen);
+        k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+        return;
+    }
+    int stands = w == NULL || (k->claimant != NULL && strlen(k->claimant) == wlen &&
+                               memcmp(k->claimant, w, wlen) == 0);
+    if (!stands) {
+        if (k->j->fenced != NULL)
+            k->j->fenced(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+        return;
+    }
+    if (w == NULL)
+        journal_kafka__on_other(k, m->offset);
+    k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
 }
 
 /*
@@ -352,6 +611,7 @@ journal_kafka__replay(journal_kafka_t *k, int64_t deadline, char *err, size_t er
     }
     log_info("kafka: replaying topic %s offsets %lld..%lld", k->topic, (long long)lo,
              (long long)hi);
+    k->start_hi = hi;
     if (journal_kafka__assign(k, lo, err, errlen) < 0)
         return -1;
     while (k->next_offset < hi) {
@@ -403,7 +663,8 @@ journal_kafka__fire(journal_kafka_t *k)
     while (*pp != NULL) {
         journal_kafka_pending_t *p = *pp;
         if (p->err < 0 && p->offset >= 0 && p->offset < k->next_offset)
-            p->err = JOURNAL_OK;
+            p->err = p->offset >= k->valid_from && p->offset < k->valid_to ? JOURNAL_OK
+                                                                           : JOURNAL_ESTORE;
         else if (p->err < 0 && now >= p->deadline)
             p->err = JOURNAL_ETIMEOUT;
         if (!p->acked && p->err >= 0) {
@@ -448,6 +709,12 @@ journal_kafka__free(journal_kafka_t *k)
         rd_kafka_queue_destroy(k->pq);
     if (k->cq != NULL)
         rd_kafka_queue_destroy(k->cq);
+    if (k->eq != NULL)
+        rd_kafka_queue_destroy(k->eq);
+    if (k->elect != NULL) {
+        rd_kafka_consumer_close(k->elect);     /* leaves the group: a quick handover */
+        rd_kafka_destroy(k->elect);
+    }
     if (k->cons != NULL) {
         rd_kafka_consumer_close(k->cons);
         rd_kafka_destroy(k->cons);
@@ -468,6 +735,8 @@ journal_kafka__free(journal_kafka_t *k)
         close(k->pipefd[1]);
     free(k->topic);
     free(k->servers);
+    free(k->writer);
+    free(k->claimant);
     free(k);
 }
 
@@ -484,6 +753,10 @@ journal_kafka__wakeups(journal_kafka_t *k, char *err, size_t errlen)
     k->cq = rd_kafka_queue_get_consumer(k->cons);
     rd_kafka_queue_io_event_enable(k->pq, k->pipefd[1], "1", 1);
     rd_kafka_queue_io_event_enable(k->cq, k->pipefd[1], "1", 1);
+    if (k->elect != NULL) {
+        k->eq = rd_kafka_queue_get_consumer(k->elect);
+        rd_kafka_queue_io_event_enable(k->eq, k->pipefd[1], "1", 1);
+    }
     return 0;
 }
 
@@ -507,6 +780,30 @@ journal_kafka__log_version(const config_t *cf)
              cf->sasl_mechanism);
 }
 
+/* This process's writer identity: where it listens, its pid, and a nonce
+ * (a restarted node on the same URL is another writer).  Caller frees. */
+static char *
+journal_kafka__identity(const config_t *cf)
+{
+    char host[256] = "localhost";
+    uint64_t nonce = 0;
+    const char *scheme = "http";
+    int port = 8081;
+
+    if (cf->host_name != NULL && cf->host_name[0] != '\0')
+        snprintf(host, sizeof(host), "%s", cf->host_name);
+    else if (gethostname(host, sizeof(host) - 1) == 0)
+        host[sizeof(host) - 1] = '\0';
+    if (cf->nlisteners > 0) {
+        scheme = cf->listeners[0].tls ? "https" : "http";
+        port = cf->listeners[0].port;
+    }
+    if (getrandom(&nonce, sizeof(nonce), GRND_NONBLOCK) != (ssize_t)sizeof(nonce))
+        nonce = (uint64_t)deadline_now_ms() ^ ((uint64_t)getpid() << 32);
+    return mem_printf("%s://%s:%d pid %ld %016llx", scheme, host, port, (long)getpid(),
+                      (unsigned long long)nonce);
+}
+
 static int
 journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
 {
@@ -517,6 +814,10 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
     k->j = j;
     k->pipefd[0] = k->pipefd[1] = -1;
     k->opening = 1;
+    k->writer = journal_kafka__identity(cf);
+    k->eligible = cf->leader_eligibility;
+    k->session_ms = cf->group_session_ms;
+    k->valid_from = k->valid_to = INT64_MAX;
     k->topic = mem_strdup(cf->topic != NULL && cf->topic[0] != '\0' ? cf->topic
                                                                     : JOURNAL_KAFKA_DEFAULT_TOPIC);
     k->timeout_ms = cf->timeout_ms > 0 ? cf->timeout_ms : JOURNAL_KAFKA_DEFAULT_TIMEOUT_MS;
@@ -538,6 +839,10 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
     k->cons = journal_kafka__consumer(k, cf, err, errlen);
     if (k->cons == NULL || journal_kafka__replay(k, deadline, err, errlen) < 0)
         goto fail;
+    if (cf->leader_eligibility && (k->elect = journal_kafka__elector(k, cf, err, errlen)) == NULL)
+        goto fail;
+    if (k->elect != NULL)
+        journal_kafka__elect_wait(k, deadline);
     if (journal_kafka__wakeups(k, err, errlen) < 0)
         goto fail;
     k->opening = 0;
@@ -548,6 +853,39 @@ fail:
     j->impl = NULL;
     journal_kafka__free(k);
     return -1;
+}
+
+/* Produce one record with our writer header (and the claim header). */
+static rd_kafka_resp_err_t
+journal_kafka__produce(journal_kafka_t *k, const char *key, size_t klen, const char *val,
+                       size_t vlen, int claim, journal_kafka_pending_t *p)
+{
+    void *value = (void *)val;
+    size_t value_len = val != NULL ? vlen : 0;
+    rd_kafka_headers_t *h = rd_kafka_headers_new(2);
+    rd_kafka_header_add(h, JOURNAL_KAFKA_H_WRITER, -1, k->writer, -1);
+    if (claim)
+        rd_kafka_header_add(h, JOURNAL_KAFKA_H_CLAIM, -1, "1", 1);
+    rd_kafka_resp_err_t e = rd_kafka_producev(
+        k->prod, RD_KAFKA_V_TOPIC(k->topic), RD_KAFKA_V_PARTITION(0),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, klen),
+        RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_OPAQUE(p),
+        RD_KAFKA_V_END);
+    if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
+        rd_kafka_headers_destroy(h);   /* owned by the message only once queued */
+    return e;
+}
+
+/* Claim the topic before our first record: a NOOP with the claim header. */
+static void
+journal_kafka__send_claim(journal_kafka_t *k)
+{
+    static const char noop[] = "{\"keytype\":\"NOOP\",\"magic\":0}";
+    if (journal_kafka__produce(k, noop, sizeof(noop) - 1, NULL, 0, 1, NULL) ==
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+        k->claim = JOURNAL_KAFKA_CLAIMING;
+        log_info("kafka: claiming topic %s for writes as %s", k->topic, k->writer);
+    }
 }
 
 /*
@@ -565,15 +903,14 @@ journal_kafka_append(journal_t *j, const char *key, size_t klen, const char *val
     p->offset = -1;
     p->err = -1;
     p->deadline = deadline_now_ms() + k->timeout_ms;
-    void *value = (void *)val;
-    size_t value_len = val != NULL ? vlen : 0;
-    rd_kafka_resp_err_t e = rd_kafka_producev(
-        k->prod, RD_KAFKA_V_TOPIC(k->topic), RD_KAFKA_V_PARTITION(0),
-        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, klen),
-        RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_OPAQUE(p),
-        RD_KAFKA_V_END);
+    /* Only a holder of the topic writes (journal_kafka_claim()). */
+    rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__STATE;
+    if (k->refusal[0] == '\0' && k->claim == JOURNAL_KAFKA_CLAIMED)
+        e = journal_kafka__produce(k, key, klen, val, vlen, 0, p);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        log_warn("kafka: cannot queue a write to topic %s: %s", k->topic, rd_kafka_err2str(e));
+        if (e != RD_KAFKA_RESP_ERR__STATE)
+            log_warn("kafka: cannot queue a write to topic %s: %s", k->topic,
+                     rd_kafka_err2str(e));
         p->err = JOURNAL_ESTORE;
         p->delivered = 1;
         /* Make sure the next poll() runs soon to deliver this ack. */
@@ -613,6 +950,7 @@ journal_kafka_poll(journal_t *j, int timeout_ms)
     }
     journal_kafka__drain_pipe(k);
     rd_kafka_poll(k->prod, 0);
+    journal_kafka__elect_poll(k);
     int n = 0;
     rd_kafka_message_t *m;
     while (n < JOURNAL_KAFKA_BATCH && (m = rd_kafka_consumer_poll(k->cons, 0)) != NULL) {
@@ -657,6 +995,56 @@ journal_kafka_close(journal_t *j)
     j->impl = NULL;
 }
 
+/* Whether the last claim in the log is ours: a leader that lost the group
+ * for a moment (a broker restart, a coordinator move) is most likely
+ * elected again; its writes wait for that rather than fail. */
+static int
+journal_kafka__led_last(const journal_kafka_t *k)
+{
+    return k->claimant != NULL && strcmp(k->claimant, k->writer) == 0;
+}
+
+/*
+ * Before its first write a node claims the topic and waits until it has
+ * read its claim back: every record before the claim is then applied (ids
+ * are allocated above them), and every other writer's record after it is
+ * fenced on every node.
+ */
+static int
+journal_kafka_claim(journal_t *j)
+{
+    journal_kafka_t *k = j->impl;
+    if (k == NULL || k->refusal[0] != '\0' || k->claim == JOURNAL_KAFKA_CLAIMED)
+        return 1;
+    if (k->elect != NULL && !k->elected)
+        return !journal_kafka__led_last(k);  /* wait for a re-election, or refused */
+    if (k->claim == JOURNAL_KAFKA_UNCLAIMED && deadline_now_ms() >= k->reclaim_at)
+        journal_kafka__send_claim(k);
+    return 0;
+}
+
+static const char *
+journal_kafka_refusal(journal_t *j)
+{
+    journal_kafka_t *k = j->impl;
+    if (k == NULL)
+        return NULL;
+    if (k->refusal[0] != '\0')
+        return k->refusal;
+    if (!k->eligible)
+        return "leader.eligibility is false";
+    if (k->elect == NULL || k->elected || journal_kafka__led_last(k))
+        return NULL;
+    if (k->claimant == NULL) {
+        snprintf(k->follow, sizeof(k->follow), "it is not the leader, and no leader is known");
+    } else {
+        size_t n = strcspn(k->claimant, " ");
+        snprintf(k->follow, sizeof(k->follow), "it is not the leader; the leader is %.*s",
+                 (int)n, k->claimant);
+    }
+    return k->follow;
+}
+
 const journal_ops_t journal_kafka_ops = {
     .name = "kafka",
     .open = journal_kafka_open,
@@ -664,4 +1052,6 @@ const journal_ops_t journal_kafka_ops = {
     .poll = journal_kafka_poll,
     .fd = journal_kafka_fd,
     .close = journal_kafka_close,
+    .refusal = journal_kafka_refusal,
+    .claim = journal_kafka_claim,
 };

@@ -311,6 +311,16 @@ master__on_apply(void *ctx, int64_t offset, const char *key, size_t klen,
     m->dirty = 1;
 }
 
+/* A fenced writer's record: skipped, but its ids are never given again. */
+static void
+master__on_fenced(void *ctx, int64_t offset, const char *key, size_t klen,
+                  const char *val, size_t vlen)
+{
+    master_t *m = ctx;
+    store_fenced(&m->store, offset, key, klen, val, vlen);
+    m->dirty = 1;
+}
+
 static void
 master__on_ack(void *ctx, void *cookie, int err)
 {
@@ -370,18 +380,50 @@ master__request_of(const master_write_t *wr)
     return r;
 }
 
-/* Plan one write against the current state and append its records. */
-static void
+/* Why this node must not write, or NULL. */
+static const char *
+master__refusal(master_t *m)
+{
+    if (m->journal.ops == NULL || m->journal.ops->refusal == NULL)
+        return NULL;
+    return m->journal.ops->refusal(&m->journal);
+}
+
+/* Plan one write against the current state and append its records.
+ * Returns -1 (wr untouched, to be planned again) when this node must first
+ * claim the journal, else 0 (wr answered or in flight). */
+static int
 master__plan(master_t *m, master_write_t *wr)
 {
     ipc_request_t req = master__request_of(wr);
     api_handle(&m->api, &req, &wr->res);
+    const char *why = master__refusal(m);
+    if (wr->res.nrecords > 0 && why != NULL) {
+        /* A follower, or a node that saw another registry write: refuse
+         * what would write (re-registrations of known schemas are reads and
+         * still answered). */
+        buf_t b = {0};
+        char *msg = mem_printf("This node does not write: %s", why);
+        render_error(&b, 50004, msg);
+        master__send(m, wr->worker, wr->pid, wr->id, 500, b.data, b.len);
+        buf_free(&b);
+        free(msg);
+        master__write_free(wr);
+        return 0;
+    }
+    if (wr->res.nrecords > 0 && m->journal.ops->claim != NULL &&
+        !m->journal.ops->claim(&m->journal)) {
+        /* Planned again once the claim is read back, against every record
+         * before it. */
+        api_result_free(&wr->res);
+        return -1;
+    }
     if (wr->res.nrecords == 0) {
         master__send(m, wr->worker, wr->pid, wr->id, wr->res.status, wr->res.body.data,
                      wr->res.body.len);
         master__write_free(wr);
         store_forget_texts(&m->store);
-        return;
+        return 0;
     }
     wr->waiting = wr->res.nrecords;
     m->inflight += wr->res.nrecords;
@@ -402,6 +444,7 @@ master__plan(master_t *m, master_write_t *wr)
         api_record_t *rec = &wr->res.records[i];
         m->journal.ops->append(&m->journal, rec->key, rec->klen, rec->val, rec->vlen, wr);
     }
+    return 0;
 }
 
 static long
@@ -489,14 +532,27 @@ master__run_queue(master_t *m)
 {
     int sync = m->journal.ops->applies_on_append;
     while (m->queue != NULL) {
+        if (master__refusal(m) != NULL) {
+            master__plan(m, master__pop(m));    /* answered at once */
+            continue;
+        }
         if (!sync && m->fence_needed) {
+            if (m->journal.ops->claim != NULL && !m->journal.ops->claim(&m->journal))
+                break;  /* the NOOP is written by a holder of the journal */
             if (!m->fencing && m->inflight == 0)
                 master__fence(m);
             break;
         }
         if (!sync && !master__may_start(m, m->queue))
             break;
-        master__plan(m, master__pop(m));
+        master_write_t *wr = master__pop(m);
+        if (master__plan(m, wr) < 0) {
+            wr->next = m->queue;
+            m->queue = wr;
+            if (m->queue_tail == NULL)
+                m->queue_tail = wr;
+            break;
+        }
     }
     master__expire_queue(m);
 }
@@ -819,7 +875,9 @@ master__poll(master_t *m)
     }
     /* Kafka acks arrive through polling the client; keep the wait short
      * while any are due. */
-    long ms = master__any_reads_runnable(m) ? 0 : m->inflight > 0 ? 1 : 100;
+    long ms = master__any_reads_runnable(m)         ? 0
+              : m->inflight > 0 || m->queue != NULL ? 1 /* a claim is read back */
+                                                  : 100;
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
     sigset_t none;
     sigemptyset(&none);
@@ -991,6 +1049,7 @@ master__replay(master_t *m)
     m->journal.ops = journal_backend(m->cf);
     m->journal.apply = master__on_apply;
     m->journal.ack = master__on_ack;
+    m->journal.fenced = master__on_fenced;
     m->journal.ctx = m;
     if (!m->journal.ops->applies_on_append)
         m->api.pending = &m->pending;

@@ -797,6 +797,26 @@ store__ref_version(const store_t *st, const char *context, const json_t *ref)
     return sub ? store_version(sub, rv) : NULL;
 }
 
+void
+store_fenced(store_t *st, int64_t offset, const char *key, size_t klen,
+             const char *val, size_t vlen)
+{
+    record_key_t k;
+    st->offset = offset;
+    st->records++;
+    if (val == NULL || record_key_decode(key, klen, &k) != 0)
+        return;
+    int schema = k.type == RECORD_SCHEMA;
+    record_key_free(&k);
+    json_t *v = schema ? record_value_decode(val, vlen) : NULL;
+    json_int_t id = json_integer_value(json_object_get(v, "id"));
+    if (id > st->id_floor && id < INT_MAX)
+        st->id_floor = (int)id;
+    json_decref(v);
+    log_info("skipping the record at offset %lld: its writer was fenced by a later claim",
+             (long long)offset);
+}
+
 int
 store_schema_deps(const store_t *st, const store_schema_t *s, hmap_t *seen,
                   char ***texts, size_t *n, int depth)

@@ -731,6 +731,27 @@ test_id_floor(tally_t *t)
     store_free(&st);
 }
 
+/* A fenced writer's record is skipped, but its id is never given again. */
+static void
+test_fenced(tally_t *t)
+{
+    store_t st;
+    store_init(&st);
+    put_schema(&st, 0, "a", 1, 5, "\"\\\"int\\\"\"", 0);
+    const char *k = "{\"keytype\":\"SCHEMA\",\"subject\":\"b\",\"version\":1,\"magic\":1}";
+    const char *v = "{\"subject\":\"b\",\"version\":1,\"id\":9,"
+                    "\"schema\":\"\\\"long\\\"\",\"deleted\":false}";
+    store_fenced(&st, 7, k, strlen(k), v, strlen(v));
+    check(t, store_subject(&st, "b") == NULL, "the fenced record is not applied");
+    check(t, st.offset == 7, "the offset moves past it");
+    check(t, store_next_id(&st, ".") == 10, "its id is never given again");
+    store_fenced(&st, 8, k, strlen(k), NULL, 0);
+    store_fenced(&st, 9, "{", 1, "x", 1);
+    check(t, st.offset == 9 && store_next_id(&st, ".") == 10,
+          "a fenced tombstone or a key that does not decode changes nothing else");
+    store_free(&st);
+}
+
 int
 main(void)
 {
@@ -754,6 +775,7 @@ main(void)
     test_sorted_subjects(&t);
     test_check_record(&t);
     test_id_floor(&t);
+    test_fenced(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 void
 render_split_free(render_split_t *r)
 {
@@ -133,9 +135,20 @@ render_join(buf_t *out, const render_split_t *r, const store_schema_t *s)
 void
 render_error(buf_t *b, int code, const char *message)
 {
+    /* A message may quote client bytes (a parser's "near '...'"); Java
+     * would have read them as UTF-8 with U+FFFD, and the answer must stay
+     * valid JSON. */
+    size_t n = strlen(message);
+    char *fixed = NULL;
+    if (!utf8_valid(message, n)) {
+        fixed = mem_alloc(UTF8_JAVA_DECODE_MAX(n) + 1);
+        n = utf8_java_decode((const unsigned char *)message, n, fixed);
+        message = fixed;
+    }
     buf_printf(b, "{\"error_code\":%d,\"message\":", code);
-    buf_json_string(b, message, strlen(message));
+    buf_json_string(b, message, n);
     buf_puts(b, "}");
+    free(fixed);
 }
 
 void

@@ -52,7 +52,10 @@ check_answer(const api_result_t *res)
     if (res->status < 400)
         return;
     json_error_t err;
-    json_t *j = json_loadb(res->body.data, res->body.len, 0, &err);
+    json_t *j = json_loadb(res->body.data, res->body.len, JSON_ALLOW_NUL, &err);
+    if (!json_is_object(j))
+        fprintf(stderr, "not a JSON object (%s): %.*s\n", err.text, (int)res->body.len,
+                res->body.data);
     FUZZ_CHECK(json_is_object(j));
     FUZZ_CHECK(json_is_integer(json_object_get(j, "error_code")));
     FUZZ_CHECK(json_is_string(json_object_get(j, "message")));

@@ -44,6 +44,10 @@ for h in $harnesses; do
     log="$out/fuzz_$h.log"
     if [ "$mode" = regress ]; then
         set -- -runs=0
+    elif [ -n "${FUZZ_RUNS:-}" ]; then
+        # A fixed number of runs from a fixed seed: the same executions on
+        # every machine, so a CI verdict does not depend on its speed.
+        set -- -runs="$FUZZ_RUNS" -seed=1 -max_total_time=900 -print_final_stats=1
     else
         set -- -max_total_time="$seconds" -print_final_stats=1
     fi

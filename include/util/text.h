@@ -1,4 +1,4 @@
-/* text.h - the small string tests the settings readers share. */
+/* text.h - small string tests shared by the settings readers, the router and the GUIDs. */
 #ifndef SCHEMAD_TEXT_H
 #define SCHEMAD_TEXT_H
 
@@ -12,5 +12,8 @@ char *text_trim(const char *s, size_t n);
 
 /** Whether `s` ends with `suffix` (ASCII case ignored when `ignore_case`). */
 int text_ends_with(const char *s, const char *suffix, int ignore_case);
+
+/** The value of a hex digit (either case), or -1. */
+int text_hex_digit(int c);
 
 #endif

@@ -6,6 +6,8 @@
 
 #include <openssl/evp.h>
 
+#include "text.h"
+
 static void
 guid__str(EVP_MD_CTX *md, const char *s)
 {
@@ -188,18 +190,6 @@ guid_from_md5_base64(const char *b64, char out[GUID_LEN + 1])
     return 0;
 }
 
-static int
-guid__hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int
 guid_normalize(const char *in, size_t len, char out[GUID_LEN + 1])
 {
@@ -214,8 +204,8 @@ guid_normalize(const char *in, size_t len, char out[GUID_LEN + 1])
                 return -1;
             continue;
         }
-        int hi = guid__hexval(in[i]);
-        int lo = i + 1 < len ? guid__hexval(in[i + 1]) : -1;
+        int hi = text_hex_digit((unsigned char)in[i]);
+        int lo = i + 1 < len ? text_hex_digit((unsigned char)in[i + 1]) : -1;
         if (hi < 0 || lo < 0)
             return -1;
         d[nd++] = (unsigned char)(hi << 4 | lo);

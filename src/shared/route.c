@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "mem.h"
+#include "text.h"
 #include "utf8.h"
 
 #define ROUTE_MAX_SEGS 8
@@ -77,18 +78,6 @@ route_is_write(const route_t *r)
     }
 }
 
-static int
-route__hex(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /*
  * Decode [s, s+n) into *out (advancing it), NUL-terminated, as Jersey
  * does: percent escapes to octets, then the octets as UTF-8 with each
@@ -99,8 +88,8 @@ route__decode(const char *s, size_t n, char **out, char *scratch, int plus_is_sp
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        int hi = i + 2 < n ? route__hex((unsigned char)s[i + 1]) : -1;
-        int lo = i + 2 < n ? route__hex((unsigned char)s[i + 2]) : -1;
+        int hi = i + 2 < n ? text_hex_digit((unsigned char)s[i + 1]) : -1;
+        int lo = i + 2 < n ? text_hex_digit((unsigned char)s[i + 2]) : -1;
         /* %00 stays encoded: a NUL would cut the name short, and such a
          * name must reach the API whole to be refused there. */
         if (s[i] == '%' && hi >= 0 && lo >= 0 && (hi | lo) != 0) {

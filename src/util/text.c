@@ -32,3 +32,15 @@ text_ends_with(const char *s, const char *suffix, int ignore_case)
         return 0;
     return ignore_case ? strcasecmp(s + n - m, suffix) == 0 : strcmp(s + n - m, suffix) == 0;
 }
+
+int
+text_hex_digit(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

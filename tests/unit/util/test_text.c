@@ -28,5 +28,9 @@ main(void)
           "a suffix with and without case");
     check(&t, text_ends_with("x", "", 0) && !text_ends_with("ks", ".jks", 1),
           "an empty suffix always, a longer one never");
+    check(&t, text_hex_digit('0') == 0 && text_hex_digit('9') == 9 && text_hex_digit('a') == 10 &&
+              text_hex_digit('F') == 15, "hex digits in either case");
+    check(&t, text_hex_digit('g') == -1 && text_hex_digit('/') == -1 && text_hex_digit(0xff) == -1,
+          "anything else is no hex digit");
     return tally_report(&t);
 }

@@ -164,12 +164,17 @@ def test_large_bodies_leave_no_memory_behind(daemon):
     assert errors == []
     if sanitized():
         return
-    time.sleep(1.0)
-    after = all_anon(daemon)
     # 8 bodies of 2 MB went through the workers and the master: what
-    # stays is noise, not their size.
-    for pid, kb in after.items():
-        assert kb - base[pid] < 2048, (pid, base[pid], kb)
+    # stays is noise, not their size.  A loaded machine may take a moment to
+    # close the last connection and free its buffers, so poll, bounded.
+    deadline = time.time() + 15
+    while True:
+        time.sleep(0.5)
+        after = all_anon(daemon)
+        grown = {pid: kb - base[pid] for pid, kb in after.items() if kb - base[pid] >= 2048}
+        if not grown or time.time() > deadline:
+            break
+    assert grown == {}, (grown, base)
 
 
 # ---- every answer is JSON ------------------------------------------------------

@@ -902,10 +902,6 @@ schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
                        const schema_ref_t *writer_refs, size_t nwriter_refs,
                        int reader_is_new, json_t *messages)
 {
-    (void)reader_refs;
-    (void)nreader_refs;
-    (void)writer_refs;
-    (void)nwriter_refs;
     jsn_t *upd = jsn_parse(reader, strlen(reader));
     jsn_t *orig = jsn_parse(writer, strlen(writer));
     if (upd == NULL || orig == NULL) {
@@ -915,8 +911,11 @@ schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
     }
     sjc_run_t r = {.budget = SJC_BUDGET};
     sjc_ctx_t ctx = {0};
-    sjm_doc_init(&r.orig, orig, &r.arena);
-    sjm_doc_init(&r.upd, upd, &r.arena);
+    sjm_lib_t olib, ulib;
+    sjm_lib_init(&olib, writer_refs, nwriter_refs, &r.arena);
+    sjm_lib_init(&ulib, reader_refs, nreader_refs, &r.arena);
+    sjm_doc_init(&r.orig, orig, &r.arena, &olib);
+    sjm_doc_init(&r.upd, upd, &r.arena, &ulib);
     sjc_compare(&r, &ctx, sjm_load(&r.orig, orig), sjm_load(&r.upd, upd));
     int compatible = 1;
     for (size_t i = 0; i < ctx.n; i++) {
@@ -933,6 +932,8 @@ schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
     sjc_ctx_free(&ctx);
     sjm_doc_free(&r.orig);
     sjm_doc_free(&r.upd);
+    sjm_lib_free(&olib);
+    sjm_lib_free(&ulib);
     hmap_free(&r.entered);
     buf_free(&r.path);
     free(r.marks);

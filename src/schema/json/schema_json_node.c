@@ -116,8 +116,8 @@ jsn__digits(jsn_parser_t *ps)
 
 /*
  * BigDecimal.toString() of the literal: the unscaled digits and the scale
- * decide between plain and scientific notation.  NULL when the exponent is
- * out of BigDecimal's range.
+ * decide between plain and scientific notation.  NULL when the exponent or
+ * the scale is out of BigDecimal's range (an int each).
  */
 static char *
 jsn__decimal(const char *s, size_t n)
@@ -146,13 +146,19 @@ jsn__decimal(const char *s, size_t n)
             eneg = s[i++] == '-';
         for (; i < n; i++) {
             exp = exp * 10 + (s[i] - '0');
-            if (exp > 1000000000LL) {
+            if (exp > 2147483648LL) {
                 buf_free(&digits);
                 return NULL;
             }
         }
         if (eneg)
             exp = -exp;
+    }
+    /* BigDecimal(String): "Exponent overflow." past an int, "Scale out of
+     * range." when the scale (fraction digits less the exponent) is past one. */
+    if (exp > INT32_MAX || frac - exp > INT32_MAX || frac - exp < INT32_MIN) {
+        buf_free(&digits);
+        return NULL;
     }
     if (digits.len == 0) {
         buf_append(&digits, "0", 1);

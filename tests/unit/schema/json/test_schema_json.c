@@ -417,6 +417,64 @@ test_tags(tally_t *t)
          "a path without its type word");
 }
 
+/* The verdict of `reader` (with its one reference `rdep`) against
+ * `writer` (with `wdep`), both referring to it as `name`. */
+static int
+compat_refs(const char *writer, const char *wdep, const char *reader, const char *rdep,
+            const char *name, json_t *msgs)
+{
+    schema_ref_t w = {.name = (char *)name, .text = (char *)wdep};
+    schema_ref_t r = {.name = (char *)name, .text = (char *)rdep};
+    return schema_json_compatible(reader, &r, 1, writer, &w, 1, 1, msgs);
+}
+
+/* Canonical with one reference: the rc. */
+static int
+canon_ref(const char *holder, const char *name, const char *dep)
+{
+    char *out = NULL, *err = NULL;
+    schema_ref_t r = {.name = (char *)name, .text = (char *)dep};
+    int rc = schema_json_canonical(holder, strlen(holder), &r, 1, 0, &out, &err);
+    free(out);
+    free(err);
+    return rc;
+}
+
+/* $refs to other subjects' documents, found by the reference's name as
+ * Confluent's loaders register them (resolved against the referrer's $id). */
+static void
+test_refs(tally_t *t)
+{
+    const char *dep = "{\"definitions\":{\"x\":{\"type\":\"string\"}},\"type\":\"object\"}";
+    check(t, canon_ref("{\"properties\":{\"d\":{\"$ref\":\"dep.json#/definitions/x\"}}}",
+                       "dep.json", dep) == 0, "a $ref into a referenced document");
+    check(t, canon_ref("{\"properties\":{\"d\":{\"$ref\":\"./dep.json\"}}}", "dep.json", dep) == 0,
+          "./name names the same document");
+    check(t, canon_ref("{\"properties\":{\"d\":{\"$ref\":\"dep.json#/definitions/nope\"}}}",
+                       "dep.json", dep) == -2, "a pointer to nothing in a referenced document");
+    check(t, canon_ref("{\"$id\":\"http://example.com/s/holder.json\",\"properties\":"
+                       "{\"d\":{\"$ref\":\"dep.json#/definitions/x\"}}}",
+                       "http://example.com/s/dep.json", dep) == 0,
+          "a relative $ref resolved against the referrer's $id");
+    check(t, canon_ref("{\"properties\":{\"d\":{\"$ref\":\"dep.json#/definitions/y\"}}}",
+                       "dep.json", "{\"definitions\":{\"y\":{\"$ref\":\"#/definitions/z\"}}}") == -2,
+          "the referenced document's own $refs resolve in it");
+
+    const char *holder = "{\"type\":\"object\",\"properties\":{\"d\":{\"$ref\":\"dep.json\"}}}";
+    const char *a_str = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}";
+    const char *a_int = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}";
+    json_t *msgs = json_array();
+    check(t, compat_refs(holder, a_str, holder, a_str, "dep.json", msgs) == 1,
+          "equal referenced documents are compatible");
+    check(t, compat_refs(holder, a_str, holder, a_int, "dep.json", msgs) == 0,
+          "a change inside a referenced document is seen through the $ref");
+    const char *m = json_string_value(json_array_get(msgs, 0));
+    check(t, m != NULL && strstr(m, "TYPE_CHANGED") != NULL &&
+             strstr(m, "#/properties/d/properties/a") != NULL,
+          "and worded at its path through the $ref");
+    json_decref(msgs);
+}
+
 int
 main(void)
 {
@@ -430,5 +488,6 @@ main(void)
     test_compat_values(&t);
     test_compat_arrays_and_unions(&t);
     test_tags(&t);
+    test_refs(&t);
     return tally_report(&t);
 }

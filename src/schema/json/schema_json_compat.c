@@ -551,18 +551,45 @@ sjc_object(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *os, const sjm_schem
 
 /* ---- arrays ---- */
 
+/*
+ * Arrays as everit models them.  Draft 2020-12 spells them otherwise and
+ * Confluent's SchemaTranslator maps them back: `prefixItems` is the tuple,
+ * and `items` is then what follows it (schemaOfAdditionalItems; false
+ * closes the array), or every item's schema when there is no tuple.
+ */
+static int
+sjc_prefixed(const sjm_schema_t *s)
+{
+    const jsn_t *p = s->doc->draft2020 ? sjm_kw(s, "prefixItems") : NULL;
+    return p != NULL && p->type == JSN_ARR && p->n > 0;
+}
+
+/* The keyword that says what follows the tuple. */
+static const jsn_t *
+sjc_after_tuple(const sjm_schema_t *s)
+{
+    if (!s->doc->draft2020)
+        return sjm_kw(s, "additionalItems");
+    const jsn_t *v = sjm_kw(s, "items");
+    if (v != NULL && (sjc_prefixed(s) || v->type == JSN_FALSE))
+        return v;
+    return NULL;
+}
+
 /* getAllItemSchema(): "items" as one schema; NULL for a tuple or none. */
 static const jsn_t *
 sjc_all_items(const sjm_schema_t *s)
 {
     const jsn_t *v = sjm_kw(s, "items");
+    if (v != NULL && s->doc->draft2020 && (sjc_prefixed(s) || v->type != JSN_OBJ))
+        return NULL;
     return v != NULL && v->type != JSN_ARR ? v : NULL;
 }
 
 static size_t
 sjc_tuple(const sjm_schema_t *s, const jsn_t ***items)
 {
-    const jsn_t *v = sjm_kw(s, "items");
+    const jsn_t *v = sjm_kw(s, s->doc->draft2020 ? "prefixItems" : "items");
     *items = NULL;
     if (v == NULL || v->type != JSN_ARR)
         return 0;
@@ -573,14 +600,14 @@ sjc_tuple(const sjm_schema_t *s, const jsn_t ***items)
 static int
 sjc_arr_permits(const sjm_schema_t *s)
 {
-    const jsn_t *v = sjm_kw(s, "additionalItems");
+    const jsn_t *v = sjc_after_tuple(s);
     return v == NULL || v->type != JSN_FALSE;
 }
 
 static const jsn_t *
 sjc_arr_additional(const sjm_schema_t *s)
 {
-    const jsn_t *v = sjm_kw(s, "additionalItems");
+    const jsn_t *v = sjc_after_tuple(s);
     return v != NULL && v->type == JSN_OBJ ? v : NULL;
 }
 

@@ -25,6 +25,8 @@ sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib
                  strstr(sv->str, "json-schema.org/draft-04/schema") != NULL;
     d->root = root;
     d->id_key = draft4 ? "id" : "$id";
+    d->draft2020 = sv != NULL && sv->type == JSN_STR &&
+                   strstr(sv->str, "json-schema.org/draft/2020-12/schema") != NULL;
     d->memo = (hmap_t){0};
     d->arena = arena;
     d->lib = lib;
@@ -115,7 +117,8 @@ static const char *const sjm_object_keys[] = {"properties", "required", "minProp
                                               "patternProperties", "additionalProperties",
                                               "propertyNames", NULL};
 static const char *const sjm_array_keys[] = {"items", "additionalItems", "minItems",
-                                             "maxItems", "uniqueItems", "contains", NULL};
+                                             "maxItems", "uniqueItems", "contains",
+                                             "prefixItems", NULL};
 
 static sjm_schema_t *
 sjm__typed(sjm_doc_t *d, const jsn_t *j, const char *type, size_t tlen)

@@ -475,6 +475,51 @@ test_refs(tally_t *t)
     json_decref(msgs);
 }
 
+/* The messages of `reader` against `writer`, joined by '|' (malloc'd). */
+static char *
+messages(const char *writer, const char *reader)
+{
+    json_t *msgs = json_array();
+    schema_json_compatible(reader, NULL, 0, writer, NULL, 0, 1, msgs);
+    buf_t b = {0};
+    for (size_t i = 0; i < json_array_size(msgs); i++)
+        buf_printf(&b, "%s|", json_string_value(json_array_get(msgs, i)));
+    buf_append(&b, "", 1);
+    json_decref(msgs);
+    return buf_steal(&b, NULL);
+}
+
+/* Draft 2020-12's arrays (prefixItems, items after it) compare as their
+ * draft-07 spelling does, as Confluent's SchemaTranslator maps them. */
+static void
+test_draft2020_arrays(tally_t *t)
+{
+    static const char *const pairs[][4] = {
+        {"{\"type\":\"array\",\"items\":[{\"type\":\"string\"}],\"additionalItems\":false}",
+         "{\"type\":\"array\",\"items\":[{\"type\":\"string\"},{\"type\":\"integer\"}],\"additionalItems\":false}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"prefixItems\":[{\"type\":\"string\"}],\"items\":false}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"prefixItems\":[{\"type\":\"string\"},{\"type\":\"integer\"}],\"items\":false}"},
+        {"{\"type\":\"array\",\"items\":[{\"type\":\"string\"}]}",
+         "{\"type\":\"array\",\"items\":[{\"type\":\"integer\"}],\"additionalItems\":{\"type\":\"string\"}}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"prefixItems\":[{\"type\":\"string\"}]}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"prefixItems\":[{\"type\":\"integer\"}],\"items\":{\"type\":\"string\"}}"},
+        {"{\"type\":\"array\",\"items\":{\"type\":\"string\"}}",
+         "{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"items\":{\"type\":\"string\"}}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"items\":{\"type\":\"integer\"}}"},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        char *old = messages(pairs[i][0], pairs[i][1]);
+        char *now = messages(pairs[i][2], pairs[i][3]);
+        int ok = strcmp(old, now) == 0 && (i == 0 || old[0] != '\0');
+        if (!ok)
+            printf("  draft-07: %s\n  2020-12: %s\n", old, now);
+        check(t, ok, "2020-12 arrays compare as their draft-07 spelling");
+        free(old);
+        free(now);
+    }
+}
+
 int
 main(void)
 {
@@ -489,5 +534,6 @@ main(void)
     test_compat_arrays_and_unions(&t);
     test_tags(&t);
     test_refs(&t);
+    test_draft2020_arrays(&t);
     return tally_report(&t);
 }

@@ -339,9 +339,15 @@ static int
 sjc_regex_find(sjc_run_t *r, const char *pattern, const char *key)
 {
     regex_t re;
+    int icase;
     r->budget -= 16;
-    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+    /* Patterns are Java's: what POSIX cannot spell finds nothing. */
+    char *posix = schema_json_regex_posix(pattern, strlen(pattern), &icase);
+    if (posix == NULL || regcomp(&re, posix, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0)) != 0) {
+        free(posix);
         return 0;
+    }
+    free(posix);
     int found = regexec(&re, key, 0, NULL, 0) == 0;
     regfree(&re);
     return found;

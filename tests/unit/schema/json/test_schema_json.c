@@ -3,6 +3,7 @@
  * the documents Confluent's loaders refuse, the regex check, and the
  * compatibility rules of JsonSchemaDiff with Confluent's messages.
  */
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,6 +163,49 @@ test_regex(tally_t *t)
     for (const char **p = bad; *p; p++)
         ok &= !schema_json_regex_ok(*p, strlen(*p));
     check(t, ok, "patterns Java refuses");
+}
+
+/* Whether the Java `pattern`, through its POSIX spelling, finds a match in `s`. */
+static int
+java_find(const char *pattern, const char *s)
+{
+    int icase;
+    char *posix = schema_json_regex_posix(pattern, strlen(pattern), &icase);
+    regex_t re;
+    if (posix == NULL || regcomp(&re, posix, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0))) {
+        free(posix);
+        return -1;
+    }
+    int found = regexec(&re, s, 0, NULL, 0) == 0;
+    regfree(&re);
+    free(posix);
+    return found;
+}
+
+/* patternProperties keys are Java regexes: found as java.util.regex's find() would. */
+static void
+test_regex_posix(tally_t *t)
+{
+    static const struct { const char *pattern, *s; int found; } cases[] = {
+        {"^\\d+$", "123", 1}, {"^\\d+$", "12a", 0}, {"^\\d+$", "ddd", 0},
+        {"\\s", "a b", 1}, {"\\S+", "   ", 0}, {"^\\w+$", "a_1", 1}, {"^\\w+$", "a-1", 0},
+        {"\\W", "ab", 0}, {"^[\\d-]+$", "1-2", 1}, {"^[\\d-]+$", "1_2", 0},
+        {"^[a\\]]+$", "a]a", 1}, {"^[\\^a]$", "^", 1}, {"^[\\^a]$", "b", 0},
+        {"^[^\\d]+$", "abc", 1}, {"^[^\\d]+$", "a1", 0}, {"(?i)^abc$", "ABC", 1},
+        {"^(?:ab)+?$", "abab", 1}, {"^a*+b", "aab", 1}, {"\\.", "a", 0}, {"\\.", "a.", 1},
+        {"^x_[\\w.]{1,3}$", "x_a.b", 1}, {"^[\\[]", "[", 1}, {"[a[b]]", "a", -1}, {"(?=a)", "a", -1},
+        {"\\1", "a", -1}, {"[a&&b]", "a", -1},
+    };
+    int ok = 1;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int got = java_find(cases[i].pattern, cases[i].s);
+        if (got != cases[i].found) {
+            printf("  %s on %s: %d, want %d\n", cases[i].pattern, cases[i].s, got,
+                   cases[i].found);
+            ok = 0;
+        }
+    }
+    check(t, ok, "Java patterns find in POSIX what they find in Java");
 }
 
 /*
@@ -528,6 +572,7 @@ main(void)
     test_invalid(&t);
     test_depth(&t);
     test_regex(&t);
+    test_regex_posix(&t);
     test_compat_types(&t);
     test_compat_objects(&t);
     test_compat_values(&t);

@@ -14,13 +14,15 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "guid.h"
 #include "hmap.h"
 #include "mem.h"
+#include "ptrtab.h"
 
 typedef struct store_schema {
     int id;
-    char *context;          /* "." is the default context */
-    char *schema_type;      /* "AVRO", "JSON" or "PROTOBUF" */
+    const char *context;    /* "." is the default context (shared, see store.c) */
+    const char *schema_type; /* "AVRO", "JSON" or "PROTOBUF" (shared, see store.c) */
     char *text;             /* the canonical text, or NULL once parked: read
                              * it with store_schema_text() */
     int text_in_arena;      /* text is in the store's arena, else malloc'd */
@@ -31,7 +33,8 @@ typedef struct store_schema {
     json_t *metadata;       /* object or NULL */
     json_t *rule_set;       /* object or NULL */
     char fingerprint[33];   /* hex MD5 of the identity (text, refs, metadata, rules) */
-    char guid[37];          /* Confluent 8's GUID (guid.h): the record's md5, else computed */
+    unsigned char guid[GUID_BYTES]; /* Confluent 8's GUID (guid.h): the record's md5,
+                             * else computed (guid_format() spells it) */
     int uses;               /* subject-versions that hold it, soft-deleted included */
     int dirty;              /* to be re-published */
     uint64_t literal;       /* publish.c's table handle of its JSON literal, or 0 */
@@ -68,12 +71,12 @@ typedef struct store_ptrs {
 
 typedef struct store {
     hmap_t subjects;        /* name -> store_subject_t, owned */
-    hmap_t schemas;         /* "ctx\x1fid" -> store_schema_t, owned */
-    hmap_t fingerprints;    /* "ctx\x1ffingerprint" -> store_schema_t, borrowed */
+    ptrtab_t schemas;       /* by (context, id): store_schema_t, owned */
+    ptrtab_t fingerprints;  /* by (context, fingerprint): store_schema_t, borrowed */
     hmap_t contexts;        /* name -> store_context_t, owned */
     hmap_t assocs;          /* an ASSOC record's key bytes -> its value (json_t,
                              * owned): 8.x's associations, kept as written */
-    hmap_t guids;           /* guid -> store_schema_t, borrowed: the default
+    ptrtab_t guids;         /* by GUID: store_schema_t, borrowed: the default
                              * context's, else the highest id */
     json_t *global_config;  /* CONFIG value with no subject, or NULL */
     char *global_mode;      /* or NULL = READWRITE */
@@ -197,7 +200,7 @@ char *store_subject_context(const char *subject);
 store_subject_t *store_subject(const store_t *st, const char *name);
 store_schema_t *store_schema_by_id(const store_t *st, const char *context, int id);
 /** The schema GET /schemas/guids/{guid} answers with, or NULL. */
-store_schema_t *store_schema_by_guid(const store_t *st, const char *guid);
+store_schema_t *store_schema_by_guid(const store_t *st, const unsigned char guid[GUID_BYTES]);
 
 store_schema_t *store_schema_by_fingerprint(const store_t *st, const char *context,
                                             const char *fingerprint);
@@ -211,7 +214,9 @@ int store_next_id(const store_t *st, const char *context);
 
 /**
  * The identity fingerprint of a schema: hex MD5 over the canonical text,
- * references, metadata and rule set.  Writes 33 bytes to out.
+ * references, metadata and rule set.  Writes 33 bytes to out.  A schema
+ * with none of the three has the MD5 of its text alone: its GUID's bytes,
+ * so that the master hashes such a text once for both.
  */
 void store_fingerprint(const char *schema, const json_t *references,
                        const json_t *metadata, const json_t *rule_set,

@@ -103,11 +103,12 @@ api__soft_delete_version(const store_t *st, const store_subject_t *sub,
 {
     const store_schema_t *s = v->schema;
     char *text = mem_strdup(store_schema_text(st, s));
+    char *type = strcmp(s->schema_type, "AVRO") != 0 ? mem_strdup(s->schema_type) : NULL;
     record_schema_t rec = {
         .subject = sub->name,
         .version = v->version,
         .id = s->id,
-        .schema_type = strcmp(s->schema_type, "AVRO") != 0 ? s->schema_type : NULL,
+        .schema_type = type,
         .type_written = st->dialect >= 8,
         .references = s->references,
         .metadata = s->metadata,
@@ -119,6 +120,7 @@ api__soft_delete_version(const store_t *st, const store_subject_t *sub,
     char *key = record_key_schema(sub->name, v->version, &klen);
     char *val = record_schema_encode(&rec, &vlen);
     free(text);
+    free(type);
     api_add_record(res, key, klen, val, vlen);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guid.h"
 #include "utf8.h"
 
 void
@@ -54,6 +55,18 @@ render__extras(buf_t *b, const store_schema_t *s)
     }
 }
 
+/* "guid":"..." with `sep` before it. */
+static void
+render__guid(buf_t *b, const store_schema_t *s, const char *sep)
+{
+    char g[GUID_LEN + 1];
+    guid_format(s->guid, g);
+    buf_puts(b, sep);
+    buf_puts(b, "\"guid\":\"");
+    buf_append(b, g, GUID_LEN);
+    buf_puts(b, "\"");
+}
+
 /* "schemaType": 7.9 leaves it out for Avro, 8.x always writes it. */
 static void
 render__type(buf_t *b, const store_schema_t *s, int dialect, const char *sep)
@@ -82,7 +95,8 @@ render_schema_string_of(render_split_t *r, const store_schema_t *s, const char *
             buf_json_string(&r->head, subject, strlen(subject));
             buf_printf(&r->head, ",\"version\":%d,", version);
         }
-        buf_printf(&r->head, "\"guid\":\"%s\",", s->guid);
+        render__guid(&r->head, s, "");
+        buf_puts(&r->head, ",");
     }
     render__type(&r->head, s, dialect, "");
     if (r->head.len > 1 && r->head.data[r->head.len - 1] != ',')
@@ -103,7 +117,7 @@ render_subject_version(render_split_t *r, const char *subject, int version,
     buf_json_string(&r->head, subject, strlen(subject));
     buf_printf(&r->head, ",\"version\":%d,\"id\":%d", version, s->id);
     if (dialect >= 8)
-        buf_printf(&r->head, ",\"guid\":\"%s\"", s->guid);
+        render__guid(&r->head, s, ",");
     render__type(&r->head, s, dialect, ",");
     render__extras(&r->head, s);
     buf_puts(&r->head, ",\"schema\":");
@@ -117,7 +131,7 @@ render_registered(render_split_t *r, int version, const store_schema_t *s, int d
 {
     buf_printf(&r->head, "{\"id\":%d,\"version\":%d", s->id, version);
     if (dialect >= 8)
-        buf_printf(&r->head, ",\"guid\":\"%s\"", s->guid);
+        render__guid(&r->head, s, ",");
     render__type(&r->head, s, dialect, ",");
     render__extras(&r->head, s);
     buf_puts(&r->head, ",\"schema\":");

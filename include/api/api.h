@@ -80,6 +80,8 @@ void api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
                 api_result_t *res);
 void api_delete_subject(api_t *api, const route_t *r, api_result_t *res);
 void api_delete_version(api_t *api, const route_t *r, api_result_t *res);
+/** DELETE /contexts/{context} (8.x; 7.9's 404 under confluent.version=7). */
+void api_delete_context(api_t *api, const route_t *r, api_result_t *res);
 void api_config(api_t *api, const route_t *r, const char *body, size_t blen,
                 api_result_t *res);
 void api_mode(api_t *api, const route_t *r, const char *body, size_t blen,

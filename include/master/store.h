@@ -61,6 +61,9 @@ typedef struct store_subject {
 typedef struct store_context {
     char *name;
     int max_id;
+    int listed;             /* GET /contexts names it: it has a CONTEXT record
+                             * (or came with a schema), not tombstoned since.
+                             * Kept when tombstoned: its ids are never given again. */
 } store_context_t;
 
 typedef struct store_ptrs {

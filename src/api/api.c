@@ -783,7 +783,7 @@ api__contexts(api_t *api, api_result_t *res)
     names[i++] = ".";
     while ((slot = hmap_next(&api->store->contexts, &pos)) != NULL) {
         store_context_t *c = slot->val;
-        if (strcmp(c->name, ".") != 0)
+        if (strcmp(c->name, ".") != 0 && c->listed)
             names[i++] = c->name;
     }
     for (size_t a = 2; a < i; a++) {
@@ -979,6 +979,8 @@ api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
         api__not_found(res);
     } else if (r.context_error) {
         api_error(res, 400, 400, "Context name cannot contain a colon");
+    } else if (r.id == ROUTE_CONTEXT) {
+        api_delete_context(api, &r, res);
     } else if ((route_methods(r.id) & r.method) == 0) {
         api_error(res, 405, 405, "HTTP 405 Method Not Allowed");
     } else if (r.method == ROUTE_M_GET && (r.id == ROUTE_CONFIG || r.id == ROUTE_CONFIG_SUBJECT)) {

@@ -472,8 +472,8 @@ api__write_schema(api_t *api, const api_reg_t *g, int id, int version,
                   api_result_t *res)
 {
     size_t klen, vlen;
-    if (strcmp(g->context, ".") != 0 &&
-        hmap_get(&api->store->contexts, g->context, strlen(g->context)) == NULL) {
+    store_context_t *ctx = hmap_get(&api->store->contexts, g->context, strlen(g->context));
+    if (strcmp(g->context, ".") != 0 && (ctx == NULL || !ctx->listed)) {
         char *key = record_key_context("default", g->context, &klen);
         json_t *v = json_pack("{s:s,s:s}", "tenant", "default", "context", g->context);
         char *val = record_value_encode(v, &vlen);

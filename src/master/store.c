@@ -377,6 +377,7 @@ store__context(store_t *st, const char *name)
         return c;
     c = mem_calloc(1, sizeof(*c));
     c->name = mem_strdup(name);
+    c->listed = 1;
     hmap_put(&st->contexts, name, strlen(name), c);
     st->dirty_lists = 1;
     return c;
@@ -816,6 +817,24 @@ store__apply_id_floor(store_t *st, const json_t *v)
         st->id_floor = (int)floor;
 }
 
+/* A CONTEXT record lists its context; its tombstone (DELETE
+ * /contexts/{context}) takes it off the list. */
+static void
+store__apply_context(store_t *st, const record_key_t *k, const json_t *v)
+{
+    if (k->context == NULL)
+        return;
+    if (v != NULL) {
+        store__context(st, k->context)->listed = 1;
+        return;
+    }
+    store_context_t *c = hmap_get(&st->contexts, k->context, strlen(k->context));
+    if (c != NULL && c->listed) {
+        c->listed = 0;
+        st->dirty_lists = 1;
+    }
+}
+
 void
 store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
             const char *val, size_t vlen)
@@ -864,8 +883,7 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
             store__apply_clear_subject(st, &k);
         break;
     case RECORD_CONTEXT:
-        if (k.context != NULL)
-            store__context(st, k.context);
+        store__apply_context(st, &k, v);
         break;
     case RECORD_NOOP:
         break;

@@ -320,3 +320,76 @@ def test_pagination_of_8(v8, v7):
     assert v8.get('/subjects/p/versions?limit=-1') == (200, [1, 2, 3, 4])
     assert v8.get('/subjects/p/versions?offset=x')[0] == 404
     assert v7.get('/subjects/p/versions?offset=1&limit=2') == (200, [1, 2, 3, 4])
+
+
+def raw_response(d, method, path):
+    """Status, headers and body bytes of one request."""
+    import http.client
+    c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=10)
+    c.request(method, path)
+    r = c.getresponse()
+    out = r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    c.close()
+    return out
+
+
+def test_delete_context(v8, v7, tmp_path):
+    """ContextsResource.deleteContext (8.3): the path is normalized as a
+    qualified subject; a context with subjects, soft-deleted versions
+    included, is 42211 under 422 naming the normalized context; otherwise
+    its CONTEXT key is tombstoned (it leaves GET /contexts) and the answer
+    is 204 without a body.  7.9 has no such path."""
+    v8.register(':.ctx:a', '"string"')
+    v8.register(':.other:b', '"int"')
+    assert v8.get('/contexts')[1] == ['.', '.ctx', '.other']
+    busy = {'error_code': 42211, 'message': "The specified context ':.ctx:' is not empty."}
+    assert v8.request('DELETE', '/contexts/:.ctx:') == (422, busy)
+    # Without its closing colon the name is spelled back with it.
+    assert v8.request('DELETE', '/contexts/:.ctx') == (422, busy)
+    # Soft-deleted versions still count; only a permanent delete empties it.
+    assert v8.request('DELETE', '/subjects/:.ctx:a')[0] == 200
+    assert v8.request('DELETE', '/contexts/:.ctx:') == (422, busy)
+    assert v8.request('DELETE', '/subjects/:.ctx:a?permanent=true')[0] == 200
+    st, headers, body = raw_response(v8, 'DELETE', '/contexts/:.ctx:')
+    assert (st, body) == (204, b'') and 'content-type' not in headers
+    assert v8.get('/contexts')[1] == ['.', '.other']
+    # Deleting it again (or a context never created) is the same 204.
+    assert raw_response(v8, 'DELETE', '/contexts/:.never:')[0] == 204
+    # The default context: ":.:" names it, with its subjects.
+    v8.register('plain', '"long"')
+    assert v8.request('DELETE', '/contexts/:.:') == (
+        422, {'error_code': 42211, 'message': "The specified context '' is not empty."})
+    # ".__GLOBAL" holds every subject.
+    assert v8.request('DELETE', '/contexts/:.__GLOBAL:')[0] == 422
+    # A bare name is a subject of the default context: only that subject counts.
+    assert v8.request('DELETE', '/contexts/plain') == (
+        422, {'error_code': 42211, 'message': "The specified context 'plain' is not empty."})
+    assert raw_response(v8, 'DELETE', '/contexts/nosuchsubject')[0] == 204
+    # Registering into the deleted context lists it again (a new CONTEXT record).
+    assert v8.register(':.ctx:c', '"bytes"')[0] == 200
+    assert v8.get('/contexts')[1] == ['.', '.ctx', '.other']
+    # Other methods: 405 under 8; no such path under 7.
+    assert v8.get('/contexts/:.ctx:') == (405, {'error_code': 405,
+                                                 'message': 'HTTP 405 Method Not Allowed'})
+    not_found = (404, {'error_code': 404, 'message': 'HTTP 404 Not Found'})
+    assert v7.request('DELETE', '/contexts/:.ctx:') == not_found
+    assert v7.get('/contexts/:.ctx:') == not_found
+
+
+def test_deleted_context_stays_deleted_after_restart(tmp_path):
+    d = d8(tmp_path)
+    try:
+        d.register(':.gone:a', '"string"')
+        d.request('DELETE', '/subjects/:.gone:a')
+        d.request('DELETE', '/subjects/:.gone:a?permanent=true')
+        assert raw_response(d, 'DELETE', '/contexts/:.gone:')[0] == 204
+        d.stop()
+        d.start()
+        assert d.get('/contexts')[1] == ['.']
+        # Its ids are not given again.
+        st, reg = d.register(':.gone:b', '"int"')
+        assert st == 200 and reg['id'] == 2, reg
+    finally:
+        d.stop()
+    tomb = [k for k, v in journal_records(d) if b'"CONTEXT"' in k and v is None]
+    assert tomb == [b'{"keytype":"CONTEXT","tenant":"default","context":".gone","magic":0}']

@@ -64,7 +64,7 @@ void api_result_free(api_result_t *res);
 
 /** A subject's version as GET /subjects/{s}/versions/{v} answers it (200). */
 void api_render_version(const api_t *api, const store_subject_t *sub, const store_version_t *v,
-                        api_result_t *res);
+                        int shape, api_result_t *res);
 /** Set an error answer: {"error_code":code,"message":msg}. */
 void api_error(api_result_t *res, int status, int code, const char *msg);
 /** printf-style message variant. */

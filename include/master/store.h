@@ -36,6 +36,9 @@ typedef struct store_schema {
     unsigned char guid[GUID_BYTES]; /* Confluent 8's GUID (guid.h): the record's md5,
                              * else computed (guid_format() spells it) */
     int uses;               /* subject-versions that hold it, soft-deleted included */
+    const struct store_subject *holder; /* the subject-version GET /schemas/ids/{id}
+                             * answers with (store_schema_holder), or NULL */
+    int holder_version;
     int dirty;              /* to be re-published */
     uint64_t literal;       /* publish.c's table handle of its JSON literal, or 0 */
 } store_schema_t;
@@ -45,6 +48,7 @@ typedef struct store_version {
     int deleted;            /* soft-deleted */
     int dirty;              /* changed since the last publish */
     store_schema_t *schema; /* borrowed from the store */
+    int64_t ts;             /* its SCHEMA record's timestamp (ms), -1 if none */
 } store_version_t;
 
 typedef struct store_subject {
@@ -119,10 +123,11 @@ void store_free(store_t *st);
 
 /**
  * Apply one journal record (Confluent's key and value bytes; val NULL for a
- * tombstone).  Records that do not decode, or that would bind a known id to
+ * tombstone) with its timestamp (ms, -1 when the journal has none: 8.x
+ * answers a subject-version's `ts` with it).  Records that do not decode, or that would bind a known id to
  * another schema, are logged and skipped.
  */
-void store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
+void store_apply(store_t *st, int64_t offset, int64_t ts, const char *key, size_t klen,
                  const char *val, size_t vlen);
 
 /**
@@ -208,6 +213,14 @@ store_schema_t *store_schema_by_guid(const store_t *st, const unsigned char guid
 store_schema_t *store_schema_by_fingerprint(const store_t *st, const char *context,
                                             const char *fingerprint);
 store_version_t *store_version(const store_subject_t *sub, int version);
+/**
+ * The subject-version whose record GET /schemas/ids/{id} (and by GUID)
+ * answers with under 8.x (its `ts` and `deleted`): the first, in Java's
+ * ConcurrentHashMap order of subject names, of those that hold the
+ * schema in its context, soft-deleted included (InMemoryCache's
+ * schemaKeyById).  NULL when none holds it.
+ */
+const store_version_t *store_schema_holder(const store_schema_t *s);
 /** Highest version that is not soft-deleted, or NULL. */
 store_version_t *store_latest(const store_subject_t *sub);
 /** Whether every version is soft-deleted (or there are none). */

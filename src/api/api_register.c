@@ -432,7 +432,9 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
             api_error(res, 404, 40403, "Schema not found");
         goto out;
     }
-    api_render_version(api, sub, v, res);
+    /* The lookup answers with a copy of the request (Confluent's
+     * lookUpSchemaUnderSubject): no ts, no deleted. */
+    api_render_version(api, sub, v, RENDER_LOOKUP, res);
 out:
     api__reg_free(&g);
 }

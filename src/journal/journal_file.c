@@ -343,9 +343,9 @@ journal_file__scan(journal_t *j, journal_file_t *f, const unsigned char *map, ui
         uint32_t vlen = journal_file__get32(p + 4);
         const char *key = (const char *)p + JOURNAL_FILE_REC_HDR;
         if (vlen == JOURNAL_FILE_TOMBSTONE)
-            j->apply(j->ctx, f->next_offset, key, klen, NULL, 0);
+            j->apply(j->ctx, f->next_offset, -1, key, klen, NULL, 0);
         else
-            j->apply(j->ctx, f->next_offset, key, klen, key + klen, vlen);
+            j->apply(j->ctx, f->next_offset, -1, key, klen, key + klen, vlen);
         f->next_offset++;
         pos += n;
     }
@@ -374,7 +374,7 @@ journal_file__cut_tail(journal_t *j, journal_file_t *f, const unsigned char *map
     const char *key = f->frame.data + JOURNAL_FILE_REC_HDR;
     size_t klen = journal_file__get32((const unsigned char *)f->frame.data);
     size_t vlen = f->frame.len - JOURNAL_FILE_REC_HDR - klen;
-    j->apply(j->ctx, f->next_offset++, key, klen, key + klen, vlen);
+    j->apply(j->ctx, f->next_offset++, -1, key, klen, key + klen, vlen);
     f->size = f->synced = good + f->frame.len;
     return 0;
 }
@@ -600,7 +600,7 @@ journal_file_append(journal_t *j, const char *key, size_t klen,
     buf_append(&f->unsynced, f->frame.data, f->frame.len);
     /* Queue before applying so acks keep log order even if apply appends. */
     journal_file__queue(f, cookie, JOURNAL_OK);
-    j->apply(j->ctx, f->next_offset++, key, klen, val, val ? vlen : 0);
+    j->apply(j->ctx, f->next_offset++, -1, key, klen, val, val ? vlen : 0);
     return 0;
 }
 

@@ -160,7 +160,8 @@ publish__schema(table_t *t, const store_t *st, store_schema_t *s, int dialect)
     return rc | publish__guid(t, st, s, dialect);
 }
 
-/* P subject fp: the lookup's parts (the version's, shared), then the
+/* P subject fp: the lookup's parts (the version's head, shared: the lookup
+ * answers as the version does but for 8.x's ts and deleted), then the
  * re-registration's answer. */
 static int
 publish__fingerprint(table_t *t, const char *vkey, size_t vklen, const store_version_t *v,
@@ -169,6 +170,7 @@ publish__fingerprint(table_t *t, const char *vkey, size_t vklen, const store_ver
     table_part_t parts[PUBLISH_LOOKUP_PARTS + 3];
     if (table_parts(t, vkey, vklen, parts, PUBLISH_LOOKUP_PARTS) != PUBLISH_LOOKUP_PARTS)
         return -1;
+    parts[2] = (table_part_t){.data = "}", .len = 1};
     if (dialect < 8) {
         char idbody[32];
         int n = snprintf(idbody, sizeof(idbody), "{\"id\":%d}", v->schema->id);
@@ -197,7 +199,7 @@ publish__version(table_t *t, const store_subject_t *sub, const store_version_t *
     if (vklen == 0)
         return 0;
     render_split_t r = {0};
-    render_subject_version(&r, sub->name, v->version, v->schema, 0, dialect);
+    render_subject_version(&r, sub->name, v, RENDER_STORED, dialect);
     int rc = publish__split(t, vkey, vklen, &r, lit);
     render_split_free(&r);
     if (rc != 0)
@@ -411,7 +413,7 @@ publish__schema_list(store_subject_t **subs, size_t n, table_t *t, int dialect)
                 return -1;
             }
             render_split_t sp = {0};
-            render_subject_version(&sp, subs[i]->name, v->version, v->schema, 0, dialect);
+            render_subject_version(&sp, subs[i]->name, v, RENDER_STORED, dialect);
             if (l.n > 0)
                 buf_puts(&l.text, ",");
             buf_append(&l.text, sp.head.data, sp.head.len);

@@ -595,6 +595,79 @@ store__same_content(const store_t *st, const store_schema_t *gone)
     return best;
 }
 
+/*
+ * Java's String.hashCode over a name's UTF-16 units, spread and masked as
+ * a ConcurrentHashMap of 16 bins does: the bin the name iterates in.  (The
+ * map grows past 12 entries; more subjects than that sharing one id are
+ * ordered as if it had not.)
+ */
+static unsigned
+store__chm_bin(const char *name)
+{
+    uint32_t h = 0;
+    const unsigned char *p = (const unsigned char *)name;
+    while (*p) {
+        uint32_t cp = *p++;
+        int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+        if (more)
+            cp &= 0x3Fu >> more;
+        for (; more > 0 && (*p & 0xC0) == 0x80; more--)
+            cp = cp << 6 | (*p++ & 0x3Fu);
+        if (cp >= 0x10000) {
+            h = 31 * h + (0xD800 + ((cp - 0x10000) >> 10));
+            cp = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+        }
+        h = 31 * h + cp;
+    }
+    h = (h ^ (h >> 16)) & 0x7fffffffu;
+    return h & 15u;
+}
+
+/* `sub` now holds `s` at `version` (its record was applied last): the
+ * holder if it comes first in the map, or is the holder already. */
+static void
+store__holder_add(store_schema_t *s, const store_subject_t *sub, int version)
+{
+    if (s->holder == NULL || s->holder == sub ||
+        store__chm_bin(sub->name) < store__chm_bin(s->holder->name)) {
+        s->holder = sub;
+        s->holder_version = version;
+    }
+}
+
+/* `sub`'s `version` no longer holds `s` (already removed from the model):
+ * when it was the holder, the first of the other subjects holding `s`.
+ * One pass over the versions, and only for a schema that other versions
+ * share (a unique schema has no use left). */
+static void
+store__holder_drop(store_t *st, store_schema_t *s, const store_subject_t *sub, int version)
+{
+    if (s->holder != sub || s->holder_version != version)
+        return;
+    s->holder = NULL;
+    if (s->uses == 0)
+        return;
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&st->subjects, &pos)) != NULL) {
+        const store_subject_t *o = slot->val;
+        for (size_t i = o == sub ? o->nversions : 0; i < o->nversions; i++) {
+            if (o->versions[i].schema == s && (s->holder == NULL || s->holder == o ||
+                                               store__chm_bin(o->name) <
+                                                   store__chm_bin(s->holder->name))) {
+                s->holder = o;
+                s->holder_version = o->versions[i].version;
+            }
+        }
+    }
+}
+
+const store_version_t *
+store_schema_holder(const store_schema_t *s)
+{
+    return s->holder ? store_version(s->holder, s->holder_version) : NULL;
+}
+
 /* Drop one use of a schema; with none left it leaves the indexes. */
 static void
 store__schema_unuse(store_t *st, store_schema_t *s)
@@ -658,7 +731,8 @@ store__version_remove(store_subject_t *sub, store_version_t *v)
 }
 
 static void
-store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t vlen)
+store__apply_schema(store_t *st, const record_key_t *k, int64_t ts, const char *val,
+                    size_t vlen)
 {
     store_subject_t *sub = store_subject(st, k->subject);
     int was_listed = store__listed(sub);
@@ -666,8 +740,10 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
         store_version_t *v = sub ? store_version(sub, k->version) : NULL;
         if (v == NULL)
             return;
-        store__schema_unuse(st, v->schema);
+        store_schema_t *gone = v->schema;
+        store__schema_unuse(st, gone);
         store__version_remove(sub, v);
+        store__holder_drop(st, gone, sub, k->version);
         st->nversions--;
         store__mark_subject(st, sub);
         store__relist(st, sub, was_listed);
@@ -691,8 +767,10 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
     sub = store__subject_get_or_add(st, k->subject);
     store_version_t *v = store_version(sub, k->version);
     if (v != NULL && v->schema != s) {
-        store__schema_unuse(st, v->schema);
+        store_schema_t *old = v->schema;
+        store__schema_unuse(st, old);
         v->schema = NULL;
+        store__holder_drop(st, old, sub, k->version);
     }
     if (v == NULL) {
         v = store__version_insert(sub, k->version);
@@ -702,7 +780,9 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
         v->schema = s;
         s->uses++;
     }
+    store__holder_add(s, sub, k->version);
     v->deleted = r.deleted;
+    v->ts = ts;
     v->dirty = 1;
     store__mark_schema(st, s);
     store__mark_subject(st, sub);
@@ -725,6 +805,7 @@ store__apply_delete_subject(store_t *st, const record_key_t *k, json_t *v)
         if (ver->version <= upto && !ver->deleted) {
             ver->deleted = 1;
             ver->dirty = 1;
+            store__mark_schema(st, ver->schema);
         }
     }
     store__mark_subject(st, sub);
@@ -739,8 +820,11 @@ store__clear_subject(store_t *st, store_subject_t *sub)
         store_version_t *v = &sub->versions[i - 1];
         if (!v->deleted)
             continue;
-        store__schema_unuse(st, v->schema);
+        store_schema_t *gone = v->schema;
+        int version = v->version;
+        store__schema_unuse(st, gone);
         store__version_remove(sub, v);
+        store__holder_drop(st, gone, sub, version);
         st->nversions--;
     }
     store__mark_subject(st, sub);
@@ -836,7 +920,7 @@ store__apply_context(store_t *st, const record_key_t *k, const json_t *v)
 }
 
 void
-store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
+store_apply(store_t *st, int64_t offset, int64_t ts, const char *key, size_t klen,
             const char *val, size_t vlen)
 {
     record_key_t k;
@@ -855,7 +939,7 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
         return;
     }
     if (k.type == RECORD_SCHEMA) {
-        store__apply_schema(st, &k, val, vlen);
+        store__apply_schema(st, &k, ts, val, vlen);
         record_key_free(&k);
         return;
     }

@@ -6,12 +6,14 @@ import hashlib
 import json
 import os
 import struct
+import time
 import uuid
 
 import pytest
 
 from schemad_proc import Schemad, avro_record
 from test_daemon import _assert_table_equals_master
+from topics import read_topic
 
 USER = avro_record('User', [('id', 'int'), ('name', 'string')], namespace='ex')
 GUID_LEN = 36
@@ -92,13 +94,17 @@ def test_schema_answers_carry_the_guid(v8):
     assert st == 200
     assert keys(body) == ['subject', 'version', 'id', 'guid', 'schemaType', 'schema', 'deleted']
     assert json.loads(body)['deleted'] is False and json.loads(body)['guid'] == guid
+    # SchemaString (8.3's RestApiTest: getDeleted() is false, not null).
     st, body = raw(v8, 'GET', '/schemas/ids/1')
-    assert keys(body) == ['guid', 'schemaType', 'schema']
+    assert keys(body) == ['guid', 'schemaType', 'schema', 'deleted']
     st, body = raw(v8, 'GET', '/schemas/ids/1?subject=u')
-    assert keys(body) == ['subject', 'version', 'guid', 'schemaType', 'schema']
+    assert keys(body) == ['subject', 'version', 'guid', 'schemaType', 'schema', 'deleted']
     assert json.loads(body)['subject'] == 'u' and json.loads(body)['version'] == 1
+    # The lookup answers with a copy of the request: neither ts nor deleted.
     st, body = raw(v8, 'POST', '/subjects/u', {'schema': USER})
     assert st == 200 and json.loads(body)['guid'] == guid
+    assert keys(body) == ['subject', 'version', 'id', 'guid', 'schemaType', 'schema']
+    assert raw(v8, 'POST', '/subjects/u?unknownParameter=1', {'schema': USER}) == (st, body)
     st, lst = v8.get('/schemas')
     assert st == 200 and lst[0]['guid'] == guid
     # Soft-deleted: only asked for, and marked.
@@ -128,7 +134,7 @@ def test_schemas_by_guid(v8):
     st, reg = v8.register('u', USER)
     guid = reg['guid']
     st, body = raw(v8, 'GET', '/schemas/guids/' + guid)
-    assert st == 200 and keys(body) == ['guid', 'schemaType', 'schema']
+    assert st == 200 and keys(body) == ['guid', 'schemaType', 'schema', 'deleted']
     assert json.loads(body)['schema'] == reg['schema']
     # Served from the table: the master answers the same bytes.
     _assert_table_equals_master(v8, '/schemas/guids/' + guid)
@@ -393,3 +399,60 @@ def test_deleted_context_stays_deleted_after_restart(tmp_path):
         d.stop()
     tomb = [k for k, v in journal_records(d) if b'"CONTEXT"' in k and v is None]
     assert tomb == [b'{"keytype":"CONTEXT","tenant":"default","context":".gone","magic":0}']
+
+
+def test_ts_is_the_records_timestamp(kafka, tmp_path):
+    """8.x's `ts` is the timestamp of the version's SCHEMA record in
+    `_schemas` (KafkaStoreMessageHandler.validateUpdate sets it on the cached
+    value; toSchemaEntity hands it out): in a version's answer, GET /schemas,
+    and GET /schemas/ids/{id} and /schemas/guids/{guid} (SchemaString, the
+    record of the subject-version the id is found under).  A soft delete is
+    a new record, hence a new ts.  The lookup copies the request (no ts, no
+    deleted).  Records never carry it; confluent.version=7 never shows it."""
+    from confluent_kafka import Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
+    topic = '_schemas_ts_%d' % os.getpid()
+    admin = AdminClient({'bootstrap.servers': kafka.bootstrap})
+    for f in admin.create_topics([NewTopic(topic, 1, 1, config={'cleanup.policy': 'compact'})]).values():
+        f.result(30)
+    p = Producer({'bootstrap.servers': kafka.bootstrap})
+    key = b'{"keytype":"SCHEMA","subject":"u","version":1,"magic":1}'
+    val = b'{"subject":"u","version":1,"id":1,"schema":"\\"string\\"","deleted":false}'
+    p.produce(topic, key=key, value=val, timestamp=1700000000123)
+    p.flush(30)
+    s = {'journal': 'kafka', 'kafkastore.bootstrap.servers': kafka.bootstrap,
+         'kafkastore.topic': topic, 'kafkastore.init.timeout.ms': '30000'}
+    d = Schemad(tmp_path / 'k8', dict(s, **{'confluent.version': '8'}))
+    d.start()
+    try:
+        st, body = raw(d, 'GET', '/subjects/u/versions/1')
+        assert keys(body) == ['subject', 'version', 'id', 'guid', 'schemaType', 'schema',
+                              'ts', 'deleted']
+        assert json.loads(body)['ts'] == 1700000000123
+        st, body = raw(d, 'GET', '/schemas/ids/1')
+        assert keys(body) == ['guid', 'schemaType', 'schema', 'ts', 'deleted']
+        guid = json.loads(body)['guid']
+        assert raw(d, 'GET', '/schemas/guids/' + guid) == (200, body)
+        assert d.get('/schemas')[1][0]['ts'] == 1700000000123
+        st, body = raw(d, 'POST', '/subjects/u', {'schema': '"string"'})
+        assert 'ts' not in keys(body) and 'deleted' not in keys(body)
+        for path in ['/subjects/u/versions/1', '/subjects/u/versions/latest', '/schemas/ids/1',
+                     '/schemas/guids/' + guid]:
+            assert _assert_table_equals_master(d, path) == 200, path
+        before = int(time.time() * 1000) - 1
+        assert d.request('DELETE', '/subjects/u/versions/1')[0] == 200
+        st, v = d.get('/subjects/u/versions/1?deleted=true')
+        assert v['deleted'] is True and v['ts'] >= before
+        st, i = d.get('/schemas/ids/1')
+        assert i['deleted'] is True and i['ts'] == v['ts']
+    finally:
+        d.stop()
+    recs = read_topic(kafka.bootstrap, topic)
+    assert all(b'"ts"' not in v for k, v in recs if v), recs
+    d7 = Schemad(tmp_path / 'k7', dict(s, **{'confluent.version': '7'}))
+    d7.start()
+    try:
+        st, body = raw(d7, 'GET', '/subjects/u/versions/1?deleted=true')
+        assert keys(body) == ['subject', 'version', 'id', 'schema']
+    finally:
+        d7.stop()

@@ -1,9 +1,10 @@
 /*
  * ptrtab.h - a compact index of objects whose keys live in the objects
  * themselves: open addressing with linear probing over bare pointers (8
- * bytes a slot, no key copies), for the master's large indexes (a schema by
- * its GUID, its fingerprint or its id), where a string-keyed hmap would
- * cost a malloc'd key and a 40-byte slot per schema.  The caller gives the
+ * bytes a slot, at most half full, no key copies), for the master's large
+ * indexes (a schema by its GUID, its fingerprint or its id), where a
+ * string-keyed hmap would cost a malloc'd key and a 40-byte slot (at three
+ * quarters full) per schema.  The caller gives the
  * hash of a key and a test of an object against it; growing and deleting
  * rehash the objects with the table's `hash` function.
  *

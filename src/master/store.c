@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mem.h"
 #include "record.h"
+#include "text.h"
 
 void
 store_ptrs_push(store_ptrs_t *v, void *p)
@@ -43,7 +44,8 @@ typedef struct store_fpkey {
 static uint64_t
 store__id_hash(const char *context, int id)
 {
-    return hmap_hash(context, strlen(context)) ^ ((uint64_t)(unsigned)id * 0x9e3779b97f4a7c15ULL);
+    uint64_t h = (uint64_t)(unsigned)id * 0x9e3779b97f4a7c15ULL;
+    return strcmp(context, ".") == 0 ? h : h ^ hmap_hash(context, strlen(context));
 }
 
 static uint64_t
@@ -64,7 +66,13 @@ store__schema_id_match(const void *obj, const void *key)
 static uint64_t
 store__fp_hash(const char *context, const char *fingerprint)
 {
-    return hmap_hash(fingerprint, strlen(fingerprint)) ^ hmap_hash(context, strlen(context));
+    /* An MD5 in hex: its first 16 digits are as good a hash as any. */
+    uint64_t h = 0;
+    for (int i = 0; i < 16 && fingerprint[i] != '\0'; i++) {
+        int d = text_hex_digit((unsigned char)fingerprint[i]);
+        h = h << 4 | (uint64_t)(d < 0 ? 0 : d);
+    }
+    return h ^ (strcmp(context, ".") == 0 ? 0 : hmap_hash(context, strlen(context)));
 }
 
 static uint64_t

@@ -1,5 +1,7 @@
 /* ptrtab.c - linear probing over pointers, backward-shift deletion, at most
- * three quarters full. */
+ * half full: a probe calls the caller's match on each object it passes, so
+ * chains stay short (a miss looks at 2.5 slots on average, against 8.5 at
+ * three quarters). */
 #include "ptrtab.h"
 
 #include <stdlib.h>
@@ -55,7 +57,7 @@ ptrtab_get(const ptrtab_t *t, uint64_t h, const void *key)
 void *
 ptrtab_put(ptrtab_t *t, uint64_t h, const void *key, void *obj)
 {
-    if ((t->len + 1) * 4 > t->cap * 3)
+    if ((t->len + 1) * 2 > t->cap)
         ptrtab__grow(t);
     long i = ptrtab__find(t, h, key);
     void *old = t->slots[i];

@@ -18,8 +18,12 @@ struct config;
 
 typedef struct journal journal_t;
 
-/** Called for each record in log order.  `val` is NULL for a tombstone. */
-typedef void (*journal_apply_fn)(void *ctx, int64_t offset,
+/**
+ * Called for each record in log order.  `val` is NULL for a tombstone.
+ * `ts` is the record's timestamp (ms since the epoch: a Kafka message's),
+ * or -1 when the journal keeps none (the file journal's format has none).
+ */
+typedef void (*journal_apply_fn)(void *ctx, int64_t offset, int64_t ts,
                                  const char *key, size_t klen,
                                  const char *val, size_t vlen);
 

@@ -97,9 +97,9 @@ journal_file__scan(journal_t *j, journal_file_t *f, const unsigned char *map, ui
         uint32_t vlen = journal_format_get32(p + 4);
         const char *key = (const char *)p + JOURNAL_FILE_REC_HDR;
         if (vlen == JOURNAL_FILE_TOMBSTONE)
-            j->apply(j->ctx, f->next_offset, key, klen, NULL, 0);
+            j->apply(j->ctx, f->next_offset, -1, key, klen, NULL, 0);
         else
-            j->apply(j->ctx, f->next_offset, key, klen, key + klen, vlen);
+            j->apply(j->ctx, f->next_offset, -1, key, klen, key + klen, vlen);
         f->next_offset++;
         pos += n;
     }
@@ -128,7 +128,7 @@ journal_file__cut_tail(journal_t *j, journal_file_t *f, const unsigned char *map
     const char *key = f->fm.frame.data + JOURNAL_FILE_REC_HDR;
     size_t klen = journal_format_get32((const unsigned char *)f->fm.frame.data);
     size_t vlen = f->fm.frame.len - JOURNAL_FILE_REC_HDR - klen;
-    j->apply(j->ctx, f->next_offset++, key, klen, key + klen, vlen);
+    j->apply(j->ctx, f->next_offset++, -1, key, klen, key + klen, vlen);
     f->size = f->synced = good + f->fm.frame.len;
     return 0;
 }
@@ -354,7 +354,7 @@ journal_file_append(journal_t *j, const char *key, size_t klen,
     buf_append(&f->unsynced, f->fm.frame.data, f->fm.frame.len);
     /* Queue before applying so acks keep log order even if apply appends. */
     journal_file__queue(f, cookie, JOURNAL_OK);
-    j->apply(j->ctx, f->next_offset++, key, klen, val, val ? vlen : 0);
+    j->apply(j->ctx, f->next_offset++, -1, key, klen, val, val ? vlen : 0);
     return 0;
 }
 

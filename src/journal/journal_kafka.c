@@ -537,21 +537,22 @@ journal_kafka__consume(journal_kafka_t *k, rd_kafka_message_t *m)
     }
     const char *val = m->payload;
     size_t vlen = val != NULL ? m->len : 0;
+    int64_t ts = rd_kafka_message_timestamp(m, NULL);    /* -1 when none */
     if (c != NULL) {
         journal_kafka__on_claim(k, m->offset, w, wlen);
-        k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+        k->j->apply(k->j->ctx, m->offset, ts, m->key, m->key_len, val, vlen);
         return;
     }
     int stands = w == NULL || (k->claimant != NULL && strlen(k->claimant) == wlen &&
                                memcmp(k->claimant, w, wlen) == 0);
     if (!stands) {
         if (k->j->fenced != NULL)
-            k->j->fenced(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+            k->j->fenced(k->j->ctx, m->offset, ts, m->key, m->key_len, val, vlen);
         return;
     }
     if (w == NULL)
         journal_kafka__on_other(k, m->offset);
-    k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+    k->j->apply(k->j->ctx, m->offset, ts, m->key, m->key_len, val, vlen);
 }
 
 /*

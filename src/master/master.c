@@ -303,19 +303,20 @@ master__answer_write(master_t *m, master_write_t *wr)
 /* ---- the journal ------------------------------------------------------- */
 
 static void
-master__on_apply(void *ctx, int64_t offset, const char *key, size_t klen,
+master__on_apply(void *ctx, int64_t offset, int64_t ts, const char *key, size_t klen,
                  const char *val, size_t vlen)
 {
     master_t *m = ctx;
-    store_apply(&m->store, offset, key, klen, val, vlen);
+    store_apply(&m->store, offset, ts, key, klen, val, vlen);
     m->dirty = 1;
 }
 
 /* A fenced writer's record: skipped, but its ids are never given again. */
 static void
-master__on_fenced(void *ctx, int64_t offset, const char *key, size_t klen,
+master__on_fenced(void *ctx, int64_t offset, int64_t ts, const char *key, size_t klen,
                   const char *val, size_t vlen)
 {
+    (void)ts;
     master_t *m = ctx;
     store_fenced(&m->store, offset, key, klen, val, vlen);
     m->dirty = 1;

@@ -39,8 +39,12 @@ respond__start(h2o_req_t *req, int status, size_t len)
     req->res.status = status;
     req->res.reason = status == 200 ? "OK" : "Error";
     req->res.content_length = len;
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ct,
-                   strlen(ct));
+    /* 204 (DELETE /contexts/{context}) has no body, hence no type. */
+    if (status == 204)
+        req->res.reason = "No Content";
+    else
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ct,
+                       strlen(ct));
     h2o_start_response(req, &respond_generator);
 }
 

@@ -1,9 +1,10 @@
 """Several schemad nodes with default settings on one Kafka topic: one
-leader, elected in a consumer group; the others answer writes with 50004
-naming it.  A leader claims the topic in the log before its first write;
-records a deposed leader lands after a later claim are fenced alike on
-every node.  In the topic, no id is bound to two schemas among the records
-that stand."""
+leader, elected in a consumer group; the others forward writes to it (and
+answer 50003 when it cannot be reached, 50004 when no leader is known).  A
+leader claims the topic in the log before its first write; records a
+deposed leader lands after a later claim are fenced alike on every node.
+In the topic, no id is bound to two schemas among the records that
+stand."""
 
 import itertools
 import json
@@ -29,7 +30,9 @@ def node(kafka, workdir, topic, **settings):
     s = {'journal': 'kafka', 'kafkastore.bootstrap.servers': kafka.bootstrap,
          'kafkastore.topic': topic, 'kafkastore.init.timeout.ms': '30000',
          'kafkastore.timeout.ms': '5000', 'workers': '1',
-         'kafkagroup.session.timeout.ms': '6000', 'kafkagroup.heartbeat.interval.ms': '1000'}
+         'kafkagroup.session.timeout.ms': '6000', 'kafkagroup.heartbeat.interval.ms': '1000',
+         'host.name': '127.0.0.1', 'leader.connect.timeout.ms': '2000',
+         'leader.read.timeout.ms': '4000'}
     s.update(settings)
     return Schemad(workdir, s)
 
@@ -103,26 +106,40 @@ def wait_for(pred, timeout=15):
     return pred()
 
 
-def refused(reply):
+def refused(reply, code=50004):
     st, body = reply
-    return st == 500 and isinstance(body, dict) and body.get('error_code') == 50004
+    return st == 500 and isinstance(body, dict) and body.get('error_code') == code
+
+
+def answers(d, path):
+    """The status of GET path, or None while the node does not listen."""
+    try:
+        return d.get(path)[0]
+    except OSError:
+        return None
+
+
+# The mark of a write relayed by another node: a node that does not lead
+# answers it 50003 (or 50004) instead of relaying it again.
+RELAYED = {'X-Schemad-Forwarded': '1'}
 
 
 def leader_of(nodes, tag, timeout=30):
-    """The node that takes a new registration (subject `tag`), after
-    waiting for one to; the others answer 50004."""
+    """The node that takes a new registration itself (subject `tag`, sent
+    as if relayed, so that a follower does not forward it), after waiting
+    for one to."""
     deadline = time.monotonic() + timeout
     k = 0
     while time.monotonic() < deadline:
         for d in nodes:
             k += 1
             try:
-                st, body = d.register('%s-%d' % (tag, k), schema(10 ** 6 + k))
+                st, body = d.register('%s-%d' % (tag, k), schema(10 ** 6 + k), headers=RELAYED)
             except OSError:
                 continue
             if st == 200:
                 return d
-            assert st == 500 and body['error_code'] in (50001, 50002, 50004), (st, body)
+            assert st == 500 and body['error_code'] in (50001, 50002, 50003, 50004), (st, body)
         time.sleep(0.2)
     raise AssertionError('no leader after %ss' % timeout)
 
@@ -135,12 +152,16 @@ def test_one_leader_among_default_nodes(kafka, tmp_path):
     try:
         # The first node up was elected and kept the lead as others joined.
         assert nodes[0].register('s1', schema(1)) == (200, {'id': 1})
-        for d in nodes[1:]:
+        for k, d in enumerate(nodes[1:]):
             assert wait_for(lambda: d.get('/schemas/ids/1')[0] == 200)
-            st, body = d.register('s2', schema(2))
-            assert refused((st, body)), (st, body)
-            assert 'not the leader' in body['message'], body
-            assert ':%d' % nodes[0].port in body['message'], body
+            # A follower relays a write to the leader, and reads it at once.
+            assert d.register('f%d' % k, schema(2 + k)) == (200, {'id': 2 + k})
+            assert d.get('/subjects/f%d/versions/1' % k)[1]['id'] == 2 + k
+            # Relayed once, never twice: a follower answers a relayed write 50003.
+            st, body = d.register('s2', schema(9), headers=RELAYED)
+            assert (st, body) == (500, {'error_code': 50003, 'message':
+                                        'Error while forwarding register schema request to '
+                                        'the leader'}), (st, body)
             # A re-registration of a known schema is a read: still answered.
             assert d.register('s1', schema(1)) == (200, {'id': 1})
         # A leader that stops leaves the group: another takes over at once.
@@ -148,9 +169,10 @@ def test_one_leader_among_default_nodes(kafka, tmp_path):
         t0 = time.monotonic()
         new = leader_of(nodes[1:], 'after-stop')
         print('handover after a clean stop: %.2f s' % (time.monotonic() - t0))
-        assert new.register('s2', schema(2))[0] == 200
+        assert new.register('s2', schema(20))[0] == 200
         nodes[0].start()
-        assert refused(nodes[0].register('s3', schema(3)))
+        assert refused(nodes[0].register('s3', schema(30), headers=RELAYED), 50003)
+        assert nodes[0].register('s3', schema(30))[0] == 200
         settled = [d.get('/subjects') for d in nodes]
         assert wait_for(lambda: all(d.get('/subjects') == new.get('/subjects')
                                     for d in nodes)), settled
@@ -192,7 +214,8 @@ def test_concurrent_writes_to_three_default_nodes(kafka, tmp_path):
                 with lock:
                     acked.append(('c%d' % i, body['id'], schema(i)))
             else:
-                assert st == 500 and body['error_code'] in (50001, 50002, 50004), (st, body)
+                assert st == 500 and body['error_code'] in (50001, 50002, 50003, 50004), \
+                    (st, body)
 
     try:
         threads = [threading.Thread(target=client, args=(s,)) for s in range(6)]
@@ -204,7 +227,7 @@ def test_concurrent_writes_to_three_default_nodes(kafka, tmp_path):
         assert not errors, errors
         assert acked
         writers = [d for k, d in enumerate(nodes)
-                   if not refused(d.register('probe%d' % k, schema(10 ** 6 + k)))]
+                   if d.register('probe%d' % k, schema(10 ** 6 + k), headers=RELAYED)[0] == 200]
         assert len(writers) <= 1, [d.port for d in writers]
         # Settled: every node answers every acknowledged write alike.
         for d in nodes:
@@ -232,7 +255,7 @@ def test_a_stopped_leader_comes_back_fenced(kafka, tmp_path):
         for i in range(1, 4):
             assert a.register('z%d' % i, schema(i)) == (200, {'id': i})
         b.start()
-        assert refused(b.register('b0', schema(199)))
+        assert b.register('b0', schema(199)) == (200, {'id': 4})   # relayed to a
         a.proc.send_signal(signal.SIGSTOP)
         results = {}
 
@@ -245,20 +268,23 @@ def test_a_stopped_leader_comes_back_fenced(kafka, tmp_path):
         try:
             t.start()
             t0 = time.monotonic()
+            # Relayed to the stopped leader, b's writes fail (50003 after
+            # leader.read.timeout.ms) until b is elected.
             assert wait_for(lambda: b.register('b1', schema(200))[0] == 200, 30)
             print('failover from a stopped leader: %.2f s' % (time.monotonic() - t0))
-            assert b.get('/subjects/b1/versions/1')[1]['id'] == 4
+            assert b.get('/subjects/b1/versions/1')[1]['id'] == 5
         finally:
             a.proc.send_signal(signal.SIGCONT)
         t.join(30)
         st, body = results['a']
         assert st != 200, body
         assert wait_for(lambda: a.get('/subjects/b1/versions/1')[0] == 200)
-        assert wait_for(lambda: refused(a.register('zz', schema(300))))
+        assert wait_for(lambda: refused(a.register('zz', schema(300), headers=RELAYED), 50003))
+        assert a.register('zz', schema(300))[0] == 200      # relayed to b
         assert b.register('b2', schema(201))[0] == 200
         for d in (a, b):
             assert d.get('/subjects/zombie/versions')[0] == 404
-            assert d.get('/schemas/ids/4')[1]['schema'] == schema(200)
+            assert d.get('/schemas/ids/5')[1]['schema'] == schema(200)
     finally:
         a.stop()
         b.stop()
@@ -312,15 +338,22 @@ def test_an_ineligible_node_never_writes(kafka, tmp_path):
     b.start()
     try:
         assert a.register('s', schema(1)) == (200, {'id': 1})
-        assert b.register('t', schema(2)) == (500, {'error_code': 50004,
-                                                   'message': 'Leader not known.'})
-        st, body = b.request('PUT', '/config/s', {'compatibility': 'NONE'})
-        assert refused((st, body)) and 'leader.eligibility' in body['message'], body
-        # The leader stops: b stays a reader and a takes writes again on restart.
+        # b relays its writes to a.
+        assert b.register('t', schema(2)) == (200, {'id': 2})
+        assert b.request('PUT', '/config/s', {'compatibility': 'NONE'}) == \
+            (200, {'compatibility': 'NONE'})
+        assert b.get('/config/s')[1]['compatibilityLevel'] == 'NONE'
+        # The leader stops: b stays a reader, relaying to where a was.
         a.stop()
-        assert refused(b.request('PUT', '/config', {'compatibility': 'NONE'}))
+        assert b.request('PUT', '/config', {'compatibility': 'NONE'}) == \
+            (500, {'error_code': 50003,
+                   'message': 'Error while forwarding update config request to the leader'})
+        assert b.request('PUT', '/mode/s', {'mode': 'READONLY'}) == \
+            (500, {'error_code': 50003,
+                   'message': 'Error while forwarding update mode request to the leader'})
         a.start()
-        assert a.register('u', schema(3)) == (200, {'id': 2})
+        assert a.register('u', schema(3)) == (200, {'id': 3})
+        assert b.register('v', schema(4)) == (200, {'id': 4})
     finally:
         a.stop()
         b.stop()
@@ -425,14 +458,18 @@ def test_a_group_held_by_another_protocol(kafka, tmp_path):
         while not other.assignment() and time.monotonic() < deadline:
             other.poll(0.2)
         assert other.assignment()
-        a.start()
+        a.start(wait=False)
+        assert wait_for(lambda: answers(a, '/subjects') == 200, 40)   # replayed
         for _ in range(5):
             other.poll(0.2)
             st, body = a.register('s', schema(1))
-            assert refused((st, body)) and 'no leader is known' in body['message'], body
+            assert (st, body) == (500, {'error_code': 50004, 'message': 'Leader not known.'})
+            # Not ready: it knows no leader to send writes to.
+            assert a.get('/health/ready')[0] == 503
         other.close()
         t0 = time.monotonic()
         assert wait_for(lambda: a.register('s', schema(1)) == (200, {'id': 1}), 60)
         print('elected %.2f s after the other members left' % (time.monotonic() - t0))
+        assert a.get('/health/ready')[0] == 200
     finally:
         a.stop()

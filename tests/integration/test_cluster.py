@@ -473,3 +473,295 @@ def test_a_group_held_by_another_protocol(kafka, tmp_path):
         assert a.get('/health/ready')[0] == 200
     finally:
         a.stop()
+
+
+def test_writes_through_any_node_read_at_once(kafka, tmp_path):
+    """Registrations from 6 clients sent to random nodes of three: every one
+    succeeds, each is readable at once through the node it went to, and
+    every node gives the same id.  409 and 422 through a follower are the
+    leader's answers.  Figures: registrations/s through the leader and
+    through a follower."""
+    topic = new_topic()
+    nodes = [node(kafka, tmp_path / n, topic) for n in 'abc']
+    for d in nodes:
+        d.start()
+    try:
+        leader = leader_of(nodes, 'warm')
+        followers = [d for d in nodes if d is not leader]
+        acked, errors, lock = [], [], threading.Lock()
+        counter = itertools.count(1)
+        stop_at = time.monotonic() + 5
+
+        def client(seed):
+            rnd = random.Random(seed)
+            try:
+                while time.monotonic() < stop_at:
+                    i = next(counter)
+                    d = rnd.choice(nodes)
+                    st, body = d.register('w%d' % i, schema(i))
+                    assert st == 200, (d.port, st, body)
+                    got = d.get('/subjects/w%d/versions/1' % i)
+                    assert got[0] == 200 and got[1]['id'] == body['id'], (d.port, got, body)
+                    with lock:
+                        acked.append(('w%d' % i, body['id'], schema(i)))
+            except Exception as e:  # a thread's failure fails the test below
+                errors.append(repr(e))
+        threads = [threading.Thread(target=client, args=(s,)) for s in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert not errors, errors[:3]
+        print('%d registrations through random nodes, each read at once where written'
+              % len(acked))
+        ids = [sid for _, sid, _ in acked]
+        assert len(set(ids)) == len(ids)
+        for d in nodes:
+            for subject, sid, text in acked:
+                assert wait_for(lambda: d.get('/subjects/%s/versions/1' % subject)[0] == 200)
+                body = d.get('/subjects/%s/versions/1' % subject)[1]
+                assert (body['id'], body['schema']) == (sid, text), (d.port, subject, body)
+
+        # Errors: a follower answers as the leader does.
+        f = followers[0]
+        assert f.request('PUT', '/config/e', {'compatibility': 'FULL'})[0] == 200
+        assert f.register('e', schema(1))[0] == 200
+        incompatible = json.dumps({'type': 'record', 'name': 'R1',
+                                   'fields': [{'name': 'g', 'type': 'long'}]})
+        for d in (f, leader):
+            st, body = d.register('e', incompatible)
+            assert st == 409 and body['error_code'] in (409, 40901), body
+        assert f.register('e', incompatible) == leader.register('e', incompatible)
+        assert f.register('e', '{"type":"nope"}') == leader.register('e', '{"type":"nope"}')
+        assert f.register('e', '{"type":"nope"}')[0] == 422
+
+        for name, d in (('the leader', leader), ('a follower', f)):
+            print('%.0f registrations/s through %s (8 clients, 3 nodes)'
+                  % (rate(d, name[0]), name))
+    finally:
+        for d in nodes:
+            d.stop()
+    check_topic(kafka, topic)
+
+
+def rate(d, tag, clients=8, seconds=3):
+    """Registrations/s sent by `clients` threads to node d."""
+    counter = itertools.count(1)
+    done = []
+    stop_at = time.monotonic() + seconds
+
+    def client():
+        n = 0
+        while time.monotonic() < stop_at:
+            i = next(counter)
+            if d.register('rate-%s-%d' % (tag, i), schema(2 * 10 ** 6 + i))[0] != 200:
+                done.append(-10 ** 9)   # fails the check below
+                return
+            n += 1
+        done.append(n)
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(done) == clients and min(done) >= 0, done
+    return sum(done) / (time.monotonic() - t0)
+
+
+def test_failover_under_load_through_followers(kafka, tmp_path):
+    """The leader killed (kill -9) while clients write through the two
+    followers: they answer 50003 (the relay to the dead leader fails) or
+    50004 for a while, then relay to the new leader.  Every acknowledged
+    registration is readable alike on every node.  Figure: the time from the
+    kill to the first write acknowledged through a follower."""
+    topic = new_topic()
+    nodes = [node(kafka, tmp_path / n, topic) for n in 'abc']
+    for d in nodes:
+        d.start()
+    acked, errors, codes, lock = [], [], {}, threading.Lock()
+    try:
+        leader = leader_of(nodes, 'first')
+        followers = [d for d in nodes if d is not leader]
+        counter = itertools.count(1)
+        killed_at = [None]
+        first_after = [None]
+        stop = threading.Event()
+
+        def client(seed):
+            rnd = random.Random(seed)
+            try:
+                while not stop.is_set():
+                    i = next(counter)
+                    d = rnd.choice(followers)
+                    try:
+                        st, body = d.register('l%d' % i, schema(i))
+                    except OSError:
+                        continue
+                    with lock:
+                        if st == 200:
+                            acked.append(('l%d' % i, body['id'], schema(i)))
+                            if killed_at[0] is not None and first_after[0] is None:
+                                first_after[0] = time.monotonic()
+                        else:
+                            assert st == 500 and body['error_code'] in (50001, 50002, 50003,
+                                                                        50004), (st, body)
+                            codes[body['error_code']] = codes.get(body['error_code'], 0) + 1
+            except Exception as e:  # a thread's failure fails the test below
+                errors.append(repr(e))
+        threads = [threading.Thread(target=client, args=(s,)) for s in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(2)
+        before = len(acked)
+        leader.stop(signal.SIGKILL)
+        killed_at[0] = time.monotonic()
+        assert wait_for(lambda: first_after[0] is not None, 40)
+        time.sleep(2)
+        stop.set()
+        for t in threads:
+            t.join(60)
+        assert not errors, errors[:3]
+        assert before > 0 and len(acked) > before
+        print('failover through followers: first write acknowledged %.2f s after the leader '
+              'died; %d writes acknowledged, refused meanwhile: %s'
+              % (first_after[0] - killed_at[0], len(acked), codes))
+        assert set(codes) <= {50003, 50004, 50001, 50002}
+        leader.start()
+        for d in nodes:
+            for subject, sid, text in acked:
+                assert wait_for(lambda: d.get('/subjects/%s/versions/1' % subject)[0] == 200)
+                body = d.get('/subjects/%s/versions/1' % subject)[1]
+                assert (body['id'], body['schema']) == (sid, text), (d.port, subject, body)
+    finally:
+        for d in nodes:
+            d.stop()
+    check_topic(kafka, topic)
+
+
+class FakeLeader:
+    """An HTTP server standing for the leader: it records what a follower
+    relays and answers from a script of (status, body, headers, delay),
+    or b'garbage' (bytes that are no HTTP answer)."""
+
+    def __init__(self):
+        import http.server
+        fake = self
+        self.seen, self.script = [], []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def relay(self):
+                n = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(n)
+                fake.seen.append((self.command, self.path,
+                                  {k.lower(): v for k, v in self.headers.items()}, body))
+                step = fake.script.pop(0)
+                if step == b'garbage':
+                    self.wfile.write(b'garbage\r\n\r\n')
+                    self.close_connection = True
+                    return
+                status, text, headers, delay = step
+                time.sleep(delay)
+                self.send_response(status)
+                self.send_header('Content-Type', 'application/vnd.schemaregistry.v1+json')
+                self.send_header('Content-Length', str(len(text)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(text)
+            do_POST = do_PUT = do_DELETE = relay
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def claim_for(bootstrap, topic, url):
+    """A claim in the log naming `url` as the leader, as a schemad leader
+    writes it."""
+    from confluent_kafka import Producer
+    p = Producer({'bootstrap.servers': bootstrap})
+    p.produce(topic, key=b'{"keytype":"NOOP","magic":0}', value=None,
+              headers=[('schemad.writer', ('%s pid 1 0' % url).encode()),
+                       ('schemad.claim', b'1')])
+    p.flush(30)
+
+
+def test_relay_to_the_leader_as_it_answers(kafka, tmp_path):
+    """A follower (here leader.eligibility=false) relays a write to the
+    leader the log names: method, path, body, Content-Type, Accept,
+    Authorization and X-Request-ID arrive there, with the relay mark; the
+    leader's status and body come back unchanged (409, 422 with its own
+    text); a leader that answers garbage, too slowly or not at all gives
+    50003; an answer naming an offset this node never reaches is given
+    after the bounded wait (leader.read.timeout.ms)."""
+    topic = new_topic()
+    admin = AdminClient({'bootstrap.servers': kafka.bootstrap})
+    admin.create_topics([NewTopic(topic, 1, 1, config={'cleanup.policy': 'compact'})])[
+        topic].result(30)
+    fake = FakeLeader()
+    claim_for(kafka.bootstrap, topic, 'http://127.0.0.1:%d' % fake.port)
+    b = node(kafka, tmp_path / 'b', topic, **{'leader.eligibility': 'false',
+                                             'leader.read.timeout.ms': '1500'})
+    b.start()
+    try:
+        hdrs = {'Authorization': 'Basic dXNlcjpwYXNz', 'X-Request-ID': 'req-42',
+                'Accept': 'application/vnd.schemaregistry.v1+json'}
+        fake.script.append((200, b'{"id":77}', {'X-Schemad-Offset': '0'}, 0))
+        assert b.register('x', schema(1), headers=hdrs) == (200, {'id': 77})
+        method, path, seen, body = fake.seen[-1]
+        assert (method, path) == ('POST', '/subjects/x/versions')
+        assert json.loads(body) == {'schema': schema(1)}
+        for k, v in hdrs.items():
+            assert seen[k.lower()] == v, (k, seen)
+        assert seen['content-type'] == 'application/vnd.schemaregistry.v1+json'
+        assert seen['x-schemad-forwarded'] == '1'
+        print('headers at the leader: %s' % sorted(seen.items()))
+
+        leader_409 = b'{"error_code":40901,"message":"the leader\'s own words"}'
+        fake.script.append((409, leader_409, {}, 0))
+        assert b.register('x', schema(2)) == (409, json.loads(leader_409))
+        fake.script.append((422, b'{"error_code":42201,"message":"Invalid schema!"}', {}, 0))
+        st, body = b.request('PUT', '/config/x', {'compatibility': 'NONE'})
+        assert (st, body) == (422, {'error_code': 42201, 'message': 'Invalid schema!'})
+        assert fake.seen[-1][:2] == ('PUT', '/config/x')
+
+        # Relayed once, never twice: nothing reaches the leader.
+        n = len(fake.seen)
+        assert b.register('x', schema(3), headers=RELAYED) == (500, {
+            'error_code': 50003,
+            'message': 'Error while forwarding register schema request to the leader'})
+        assert len(fake.seen) == n
+
+        # An offset never reached here: answered after the bounded wait.
+        fake.script.append((200, b'{"id":78}', {'X-Schemad-Offset': str(10 ** 12)}, 0))
+        t0 = time.monotonic()
+        assert b.register('x', schema(4)) == (200, {'id': 78})
+        waited = time.monotonic() - t0
+        assert 1.3 < waited < 5, waited
+
+        failed = (500, {'error_code': 50003,
+                        'message': 'Error while forwarding register schema request to the leader'})
+        fake.script.append(b'garbage')
+        assert b.register('x', schema(5)) == failed
+        fake.script.append((200, b'{"id":79}', {}, 3))     # past leader.read.timeout.ms
+        t0 = time.monotonic()
+        assert b.register('x', schema(6)) == failed
+        assert time.monotonic() - t0 < 3
+        fake.stop()
+        time.sleep(0.5)
+        assert b.register('x', schema(7)) == failed
+        assert b.get('/health/ready')[0] == 200    # it knows (where) its leader (was)
+    finally:
+        b.stop()

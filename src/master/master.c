@@ -1132,6 +1132,7 @@ master__replay(master_t *m)
     }
     m->dirty = 1;
     master__publish(m);
+    master__publish_leader(m);
     table_set_ready(m->table, 1);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -765,3 +765,37 @@ def test_relay_to_the_leader_as_it_answers(kafka, tmp_path):
         assert b.get('/health/ready')[0] == 200    # it knows (where) its leader (was)
     finally:
         b.stop()
+
+
+def test_relay_over_https(kafka, tmp_path):
+    """inter.instance.protocol=https: the leader announces its https
+    listener, and a follower relays writes to it over TLS."""
+    from kafka_broker import make_tls_files
+    from schemad_proc import free_port
+    make_tls_files(str(tmp_path / 'tls'))
+    topic = new_topic()
+    nodes = []
+    for n, extra in (('a', {}), ('b', {'leader.eligibility': 'false'})):
+        http_port, https_port = free_port(), free_port()
+        extra.update({
+            'listeners': 'http://127.0.0.1:%d,https://127.0.0.1:%d' % (http_port, https_port),
+            'ssl.certificate.location': str(tmp_path / 'tls' / 'server.pem'),
+            'ssl.key.location': str(tmp_path / 'tls' / 'server.key'),
+            'inter.instance.protocol': 'https'})
+        d = node(kafka, tmp_path / n, topic, **extra)
+        d.port = http_port
+        d.https_port = https_port
+        nodes.append(d)
+    a, b = nodes
+    a.start()
+    b.start()
+    try:
+        assert a.register('s', schema(1)) == (200, {'id': 1})
+        assert b.register('t', schema(2)) == (200, {'id': 2})
+        assert b.get('/subjects/t/versions/1')[1]['id'] == 2
+        claims = [h['schemad.writer'].decode() for _, _, _, h in
+                  read_records(kafka.bootstrap, topic) if 'schemad.claim' in h]
+        assert claims and claims[-1].startswith('https://127.0.0.1:%d ' % a.https_port), claims
+    finally:
+        a.stop()
+        b.stop()

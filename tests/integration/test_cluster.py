@@ -667,13 +667,16 @@ class FakeLeader:
                     return
                 status, text, headers, delay = step
                 time.sleep(delay)
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/vnd.schemaregistry.v1+json')
-                self.send_header('Content-Length', str(len(text)))
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.end_headers()
-                self.wfile.write(text)
+                try:
+                    self.send_response(status)
+                    self.send_header('Content-Type', 'application/vnd.schemaregistry.v1+json')
+                    self.send_header('Content-Length', str(len(text)))
+                    for k, v in headers.items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    self.wfile.write(text)
+                except OSError:         # the follower gave up waiting (a slow leader)
+                    self.close_connection = True
             do_POST = do_PUT = do_DELETE = relay
 
         self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)

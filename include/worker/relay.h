@@ -38,8 +38,9 @@ typedef struct relay {
     h2o_multithread_receiver_t getaddr_receiver;
     SSL_CTX *ssl_ctx;               /* owned: for an https leader */
     relay_pool_t pools[RELAY_POOLS];
-    const char *current;            /* the pool URL used last (in pools) */
     int inflight;                   /* relays not yet answered */
+    uint64_t logged_at;             /* h2o_now() of the last warning */
+    uint64_t unlogged;              /* warnings left out since */
 } relay_t;
 
 /** Set up on the worker's loop, after fork. */

@@ -92,13 +92,33 @@ relay__answer(relay_req_t *rr, int status, const char *body, size_t len)
     respond_send(req, status, body, len, 1);
 }
 
+/* Whether to log a relay's trouble now: at most once a second per worker
+ * (a dead leader fails every write at once until the next is elected);
+ * the count of those left out goes with the next line. */
+static int
+relay__may_log(relay_t *rl, uint64_t *left_out)
+{
+    uint64_t now = h2o_now(rl->loop);
+    if (rl->logged_at != 0 && now - rl->logged_at < 1000) {
+        rl->unlogged++;
+        return 0;
+    }
+    rl->logged_at = now;
+    *left_out = rl->unlogged;
+    rl->unlogged = 0;
+    return 1;
+}
+
 static void
 relay__fail(relay_req_t *rr, const char *why)
 {
     h2o_req_t *req = rr->req;
     char msg[512];
-    log_warn("forwarding %.*s %.*s to the leader failed: %s", (int)req->method.len,
-             req->method.base, (int)req->path.len, req->path.base, why);
+    uint64_t left_out;
+    if (relay__may_log(rr->rl, &left_out))
+        log_warn("forwarding %.*s %.*s to the leader failed: %s (%" PRIu64 " similar not logged)",
+                 (int)req->method.len, req->method.base, (int)req->path.len, req->path.base,
+                 why, left_out);
     int code = leader_error_of(req->method.base, req->method.len, req->path.base, req->path.len,
                                0, msg, sizeof(msg));
     buf_t b = {0};
@@ -128,8 +148,11 @@ relay__on_tick(h2o_timeout_entry_t *entry)
         return;
     }
     if (h2o_now(rr->rl->loop) >= rr->wait_until) {
-        log_warn("a forwarded write (offset %" PRId64 ") was not read back here within %" PRIu64
-                 " ms; answered anyway", rr->offset, rr->rl->catchup_ms);
+        uint64_t left_out;
+        if (relay__may_log(rr->rl, &left_out))
+            log_warn("a forwarded write (offset %" PRId64 ") was not read back here within %" PRIu64
+                     " ms; answered anyway (%" PRIu64 " similar not logged)", rr->offset,
+                     rr->rl->catchup_ms, left_out);
         relay__pass(rr);
         return;
     }

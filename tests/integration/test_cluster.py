@@ -594,6 +594,7 @@ def test_failover_under_load_through_followers(kafka, tmp_path):
                 while not stop.is_set():
                     i = next(counter)
                     d = rnd.choice(followers)
+                    sent = time.monotonic()
                     try:
                         st, body = d.register('l%d' % i, schema(i))
                     except OSError:
@@ -601,7 +602,10 @@ def test_failover_under_load_through_followers(kafka, tmp_path):
                     with lock:
                         if st == 200:
                             acked.append(('l%d' % i, body['id'], schema(i)))
-                            if killed_at[0] is not None and first_after[0] is None:
+                            # The first write sent after the kill (one in flight
+                            # may have reached the leader before it died).
+                            if killed_at[0] is not None and sent > killed_at[0] and \
+                                    first_after[0] is None:
                                 first_after[0] = time.monotonic()
                         else:
                             assert st == 500 and body['error_code'] in (50001, 50002, 50003,

@@ -62,6 +62,12 @@ typedef struct journal_ops {
      * read everything before its claim.  Else 0, and a claim is on its way
      * (poll() applies it; ask again).  NULL if the backend needs none. */
     int (*claim)(journal_t *j);
+    /* 1 when this node is a follower (another node is elected, or
+     * leader.eligibility is false), with *url set to the leader's
+     * scheme://host:port (valid until the next call), or NULL when no leader
+     * is known; a follower forwards writes there.  0 when this node writes
+     * or refuses for good (refusal() says why).  NULL: no election. */
+    int (*follows)(journal_t *j, const char **url);
 } journal_ops_t;
 
 struct journal {

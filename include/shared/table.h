@@ -173,6 +173,10 @@ void table_set_offset(table_t *t, int64_t offset);
 int64_t table_offset(const table_t *t);
 void table_set_ready(table_t *t, int ready);
 int table_ready(const table_t *t);
+/** Whether this node knows where writes go (it leads, or knows the leader):
+ *  the readiness endpoint's second condition. */
+void table_set_leader_known(table_t *t, int known);
+int table_leader_known(const table_t *t);
 
 /**
  * Mark the table stale: some put failed (the arena is full), so its

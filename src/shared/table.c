@@ -46,7 +46,7 @@ struct table_hdr {
     uint64_t index;   /* atomic: offset of the readers' main bucket array */
     int64_t offset;   /* atomic: applied journal offset */
     uint32_t stale;   /* atomic: a put failed, the table may lag the master */
-    uint32_t pad;
+    uint32_t leader;  /* atomic: this node knows where writes go */
 };
 
 /*
@@ -752,6 +752,19 @@ int
 table_ready(const table_t *t)
 {
     return (int)__atomic_load_n(&table__hdr(t)->ready, __ATOMIC_ACQUIRE);
+}
+
+void
+table_set_leader_known(table_t *t, int known)
+{
+    if (table__writable(t))
+        __atomic_store_n(&table__hdr(t)->leader, known ? 1u : 0u, __ATOMIC_RELEASE);
+}
+
+int
+table_leader_known(const table_t *t)
+{
+    return (int)__atomic_load_n(&table__hdr(t)->leader, __ATOMIC_ACQUIRE);
 }
 
 void

@@ -6,6 +6,8 @@
  */
 #include "respond.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static h2o_generator_t respond_generator = {NULL, NULL};
@@ -73,3 +75,20 @@ respond_send(h2o_req_t *req, int status, const char *body, size_t len, int copy)
     h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
 }
 
+
+int
+respond_forwarded(const h2o_req_t *req)
+{
+    return h2o_find_header_by_str(&req->headers, H2O_STRLIT(RESPOND_H_FORWARDED), -1) >= 0;
+}
+
+void
+respond_mark_offset(h2o_req_t *req, int64_t offset)
+{
+    if (!respond_forwarded(req))
+        return;
+    char *v = h2o_mem_alloc_pool(&req->pool, 24);
+    int n = snprintf(v, 24, "%" PRId64, offset);
+    h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT(RESPOND_H_OFFSET), 0, v,
+                          (size_t)n, 1);
+}

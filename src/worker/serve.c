@@ -340,8 +340,14 @@ serve__on_req(h2o_handler_t *self, h2o_req_t *req)
         route_parse("GET", 3, req->path.base, req->path.len, &r);
     else
         route_parse(req->method.base, req->method.len, req->path.base, req->path.len, &r);
+    /* Read before any table probe: what a relayed request is answered
+     * from covers at least this offset. */
+    respond_mark_offset(req, table_offset(w->table));
     if (r.id == ROUTE_HEALTH_LIVE) {
         respond_send(req, 200, "{\"status\":\"UP\"}", 15, 0);
+    } else if (r.id == ROUTE_HEALTH_READY && table_ready(w->table) &&
+               !table_leader_known(w->table)) {
+        serve__error(req, 503, 50301, "schemad knows no leader to send writes to yet");
     } else if (r.id == ROUTE_HEALTH_READY && table_ready(w->table)) {
         respond_send(req, 200, "{\"status\":\"UP\"}", 15, 0);
     } else if (!table_ready(w->table)) {

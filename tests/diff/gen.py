@@ -55,7 +55,21 @@ class Gen:
             self.add('primitive', '{"type":"%s","name":"X","namespace":"n","doc":"d","aliases":["a"]}' % p)
             self.add('primitive', '{"type":{"type":"%s"}}' % p)
             self.add('primitive', '"%s"' % p.upper())
-        for t in ['"Int"', '"integer"', '"nul"', '""', '5', 'true', 'null', '[]', '{}',
+        for t in ['99999999999999999999', '1e400', '-1e400', '{"type":99999999999999999999}',
+                  '{"type":"fixed","name":"F","size":99999999999999999999}',
+                  '{"type":"bytes","logicalType":"decimal","precision":99999999999999999999}',
+                  '{"type":"bytes","logicalType":"decimal","precision":4,"scale":1e400}',
+                  '{"type":"record","name":"R","fields":[{"name":"f","type":"int","order":1e400}]}',
+                  '[1e400]', '["null",99999999999999999999]', '{"type":"enum","name":"E","symbols":[1e999]}',
+                  '{"type":"enum","name":"E","symbols":["A"],"default":1e999}',
+                  '{"type":"fixed","name":"F","size":2,"aliases":[123456789012345678901]}',
+                  '{"type":"record","name":99999999999999999999,"fields":[]}',
+                  '{"type":"record","name":"R","namespace":1e400,"fields":[]}',
+                  '{"type":"record","name":"R","fields":[{"name":1e400,"type":"int"}]}',
+                  '{"type":"record","name":"R","fields":[{"name":"f","type":"int","doc":1e400}]}',
+                  '{"type":"int","x":[1e400,-1e400,99999999999999999999,-99999999999999999999]}',
+                  '{"type":"int","x":{"a":1e400}, "y" : 1E+400 , "z":-0.0e500}',
+                  '"Int"', '"integer"', '"nul"', '""', '5', 'true', 'null', '[]', '{}',
                   '{"type":5}', '{"type":null}', '{"type":[]}', '{"type":["int"]}',
                   '{"type":"array"}', '{"type":"map"}', '{"type":"enum"}', '{"type":"fixed"}',
                   '{"type":"record"}', '{"type":"error"}', '{"type":"union"}', '"record"',
@@ -213,16 +227,48 @@ class Gen:
             return '{"type":"map","values":"int",%s:%s}' % (k, raw)
         return '{"type":"string",%s:%s}' % (k, raw)
 
+    def numbers(self, count):
+        """Double.toString of doubles from random bit patterns (every
+        exponent, subnormals too), as properties and float/double defaults."""
+        import struct
+        for i in range(count):
+            bits = self.r.getrandbits(64)
+            if i % 4 == 0:
+                bits &= 0x800FFFFFFFFFFFFF  # subnormal
+            elif i % 4 == 1:
+                bits = (bits & 0x800FFFFFFFFFFFFF) | (self.r.randint(1000, 1100) << 52)
+            d = struct.unpack('<d', struct.pack('<Q', bits))[0]
+            if d != d or d in (float('inf'), float('-inf')):
+                continue
+            lit = repr(d)
+            if 'e' not in lit and '.' not in lit:
+                lit += '.0'
+            self.add('number', '{"type":"string","p":%s}' % lit)
+            self.add('number', '{"type":"record","name":"R","fields":[{"name":"f","type":"%s","default":%s}]}'
+                     % (self.r.choice(['float', 'double']), lit))
+        # Short decimals at every exponent: where a digit generator that is
+        # not the shortest shows (JDK 17's FloatingDecimal).
+        for i in range(count):
+            digits = str(self.r.randint(1, 10 ** self.r.randint(1, 6)))
+            lit = '%s%s.%se%d' % (self.r.choice(['', '-']), digits[0], digits[1:] or '0',
+                                  self.r.randint(-326, 308))
+            self.add('number', '{"type":"string","p":%s}' % lit)
+        for k in range(1, 40):
+            self.add('number', '{"type":"string","p":%r}' % (5e-324 * k))
+
     # ---- defaults
     TYPES = ['"null"', '"boolean"', '"int"', '"long"', '"float"', '"double"', '"bytes"', '"string"',
              '{"type":"array","items":"int"}', '{"type":"map","values":"string"}',
              '{"type":"enum","name":"E","symbols":["A","B"]}', '{"type":"fixed","name":"F","size":2}',
              '{"type":"record","name":"S","fields":[{"name":"a","type":"int"},{"name":"b","type":"string","default":"z"}]}',
              '["null","int"]', '["int","null"]', '["string","int"]', '["long","float"]',
-             '{"type":"array","items":["null","string"]}', '{"type":"array","items":{"type":"record","name":"T","fields":[{"name":"x","type":"long"}]}}']
+             '{"type":"array","items":["null","string"]}', '[]', '{"type":"array","items":[]}',
+             '{"type":"record","name":"S2","fields":[{"name":"a","type":[]}]}', '{"type":"array","items":{"type":"record","name":"T","fields":[{"name":"x","type":"long"}]}}']
     DEFS = JVALS + ['"\\u00ff\\u00fe"', '"ab"', '"\\u0000\\u0001"', '"A"', '"C"', '[1,2]', '[null,"a"]',
                     '{"a":1}', '{"a":1,"b":"q"}', '{"b":"q"}', '{"a":"x"}', '{"k":"v"}', '[{"x":1}]',
-                    '[{"x":"1"}]', '1.25', '2147483647', '4.9e-324', '"NaN"', '"Infinity"', '1e39']
+                    '[{"x":"1"}]', '1.25', '2147483647', '4.9e-324', '"NaN"', '"Infinity"', '1e39',
+                    '" 1x "', '" "', '"\\t"', '"1e5d"', '"0x1p3"', '" NaN "', '"-Infinity"', '"1_0"',
+                    '"+.5"', '"1."', '"Infinityx"', '[1e400]', '{"a":99999999999999999999}']
 
     def defaults(self):
         for t in self.TYPES:
@@ -602,6 +648,7 @@ def gen(seed, shared, fuzz_seeds, scale=1):
     g.defaults()
     g.structure()
     g.syntax()
+    g.numbers(400 * scale)
     g.random_schemas(600 * scale)
     avro_seeds, json_seeds = conformance_schemas(shared)
     avro_seeds += fuzz_texts(fuzz_seeds, 'avro_parse') + fuzz_texts(fuzz_seeds, 'avro_compat')

@@ -19,6 +19,10 @@ Confluent sends, or another branch's work), counted and printed:
    README: "a message carrying Java parser details").
  - a text holding an unpaired UTF-16 surrogate (\\ud800): Java keeps it in
    a String no UTF-8 answer can carry.
+ - an escaped NUL (\\u0000) in an Avro text, which jansson refuses
+   without JSON_ALLOW_NUL: Java reads it as a character.  Branch `hostile`
+   carries it through the model (as modified UTF-8); drop this exclusion
+   once it is merged.
  - JSON Schema documents that Jackson reads but that schemad refuses as a
    schema (-2, "Invalid JSON Schema"): that refusal is the schema loader's
    (everit / json-sKema), which this reference does not run.
@@ -82,6 +86,9 @@ def excluded(case, ref, got):
             or '\\ude' in text.lower() or '\\udf' in text.lower() or '\\uda' in text.lower() \
             or '\\udb' in text.lower():
         return 'unpaired surrogate'
+    if case['k'] != 'json' and '\\u0000' in text and (
+            'JSON_ALLOW_NUL' in json.dumps(got) or got.get('r', 0) is None):
+        return 'escaped NUL (branch hostile)'
     if case['k'] == 'json':
         if got.get('x'):
             return 'refused by the schema loader'
@@ -148,7 +155,7 @@ def test_diff_reference(tmp_path):
     print('  total %d, excluded %s, %.1fs' % (len(inputs), dict(skipped), time.monotonic() - t0))
     shown = 0
     for cat, items in bad.items():
-        for case, r, g in items[:5]:
+        for case, r, g in items[:int(os.environ.get('DIFF_SHOW', '5'))]:
             shown += 1
             print('MISMATCH [%s] %s\n  java:    %s\n  schemad: %s' % (
                 cat, json.dumps(case, ensure_ascii=False)[:600],

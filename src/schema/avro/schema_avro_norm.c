@@ -220,6 +220,11 @@ write_default(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
     case JSON_REAL:
         return write_default_number(b, v, t, s != NULL);
     case JSON_STRING:
+        if (avro_json_special(v) != 0) {
+            /* A number Jackson holds and jansson cannot: as it was read. */
+            avro_write_json(b, v, 1);
+            return 1;
+        }
         if (s == NULL || t == AVRO_STRING || t == AVRO_ENUM)
             buf_json_string(b, json_string_value(v), json_string_length(v));
         else if (t == AVRO_BYTES || t == AVRO_FIXED)

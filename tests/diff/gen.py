@@ -167,6 +167,19 @@ class Gen:
         self.add('redefine', '{"type":"record","name":"R","fields":[{"name":"u","type":"n.Undef"}]}')
         self.add('redefine', '{"type":"record","name":"R","fields":[{"name":"u","type":""}]}')
 
+    def unicode_names(self, count):
+        """Character.isLetter / isLetterOrDigit over the whole of Unicode:
+        names, symbols and field names with random code points."""
+        r = self.r
+        for i in range(count):
+            cp = r.choice([r.randint(0x80, 0x2FFF), r.randint(0x3000, 0xFFFD), r.randint(0x10000, 0x3FFFF)])
+            if 0xD800 <= cp <= 0xDFFF:
+                continue
+            ch = chr(cp)
+            first = ch + 'a' if i % 2 == 0 else 'a' + ch
+            self.add('unicode-name', dumps({'type': 'record', 'name': first, 'fields': [{'name': 'f' + ch, 'type': 'int'}]}))
+            self.add('unicode-name', dumps({'type': 'enum', 'name': 'E', 'symbols': [ch + 'X', 'X' + ch]}))
+
     def named_body(self, d):
         if d['type'] == 'record':
             d['fields'] = [{'name': 'f', 'type': 'int'}]
@@ -481,7 +494,30 @@ class Gen:
                  ('{"type":"enum","name":"E","symbols":["A"],"default":"A"}', '{"type":"enum","name":"E","symbols":["A","B"]}'),
                  ('{"type":"enum","name":"E","symbols":["A","C"]}', '{"type":"enum","name":"E","symbols":["B","A","D"]}'),
                  ('{"type":"enum","name":"n.E","symbols":["A"]}', '{"type":"enum","name":"m.E","symbols":["A"]}'),
-                 ('"null"', '"int"'), ('"int"', '"null"'), ('["null"]', '"null"'), ('"string"', '["string","int"]')]
+                 ('"null"', '"int"'), ('"int"', '"null"'), ('["null"]', '"null"'), ('"string"', '["string","int"]'),
+                 ('{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]},{"name":"v","type":"long"}]}',
+                  '{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]},{"name":"v","type":"int"}]}'),
+                 ('{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]},{"name":"w","type":"int"}]}',
+                  '{"type":"record","name":"L","fields":[{"name":"next","type":["null","L"]},{"name":"v","type":"int"}]}'),
+                 ('{"type":"record","name":"a.R","fields":[]}', '{"type":"record","name":"b.R","fields":[]}'),
+                 ('{"type":"record","name":"a.R","aliases":["b.R"],"fields":[]}', '{"type":"record","name":"b.R","fields":[]}'),
+                 ('{"type":"record","name":"R","namespace":"a","aliases":["R2"],"fields":[]}', '{"type":"record","name":"a.R2","fields":[]}'),
+                 ('{"type":"record","name":"R","fields":[{"name":"b","aliases":["a"],"type":"int"}]}',
+                  '{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}'),
+                 ('{"type":"record","name":"R","fields":[{"name":"b","aliases":["a"],"type":"string"}]}',
+                  '{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}'),
+                 ('["int","string"]', '["string","int","null"]'), ('["long","string"]', '["string","int"]'),
+                 ('[{"type":"fixed","name":"F","size":2},"string"]', '[{"type":"fixed","name":"F","size":3}]'),
+                 ('{"type":"array","items":{"type":"map","values":["null","double"]}}',
+                  '{"type":"array","items":{"type":"map","values":["int","null","float"]}}'),
+                 ('{"type":"enum","name":"E","symbols":["A","B"],"default":"B"}', '{"type":"enum","name":"E","symbols":["A","C","D"]}'),
+                 ('{"type":"enum","name":"E","symbols":["A"]}', '{"type":"enum","name":"E2","aliases":["E"],"symbols":["A"]}'),
+                 ('{"type":"record","name":"R","fields":[{"name":"x","type":{"type":"record","name":"S","fields":[{"name":"y","type":"int"}]}},{"name":"z","type":"S"}]}',
+                  '{"type":"record","name":"R","fields":[{"name":"x","type":{"type":"record","name":"S","fields":[{"name":"q","type":"int"}]}},{"name":"z","type":"S"}]}'),
+                 ('{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":1},{"name":"b","type":"string"}]}',
+                  '{"type":"record","name":"R","fields":[]}'),
+                 ('{"type":"int","logicalType":"date"}', '"int"'), ('{"type":"long","logicalType":"timestamp-millis"}', '"int"'),
+                 ('"bytes"', '{"type":"fixed","name":"F","size":4}'), ('{"type":"map","values":"int"}', '{"type":"array","items":"int"}')]
         for a, b in fixed:
             self.add('compat', a, 'compat', b)
             self.add('compat', b, 'compat', a)
@@ -492,6 +528,25 @@ class Gen:
                 rd = self.compat_mutate(rd)
             self.add('compat-random', dumps(rd), 'compat', dumps(w))
             self.add('compat-random', dumps(w), 'compat', dumps(rd))
+
+    def seed_pairs(self, texts, count):
+        """Pairs from the recorded schemas: one side mutated."""
+        recs = []
+        for t in texts:
+            try:
+                v = json.loads(t)
+            except ValueError:
+                continue
+            if isinstance(v, dict) and v.get('type') == 'record' and isinstance(v.get('fields'), list):
+                recs.append(v)
+        for _ in range(count if recs else 0):
+            w = self.r.choice(recs)
+            try:
+                rd = self.compat_mutate(w)
+            except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+                continue
+            self.add('compat-seed', dumps(rd), 'compat', dumps(w))
+            self.add('compat-seed', dumps(w), 'compat', dumps(rd))
 
     def compat_mutate(self, rec):
         r = self.r
@@ -590,6 +645,18 @@ class Gen:
             self.add('json', t, 'json')
         for _ in range(count):
             self.add('json-random', self.rand_json_schema(), 'json')
+        # Numbers as BigDecimal reads and writes them: digits, fractions,
+        # exponents of every size and sign, trailing zeros.
+        r = self.r
+        for _ in range(count):
+            intpart = str(r.randint(0, 10 ** r.randint(0, 25)))
+            lit = r.choice(['', '-']) + intpart
+            if r.random() < 0.6:
+                lit += '.' + str(r.randint(0, 10 ** r.randint(0, 12))).rjust(r.randint(1, 6), '0')
+            if r.random() < 0.6:
+                lit += r.choice(['e', 'E']) + r.choice(['', '+', '-']) + str(r.randint(0, 400))
+            key = r.choice(['minimum', 'maximum', 'multipleOf', 'default', 'const', 'x-n'])
+            self.add('json-number', '{"type":"number","%s":%s}' % (key, lit), 'json')
 
     def rand_json_value(self, d):
         r = self.r
@@ -644,6 +711,7 @@ def gen(seed, shared, fuzz_seeds, scale=1):
     g.primitives()
     g.logical()
     g.names()
+    g.unicode_names(1500 * scale)
     g.annotations()
     g.defaults()
     g.structure()
@@ -654,6 +722,7 @@ def gen(seed, shared, fuzz_seeds, scale=1):
     avro_seeds += fuzz_texts(fuzz_seeds, 'avro_parse') + fuzz_texts(fuzz_seeds, 'avro_compat')
     g.seeds(avro_seeds, 1200 * scale)
     g.pairs(800 * scale)
+    g.seed_pairs(avro_seeds, 200 * scale)
     for t in json_seeds + fuzz_texts(fuzz_seeds, 'schema_json'):
         g.add('json-seed', t, 'json')
     g.json_texts(800 * scale)

@@ -121,6 +121,10 @@ json_t *avro_json_special_new(int kind, const char *text, size_t len);
 /** JsonNode.isTextual(): a string that is no special number. */
 int avro_is_text(const json_t *v);
 
+/** JDK 17's Character.isLetter / isLetterOrDigit of a code point (0 past the BMP). */
+int avro_java_is_letter(unsigned cp);
+int avro_java_is_letter_or_digit(unsigned cp);
+
 /** Compact JSON as Jackson writes a JsonNode; `sorted` orders object keys. */
 void avro_write_json(buf_t *b, json_t *v, int sorted);
 /** Same as avro_write_json into a new string.  Caller frees. */

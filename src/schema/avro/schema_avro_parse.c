@@ -165,23 +165,6 @@ utf8_next(const unsigned char *p, unsigned *cp)
     return 1;
 }
 
-/*
- * Character.isLetter approximation for non-ASCII: Latin-1 letters and the
- * rest of the BMP count as letters; supplementary characters are surrogate
- * pairs in Java and never letters.
- */
-static int
-java_is_letter(unsigned cp)
-{
-    if (cp < 0x80)
-        return isalpha((int)cp);
-    if (cp < 0xc0)
-        return cp == 0xaa || cp == 0xb5 || cp == 0xba;
-    if (cp == 0xd7 || cp == 0xf7)
-        return 0;
-    return cp < 0x10000;
-}
-
 static int
 validate_name(avro_ctx_t *c, const char *name)
 {
@@ -192,11 +175,11 @@ validate_name(avro_ctx_t *c, const char *name)
     const unsigned char *p = (const unsigned char *)name;
     unsigned cp;
     p += utf8_next(p, &cp);
-    if (!(java_is_letter(cp) || cp == '_'))
+    if (!(avro_java_is_letter(cp) || cp == '_'))
         return fail(c, mem_printf("Illegal initial character: %s", name)), -1;
     while (*p) {
         p += utf8_next(p, &cp);
-        if (!(java_is_letter(cp) || (cp < 0x80 && isdigit((int)cp)) || cp == '_'))
+        if (!(avro_java_is_letter_or_digit(cp) || cp == '_'))
             return fail(c, mem_printf("Illegal character in: %s", name)), -1;
     }
     return 0;

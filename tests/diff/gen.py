@@ -69,6 +69,8 @@ class Gen:
                   '{"type":"record","name":"R","fields":[{"name":"f","type":"int","doc":1e400}]}',
                   '{"type":"int","x":[1e400,-1e400,99999999999999999999,-99999999999999999999]}',
                   '{"type":"int","x":{"a":1e400}, "y" : 1E+400 , "z":-0.0e500}',
+                  '{"type":"string","x":"\\ufdd0\\uFDD1","p":99999999999999999999}',
+                  '{"type":"string","x":"\ufdd0","y":"fdd1 FDD2","p":[1e999,99999999999999999999]}',
                   '"Int"', '"integer"', '"nul"', '""', '5', 'true', 'null', '[]', '{}',
                   '{"type":5}', '{"type":null}', '{"type":[]}', '{"type":["int"]}',
                   '{"type":"array"}', '{"type":"map"}', '{"type":"enum"}', '{"type":"fixed"}',
@@ -179,6 +181,26 @@ class Gen:
             first = ch + 'a' if i % 2 == 0 else 'a' + ch
             self.add('unicode-name', dumps({'type': 'record', 'name': first, 'fields': [{'name': 'f' + ch, 'type': 'int'}]}))
             self.add('unicode-name', dumps({'type': 'enum', 'name': 'E', 'symbols': [ch + 'X', 'X' + ch]}))
+
+    def strings(self, count):
+        """How Jackson writes strings back: every control char, DEL,
+        separators, astral characters, escapes written either way."""
+        r = self.r
+        pool = [chr(c) for c in range(1, 0x20)] + ['\x7f', '\x80', '\xa0', '\u2028', '\u2029', '\ufeff',
+                                                   '\U0001F600', '"', '\\', '/', 'a', 'é', '\u00ff', '<', '&']
+        for _ in range(count):
+            txt = ''.join(r.choice(pool) for _ in range(r.randint(1, 6)))
+            lit = json.dumps(txt, ensure_ascii=r.random() < 0.5)
+            where = r.choice(['doc', 'prop', 'default', 'symbol-doc'])
+            if where == 'doc':
+                self.add('string', '{"type":"record","name":"R","doc":%s,"fields":[]}' % lit)
+            elif where == 'prop':
+                self.add('string', '{"type":"string","x":%s}' % lit)
+            elif where == 'default':
+                self.add('string', '{"type":"record","name":"R","fields":[{"name":"f","type":"%s","default":%s}]}'
+                         % (r.choice(['string', 'bytes']), lit))
+            else:
+                self.add('string', '{"type":"enum","name":"E","doc":%s,"symbols":["A"],"default":"A"}' % lit)
 
     def named_body(self, d):
         if d['type'] == 'record':
@@ -717,6 +739,7 @@ def gen(seed, shared, fuzz_seeds, scale=1):
     g.structure()
     g.syntax()
     g.numbers(400 * scale)
+    g.strings(600 * scale)
     g.random_schemas(600 * scale)
     avro_seeds, json_seeds = conformance_schemas(shared)
     avro_seeds += fuzz_texts(fuzz_seeds, 'avro_parse') + fuzz_texts(fuzz_seeds, 'avro_compat')

@@ -19,11 +19,12 @@ typedef struct avro_numbers {
     long *delta;    /* its length less the number's */
     char **lit;     /* each number as written (owned) */
     size_t n;
+    unsigned mark;  /* the noncharacter that starts each placeholder */
 } avro_numbers_t;
 
 /** Finds the numbers of `t` (len bytes, comments blanked) jansson refuses
  *  in value positions; m->text is then the text to hand jansson.  Nothing
- *  is marked when the text could hold a placeholder itself. */
+ *  is marked when the text could hold every placeholder mark itself. */
 void avro_numbers_mark(avro_numbers_t *m, const char *t, size_t len);
 /** Replaces, in the tree jansson read from m->text, each placeholder by
  *  its special number (avro_json_special).  Returns the tree: `j`, or

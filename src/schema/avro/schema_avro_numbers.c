@@ -3,12 +3,13 @@
  * refuses: an integer past a long (Jackson: BigIntegerNode) and a real past
  * the finite range (Jackson: DoubleNode, Infinity).  Before jansson reads
  * the text, each such number in a value position becomes a placeholder
- * string (U+FDD0 and its index, a noncharacter the text is checked not to
- * hold); after, each placeholder becomes the special number of
+ * string (a noncharacter from U+FDD0..U+FDEF that the text does not hold,
+ * and its index); after, each placeholder becomes the special number of
  * schema_avro_model.h.  Linear in the text; the walk is bounded by the
  * nesting depth the parser allows.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,9 @@
 /* StreamReadConstraints' default maxNumberLength: Jackson refuses longer. */
 #define JACKSON_MAX_NUMBER_LEN 1000
 
-#define PLACEHOLDER "\\ufdd0"
-static const char placeholder_utf8[] = "\xef\xb7\x90";
+/* The noncharacters U+FDD0..U+FDEF: EF B7 90..AF in UTF-8. */
+#define MARK_FIRST 0xFDD0u
+#define MARK_COUNT 32u
 
 /* JSON's number grammar, exactly [p, p + n): -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
 static int
@@ -81,16 +83,28 @@ out_of_range(const char *p, size_t n)
     return over;
 }
 
-/* Whether the text could hold U+FDD0, escaped or not. */
-static int
-holds_placeholder(const char *t, size_t len)
+/*
+ * The first noncharacter U+FDD0..U+FDEF the text cannot hold, escaped
+ * (its hex digits appear nowhere) or not; 0 when it could hold them all.
+ */
+static unsigned
+free_mark(const char *t, size_t len)
 {
+    uint32_t seen = 0;
     for (size_t i = 0; i + 3 <= len; i++) {
-        if (memcmp(t + i, placeholder_utf8, 3) == 0)
-            return 1;
-        if (i + 4 <= len && strncasecmp(t + i, "fdd0", 4) == 0)
-            return 1;
+        if ((unsigned char)t[i] == 0xEF && (unsigned char)t[i + 1] == 0xB7 &&
+            (unsigned char)t[i + 2] >= 0x90 && (unsigned char)t[i + 2] <= 0xAF)
+            seen |= 1u << ((unsigned char)t[i + 2] - 0x90);
+        if (i + 4 <= len && strncasecmp(t + i, "fd", 2) == 0) {
+            char hex[5] = {t[i], t[i + 1], t[i + 2], t[i + 3], 0};
+            unsigned long v = strtoul(hex, NULL, 16);
+            if (v >= MARK_FIRST && v < MARK_FIRST + MARK_COUNT)
+                seen |= 1u << (v - MARK_FIRST);
+        }
     }
+    for (unsigned k = 0; k < MARK_COUNT; k++)
+        if (!(seen & (1u << k)))
+            return MARK_FIRST + k;
     return 0;
 }
 
@@ -101,7 +115,7 @@ add_number(avro_numbers_t *m, buf_t *out, const char *p, size_t n)
     m->delta = mem_realloc(m->delta, (m->n + 1) * sizeof(*m->delta));
     m->lit = mem_realloc(m->lit, (m->n + 1) * sizeof(*m->lit));
     size_t before = out->len;
-    buf_printf(out, "\"" PLACEHOLDER "%zu\"", m->n);
+    buf_printf(out, "\"\\u%04X%zu\"", m->mark, m->n);
     m->at[m->n] = before;
     m->delta[m->n] = (long)(out->len - before) - (long)n;
     m->lit[m->n] = mem_strndup(p, n);
@@ -119,7 +133,8 @@ void
 avro_numbers_mark(avro_numbers_t *m, const char *t, size_t len)
 {
     memset(m, 0, sizeof(*m));
-    if (holds_placeholder(t, len))
+    m->mark = free_mark(t, len);
+    if (m->mark == 0)
         return;
     buf_t out = {0};
     char *stack = NULL;
@@ -182,7 +197,9 @@ static json_t *
 special_for(const avro_numbers_t *m, const json_t *v)
 {
     const char *s = json_string_value(v);
-    if (s == NULL || json_string_length(v) < 4 || memcmp(s, placeholder_utf8, 3) != 0)
+    /* m->mark in UTF-8: EF B7 and 0x80 | its low six bits. */
+    if (s == NULL || json_string_length(v) < 4 || (unsigned char)s[0] != 0xEF ||
+        (unsigned char)s[1] != 0xB7 || (unsigned char)s[2] != (0x80 | (m->mark & 0x3F)))
         return NULL;
     size_t idx = strtoul(s + 3, NULL, 10);
     if (idx >= m->n)

@@ -56,11 +56,20 @@ public final class Ref {
         return m != null ? m : t.getClass().getName();
     }
 
-    private static void avro(ObjectNode out, String text, boolean validate, String suffix) {
+    /* With references (their texts in "refs"), as Confluent's AvroSchema
+     * parses them into the same parser first and renders
+     * toString(references, false). */
+    private static void avro(ObjectNode out, String text, JsonNode refs, boolean validate, String suffix) {
         try {
             Schema.Parser p = new Schema.Parser();
             p.setValidateDefaults(validate);
-            out.put("c" + suffix, p.parse(text).toString());
+            java.util.List<Schema> rs = new java.util.ArrayList<>();
+            if (refs != null) {
+                for (JsonNode r : refs) {
+                    rs.add(p.parse(r.asText()));
+                }
+            }
+            out.put("c" + suffix, p.parse(text).toString(rs, false));
         } catch (Throwable t) {
             out.put("e" + suffix, message(t));
         }
@@ -153,8 +162,8 @@ public final class Ref {
             String kind = req.get("k").asText();
             String s = req.get("s").asText();
             if (kind.equals("avro")) {
-                avro(out, s, false, "0");
-                avro(out, s, true, "1");
+                avro(out, s, req.get("refs"), false, "0");
+                avro(out, s, req.get("refs"), true, "1");
             } else if (kind.equals("compat")) {
                 compat(out, s, req.get("w").asText());
             } else {

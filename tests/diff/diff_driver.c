@@ -3,7 +3,8 @@
  * format of Ref.java (the reference): one JSON line per input line
  * {"k": kind, "s": text, "w": text} read on stdin.
  *   avro   {"c0","e0","c1","e1"}: schema_avro_canonical with flags 0 and
- *          SCHEMA_VALIDATE_DEFAULTS (canonical text or error message).
+ *          SCHEMA_VALIDATE_DEFAULTS (canonical text or error message),
+ *          with the texts of "refs" as references when given.
  *   compat {"r", "m"}: schema_avro_compatible of reader s and writer w
  *          (each first canonicalized; r null when either fails), the
  *          reader being the new schema.
@@ -19,13 +20,22 @@
 #include "schema_avro.h"
 #include "schema_json.h"
 
+/* refs: the JSON array of the references' texts, or NULL. */
 static void
-avro(json_t *out, const char *s, size_t len, int flags, const char *sfx)
+avro(json_t *out, const char *s, size_t len, json_t *refs, int flags, const char *sfx)
 {
     char *c = NULL, *e = NULL;
     char key[4];
+    size_t n = json_array_size(refs);
+    schema_ref_t *r = calloc(n + 1, sizeof(*r));
 
-    if (schema_avro_canonical(s, len, NULL, 0, flags, &c, &e) == 0) {
+    for (size_t i = 0; i < n; i++) {
+        r[i].name = (char *)"ref";
+        r[i].text = (char *)json_string_value(json_array_get(refs, i));
+    }
+    int rc = schema_avro_canonical(s, len, r, n, flags, &c, &e);
+    free(r);
+    if (rc == 0) {
         snprintf(key, sizeof key, "c%s", sfx);
         json_object_set_new(out, key, json_stringn(c, strlen(c)));
     } else {
@@ -91,8 +101,9 @@ main(void)
             return 1;
         }
         if (strcmp(k, "avro") == 0) {
-            avro(out, json_string_value(s), json_string_length(s), 0, "0");
-            avro(out, json_string_value(s), json_string_length(s), SCHEMA_VALIDATE_DEFAULTS, "1");
+            json_t *refs = json_object_get(req, "refs");
+            avro(out, json_string_value(s), json_string_length(s), refs, 0, "0");
+            avro(out, json_string_value(s), json_string_length(s), refs, SCHEMA_VALIDATE_DEFAULTS, "1");
         } else if (strcmp(k, "compat") == 0) {
             compat(out, json_string_value(s), json_string_length(s),
                    json_string_value(w), json_string_length(w));

@@ -5,8 +5,9 @@ rules of Avro 1.11's Schema.Parser, SchemaCompatibility and Jackson's
 readTree/write, rule by rule and variant by variant, plus mutations of the
 recorded Confluent schemas (../shared/conformance) and the fuzz seeds.
 
-gen(seed, shared, fuzz_seeds) -> list of (category, kind, text, writer)
-where kind is 'avro', 'compat' or 'json'.  Deterministic for a seed.
+gen(seed, shared, fuzz_seeds) -> list of (category, kind, text, writer[,
+refs]) where kind is 'avro', 'compat' or 'json' and refs the texts of an
+Avro schema's references.  Deterministic for a seed.
 """
 import json
 import os
@@ -37,8 +38,8 @@ class Gen:
         self.out = []
         self.n = 0
 
-    def add(self, cat, text, kind='avro', writer=None):
-        self.out.append((cat, kind, text, writer))
+    def add(self, cat, text, kind='avro', writer=None, refs=None):
+        self.out.append((cat, kind, text, writer) if refs is None else (cat, kind, text, writer, refs))
 
     def name(self):
         self.n += 1
@@ -201,6 +202,36 @@ class Gen:
                          % (r.choice(['string', 'bytes']), lit))
             else:
                 self.add('string', '{"type":"enum","name":"E","doc":%s,"symbols":["A"],"default":"A"}' % lit)
+
+    def references(self):
+        """Schemas with references: named types of other subjects used by
+        full or short name, in and out of namespaces, chained, redefined."""
+        defs = [('{"type":"record","name":"Dep","fields":[{"name":"a","type":"int"}]}', 'Dep'),
+                ('{"type":"record","name":"Dep","namespace":"d","fields":[{"name":"a","type":"int"}]}', 'd.Dep'),
+                ('{"type":"enum","name":"d.E","symbols":["A","B"]}', 'd.E'),
+                ('{"type":"fixed","name":"F","namespace":"x.y","size":4}', 'x.y.F'),
+                ('{"type":"record","name":"Outer","namespace":"o","fields":[{"name":"in","type":{"type":"record","name":"Inner","fields":[]}}]}', 'o.Outer')]
+        for text, full in defs:
+            short = full.split('.')[-1]
+            space = full.rsplit('.', 1)[0] if '.' in full else None
+            for use in [full, short, '.' + short]:
+                for ns in [None, space, 'other']:
+                    rec = {'type': 'record', 'name': 'Main', 'fields': [{'name': 'd', 'type': use},
+                                                                          {'name': 'u', 'type': ['null', use], 'default': None}]}
+                    if ns is not None:
+                        rec['namespace'] = ns
+                    self.add('references', dumps(rec), refs=[text])
+            self.add('references', dumps({'type': 'array', 'items': full}), refs=[text])
+            self.add('references', dumps({'type': 'record', 'name': full, 'fields': []}), refs=[text])
+            self.add('references', '"%s"' % full, refs=[text])
+            self.add('references', dumps({'type': 'record', 'name': 'M', 'fields': [{'name': 'i', 'type': 'o.Inner'}]}), refs=[text])
+        chain = ['{"type":"enum","name":"c.E","symbols":["A"]}',
+                 '{"type":"record","name":"c.R","fields":[{"name":"e","type":"E","default":"A"}]}']
+        self.add('references', '{"type":"record","name":"c.M","fields":[{"name":"r","type":"R"},{"name":"e","type":"E"}]}', refs=chain)
+        self.add('references', '{"type":"record","name":"M","fields":[{"name":"r","type":"c.R"}]}', refs=chain)
+        self.add('references', '{"type":"record","name":"M","fields":[]}', refs=['{"type":"nope"}'])
+        self.add('references', '{"type":"record","name":"M","fields":[]}', refs=['{"type":"record","name":"D","fields":[{"name":"a","type":"int","default":"x"}]}'])
+        self.add('references', '{"type":"record","name":"M","fields":[]}', refs=[chain[1]])
 
     def named_body(self, d):
         if d['type'] == 'record':
@@ -733,6 +764,7 @@ def gen(seed, shared, fuzz_seeds, scale=1):
     g.primitives()
     g.logical()
     g.names()
+    g.references()
     g.unicode_names(1500 * scale)
     g.annotations()
     g.defaults()
@@ -755,9 +787,12 @@ def gen(seed, shared, fuzz_seeds, scale=1):
 if __name__ == '__main__':
     import sys
     here = os.path.dirname(os.path.abspath(__file__))
-    for cat, kind, s, w in gen(1, os.path.join(here, '..', '..', '..', 'shared'),
-                               os.path.join(here, '..', 'fuzz', 'seeds')):
+    for case in gen(1, os.path.join(here, '..', '..', '..', 'shared'),
+                    os.path.join(here, '..', 'fuzz', 'seeds')):
+        cat, kind, s, w = case[:4]
         d = {'c': cat, 'k': kind, 's': s}
         if w is not None:
             d['w'] = w
+        if len(case) > 4:
+            d['refs'] = case[4]
         sys.stdout.write(json.dumps(d) + '\n')

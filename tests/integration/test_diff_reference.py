@@ -126,10 +126,13 @@ def test_diff_reference(tmp_path):
     t0 = time.monotonic()
     cases = gen.gen(SEED, os.path.join(SRC, '..', 'shared'), os.path.join(SRC, 'tests', 'fuzz', 'seeds'))
     inputs = []
-    for cat, kind, s, w in cases:
+    for case in cases:
+        cat, kind, s, w = case[:4]
         d = {'c': cat, 'k': kind, 's': s}
         if w is not None:
             d['w'] = w
+        if len(case) > 4:
+            d['refs'] = case[4]
         inputs.append(d)
     lines = ''.join(json.dumps(d) + '\n' for d in inputs).encode()
     ref = run(['java', '-Xss16m', '-cp', reference_classes(tmp_path), 'Ref'], lines)

@@ -693,7 +693,14 @@ class Gen:
                '{"type":"object","x":100000000000000000000000000000000000000.0}', '{"type":"object","x":1e2147483648}',
                '{"type":"object","x":0.00000000000000000000001}', '{"type":"object","x":123456789012345678}',
                '{"type":"object","properties":{"a":{"type":"integer","minimum":1.50,"default":1.0}}}',
-               '{"type":"object","properties":{"b":{"type":"number","maximum":1e3,"multipleOf":0.10}}}']
+               '{"type":"object","properties":{"b":{"type":"number","maximum":1e3,"multipleOf":0.10}}}',
+               '{"type":"object","x":+INF}', '{"type":"object","x":-INF}', '{"type":"object","x":INF}',
+               '{"type":"object","x":-NaN}', '{"type":"object","x":nan}', '{"type":"object","x":Infinityx}',
+               '{"type":"object","x":1e-2147483649}', '{"type":"object","x":-1e-2147483649}',
+               '{"type":"object","x":0e99999999999}', '{"type":"object","x":-0e99999999999}',
+               '{"type":"object","x":1.5e99999999999}', '{"type":"object","x":-2e2147483648}',
+               '{"type":"object","x":0.1e-2147483647}', '{"type":"object","x":10e2147483647}',
+               '{"type":"object","x":[1,{"y":NaN}]}', 'NaN', '-Infinity', '{"minimum":Infinity}']
         for t in odd:
             self.add('json', t, 'json')
         for _ in range(count):

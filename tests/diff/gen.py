@@ -169,6 +169,25 @@ class Gen:
         self.add('redefine', '{"type":"record","name":"R","fields":[{"name":"u","type":"Undef"}]}')
         self.add('redefine', '{"type":"record","name":"R","fields":[{"name":"u","type":"n.Undef"}]}')
         self.add('redefine', '{"type":"record","name":"R","fields":[{"name":"u","type":""}]}')
+        # error records, null and non-string namespaces, Java-specific properties
+        for t in ['{"type":"error","name":"Err","fields":[{"name":"m","type":"string"}]}',
+                  '["null",{"type":"error","name":"Err","fields":[]}]',
+                  '{"type":"record","name":"R","fields":[{"name":"e","type":{"type":"error","name":"E","namespace":"x","fields":[]}},{"name":"f","type":"x.E"}]}',
+                  '{"type":"record","name":"R","namespace":null,"fields":[]}',
+                  '{"type":"record","name":"a.R","namespace":null,"fields":[]}',
+                  '{"type":"record","name":"R","namespace":"a","fields":[{"name":"i","type":{"type":"enum","name":"E","namespace":null,"symbols":["A"]}},{"name":"j","type":"E"}]}',
+                  '{"type":"record","name":"R","namespace":"a","fields":[{"name":"i","type":{"type":"enum","name":"E","namespace":"","symbols":["A"]}},{"name":"j","type":"a.E"}]}',
+                  '{"type":"string","logicalType":"uuid","avro.java.string":"String"}',
+                  '{"type":"string","logicalType":"uuid","java-class":"java.util.UUID"}',
+                  '{"type":"string","logicalType":"uuid","avro.java.string":5}',
+                  '{"type":"bytes","logicalType":"decimal","precision":4,"java-class":"x"}',
+                  '{"type":"fixed","name":"F","size":16,"logicalType":"uuid"}',
+                  '{"type":"fixed","name":"F","size":12,"logicalType":"duration","x":1}',
+                  '{"type":"record","name":"R","aliases":["a.b","c"],"namespace":"n","fields":[{"name":"f","aliases":["g","g"],"type":{"type":"fixed","name":"F","aliases":["n.G","m.G","G"],"size":1}}]}',
+                  '{"type":"enum","name":"E","symbols":["A"],"doc":"d","aliases":["X"],"default":"A","p":[1],"namespace":"n"}',
+                  '{"type":"map","values":{"type":"array","items":{"type":"map","values":"int","p":1},"q":2},"r":3}',
+                  '{"type":"record","name":"R","fields":[{"name":"f","type":"int","order":"DESCENDING","doc":"x","aliases":["a"],"default":1,"p":null}]}']:
+            self.add('redefine', t)
 
     def unicode_names(self, count):
         """Character.isLetter / isLetterOrDigit over the whole of Unicode:

@@ -172,6 +172,34 @@ test_empty_union_default(stats_t *st)
     check(st, c, c, c);
 }
 
+/* The normalized form of defaults past jansson: stable under a second
+ * normalization (a float or double field keeps its own NaN or infinity,
+ * an integer past a long is a float or double's value, the rest drops). */
+static void
+test_normalized_specials(stats_t *st)
+{
+    const char *in = "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+                     "{\"name\":\"a\",\"type\":\"double\",\"default\":1e400},"
+                     "{\"name\":\"b\",\"type\":[\"double\"],\"default\":1e400},"
+                     "{\"name\":\"c\",\"type\":\"float\",\"default\":99999999999999999999},"
+                     "{\"name\":\"d\",\"type\":\"long\",\"default\":99999999999999999999},"
+                     "{\"name\":\"e\",\"type\":{\"type\":\"map\",\"values\":\"double\"},\"default\":{\"k\":1e999}}]}";
+    const char *want = "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+                       "{\"name\":\"a\",\"type\":\"double\",\"default\":\"Infinity\"},"
+                       "{\"name\":\"b\",\"type\":[\"double\"]},"
+                       "{\"name\":\"c\",\"type\":\"float\",\"default\":1.0E20},"
+                       "{\"name\":\"d\",\"type\":\"long\"},"
+                       "{\"name\":\"e\",\"type\":{\"type\":\"map\",\"values\":\"double\"},\"default\":{\"k\":null}}]}";
+    for (int round = 0; round < 2; round++) {
+        char *out = NULL, *err = NULL;
+        const char *text = round == 0 ? in : want;
+        schema_avro_canonical(text, strlen(text), NULL, 0, SCHEMA_NORMALIZE, &out, &err);
+        check_str(st, text, out != NULL ? out : err, want);
+        free(out);
+        free(err);
+    }
+}
+
 /* validateName: Character.isLetter first, isLetterOrDigit after, per UTF-16 char. */
 static void
 test_name_chars(stats_t *st)
@@ -206,6 +234,7 @@ main(void)
     test_dangling(&st);
     test_float_defaults(&st);
     test_empty_union_default(&st);
+    test_normalized_specials(&st);
     test_name_chars(&st);
     printf("%d passed, %d failed\n", st.passed, st.failed);
     return st.failed != 0;

@@ -58,13 +58,22 @@ huge_exponent(const char *text)
     return 0;
 }
 
+/* Whether `text` holds -0.0: Jackson's double for a literal past
+ * BigDecimal's range that is a negative zero, which reads back as the
+ * BigDecimal 0.0, in Java as here. */
+static int
+negative_zero(const char *text)
+{
+    return strstr(text, "-0.0") != NULL;
+}
+
 static void
 stable(const char *text, int normalize)
 {
     char *again = NULL;
     int rc = canonical(text, strlen(text), normalize, &again);
     FUZZ_CHECK(rc == 0 || (rc == -1 && huge_exponent(text)));
-    FUZZ_CHECK(rc != 0 || strcmp(text, again) == 0);
+    FUZZ_CHECK(rc != 0 || strcmp(text, again) == 0 || negative_zero(text));
     free(again);
 }
 

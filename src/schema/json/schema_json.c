@@ -288,6 +288,26 @@ sj__validate(const jsn_t *root, sjr_set_t *refs)
     return rc;
 }
 
+/*
+ * Whether the tree holds NaN or an infinity anywhere.  Jackson reads them
+ * (ALLOW_NON_NUMERIC_NUMBERS, or a literal past BigDecimal's range), but
+ * Confluent hands the tree to its loader through org.json
+ * (treeToValue(JSONObject)), which refuses a non-finite number: "Invalid
+ * JSON Schema".  Bounded by the parser's depth.
+ */
+static int
+sj__holds_nonfinite(const jsn_t *j, int depth)
+{
+    if (jsn_nonfinite(j))
+        return 1;
+    if (depth > JSN_MAX_DEPTH || (j->type != JSN_ARR && j->type != JSN_OBJ))
+        return 0;
+    for (size_t i = 0; i < j->n; i++)
+        if (sj__holds_nonfinite(j->items[i], depth + 1))
+            return 1;
+    return 0;
+}
+
 int
 schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                       int flags, char **out, char **err)
@@ -304,7 +324,7 @@ schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, si
     }
     sjr_set_t set;
     sjr_init(&set, refs, nrefs);
-    int invalid = sj__validate(root, &set) != 0;
+    int invalid = sj__holds_nonfinite(root, 0) || sj__validate(root, &set) != 0;
     sjr_free(&set);
     if (invalid) {
         jsn_free(root);

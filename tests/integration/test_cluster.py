@@ -436,3 +436,99 @@ def test_a_group_held_by_another_protocol(kafka, tmp_path):
         print('elected %.2f s after the other members left' % (time.monotonic() - t0))
     finally:
         a.stop()
+
+
+def check_topic_raw(kafka, topic):
+    """Every SCHEMA record in the topic, read uncommitted (what Confluent and
+    Karapace read) and committed: no id bound to two different schemas,
+    whichever record a reader takes."""
+    for isolation in ('read_uncommitted', 'read_committed'):
+        records = read_records(kafka.bootstrap, topic, isolation)
+        _, raw = id_bindings(records)
+        doubled = {i: s for i, s in raw.items() if len(s) > 1}
+        print('%s: %d records, %d ids, %d bound to two schemas'
+              % (isolation, len(records), len(raw), len(doubled)))
+        assert not doubled, (isolation, doubled)
+
+
+def test_a_zombie_leader_cannot_write(kafka, tmp_path):
+    """Registrations go on while the leader is stopped (SIGSTOP) past the
+    session timeout, another is elected and takes them, and the stopped one
+    resumes (SIGCONT) with writes of its own still queued: its transactional
+    producer was fenced at the broker by the new leader's init_transactions,
+    so nothing it sends lands.  In the topic, read uncommitted and committed,
+    no id is bound to two schemas; every acknowledged registration is
+    readable alike on every node."""
+    topic = new_topic()
+    nodes = [node(kafka, tmp_path / n, topic) for n in 'abc']
+    for d in nodes:
+        d.start()
+    acked, lock, errors = [], threading.Lock(), []
+    counter = itertools.count(1)
+    state = {'leader': None, 'stop': False}
+
+    def clients(seed):
+        rnd = random.Random(seed)
+        target = state['leader']
+        while not state['stop']:
+            i = next(counter)
+            try:
+                st, body = target.register('z%d' % i, schema(i))
+            except OSError:     # the stopped leader's workers time out
+                target = rnd.choice(nodes)
+                continue
+            if st == 200:
+                with lock:
+                    acked.append(('z%d' % i, body['id'], schema(i)))
+                continue
+            assert st == 500 and body['error_code'] in (50001, 50002, 50004), (st, body)
+            target = rnd.choice(nodes)
+
+    def client(seed):
+        try:
+            clients(seed)
+        except Exception as e:  # fails the test below
+            errors.append(repr(e))
+
+    try:
+        leader = state['leader'] = leader_of(nodes, 'first')
+        threads = [threading.Thread(target=client, args=(s,)) for s in range(6)]
+        for t in threads:
+            t.start()
+        time.sleep(2)
+        before = len(acked)
+        leader.proc.send_signal(signal.SIGSTOP)
+        t0 = time.monotonic()
+        try:
+            rest = [d for d in nodes if d is not leader]
+            new = leader_of(rest, 'after-stop', timeout=40)
+            print('failover from a stopped leader: first write acknowledged %.2f s after '
+                  'SIGSTOP' % (time.monotonic() - t0))
+            n0 = len(acked)
+            time.sleep(3)
+            assert len(acked) > n0, 'writes did not continue on the new leader'
+        finally:
+            leader.proc.send_signal(signal.SIGCONT)
+        time.sleep(3)
+        state['stop'] = True
+        for t in threads:
+            t.join(30)
+        assert not errors, errors
+        print('%d registrations acknowledged (%d before the stop)' % (len(acked), before))
+        assert wait_for(lambda: refused(leader.register('zz', schema(10 ** 7))), 20)
+        assert not refused(new.register('zz', schema(10 ** 7)))
+        ids = {}
+        for subject, sid, text in acked:
+            assert ids.setdefault(sid, text) == text, (sid, text, ids[sid])
+        for d in nodes:
+            for subject, sid, text in acked:
+                assert wait_for(lambda: d.get('/subjects/%s/versions/1' % subject)[0] == 200)
+                body = d.get('/subjects/%s/versions/1' % subject)[1]
+                assert (body['id'], body['schema']) == (sid, text), (d.port, subject, body)
+        assert wait_for(lambda: all(d.get('/schemas') == nodes[0].get('/schemas')
+                                    for d in nodes))
+    finally:
+        state['stop'] = True
+        for d in nodes:
+            d.stop()
+    check_topic_raw(kafka, topic)

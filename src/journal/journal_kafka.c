@@ -141,6 +141,7 @@ typedef struct journal_kafka {
     int txn_off;                /* the cluster refuses transactions: claims alone fence */
     int txn_fatal;              /* the transactional producer raised a fatal error */
     int txn_open;               /* the current transaction holds records */
+    int64_t committing;         /* a commit timed out: resumed until then (monotonic ms), else 0 */
     uint64_t txn_seq;           /* the current transaction's number (from 1) */
     int64_t floor_from;         /* offset of the last claim carrying a floor, or -1 */
     uint64_t term;              /* this node's claims, numbered (the claim header's value) */
@@ -597,12 +598,9 @@ journal_kafka__elect_poll(journal_kafka_t *k)
 
 /* --- reading --- */
 
-/*
- * A claim's id floor (the highest id of any record a reader of uncommitted
- * records may have seen), applied as the id floor record the store knows
- * (record.h): every later id is above it.  -1 when the header is not a
- * number (the claim is then applied as the NOOP it is).
- */
+/* Apply an id floor as the record the store knows (record.h): every later
+ * id is above `id`.  Not a record of the topic: applied at `offset`, the
+ * claim's, or the last one read. */
 static void
 journal_kafka__floor(journal_kafka_t *k, int64_t offset, int64_t id)
 {
@@ -613,17 +611,22 @@ journal_kafka__floor(journal_kafka_t *k, int64_t offset, int64_t id)
     k->j->apply(k->j->ctx, offset, key, (size_t)klen, val, (size_t)vlen);
 }
 
+/* A claim's floor header: the highest id of any record a reader of
+ * uncommitted records may have seen.  -1 when it is not a number (the claim
+ * is then applied as the NOOP it is). */
 static int
 journal_kafka__apply_floor(journal_kafka_t *k, int64_t offset, const void *f, size_t flen)
 {
-    char num[24];
-    char *end;
-    if (flen == 0 || flen >= sizeof(num))
+    const char *d = f;
+    int64_t id = 0;
+    if (flen == 0 || flen > 10)
         return -1;
-    memcpy(num, f, flen);
-    num[flen] = '\0';
-    long long id = strtoll(num, &end, 10);
-    if (*end != '\0' || id < 0 || id >= INT_MAX)
+    for (size_t i = 0; i < flen; i++) {
+        if (d[i] < '0' || d[i] > '9')
+            return -1;
+        id = id * 10 + (d[i] - '0');
+    }
+    if (id >= INT_MAX)
         return -1;
     k->floor_from = offset;
     journal_kafka__floor(k, offset, id);
@@ -804,6 +807,7 @@ journal_kafka__txn_end(journal_kafka_t *k)
     k->tprod = NULL;
     k->txn_open = 0;
     k->txn_fatal = 0;
+    k->committing = 0;
     k->txn_seq++;
 }
 
@@ -983,23 +987,39 @@ journal_kafka__txn_commit(journal_kafka_t *k)
         return;
     rd_kafka_error_t *e = NULL;
     if (!k->txn_fatal) {
-        e = rd_kafka_commit_transaction(k->tprod, k->timeout_ms);
+        /* A commit that timed out goes on in the background: resumed at
+         * each poll for a few ms, never blocking the loop for long, until
+         * it ends or the transaction's own timeout passes. */
+        int slice = k->committing ? 10 : k->timeout_ms;
+        e = rd_kafka_commit_transaction(k->tprod, slice);
         if (e == NULL && !k->txn_fatal) {
             for (journal_kafka_pending_t *p = k->head; p != NULL; p = p->next)
                 if (p->txn == k->txn_seq)
                     p->committed = 1;
             k->txn_open = 0;
+            k->committing = 0;
             k->txn_seq++;
             return;
+        }
+        if (e != NULL && rd_kafka_error_is_retriable(e) && !k->txn_fatal) {
+            if (k->committing == 0)
+                k->committing = deadline_now_ms() + JOURNAL_KAFKA_TXN_TIMEOUT_MS;
+            if (deadline_left_ms(k->committing) > 0) {
+                rd_kafka_error_destroy(e);
+                return;
+            }
         }
     }
     char why[512];
     snprintf(why, sizeof(why), "%s",
              e != NULL ? rd_kafka_error_string(e) : "the producer was fenced");
     int fatal = k->txn_fatal || (e != NULL && rd_kafka_error_is_fatal(e));
+    int resumable = e != NULL && rd_kafka_error_is_retriable(e);
     if (e != NULL)
         rd_kafka_error_destroy(e);
-    if (!fatal && k->claim == JOURNAL_KAFKA_CLAIMED && journal_kafka__txn_abort(k) == 0) {
+    k->committing = 0;
+    if (!fatal && !resumable && k->claim == JOURNAL_KAFKA_CLAIMED &&
+        journal_kafka__txn_abort(k) == 0) {
         log_warn("kafka: a transaction on topic %s failed (%s): aborted, its writes answered "
                  "as failed", k->topic, why);
         return;
@@ -1259,7 +1279,7 @@ journal_kafka__writer(journal_kafka_t *k)
 {
     if (k->txn_off)
         return k->prod;
-    if (k->tprod == NULL || k->txn_fatal)
+    if (k->tprod == NULL || k->txn_fatal || k->committing)
         return NULL;
     if (!k->txn_open) {
         rd_kafka_error_t *e = rd_kafka_begin_transaction(k->tprod);
@@ -1476,6 +1496,8 @@ static int
 journal_kafka_claim(journal_t *j)
 {
     journal_kafka_t *k = j->impl;
+    if (k != NULL && k->claim == JOURNAL_KAFKA_CLAIMED && k->committing)
+        return 0;   /* a commit that timed out is resumed first */
     if (k == NULL || k->refusal[0] != '\0' || k->claim == JOURNAL_KAFKA_CLAIMED)
         return 1;
     if (k->elect != NULL && !k->elected)

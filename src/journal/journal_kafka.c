@@ -80,7 +80,9 @@
 /* A transaction left open by a dead leader blocks read_committed readers
  * until the next leader's init_transactions aborts it, or this. */
 #define JOURNAL_KAFKA_TXN_TIMEOUT_MS 10000
-/* How long a new leader waits for the broker to fence its predecessor. */
+/* A new leader's init_transactions runs in the background: the loop waits
+ * for it this long per poll, and says why once it has taken this long. */
+#define JOURNAL_KAFKA_FENCE_SLICE_MS 20
 #define JOURNAL_KAFKA_FENCE_MS 10000
 
 /* Where this node stands as a writer of the topic. */
@@ -142,6 +144,9 @@ typedef struct journal_kafka {
     int txn_fatal;              /* the transactional producer raised a fatal error */
     int txn_open;               /* the current transaction holds records */
     int64_t committing;         /* a commit timed out: resumed until then (monotonic ms), else 0 */
+    int64_t aborting;           /* an abort goes on: resumed until then, else 0 */
+    int64_t fencing;            /* tprod's init_transactions runs since then, else 0 */
+    int fence_logged;           /* a slow fence was logged */
     uint64_t txn_seq;           /* the current transaction's number (from 1) */
     int64_t floor_from;         /* offset of the last claim carrying a floor, or -1 */
     uint64_t term;              /* this node's claims, numbered (the claim header's value) */
@@ -401,6 +406,7 @@ journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_
 /* --- one writer --- */
 
 static void journal_kafka__send_claim(journal_kafka_t *k);
+static void journal_kafka__txn_end(journal_kafka_t *k);
 
 static int
 journal_kafka__mine(const journal_kafka_t *k, const void *w, size_t wlen)
@@ -513,6 +519,8 @@ journal_kafka__on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         k->elected = 0;
         if (k->claim != JOURNAL_KAFKA_UNCLAIMED)
             k->claim = JOURNAL_KAFKA_UNCLAIMED;
+        if (k->fencing)
+            journal_kafka__txn_end(k);  /* a fence not done must not depose the next */
     }
 }
 
@@ -808,6 +816,8 @@ journal_kafka__txn_end(journal_kafka_t *k)
     k->txn_open = 0;
     k->txn_fatal = 0;
     k->committing = 0;
+    k->aborting = 0;
+    k->fencing = 0;
     k->txn_seq++;
 }
 
@@ -815,25 +825,32 @@ journal_kafka__txn_end(journal_kafka_t *k)
  * A new term: a transactional producer whose init_transactions fences every
  * earlier holder of the registry's transactional.id at the broker (the
  * transaction it left open is aborted, its later produce requests are
- * refused).  Returns 0 with k->tprod set, 0 with txn_off set when the
- * cluster refuses transactions, -1 to try again later.
+ * refused).  The fence goes on in the background (the coordinator may first
+ * have to abort, or to be found): each call waits for it a few ms and
+ * resumes it.  Returns 0 with k->tprod ready, 0 with txn_off set when the
+ * cluster refuses transactions, 1 while the fence goes on (call again), -1
+ * to try again later.
  */
 static int
 journal_kafka__txn_begin_term(journal_kafka_t *k)
 {
     char err[1024];
-    journal_kafka__txn_end(k);
-    rd_kafka_t *rk = journal_kafka__client(RD_KAFKA_PRODUCER, rd_kafka_conf_dup(k->tconf), err,
-                                           sizeof(err));
-    if (rk == NULL) {
-        log_error("kafka: %s", err);
-        return -1;
+    if (k->fencing == 0) {
+        journal_kafka__txn_end(k);
+        k->tprod = journal_kafka__client(RD_KAFKA_PRODUCER, rd_kafka_conf_dup(k->tconf), err,
+                                         sizeof(err));
+        if (k->tprod == NULL) {
+            log_error("kafka: %s", err);
+            return -1;
+        }
+        k->txn_fatal = 0;
+        k->fencing = deadline_now_ms();
+        k->fence_logged = 0;
     }
-    k->tprod = rk;
-    k->txn_fatal = 0;
-    rd_kafka_error_t *e = rd_kafka_init_transactions(rk, JOURNAL_KAFKA_FENCE_MS);
+    rd_kafka_error_t *e = rd_kafka_init_transactions(k->tprod, JOURNAL_KAFKA_FENCE_SLICE_MS);
     if (e == NULL) {
-        k->tq = rd_kafka_queue_get_main(rk);
+        k->fencing = 0;
+        k->tq = rd_kafka_queue_get_main(k->tprod);
         rd_kafka_queue_io_event_enable(k->tq, k->pipefd[1], "1", 1);
         /* What it queued before the line above signals nothing. */
         if (write(k->pipefd[1], "1", 1) < 0)
@@ -842,8 +859,20 @@ journal_kafka__txn_begin_term(journal_kafka_t *k)
     }
     rd_kafka_resp_err_t code = rd_kafka_error_code(e);
     snprintf(err, sizeof(err), "%s", rd_kafka_error_string(e));
+    int again = rd_kafka_error_is_retriable(e) && !journal_kafka__txn_refused(code);
     rd_kafka_error_destroy(e);
-    rd_kafka_destroy(rk);
+    if (again) {
+        if (!k->fence_logged && deadline_now_ms() - k->fencing >= JOURNAL_KAFKA_FENCE_MS) {
+            k->fence_logged = 1;
+            log_warn("kafka: fencing the previous leader of topic %s (transactional.id %s) "
+                     "takes long: %s; writes wait.  Is the transaction coordinator up (its "
+                     "topic __transaction_state needs transaction.state.log.replication.factor "
+                     "brokers)?", k->topic, k->txn_id, err);
+        }
+        return 1;
+    }
+    k->fencing = 0;
+    rd_kafka_destroy(k->tprod);
     k->tprod = NULL;
     k->txn_fatal = 0;
     if (!journal_kafka__txn_refused(code)) {
@@ -942,20 +971,30 @@ journal_kafka__scan_floor(journal_kafka_t *k, int64_t from)
 /*
  * Abort the open transaction after a failed commit, with the same producer
  * (no new term: that would fence a newer leader if this node is a stale
- * one).  Its writes fail; its ids raise this node's id floor (no reader of
- * committed records saw them, but a reader of uncommitted ones may have),
- * and the next leader's scan finds them.  Returns 0, or -1 when the
- * producer cannot go on (fenced while it bumped its epoch).
+ * one), resumed for a few ms at each poll.  Its writes fail; its ids raise
+ * this node's id floor (no reader of committed records saw them, but a
+ * reader of uncommitted ones may have), and the next leader's scan finds
+ * them.  Returns 0 once aborted, 1 while it goes on, -1 when the producer
+ * cannot go on (fenced while it bumped its epoch, or no answer in time).
  */
 static int
 journal_kafka__txn_abort(journal_kafka_t *k)
 {
-    rd_kafka_error_t *e = rd_kafka_abort_transaction(k->tprod, k->timeout_ms);
+    if (k->aborting == 0)
+        k->aborting = deadline_now_ms() + JOURNAL_KAFKA_TXN_TIMEOUT_MS;
+    rd_kafka_error_t *e = rd_kafka_abort_transaction(k->tprod, 10);
     if (e != NULL) {
-        log_warn("kafka: cannot abort the transaction: %s", rd_kafka_error_string(e));
+        int again = rd_kafka_error_is_retriable(e) && !rd_kafka_error_is_fatal(e) &&
+                    deadline_left_ms(k->aborting) > 0;
+        if (!again)
+            log_warn("kafka: cannot abort the transaction: %s", rd_kafka_error_string(e));
         rd_kafka_error_destroy(e);
+        if (again)
+            return 1;
+        k->aborting = 0;
         return -1;
     }
+    k->aborting = 0;
     int64_t top = 0;
     for (journal_kafka_pending_t *p = k->head; p != NULL; p = p->next) {
         if (p->txn != k->txn_seq)
@@ -971,25 +1010,41 @@ journal_kafka__txn_abort(journal_kafka_t *k)
     return 0;
 }
 
+/* The term ends: fenced, or the transaction could be neither committed nor
+ * aborted.  A session timeout passes before this node may fence anyone: by
+ * then a stale member has been revoked from the group. */
+static void
+journal_kafka__txn_lost(journal_kafka_t *k, const char *why)
+{
+    log_warn("kafka: a transaction on topic %s failed (%s); this node writes again only "
+             "once elected after a session timeout", k->topic, why);
+    journal_kafka__txn_end(k);
+    k->claim = JOURNAL_KAFKA_UNCLAIMED;
+    k->reclaim_at = deadline_now_ms() + k->session_ms;
+}
+
 /*
  * Commit the open transaction: its writes become visible to every reader
- * at once, and are acked once read back.  A commit that fails for a while
- * (the cluster did not answer in time) is aborted and the leader goes on.
- * One fenced (a newer leader's init_transactions bumped the epoch; also
- * how a resumed zombie learns it), or that cannot abort, ends the term and
- * waits a session timeout before it may fence anyone: by then a stale
- * member has been revoked from the group.
+ * at once, and are acked once read back.  A commit that times out goes on
+ * in the background, resumed at each poll for a few ms (writes wait
+ * meanwhile), until it ends or the transaction's own timeout passes.  One
+ * that fails for a while (its records timed out) is aborted and the leader
+ * goes on.  One fenced (a newer leader's init_transactions bumped the
+ * epoch; also how a resumed zombie learns it, its group membership still
+ * looking current for a moment), or that cannot be aborted, ends the term.
  */
 static void
 journal_kafka__txn_commit(journal_kafka_t *k)
 {
     if (k->tprod == NULL || (!k->txn_open && !k->txn_fatal))
         return;
+    if (k->aborting && !k->txn_fatal) {
+        if (journal_kafka__txn_abort(k) < 0)
+            journal_kafka__txn_lost(k, "the abort failed");
+        return;
+    }
     rd_kafka_error_t *e = NULL;
     if (!k->txn_fatal) {
-        /* A commit that timed out goes on in the background: resumed at
-         * each poll for a few ms, never blocking the loop for long, until
-         * it ends or the transaction's own timeout passes. */
         int slice = k->committing ? 10 : k->timeout_ms;
         e = rd_kafka_commit_transaction(k->tprod, slice);
         if (e == NULL && !k->txn_fatal) {
@@ -1018,17 +1073,14 @@ journal_kafka__txn_commit(journal_kafka_t *k)
     if (e != NULL)
         rd_kafka_error_destroy(e);
     k->committing = 0;
-    if (!fatal && !resumable && k->claim == JOURNAL_KAFKA_CLAIMED &&
-        journal_kafka__txn_abort(k) == 0) {
-        log_warn("kafka: a transaction on topic %s failed (%s): aborted, its writes answered "
-                 "as failed", k->topic, why);
+    if (fatal || resumable || k->claim != JOURNAL_KAFKA_CLAIMED) {
+        journal_kafka__txn_lost(k, why);
         return;
     }
-    log_warn("kafka: a transaction on topic %s failed (%s); this node writes again only "
-             "once elected after a session timeout", k->topic, why);
-    journal_kafka__txn_end(k);
-    k->claim = JOURNAL_KAFKA_UNCLAIMED;
-    k->reclaim_at = deadline_now_ms() + k->session_ms;
+    log_warn("kafka: a transaction on topic %s failed (%s): aborting it, its writes answered "
+             "as failed", k->topic, why);
+    if (journal_kafka__txn_abort(k) < 0)
+        journal_kafka__txn_lost(k, "the abort failed");
 }
 
 /* --- acks --- */
@@ -1279,7 +1331,7 @@ journal_kafka__writer(journal_kafka_t *k)
 {
     if (k->txn_off)
         return k->prod;
-    if (k->tprod == NULL || k->txn_fatal || k->committing)
+    if (k->tprod == NULL || k->txn_fatal || k->committing || k->aborting || k->fencing)
         return NULL;
     if (!k->txn_open) {
         rd_kafka_error_t *e = rd_kafka_begin_transaction(k->tprod);
@@ -1340,8 +1392,9 @@ journal_kafka__send_claim(journal_kafka_t *k)
     static const char noop[] = "{\"keytype\":\"NOOP\",\"magic\":0}";
     char floor[24];
     const char *with = NULL;
-    if (!k->txn_off && journal_kafka__txn_begin_term(k) < 0) {
-        k->reclaim_at = deadline_now_ms() + 1000;
+    int rc = k->txn_off ? 0 : journal_kafka__txn_begin_term(k);
+    if (rc != 0) {
+        k->reclaim_at = deadline_now_ms() + (rc > 0 ? 0 : 1000);
         return;
     }
     if (k->tprod != NULL) {
@@ -1496,8 +1549,8 @@ static int
 journal_kafka_claim(journal_t *j)
 {
     journal_kafka_t *k = j->impl;
-    if (k != NULL && k->claim == JOURNAL_KAFKA_CLAIMED && k->committing)
-        return 0;   /* a commit that timed out is resumed first */
+    if (k != NULL && k->claim == JOURNAL_KAFKA_CLAIMED && (k->committing || k->aborting))
+        return 0;   /* a commit that timed out, or an abort, is resumed first */
     if (k == NULL || k->refusal[0] != '\0' || k->claim == JOURNAL_KAFKA_CLAIMED)
         return 1;
     if (k->elect != NULL && !k->elected)

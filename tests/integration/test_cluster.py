@@ -535,3 +535,33 @@ def test_a_zombie_leader_cannot_write(kafka, tmp_path):
         for d in nodes:
             d.stop()
     check_topic_raw(kafka, topic)
+
+
+def test_a_cluster_that_refuses_transactions(tmp_path):
+    """An authorizer denies the registry's transactional.id: the node says
+    so in the log and writes without transactions (the claims still fence
+    for schemad readers)."""
+    from confluent_kafka.admin import (AclBinding, AclOperation, AclPermissionType,
+                                       ResourcePatternType, ResourceType)
+    from kafka_broker import KafkaBroker
+    kb = KafkaBroker(str(tmp_path / 'kafka-acl'), extra=[
+        'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+        'allow.everyone.if.no.acl.found=true'])
+    kb.start()
+    topic = new_topic()
+    a = node(kb, tmp_path / 'a', topic)
+    try:
+        admin = AdminClient({'bootstrap.servers': kb.bootstrap})
+        deny = AclBinding(ResourceType.TRANSACTIONAL_ID, 'schemad-', ResourcePatternType.PREFIXED,
+                          'User:ANONYMOUS', '*', AclOperation.ALL, AclPermissionType.DENY)
+        for f in admin.create_acls([deny]).values():
+            f.result(30)
+        a.start()
+        assert a.register('s', schema(1)) == (200, {'id': 1})
+        assert a.register('t', schema(2)) == (200, {'id': 2})
+        log = a.log_text(100000)
+        assert 'refuses transactions' in log and 'TransactionalId schemad-' in log, log
+        assert a.get('/subjects') == (200, ['s', 't'])
+    finally:
+        a.stop()
+        kb.stop()

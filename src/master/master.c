@@ -874,11 +874,10 @@ master__poll(master_t *m)
         slot[n++] = -1;
     }
     /* What the journal waits for (acks, records read back, a claim, the
-     * election) wakes its fd; the bound is for its timers (an ack's
-     * deadline, a claim retried later, writes expiring in the queue), all
-     * of kafkastore.timeout.ms or longer, so 50 ms late is fine. */
-    /* (The file journal acks within the loop's turn: nothing is in
-     * flight here.) */
+     * election) wakes its fd; the bound is for its timers and background
+     * work (an ack's deadline, a claim retried later, a commit or fence
+     * resumed, writes expiring in the queue).  The file journal acks
+     * within the loop's turn: nothing of it is in flight here. */
     long ms = master__any_reads_runnable(m)         ? 0
               : m->inflight > 0 || m->queue != NULL ? 50
                                                   : 100;

@@ -5,9 +5,14 @@
  *
  * Client instances:
  *   - a producer (acks=all, idempotent) that also runs the admin requests
- *     (describe/create the topic, describe its configs);
- *   - a consumer assigned to partition 0 from the beginning, without a
- *     subscription or commits: every node reads the whole log;
+ *     (describe/create the topic, describe its configs), and writes only
+ *     where the cluster refuses transactions;
+ *   - the leader's transactional producer, one per term of leadership, its
+ *     transactional.id shared by every node of the registry: the next
+ *     leader's init_transactions fences it at the broker;
+ *   - a consumer (read_committed) assigned to partition 0 from the
+ *     beginning, without a subscription or commits: every node reads the
+ *     whole log;
  *   - on an eligible node, the election's group member.
  * Every record read is applied in offset order, ours and other writers'
  * alike.  An append is acknowledged once its delivery report gave it an
@@ -25,6 +30,15 @@
  * writer header written since start (Confluent, Karapace) makes the node
  * stop writing for good and say why.
  *
+ * Transactions make a deposed leader unable to write at all: each term
+ * starts with init_transactions (the broker bumps the epoch of the shared
+ * transactional.id and aborts what the previous leader left open), every
+ * batch of writes is one transaction committed before its writes are
+ * acknowledged, and readers only see committed records.  The claim then
+ * carries an id floor (header `schemad.floor`): the highest id of any
+ * record since the last such claim, aborted ones included, so that no id
+ * a reader of uncommitted records saw is given again.
+ *
  * Everything runs on the caller's thread: librdkafka's errors, logs and
  * delivery reports are queued and served from open() and poll(), and both
  * queues wake one pipe that fd() exposes.
@@ -33,6 +47,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <librdkafka/rdkafka.h>
 #include <poll.h>
 #include <stdio.h>
@@ -47,6 +62,7 @@
 #include "kafka_topic.h"
 #include "log.h"
 #include "mem.h"
+#include "record.h"
 
 #define JOURNAL_KAFKA_DEFAULT_TOPIC "_schemas"
 #define JOURNAL_KAFKA_DEFAULT_INIT_MS 60000
@@ -60,6 +76,14 @@
 /* The headers that name a record's writer and mark a claim. */
 #define JOURNAL_KAFKA_H_WRITER "schemad.writer"
 #define JOURNAL_KAFKA_H_CLAIM "schemad.claim"
+#define JOURNAL_KAFKA_H_FLOOR "schemad.floor"
+/* A transaction left open by a dead leader blocks read_committed readers
+ * until the next leader's init_transactions aborts it, or this. */
+#define JOURNAL_KAFKA_TXN_TIMEOUT_MS 10000
+/* A new leader's init_transactions runs in the background: the loop waits
+ * for it this long per poll, and says why once it has taken this long. */
+#define JOURNAL_KAFKA_FENCE_SLICE_MS 20
+#define JOURNAL_KAFKA_FENCE_MS 10000
 
 /* Where this node stands as a writer of the topic. */
 enum { JOURNAL_KAFKA_UNCLAIMED, JOURNAL_KAFKA_CLAIMING, JOURNAL_KAFKA_CLAIMED };
@@ -73,6 +97,9 @@ typedef struct journal_kafka_pending {
     int err;                    /* -1 while undecided, else the JOURNAL_* */
     int acked;                  /* ack() was called */
     int delivered;              /* librdkafka no longer refers to it */
+    int committed;              /* its transaction committed (or none) */
+    uint64_t txn;               /* the transaction it was produced in, 0 if none */
+    int64_t id;                 /* a SCHEMA record's id, else 0 */
 } journal_kafka_pending_t;
 
 typedef struct journal_kafka {
@@ -109,6 +136,21 @@ typedef struct journal_kafka {
     int64_t reclaim_at;         /* deposed: no new claim before (monotonic ms) */
     char follow[768];           /* why a follower does not write */
     char leader_url[512];       /* the last claimant's scheme://host:port */
+    rd_kafka_conf_t *tconf;     /* owned: the transactional producer's, copied per term */
+    rd_kafka_conf_t *sconf;     /* owned: the floor scan's consumer, copied per scan */
+    rd_kafka_t *tprod;          /* owned: this term's transactional producer, or NULL */
+    rd_kafka_queue_t *tq;       /* its main queue; owned reference */
+    char *txn_id;               /* owned: transactional.id, one per registry */
+    int txn_off;                /* the cluster refuses transactions: claims alone fence */
+    int txn_fatal;              /* the transactional producer raised a fatal error */
+    int txn_open;               /* the current transaction holds records */
+    int64_t committing;         /* a commit timed out: resumed until then (monotonic ms), else 0 */
+    int64_t aborting;           /* an abort goes on: resumed until then, else 0 */
+    int64_t fencing;            /* tprod's init_transactions runs since then, else 0 */
+    int fence_logged;           /* a slow fence was logged */
+    uint64_t txn_seq;           /* the current transaction's number (from 1) */
+    int64_t floor_from;         /* offset of the last claim carrying a floor, or -1 */
+    uint64_t term;              /* this node's claims, numbered (the claim header's value) */
 } journal_kafka_t;
 
 /* --- librdkafka callbacks (served on our thread from poll calls) --- */
@@ -137,6 +179,13 @@ journal_kafka__on_error(rd_kafka_t *rk, int err, const char *reason, void *opaqu
     if (err == RD_KAFKA_RESP_ERR__FATAL) {
         rd_kafka_fatal_error(rk, fatal, sizeof(fatal));
         reason = fatal;
+        /* A transactional producer's fatal error (fenced by a newer leader,
+         * most often) ends its term, not the process. */
+        if (rk == k->tprod) {
+            k->txn_fatal = 1;
+            log_warn("kafka: transactional producer: %s", reason);
+            return;
+        }
         k->fatal = 1;
     }
     if (err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL)
@@ -267,32 +316,55 @@ journal_kafka__client(rd_kafka_type_t type, rd_kafka_conf_t *conf, char *err, si
     return rk;
 }
 
-static rd_kafka_t *
-journal_kafka__producer(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+/* The producers' settings; with a transactional.id, the leader's.  NULL
+ * with a message on error.  Caller frees with rd_kafka_conf_destroy() or
+ * hands it to rd_kafka_new(). */
+static rd_kafka_conf_t *
+journal_kafka__producer_conf(journal_kafka_t *k, const config_t *cf, const char *txn_id,
+                             char *err, size_t errlen)
 {
     rd_kafka_conf_t *conf = journal_kafka__conf(k, cf, err, errlen);
-    char delivery[32];
+    char delivery[32], txn_timeout[32];
+    int delivery_ms = k->timeout_ms > JOURNAL_KAFKA_MIN_DELIVERY_MS ? k->timeout_ms
+                                                                    : JOURNAL_KAFKA_MIN_DELIVERY_MS;
     int rc = 0;
 
     if (conf == NULL)
         return NULL;
-    snprintf(delivery, sizeof(delivery), "%d",
-             k->timeout_ms > JOURNAL_KAFKA_MIN_DELIVERY_MS ? k->timeout_ms
-                                                           : JOURNAL_KAFKA_MIN_DELIVERY_MS);
+    snprintf(delivery, sizeof(delivery), "%d", delivery_ms);
+    /* librdkafka wants message.timeout.ms within transaction.timeout.ms. */
+    snprintf(txn_timeout, sizeof(txn_timeout), "%d",
+             delivery_ms > JOURNAL_KAFKA_TXN_TIMEOUT_MS ? delivery_ms
+                                                        : JOURNAL_KAFKA_TXN_TIMEOUT_MS);
     rc |= journal_kafka__set(conf, "acks", "all", err, errlen);
     rc |= journal_kafka__set(conf, "enable.idempotence", "true", err, errlen);
     rc |= journal_kafka__set(conf, "linger.ms", "2", err, errlen);
     rc |= journal_kafka__set(conf, "message.timeout.ms", delivery, err, errlen);
+    if (txn_id != NULL) {
+        rc |= journal_kafka__set(conf, "transactional.id", txn_id, err, errlen);
+        rc |= journal_kafka__set(conf, "transaction.timeout.ms", txn_timeout, err, errlen);
+    }
     if (rc != 0) {
         rd_kafka_conf_destroy(conf);
         return NULL;
     }
     rd_kafka_conf_set_dr_msg_cb(conf, journal_kafka__on_delivery);
-    return journal_kafka__client(RD_KAFKA_PRODUCER, conf, err, errlen);
+    return conf;
 }
 
 static rd_kafka_t *
-journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+journal_kafka__producer(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+{
+    rd_kafka_conf_t *conf = journal_kafka__producer_conf(k, cf, NULL, err, errlen);
+    return conf != NULL ? journal_kafka__client(RD_KAFKA_PRODUCER, conf, err, errlen) : NULL;
+}
+
+/* A reader's settings: `isolation` read_committed for the journal (only
+ * what a leader committed), read_uncommitted for the floor scan.  Caller
+ * frees as above. */
+static rd_kafka_conf_t *
+journal_kafka__consumer_conf(journal_kafka_t *k, const config_t *cf, const char *isolation,
+                             char *err, size_t errlen)
 {
     rd_kafka_conf_t *conf = journal_kafka__conf(k, cf, err, errlen);
     char host[128] = "localhost";
@@ -310,12 +382,22 @@ journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_
     rc |= journal_kafka__set(conf, "enable.auto.offset.store", "false", err, errlen);
     rc |= journal_kafka__set(conf, "auto.offset.reset", "earliest", err, errlen);
     rc |= journal_kafka__set(conf, "enable.partition.eof", "false", err, errlen);
-    /* As Confluent's Java consumer: every record up to the high watermark. */
-    rc |= journal_kafka__set(conf, "isolation.level", "read_uncommitted", err, errlen);
+    rc |= journal_kafka__set(conf, "isolation.level", isolation, err, errlen);
     if (rc != 0) {
         rd_kafka_conf_destroy(conf);
         return NULL;
     }
+    return conf;
+}
+
+static rd_kafka_t *
+journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+{
+    /* Records of open or aborted transactions (a deposed leader's) are
+     * never applied; non-transactional ones (Confluent's) all are. */
+    rd_kafka_conf_t *conf = journal_kafka__consumer_conf(k, cf, "read_committed", err, errlen);
+    if (conf == NULL)
+        return NULL;
     rd_kafka_t *rk = journal_kafka__client(RD_KAFKA_CONSUMER, conf, err, errlen);
     if (rk != NULL)
         rd_kafka_poll_set_consumer(rk);
@@ -325,6 +407,7 @@ journal_kafka__consumer(journal_kafka_t *k, const config_t *cf, char *err, size_
 /* --- one writer --- */
 
 static void journal_kafka__send_claim(journal_kafka_t *k);
+static void journal_kafka__txn_end(journal_kafka_t *k);
 
 static int
 journal_kafka__mine(const journal_kafka_t *k, const void *w, size_t wlen)
@@ -345,12 +428,18 @@ journal_kafka__refuse(journal_kafka_t *k, const char *why)
 
 /* A claim read at `offset`: its writer's records stand from here on. */
 static void
-journal_kafka__on_claim(journal_kafka_t *k, int64_t offset, const void *w, size_t wlen)
+journal_kafka__on_claim(journal_kafka_t *k, int64_t offset, const void *w, size_t wlen,
+                        const void *c, size_t clen)
 {
+    char term[24];
     free(k->claimant);
     k->claimant = mem_strndup(w, wlen);
     if (journal_kafka__mine(k, w, wlen)) {
-        if (k->claim == JOURNAL_KAFKA_CLAIMING && k->refusal[0] == '\0') {
+        /* Only this term's claim: an earlier one of ours (its commit
+         * reported failed, yet it landed) precedes this term's floor. */
+        int n = snprintf(term, sizeof(term), "%llu", (unsigned long long)k->term);
+        int current = (size_t)n == clen && memcmp(term, c, clen) == 0;
+        if (current && k->claim == JOURNAL_KAFKA_CLAIMING && k->refusal[0] == '\0') {
             k->claim = JOURNAL_KAFKA_CLAIMED;
             k->valid_from = offset;
             k->valid_to = INT64_MAX;
@@ -431,6 +520,8 @@ journal_kafka__on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         k->elected = 0;
         if (k->claim != JOURNAL_KAFKA_UNCLAIMED)
             k->claim = JOURNAL_KAFKA_UNCLAIMED;
+        if (k->fencing)
+            journal_kafka__txn_end(k);  /* a fence not done must not depose the next */
     }
 }
 
@@ -516,6 +607,41 @@ journal_kafka__elect_poll(journal_kafka_t *k)
 
 /* --- reading --- */
 
+/* Apply an id floor as the record the store knows (record.h): every later
+ * id is above `id`.  Not a record of the topic: applied at `offset`, the
+ * claim's, or the last one read. */
+static void
+journal_kafka__floor(journal_kafka_t *k, int64_t offset, int64_t id)
+{
+    char key[64], val[64];
+    int klen = snprintf(key, sizeof(key), "{\"keytype\":\"%s\",\"magic\":0}",
+                        RECORD_KEYTYPE_ID_FLOOR);
+    int vlen = snprintf(val, sizeof(val), "{\"id\":%lld,\"bump\":0}", (long long)id);
+    k->j->apply(k->j->ctx, offset, -1, key, (size_t)klen, val, (size_t)vlen);
+}
+
+/* A claim's floor header: the highest id of any record a reader of
+ * uncommitted records may have seen.  -1 when it is not a number (the claim
+ * is then applied as the NOOP it is). */
+static int
+journal_kafka__apply_floor(journal_kafka_t *k, int64_t offset, const void *f, size_t flen)
+{
+    const char *d = f;
+    int64_t id = 0;
+    if (flen == 0 || flen > 10)
+        return -1;
+    for (size_t i = 0; i < flen; i++) {
+        if (d[i] < '0' || d[i] > '9')
+            return -1;
+        id = id * 10 + (d[i] - '0');
+    }
+    if (id >= INT_MAX)
+        return -1;
+    k->floor_from = offset;
+    journal_kafka__floor(k, offset, id);
+    return 0;
+}
+
 /* Apply one consumed message, or note the consumer error it carries. */
 static void
 journal_kafka__consume(journal_kafka_t *k, rd_kafka_message_t *m)
@@ -540,7 +666,12 @@ journal_kafka__consume(journal_kafka_t *k, rd_kafka_message_t *m)
     size_t vlen = val != NULL ? m->len : 0;
     int64_t ts = rd_kafka_message_timestamp(m, NULL);    /* -1 when none */
     if (c != NULL) {
-        journal_kafka__on_claim(k, m->offset, w, wlen);
+        journal_kafka__on_claim(k, m->offset, w, wlen, c, clen);
+        const void *f = NULL;
+        size_t flen = 0;
+        if (rd_kafka_header_get_last(h, JOURNAL_KAFKA_H_FLOOR, &f, &flen) == 0 && f != NULL &&
+            journal_kafka__apply_floor(k, m->offset, f, flen) == 0)
+            return;
         k->j->apply(k->j->ctx, m->offset, ts, m->key, m->key_len, val, vlen);
         return;
     }
@@ -640,6 +771,320 @@ journal_kafka__replay(journal_kafka_t *k, int64_t deadline, char *err, size_t er
     return 0;
 }
 
+/* --- transactions --- */
+
+/* Whether init_transactions failed because the cluster does not give this
+ * node transactions (an authorizer, a broker too old), not for a while. */
+static int
+journal_kafka__txn_refused(rd_kafka_resp_err_t e)
+{
+    return e == RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED ||
+           e == RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED ||
+           e == RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION ||
+           e == RD_KAFKA_RESP_ERR__UNSUPPORTED_FEATURE;
+}
+
+/*
+ * End this term's transactional producer: abort what it holds open (its
+ * records never reach a reader of committed records), fail its writes not
+ * committed, destroy it.  Committed writes are still acked once read back.
+ */
+static void
+journal_kafka__txn_end(journal_kafka_t *k)
+{
+    if (k->tprod == NULL)
+        return;
+    if (k->txn_open && !k->txn_fatal) {
+        rd_kafka_error_t *e = rd_kafka_abort_transaction(k->tprod, k->timeout_ms);
+        if (e != NULL) {
+            log_debug("kafka: abort: %s", rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
+        }
+    }
+    rd_kafka_purge(k->tprod, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+    rd_kafka_poll(k->tprod, 0);
+    for (journal_kafka_pending_t *p = k->head; p != NULL; p = p->next) {
+        if (p->txn == 0)
+            continue;
+        if (!p->committed && p->err < 0)
+            p->err = JOURNAL_ESTORE;
+        p->delivered = 1;   /* no report comes after the destroy below */
+    }
+    if (k->tq != NULL)
+        rd_kafka_queue_destroy(k->tq);
+    k->tq = NULL;
+    rd_kafka_destroy(k->tprod);
+    k->tprod = NULL;
+    k->txn_open = 0;
+    k->txn_fatal = 0;
+    k->committing = 0;
+    k->aborting = 0;
+    k->fencing = 0;
+    k->txn_seq++;
+}
+
+/*
+ * A new term: a transactional producer whose init_transactions fences every
+ * earlier holder of the registry's transactional.id at the broker (the
+ * transaction it left open is aborted, its later produce requests are
+ * refused).  The fence goes on in the background (the coordinator may first
+ * have to abort, or to be found): each call waits for it a few ms and
+ * resumes it.  Returns 0 with k->tprod ready, 0 with txn_off set when the
+ * cluster refuses transactions, 1 while the fence goes on (call again), -1
+ * to try again later.
+ */
+static int
+journal_kafka__txn_begin_term(journal_kafka_t *k)
+{
+    char err[1024];
+    if (k->fencing == 0) {
+        journal_kafka__txn_end(k);
+        k->tprod = journal_kafka__client(RD_KAFKA_PRODUCER, rd_kafka_conf_dup(k->tconf), err,
+                                         sizeof(err));
+        if (k->tprod == NULL) {
+            log_error("kafka: %s", err);
+            return -1;
+        }
+        k->txn_fatal = 0;
+        k->fencing = deadline_now_ms();
+        k->fence_logged = 0;
+    }
+    rd_kafka_error_t *e = rd_kafka_init_transactions(k->tprod, JOURNAL_KAFKA_FENCE_SLICE_MS);
+    if (e == NULL) {
+        k->fencing = 0;
+        k->tq = rd_kafka_queue_get_main(k->tprod);
+        rd_kafka_queue_io_event_enable(k->tq, k->pipefd[1], "1", 1);
+        /* What it queued before the line above signals nothing. */
+        if (write(k->pipefd[1], "1", 1) < 0)
+            log_debug("kafka: wakeup pipe full");
+        return 0;
+    }
+    rd_kafka_resp_err_t code = rd_kafka_error_code(e);
+    snprintf(err, sizeof(err), "%s", rd_kafka_error_string(e));
+    int again = rd_kafka_error_is_retriable(e) && !journal_kafka__txn_refused(code);
+    rd_kafka_error_destroy(e);
+    if (again) {
+        if (!k->fence_logged && deadline_now_ms() - k->fencing >= JOURNAL_KAFKA_FENCE_MS) {
+            k->fence_logged = 1;
+            log_warn("kafka: fencing the previous leader of topic %s (transactional.id %s) "
+                     "takes long: %s; writes wait.  Is the transaction coordinator up (its "
+                     "topic __transaction_state needs transaction.state.log.replication.factor "
+                     "brokers)?", k->topic, k->txn_id, err);
+        }
+        return 1;
+    }
+    k->fencing = 0;
+    rd_kafka_destroy(k->tprod);
+    k->tprod = NULL;
+    k->txn_fatal = 0;
+    if (!journal_kafka__txn_refused(code)) {
+        log_warn("kafka: cannot fence the previous leader of topic %s (transactional.id %s): "
+                 "%s; trying again", k->topic, k->txn_id, err);
+        return -1;
+    }
+    k->txn_off = 1;
+    log_error("kafka: the cluster refuses transactions to this node (transactional.id %s: %s): "
+              "it writes to topic %s without them.  A deposed leader's late records are then "
+              "fenced only by the claims in the log, which schemad nodes honour and other "
+              "readers (Confluent, Karapace) do not.  Grant WRITE and DESCRIBE on "
+              "TransactionalId %s (and IDEMPOTENT_WRITE on the cluster) and restart to make a "
+              "deposed leader unable to write", k->txn_id, err, k->topic, k->txn_id);
+    return 0;
+}
+
+/* The id of a SCHEMA record, else 0. */
+static int64_t
+journal_kafka__schema_id(const char *k, size_t klen, const char *val, size_t vlen)
+{
+    record_key_t key;
+    if (val == NULL || k == NULL || record_key_decode(k, klen, &key) != 0)
+        return 0;
+    int schema = key.type == RECORD_SCHEMA;
+    record_key_free(&key);
+    if (!schema)
+        return 0;
+    json_t *v = record_value_decode(val, vlen);
+    json_int_t id = json_integer_value(json_object_get(v, "id"));
+    json_decref(v);
+    return id > 0 && id < INT_MAX ? id : 0;
+}
+
+/*
+ * The highest schema id in any record from `from` to the end, committed or
+ * not (read_uncommitted), or -1 if the topic could not be read in time.
+ * Run by a new leader once it has fenced the previous one, so that the end
+ * no longer moves: aborted records (the transaction a deposed leader left
+ * open, a commit that failed) are invisible to this node's reader but not
+ * to a reader of uncommitted records, and their ids must not be given
+ * again.  Every claim carries the result, so the next leader reads on
+ * from that claim only.
+ */
+static int64_t
+journal_kafka__scan_floor(journal_kafka_t *k, int64_t from)
+{
+    char err[1024];
+    int64_t deadline = deadline_now_ms() + JOURNAL_KAFKA_FENCE_MS;
+    int64_t lo = 0, hi = -1, top = 0, at;
+    rd_kafka_t *rk = journal_kafka__client(RD_KAFKA_CONSUMER, rd_kafka_conf_dup(k->sconf), err,
+                                           sizeof(err));
+    if (rk == NULL) {
+        log_warn("kafka: %s", err);
+        return -1;
+    }
+    rd_kafka_poll_set_consumer(rk);
+    if (rd_kafka_query_watermark_offsets(rk, k->topic, 0, &lo, &hi,
+                                         deadline_slice_ms(deadline, JOURNAL_KAFKA_FENCE_MS)) !=
+        RD_KAFKA_RESP_ERR_NO_ERROR)
+        hi = -1;
+    at = from > lo ? from : lo;
+    if (hi >= 0 && at < hi) {
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, k->topic, 0)->offset = at;
+        if (rd_kafka_assign(rk, l) != RD_KAFKA_RESP_ERR_NO_ERROR)
+            hi = -1;
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+    while (hi >= 0 && at < hi && deadline_left_ms(deadline) > 0) {
+        rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, deadline_slice_ms(deadline, 100));
+        if (m != NULL) {
+            if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR && m->offset >= at) {
+                int64_t id = journal_kafka__schema_id(m->key, m->key_len, m->payload, m->len);
+                top = id > top ? id : top;
+                at = m->offset + 1;
+            }
+            rd_kafka_message_destroy(m);
+            continue;
+        }
+        rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_new(1);
+        rd_kafka_topic_partition_list_add(l, k->topic, 0);
+        if (rd_kafka_position(rk, l) == RD_KAFKA_RESP_ERR_NO_ERROR && l->elems[0].offset > at)
+            at = l->elems[0].offset;    /* past markers and compacted offsets */
+        rd_kafka_topic_partition_list_destroy(l);
+    }
+    rd_kafka_consumer_close(rk);
+    rd_kafka_destroy(rk);
+    if (hi < 0 || at < hi)
+        return -1;
+    log_info("kafka: topic %s read uncommitted from offset %lld to %lld: highest id %lld",
+             k->topic, (long long)from, (long long)hi, (long long)top);
+    return top;
+}
+
+/*
+ * Abort the open transaction after a failed commit, with the same producer
+ * (no new term: that would fence a newer leader if this node is a stale
+ * one), resumed for a few ms at each poll.  Its writes fail; its ids raise
+ * this node's id floor (no reader of committed records saw them, but a
+ * reader of uncommitted ones may have), and the next leader's scan finds
+ * them.  Returns 0 once aborted, 1 while it goes on, -1 when the producer
+ * cannot go on (fenced while it bumped its epoch, or no answer in time).
+ */
+static int
+journal_kafka__txn_abort(journal_kafka_t *k)
+{
+    if (k->aborting == 0)
+        k->aborting = deadline_now_ms() + JOURNAL_KAFKA_TXN_TIMEOUT_MS;
+    rd_kafka_error_t *e = rd_kafka_abort_transaction(k->tprod, 10);
+    if (e != NULL) {
+        int again = rd_kafka_error_is_retriable(e) && !rd_kafka_error_is_fatal(e) &&
+                    deadline_left_ms(k->aborting) > 0;
+        if (!again)
+            log_warn("kafka: cannot abort the transaction: %s", rd_kafka_error_string(e));
+        rd_kafka_error_destroy(e);
+        if (again)
+            return 1;
+        k->aborting = 0;
+        return -1;
+    }
+    k->aborting = 0;
+    int64_t top = 0;
+    for (journal_kafka_pending_t *p = k->head; p != NULL; p = p->next) {
+        if (p->txn != k->txn_seq)
+            continue;
+        if (p->err < 0)
+            p->err = JOURNAL_ESTORE;
+        top = p->id > top ? p->id : top;
+    }
+    k->txn_open = 0;
+    k->txn_seq++;
+    if (top > 0)
+        journal_kafka__floor(k, k->next_offset > 0 ? k->next_offset - 1 : 0, top);
+    return 0;
+}
+
+/* The term ends: fenced, or the transaction could be neither committed nor
+ * aborted.  A session timeout passes before this node may fence anyone: by
+ * then a stale member has been revoked from the group. */
+static void
+journal_kafka__txn_lost(journal_kafka_t *k, const char *why)
+{
+    log_warn("kafka: a transaction on topic %s failed (%s); this node writes again only "
+             "once elected after a session timeout", k->topic, why);
+    journal_kafka__txn_end(k);
+    k->claim = JOURNAL_KAFKA_UNCLAIMED;
+    k->reclaim_at = deadline_now_ms() + k->session_ms;
+}
+
+/*
+ * Commit the open transaction: its writes become visible to every reader
+ * at once, and are acked once read back.  A commit that times out goes on
+ * in the background, resumed at each poll for a few ms (writes wait
+ * meanwhile), until it ends or the transaction's own timeout passes.  One
+ * that fails for a while (its records timed out) is aborted and the leader
+ * goes on.  One fenced (a newer leader's init_transactions bumped the
+ * epoch; also how a resumed zombie learns it, its group membership still
+ * looking current for a moment), or that cannot be aborted, ends the term.
+ */
+static void
+journal_kafka__txn_commit(journal_kafka_t *k)
+{
+    if (k->tprod == NULL || (!k->txn_open && !k->txn_fatal))
+        return;
+    if (k->aborting && !k->txn_fatal) {
+        if (journal_kafka__txn_abort(k) < 0)
+            journal_kafka__txn_lost(k, "the abort failed");
+        return;
+    }
+    rd_kafka_error_t *e = NULL;
+    if (!k->txn_fatal) {
+        int slice = k->committing ? 10 : k->timeout_ms;
+        e = rd_kafka_commit_transaction(k->tprod, slice);
+        if (e == NULL && !k->txn_fatal) {
+            for (journal_kafka_pending_t *p = k->head; p != NULL; p = p->next)
+                if (p->txn == k->txn_seq)
+                    p->committed = 1;
+            k->txn_open = 0;
+            k->committing = 0;
+            k->txn_seq++;
+            return;
+        }
+        if (e != NULL && rd_kafka_error_is_retriable(e) && !k->txn_fatal) {
+            if (k->committing == 0)
+                k->committing = deadline_now_ms() + JOURNAL_KAFKA_TXN_TIMEOUT_MS;
+            if (deadline_left_ms(k->committing) > 0) {
+                rd_kafka_error_destroy(e);
+                return;
+            }
+        }
+    }
+    char why[512];
+    snprintf(why, sizeof(why), "%s",
+             e != NULL ? rd_kafka_error_string(e) : "the producer was fenced");
+    int fatal = k->txn_fatal || (e != NULL && rd_kafka_error_is_fatal(e));
+    int resumable = e != NULL && rd_kafka_error_is_retriable(e);
+    if (e != NULL)
+        rd_kafka_error_destroy(e);
+    k->committing = 0;
+    if (fatal || resumable || k->claim != JOURNAL_KAFKA_CLAIMED) {
+        journal_kafka__txn_lost(k, why);
+        return;
+    }
+    log_warn("kafka: a transaction on topic %s failed (%s): aborting it, its writes answered "
+             "as failed", k->topic, why);
+    if (journal_kafka__txn_abort(k) < 0)
+        journal_kafka__txn_lost(k, "the abort failed");
+}
+
 /* --- acks --- */
 
 /* An ack decided, to be called once the list is consistent again. */
@@ -664,7 +1109,7 @@ journal_kafka__fire(journal_kafka_t *k)
     k->tail = NULL;
     while (*pp != NULL) {
         journal_kafka_pending_t *p = *pp;
-        if (p->err < 0 && p->offset >= 0 && p->offset < k->next_offset)
+        if (p->err < 0 && p->committed && p->offset >= 0 && p->offset < k->next_offset)
             p->err = p->offset >= k->valid_from && p->offset < k->valid_to ? JOURNAL_OK
                                                                            : JOURNAL_ESTORE;
         else if (p->err < 0 && now >= p->deadline)
@@ -713,6 +1158,12 @@ journal_kafka__free(journal_kafka_t *k)
         rd_kafka_queue_destroy(k->cq);
     if (k->eq != NULL)
         rd_kafka_queue_destroy(k->eq);
+    journal_kafka__txn_end(k);     /* its open transaction must not hold readers back */
+    if (k->tconf != NULL)
+        rd_kafka_conf_destroy(k->tconf);
+    if (k->sconf != NULL)
+        rd_kafka_conf_destroy(k->sconf);
+    free(k->txn_id);
     if (k->elect != NULL) {
         rd_kafka_consumer_close(k->elect);     /* leaves the group: a quick handover */
         rd_kafka_destroy(k->elect);
@@ -806,6 +1257,20 @@ journal_kafka__identity(const config_t *cf)
                       (unsigned long long)nonce);
 }
 
+/* What an eligible node needs to lead a term: the transactional producer's
+ * settings (one transactional.id per registry: its group and topic) and
+ * the floor scan's.  Kept as templates, as the config may be reloaded. */
+static int
+journal_kafka__txn_conf(journal_kafka_t *k, const config_t *cf, char *err, size_t errlen)
+{
+    k->txn_id = mem_printf("schemad-%s-%s", cf->group_id, k->topic);
+    k->tconf = journal_kafka__producer_conf(k, cf, k->txn_id, err, errlen);
+    if (k->tconf == NULL)
+        return -1;
+    k->sconf = journal_kafka__consumer_conf(k, cf, "read_uncommitted", err, errlen);
+    return k->sconf != NULL ? 0 : -1;
+}
+
 static int
 journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
 {
@@ -820,6 +1285,8 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
     k->eligible = cf->leader_eligibility;
     k->session_ms = cf->group_session_ms;
     k->valid_from = k->valid_to = INT64_MAX;
+    k->floor_from = -1;
+    k->txn_seq = 1;
     k->topic = mem_strdup(cf->topic != NULL && cf->topic[0] != '\0' ? cf->topic
                                                                     : JOURNAL_KAFKA_DEFAULT_TOPIC);
     k->timeout_ms = cf->timeout_ms > 0 ? cf->timeout_ms : JOURNAL_KAFKA_DEFAULT_TIMEOUT_MS;
@@ -841,6 +1308,8 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
     k->cons = journal_kafka__consumer(k, cf, err, errlen);
     if (k->cons == NULL || journal_kafka__replay(k, deadline, err, errlen) < 0)
         goto fail;
+    if (cf->leader_eligibility && journal_kafka__txn_conf(k, cf, err, errlen) < 0)
+        goto fail;
     if (cf->leader_eligibility && (k->elect = journal_kafka__elector(k, cf, err, errlen)) == NULL)
         goto fail;
     if (k->elect != NULL)
@@ -857,19 +1326,53 @@ fail:
     return -1;
 }
 
-/* Produce one record with our writer header (and the claim header). */
+/* The producer of this term's writes, inside a transaction begun if none
+ * is open; NULL when it cannot write (no term, or a fatal error). */
+static rd_kafka_t *
+journal_kafka__writer(journal_kafka_t *k)
+{
+    if (k->txn_off)
+        return k->prod;
+    if (k->tprod == NULL || k->txn_fatal || k->committing || k->aborting || k->fencing)
+        return NULL;
+    if (!k->txn_open) {
+        rd_kafka_error_t *e = rd_kafka_begin_transaction(k->tprod);
+        if (e != NULL) {
+            log_warn("kafka: cannot begin a transaction: %s", rd_kafka_error_string(e));
+            rd_kafka_error_destroy(e);
+            return NULL;
+        }
+        k->txn_open = 1;
+    }
+    return k->tprod;
+}
+
+/* Produce one record with our writer header (and, for a claim, the claim
+ * header holding the term and the floor header if `floor` is not NULL). */
 static rd_kafka_resp_err_t
 journal_kafka__produce(journal_kafka_t *k, const char *key, size_t klen, const char *val,
-                       size_t vlen, int claim, journal_kafka_pending_t *p)
+                       size_t vlen, int claim, const char *floor, journal_kafka_pending_t *p)
 {
     void *value = (void *)val;
     size_t value_len = val != NULL ? vlen : 0;
-    rd_kafka_headers_t *h = rd_kafka_headers_new(2);
+    char term[24];
+    rd_kafka_t *rk = journal_kafka__writer(k);
+    if (rk == NULL)
+        return RD_KAFKA_RESP_ERR__STATE;
+    if (p != NULL) {
+        p->txn = rk == k->tprod ? k->txn_seq : 0;
+        p->committed = p->txn == 0;
+    }
+    rd_kafka_headers_t *h = rd_kafka_headers_new(3);
     rd_kafka_header_add(h, JOURNAL_KAFKA_H_WRITER, -1, k->writer, -1);
-    if (claim)
-        rd_kafka_header_add(h, JOURNAL_KAFKA_H_CLAIM, -1, "1", 1);
+    if (claim) {
+        snprintf(term, sizeof(term), "%llu", (unsigned long long)k->term);
+        rd_kafka_header_add(h, JOURNAL_KAFKA_H_CLAIM, -1, term, -1);
+    }
+    if (floor != NULL)
+        rd_kafka_header_add(h, JOURNAL_KAFKA_H_FLOOR, -1, floor, -1);
     rd_kafka_resp_err_t e = rd_kafka_producev(
-        k->prod, RD_KAFKA_V_TOPIC(k->topic), RD_KAFKA_V_PARTITION(0),
+        rk, RD_KAFKA_V_TOPIC(k->topic), RD_KAFKA_V_PARTITION(0),
         RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key, klen),
         RD_KAFKA_V_VALUE(value, value_len), RD_KAFKA_V_HEADERS(h), RD_KAFKA_V_OPAQUE(p),
         RD_KAFKA_V_END);
@@ -878,12 +1381,38 @@ journal_kafka__produce(journal_kafka_t *k, const char *key, size_t klen, const c
     return e;
 }
 
-/* Claim the topic before our first record: a NOOP with the claim header. */
+/*
+ * Claim the topic before our first record: a NOOP with the claim header.
+ * With transactions, first fence the previous leader (a new term) and read
+ * every record since the last floor, committed or not; the claim carries
+ * the highest id seen (the barrier: once read back, every id below is
+ * known).  Blocks the caller for the fence and the read (a failover).
+ */
 static void
 journal_kafka__send_claim(journal_kafka_t *k)
 {
     static const char noop[] = "{\"keytype\":\"NOOP\",\"magic\":0}";
-    if (journal_kafka__produce(k, noop, sizeof(noop) - 1, NULL, 0, 1, NULL) ==
+    char floor[24];
+    const char *with = NULL;
+    int rc = k->txn_off ? 0 : journal_kafka__txn_begin_term(k);
+    if (rc != 0) {
+        k->reclaim_at = deadline_now_ms() + (rc > 0 ? 0 : 1000);
+        return;
+    }
+    if (k->tprod != NULL) {
+        int64_t top = journal_kafka__scan_floor(k, k->floor_from >= 0 ? k->floor_from : 0);
+        if (top < 0) {
+            log_warn("kafka: cannot read topic %s to its end; claiming again in a second",
+                     k->topic);
+            journal_kafka__txn_end(k);
+            k->reclaim_at = deadline_now_ms() + 1000;
+            return;
+        }
+        snprintf(floor, sizeof(floor), "%lld", (long long)top);
+        with = floor;
+    }
+    k->term++;
+    if (journal_kafka__produce(k, noop, sizeof(noop) - 1, NULL, 0, 1, with, NULL) ==
         RD_KAFKA_RESP_ERR_NO_ERROR) {
         k->claim = JOURNAL_KAFKA_CLAIMING;
         log_info("kafka: claiming topic %s for writes as %s", k->topic, k->writer);
@@ -905,10 +1434,12 @@ journal_kafka_append(journal_t *j, const char *key, size_t klen, const char *val
     p->offset = -1;
     p->err = -1;
     p->deadline = deadline_now_ms() + k->timeout_ms;
+    if (!k->txn_off)
+        p->id = journal_kafka__schema_id(key, klen, val, vlen);
     /* Only a holder of the topic writes (journal_kafka_claim()). */
     rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__STATE;
     if (k->refusal[0] == '\0' && k->claim == JOURNAL_KAFKA_CLAIMED)
-        e = journal_kafka__produce(k, key, klen, val, vlen, 0, p);
+        e = journal_kafka__produce(k, key, klen, val, vlen, 0, NULL, p);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
         if (e != RD_KAFKA_RESP_ERR__STATE)
             log_warn("kafka: cannot queue a write to topic %s: %s", k->topic,
@@ -952,7 +1483,11 @@ journal_kafka_poll(journal_t *j, int timeout_ms)
     }
     journal_kafka__drain_pipe(k);
     rd_kafka_poll(k->prod, 0);
+    if (k->tprod != NULL)
+        rd_kafka_poll(k->tprod, 0);
     journal_kafka__elect_poll(k);
+    /* What the master appended since the last poll is one transaction. */
+    journal_kafka__txn_commit(k);
     int n = 0;
     rd_kafka_message_t *m;
     while (n < JOURNAL_KAFKA_BATCH && (m = rd_kafka_consumer_poll(k->cons, 0)) != NULL) {
@@ -1016,6 +1551,8 @@ static int
 journal_kafka_claim(journal_t *j)
 {
     journal_kafka_t *k = j->impl;
+    if (k != NULL && k->claim == JOURNAL_KAFKA_CLAIMED && (k->committing || k->aborting))
+        return 0;   /* a commit that timed out, or an abort, is resumed first */
     if (k == NULL || k->refusal[0] != '\0' || k->claim == JOURNAL_KAFKA_CLAIMED)
         return 1;
     if (k->elect != NULL && !k->elected)

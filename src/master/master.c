@@ -932,10 +932,13 @@ master__poll(master_t *m)
         pfd[n].events = POLLIN;
         slot[n++] = -1;
     }
-    /* Kafka acks arrive through polling the client; keep the wait short
-     * while any are due. */
+    /* What the journal waits for (acks, records read back, a claim, the
+     * election) wakes its fd; the bound is for its timers and background
+     * work (an ack's deadline, a claim retried later, a commit or fence
+     * resumed, writes expiring in the queue).  The file journal acks
+     * within the loop's turn: nothing of it is in flight here. */
     long ms = master__any_reads_runnable(m)         ? 0
-              : m->inflight > 0 || m->queue != NULL ? 1 /* a claim is read back */
+              : m->inflight > 0 || m->queue != NULL ? 50
                                                   : 100;
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
     sigset_t none;

@@ -5,6 +5,7 @@
         kb.sasl_bootstrap   # SASL_PLAINTEXT + SCRAM-SHA-512, users from `users`
         kb.ssl_bootstrap    # SSL, server cert signed by kb.ca_file (PEM)
 
+`extra` adds lines to server.properties (an authorizer, say).
 The jars come from fetch_kafka.sh (Maven Central, cached); `version`
 picks the Kafka release (default: fetch_kafka.sh's, 4.1.x).  Everything
 listens on 127.0.0.1 on ports picked at run time.  restart() keeps the ports
@@ -101,13 +102,14 @@ def make_pkcs12_files(d):
 
 class KafkaBroker:
     def __init__(self, workdir, sasl=False, ssl=False, users=None,
-                 version=None):
+                 version=None, extra=None):
         # None: $SCHEMAD_KAFKA_VERSION, else fetch_kafka.sh's default (4.1).
         self.version = version or os.environ.get('SCHEMAD_KAFKA_VERSION')
         self.workdir = os.path.abspath(str(workdir))
         self.sasl = sasl
         self.ssl = ssl
         self.users = dict(users) if users is not None else {'user': 'user'}
+        self.extra = list(extra or [])     # more server.properties lines
         self.proc = None
         self.ports = None
         self.ca_file = None
@@ -271,6 +273,7 @@ class KafkaBroker:
                 'listener.name.ssl.ssl.truststore.location=%s' % self.ca_file,
                 'listener.name.ssl.ssl.client.auth=none',
             ]
+        lines += self.extra
         path = os.path.join(self.workdir, 'server.properties')
         with open(path, 'w') as f:
             f.write('\n'.join(lines) + '\n')

@@ -368,8 +368,9 @@ def test_an_ineligible_node_never_writes(kafka, tmp_path):
 
 
 def test_throughput_through_the_leader(kafka, tmp_path):
-    """A figure, not a bound: registrations/s sent by 8 clients to the
-    leader of three nodes."""
+    """A figure, not a bound: registrations/s sent by 8 and by 32 clients to
+    the leader of three nodes.  Each batch of writes is one transaction
+    (docs/ARCHITECTURE.md): more clients, larger batches."""
     topic = new_topic()
     nodes = [node(kafka, tmp_path / n, topic) for n in 'abc']
     for d in nodes:
@@ -377,27 +378,28 @@ def test_throughput_through_the_leader(kafka, tmp_path):
     try:
         leader = leader_of(nodes, 'warm')
         counter = itertools.count(1)
-        done = []
-        stop_at = time.monotonic() + 3
+        for nclients in (8, 32):
+            done = []
+            stop_at = time.monotonic() + 3
 
-        def client():
-            n = 0
-            while time.monotonic() < stop_at:
-                i = next(counter)
-                if leader.register('t%d' % i, schema(i))[0] != 200:
-                    done.append(-10 ** 9)   # fails the check below
-                    return
-                n += 1
-            done.append(n)
-        t0 = time.monotonic()
-        threads = [threading.Thread(target=client) for _ in range(8)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(60)
-        assert len(done) == 8 and min(done) >= 0, done
-        print('%.0f registrations/s through the leader (8 clients, 3 nodes)'
-              % (sum(done) / (time.monotonic() - t0)))
+            def client():
+                n = 0
+                while time.monotonic() < stop_at:
+                    i = next(counter)
+                    if leader.register('t%d' % i, schema(i))[0] != 200:
+                        done.append(-10 ** 9)   # fails the check below
+                        return
+                    n += 1
+                done.append(n)
+            t0 = time.monotonic()
+            threads = [threading.Thread(target=client) for _ in range(nclients)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(60)
+            assert len(done) == nclients and min(done) >= 0, done
+            print('%.0f registrations/s through the leader (%d clients, 3 nodes)'
+                  % (sum(done) / (time.monotonic() - t0), nclients))
     finally:
         for d in nodes:
             d.stop()
@@ -813,3 +815,133 @@ def test_relay_over_https(kafka, tmp_path):
     finally:
         a.stop()
         b.stop()
+
+
+def check_topic_raw(kafka, topic):
+    """Every SCHEMA record in the topic, read uncommitted (what Confluent and
+    Karapace read) and committed: no id bound to two different schemas,
+    whichever record a reader takes."""
+    for isolation in ('read_uncommitted', 'read_committed'):
+        records = read_records(kafka.bootstrap, topic, isolation)
+        _, raw = id_bindings(records)
+        doubled = {i: s for i, s in raw.items() if len(s) > 1}
+        print('%s: %d records, %d ids, %d bound to two schemas'
+              % (isolation, len(records), len(raw), len(doubled)))
+        assert not doubled, (isolation, doubled)
+
+
+def test_a_zombie_leader_cannot_write(kafka, tmp_path):
+    """Registrations go on while the leader is stopped (SIGSTOP) past the
+    session timeout, another is elected and takes them, and the stopped one
+    resumes (SIGCONT) with writes of its own still queued: its transactional
+    producer was fenced at the broker by the new leader's init_transactions,
+    so nothing it sends lands.  In the topic, read uncommitted and committed,
+    no id is bound to two schemas; every acknowledged registration is
+    readable alike on every node."""
+    topic = new_topic()
+    nodes = [node(kafka, tmp_path / n, topic) for n in 'abc']
+    for d in nodes:
+        d.start()
+    acked, lock, errors = [], threading.Lock(), []
+    counter = itertools.count(1)
+    state = {'leader': None, 'stop': False}
+
+    def clients(seed):
+        rnd = random.Random(seed)
+        target = state['leader']
+        while not state['stop']:
+            i = next(counter)
+            try:
+                st, body = target.request('POST', '/subjects/z%d/versions' % i,
+                                          {'schema': schema(i)}, timeout=3)
+            except OSError:     # the stopped leader's workers time out
+                target = rnd.choice(nodes)
+                continue
+            if st == 200:
+                with lock:
+                    acked.append(('z%d' % i, body['id'], schema(i)))
+                continue
+            assert st == 500 and body['error_code'] in (50001, 50002, 50003, 50004), (st, body)
+            target = rnd.choice(nodes)
+
+    def client(seed):
+        try:
+            clients(seed)
+        except Exception as e:  # fails the test below
+            errors.append(repr(e))
+
+    try:
+        leader = state['leader'] = leader_of(nodes, 'first')
+        threads = [threading.Thread(target=client, args=(s,)) for s in range(6)]
+        for t in threads:
+            t.start()
+        time.sleep(2)
+        before = len(acked)
+        leader.proc.send_signal(signal.SIGSTOP)
+        t0 = time.monotonic()
+        try:
+            rest = [d for d in nodes if d is not leader]
+            new = leader_of(rest, 'after-stop', timeout=40)
+            print('failover from a stopped leader: first write acknowledged %.2f s after '
+                  'SIGSTOP' % (time.monotonic() - t0))
+            n0 = len(acked)
+            assert wait_for(lambda: len(acked) > n0 + 50, 20), \
+                'writes did not continue on the new leader'
+        finally:
+            leader.proc.send_signal(signal.SIGCONT)
+        time.sleep(3)
+        state['stop'] = True
+        for t in threads:
+            t.join(30)
+        assert not errors, errors
+        print('%d registrations acknowledged (%d before the stop)' % (len(acked), before))
+        # The resumed one is a follower: a relayed write (which it may not
+        # forward again) is refused, not written.
+        assert wait_for(lambda: refused(leader.register('zz', schema(10 ** 7), headers=RELAYED),
+                                        50003), 20)
+        assert new.register('zz', schema(10 ** 7))[0] == 200
+        ids = {}
+        for subject, sid, text in acked:
+            assert ids.setdefault(sid, text) == text, (sid, text, ids[sid])
+        for d in nodes:
+            for subject, sid, text in acked:
+                assert wait_for(lambda: d.get('/subjects/%s/versions/1' % subject)[0] == 200)
+                body = d.get('/subjects/%s/versions/1' % subject)[1]
+                assert (body['id'], body['schema']) == (sid, text), (d.port, subject, body)
+        assert wait_for(lambda: all(d.get('/schemas') == nodes[0].get('/schemas')
+                                    for d in nodes))
+    finally:
+        state['stop'] = True
+        for d in nodes:
+            d.stop()
+    check_topic_raw(kafka, topic)
+
+
+def test_a_cluster_that_refuses_transactions(tmp_path):
+    """An authorizer denies the registry's transactional.id: the node says
+    so in the log and writes without transactions (the claims still fence
+    for schemad readers)."""
+    from confluent_kafka.admin import (AclBinding, AclOperation, AclPermissionType,
+                                       ResourcePatternType, ResourceType)
+    from kafka_broker import KafkaBroker
+    kb = KafkaBroker(str(tmp_path / 'kafka-acl'), extra=[
+        'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+        'allow.everyone.if.no.acl.found=true'])
+    kb.start()
+    topic = new_topic()
+    a = node(kb, tmp_path / 'a', topic)
+    try:
+        admin = AdminClient({'bootstrap.servers': kb.bootstrap})
+        deny = AclBinding(ResourceType.TRANSACTIONAL_ID, 'schemad-', ResourcePatternType.PREFIXED,
+                          'User:ANONYMOUS', '*', AclOperation.ALL, AclPermissionType.DENY)
+        for f in admin.create_acls([deny]).values():
+            f.result(30)
+        a.start()
+        assert a.register('s', schema(1)) == (200, {'id': 1})
+        assert a.register('t', schema(2)) == (200, {'id': 2})
+        log = a.log_text(100000)
+        assert 'refuses transactions' in log and 'TransactionalId schemad-' in log, log
+        assert a.get('/subjects') == (200, ['s', 't'])
+    finally:
+        a.stop()
+        kb.stop()

@@ -31,6 +31,9 @@ typedef struct config {
     int ssl_pkcs12;                     /* ssl_cert is a PKCS#12 keystore: key and chain */
     char *ssl_keystore_password;        /* ssl.keystore.password (PKCS#12) */
     char *ssl_key_password;             /* ssl.key.password (an encrypted PEM key) */
+    char *relay_trust_pem;              /* ssl.truststore.*: the CAs a follower trusts in the
+                                           leader's certificate (PEM text), NULL: the system's */
+    int relay_verify_host;              /* ssl.endpoint.identification.algorithm=https (default) */
 
     char *journal;                      /* "file" or "kafka" */
     char *data_dir;                     /* data.dir for the file journal */

@@ -26,6 +26,18 @@ int tls_store_p12_use(SSL_CTX *ctx, const char *path, const char *password, char
 char *tls_store_p12_certs_pem(const char *path, const char *password, char *err,
                               size_t errlen);
 
+/**
+ * Every certificate of the PEM file `path`, as PEM text; the caller frees
+ * it.  NULL with err set when it cannot be read or holds no certificate.
+ */
+char *tls_store_pem_certs(const char *path, char *err, size_t errlen);
+
+/**
+ * Trust the certificates of `pem` (PEM text) in `ctx`, or the system's
+ * CAs when `pem` is NULL.  0, or -1 when none could be added.
+ */
+int tls_store_trust(SSL_CTX *ctx, const char *pem);
+
 /** The keytool command that converts the JKS store `path` to PKCS#12, for error messages. */
 void tls_store_jks_hint(const char *path, char *out, size_t outlen);
 

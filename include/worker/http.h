@@ -32,6 +32,8 @@ typedef struct http {
     size_t memory_budget;           /* per worker, 0 = none */
     uint64_t leader_connect_ms;     /* leader.connect.timeout.ms: relaying writes */
     uint64_t leader_read_ms;        /* leader.read.timeout.ms */
+    char *relay_trust_pem;          /* owned copy: ssl.truststore.* as PEM, NULL: the system's */
+    int relay_verify_host;          /* ssl.endpoint.identification.algorithm=https */
 } http_t;
 
 /**

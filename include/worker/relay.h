@@ -23,6 +23,8 @@ typedef struct relay_pool {
     char *url;              /* owned; NULL when the slot is empty */
     h2o_socketpool_t pool;
     int refs;               /* relays in flight through it */
+    SSL_CTX *ssl_ctx;       /* owned: an https leader's, checking its certificate and name */
+    h2o_http1client_ctx_t ctx;      /* the relay's, with this pool's ssl_ctx */
 } relay_pool_t;
 
 /** A worker's relay state (one per worker). */
@@ -36,16 +38,22 @@ typedef struct relay {
     uint64_t catchup_ms;            /* at most this long */
     h2o_multithread_queue_t *getaddr_queue;     /* name resolution, owned */
     h2o_multithread_receiver_t getaddr_receiver;
-    SSL_CTX *ssl_ctx;               /* owned: for an https leader */
+    const char *trust_pem;          /* borrowed: the CAs trusted in a leader's certificate
+                                       (PEM text), NULL: the system's */
+    int verify_host;                /* the certificate must name the leader's host */
     relay_pool_t pools[RELAY_POOLS];
     int inflight;                   /* relays not yet answered */
     uint64_t logged_at;             /* h2o_now() of the last warning */
     uint64_t unlogged;              /* warnings left out since */
 } relay_t;
 
-/** Set up on the worker's loop, after fork. */
+/**
+ * Set up on the worker's loop, after fork.  An https leader's certificate
+ * must chain to `trust_pem` (PEM text kept alive by the caller; NULL: the
+ * system's CAs) and, with `verify_host`, name the host of its URL.
+ */
 void relay_init(relay_t *rl, h2o_loop_t *loop, table_t *table, uint64_t connect_ms,
-                uint64_t read_ms);
+                uint64_t read_ms, const char *trust_pem, int verify_host);
 
 /**
  * Relay `req` (a write) to the leader at url (scheme://host:port) and

@@ -45,6 +45,9 @@ typedef struct loader {
     jaas_t jaas;                    /* kafkastore.sasl.jaas.config */
     char *keystore;                 /* listener ssl.keystore.location */
     char *keystore_type;            /* listener ssl.keystore.type: PEM or PKCS12 */
+    char *truststore;               /* ssl.truststore.location */
+    char *truststore_type;          /* ssl.truststore.type: PKCS12 (default), PEM, JKS */
+    char *truststore_password;      /* ssl.truststore.password */
     config_kafka_list_t kafka;      /* kafkastore.* with Java names */
 } loader_t;
 
@@ -435,6 +438,30 @@ config__set_client_auth(loader_t *ld, const char *key, const char *val)
     return 0;
 }
 
+static void config__free_secret(char *s);
+
+/* Kept until the end: the store is read once all three are known. */
+static int
+config__set_truststore(loader_t *ld, const char *key, const char *val)
+{
+    char **slot = strcmp(key, "ssl.truststore.location") == 0 ? &ld->truststore
+                  : strcmp(key, "ssl.truststore.type") == 0 ? &ld->truststore_type
+                  : &ld->truststore_password;
+    config__free_secret(*slot);
+    *slot = mem_strdup(val);
+    return 0;
+}
+
+/* Kafka's SslConfigs: "https" checks the peer's name, empty does not. */
+static int
+config__set_endpoint_id(loader_t *ld, const char *key, const char *val)
+{
+    if (val[0] != '\0' && strcasecmp(val, "https") != 0)
+        return config__bad(ld, key, val, "use https, or an empty value to skip the check");
+    ld->cf->relay_verify_host = val[0] != '\0';
+    return 0;
+}
+
 static int
 config__set_auth_method(loader_t *ld, const char *key, const char *val)
 {
@@ -466,6 +493,10 @@ static const setting_t config__settings[] = {
     { "ssl.keystore.type", K_FN, 0, 0, 0, config__set_keystore_type },
     { "ssl.keystore.password", K_STR, F(ssl_keystore_password), 0, 0, NULL },
     { "ssl.key.password", K_STR, F(ssl_key_password), 0, 0, NULL },
+    { "ssl.truststore.location", K_FN, 0, 0, 0, config__set_truststore },
+    { "ssl.truststore.type", K_FN, 0, 0, 0, config__set_truststore },
+    { "ssl.truststore.password", K_FN, 0, 0, 0, config__set_truststore },
+    { "ssl.endpoint.identification.algorithm", K_FN, 0, 0, 0, config__set_endpoint_id },
     { "ssl.client.authentication", K_FN, 0, 0, 0, config__set_client_auth },
     { "ssl.client.auth", K_FN, 0, 0, 0, config__set_client_auth },
     { "authentication.method", K_FN, 0, 0, 0, config__set_auth_method },
@@ -522,10 +553,9 @@ static const char *const config__ignored[] = {
     "schema.cache.size", "schema.cache.expiry.secs", "schema.validate.fields",
     "schema.providers", "schema.canonicalize.on.consume",
     "metadata.encoder.topic", "authentication.realm", "authentication.roles",
-    "ssl.truststore.location",
-    "ssl.truststore.password", "ssl.truststore.type", "ssl.protocol",
+    "ssl.protocol",
     "ssl.enabled.protocols", "ssl.cipher.suites", "ssl.provider",
-    "ssl.endpoint.identification.algorithm", "ssl.keymanager.algorithm",
+    "ssl.keymanager.algorithm",
     "ssl.trustmanager.algorithm", "request.logger.name",
     "shutdown.graceful.ms", "compression.enable",
     "metrics.jmx.prefix", "metrics.reporters", "metrics.num.samples",
@@ -785,6 +815,41 @@ config__resolve_tls(loader_t *ld)
     return 0;
 }
 
+/*
+ * The CAs a follower trusts in the leader's certificate when it relays a
+ * write over HTTPS (Confluent's forwarding uses the ssl.truststore.*
+ * settings; without them the JVM's, here the system's).  The type defaults
+ * by the file's name: JKS is refused with keytool's command, .pem and .crt
+ * are PEM, anything else PKCS#12.
+ */
+static int
+config__resolve_trust(loader_t *ld)
+{
+    const char *path = ld->truststore, *type = ld->truststore_type;
+    if (path == NULL || path[0] == '\0')
+        return 0;
+    if (type == NULL || type[0] == '\0')
+        type = text_ends_with(path, ".jks", 1) ? "JKS"
+               : text_ends_with(path, ".pem", 1) || text_ends_with(path, ".crt", 1) ? "PEM"
+               : "PKCS12";
+    char why[512];
+    if (strcasecmp(type, "JKS") == 0) {
+        tls_store_jks_hint(path, why, sizeof(why));
+        return config__fail(ld, "ssl.truststore.location '%s': JKS trust stores are not "
+                            "supported; %s and set ssl.truststore.type=PKCS12", path, why);
+    }
+    if (strcasecmp(type, "PEM") == 0)
+        ld->cf->relay_trust_pem = tls_store_pem_certs(path, why, sizeof(why));
+    else if (strcasecmp(type, "PKCS12") == 0)
+        ld->cf->relay_trust_pem = tls_store_p12_certs_pem(path, ld->truststore_password, why,
+                                                          sizeof(why));
+    else
+        return config__fail(ld, "ssl.truststore.type '%s': use PKCS12 or PEM", type);
+    if (ld->cf->relay_trust_pem == NULL)
+        return config__fail(ld, "ssl.truststore.location: %s", why);
+    return 0;
+}
+
 /* The listener other nodes forward writes to: the first of the scheme
  * inter.instance.protocol names (Confluent refuses to start without one),
  * or the first listener when the setting is absent. */
@@ -832,7 +897,8 @@ config__finish(loader_t *ld)
     if (strcmp(cf->journal, "kafka") == 0 && ld->raw_bootstrap == NULL)
         return config__fail(ld, "journal=kafka needs kafkastore.bootstrap.servers");
     if (config__resolve_bootstrap(ld) < 0 || config__resolve_sasl(ld) < 0 ||
-        config__resolve_kafka(ld) < 0 || config__resolve_tls(ld) < 0)
+        config__resolve_kafka(ld) < 0 || config__resolve_tls(ld) < 0 ||
+        config__resolve_trust(ld) < 0)
         return -1;
     return 0;
 }
@@ -848,6 +914,7 @@ config__defaults(void)
     cf->table_size = (size_t)4 << 30;
     cf->leader_eligibility = 1;
     cf->inter_instance_tls = -1;
+    cf->relay_verify_host = 1;
     cf->leader_connect_ms = 60000;    /* Confluent's defaults */
     cf->leader_read_ms = 60000;
     cf->request_max_bytes = (size_t)16 << 20;
@@ -887,6 +954,9 @@ loader_free(loader_t *ld)
     jaas_clear(&ld->jaas);
     free(ld->keystore);
     free(ld->keystore_type);
+    free(ld->truststore);
+    free(ld->truststore_type);
+    config__free_secret(ld->truststore_password);
     for (size_t i = 0; i < ld->kafka.n; i++) {
         free(ld->kafka.v[i].key);
         config__free_secret(ld->kafka.v[i].value);
@@ -938,6 +1008,7 @@ config_free(config_t *cf)
     config__free_secret(cf->sasl_password);
     config__free_secret(cf->ssl_keystore_password);
     config__free_secret(cf->ssl_key_password);
+    free(cf->relay_trust_pem);
     for (size_t i = 0; i < cf->nkafka_extra; i++) {
         free(cf->kafka_extra[i].key);
         config__free_secret(cf->kafka_extra[i].value);

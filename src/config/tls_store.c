@@ -154,6 +154,53 @@ tls_store_p12_certs_pem(const char *path, const char *password, char *err, size_
     return pem;
 }
 
+char *
+tls_store_pem_certs(const char *path, char *err, size_t errlen)
+{
+    BIO *in = BIO_new_file(path, "r");
+    if (in == NULL) {
+        tls_store__fail(err, errlen, "cannot read the trust store '%s': %s", path,
+                        strerror(errno));
+        return NULL;
+    }
+    BIO *out = BIO_new(BIO_s_mem());
+    X509 *x;
+    int n = 0, rc = 0;
+    while (rc == 0 && (x = PEM_read_bio_X509(in, NULL, NULL, NULL)) != NULL) {
+        rc = tls_store__pem(out, x);
+        X509_free(x);
+        n++;
+    }
+    ERR_clear_error();      /* the read that ends the loop leaves "no start line" */
+    char *data = NULL, *pem = NULL;
+    long len = BIO_get_mem_data(out, &data);
+    if (rc == 0 && n > 0 && len > 0)
+        pem = mem_strndup(data, (size_t)len);
+    else
+        tls_store__fail(err, errlen, "the PEM trust store '%s' holds no certificate", path);
+    BIO_free(out);
+    BIO_free(in);
+    return pem;
+}
+
+int
+tls_store_trust(SSL_CTX *ctx, const char *pem)
+{
+    if (pem == NULL)
+        return SSL_CTX_set_default_verify_paths(ctx) == 1 ? 0 : -1;
+    BIO *in = BIO_new_mem_buf(pem, -1);
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    X509 *x;
+    int n = 0;
+    while ((x = PEM_read_bio_X509(in, NULL, NULL, NULL)) != NULL) {
+        n += X509_STORE_add_cert(store, x) == 1;
+        X509_free(x);
+    }
+    ERR_clear_error();
+    BIO_free(in);
+    return n > 0 ? 0 : -1;
+}
+
 void
 tls_store_jks_hint(const char *path, char *out, size_t outlen)
 {

@@ -140,6 +140,8 @@ http_init(http_t *h, const config_t *cf, int nslots, char *err, size_t errlen)
     h->memory_budget = cf->worker_max_memory;
     h->leader_connect_ms = (uint64_t)cf->leader_connect_ms;
     h->leader_read_ms = (uint64_t)cf->leader_read_ms;
+    h->relay_trust_pem = cf->relay_trust_pem ? mem_strdup(cf->relay_trust_pem) : NULL;
+    h->relay_verify_host = cf->relay_verify_host;
     h2o_hostconf_t *host = h2o_config_register_host(&h->globalconf,
                                                     h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
@@ -168,6 +170,7 @@ http_free(http_t *h)
     free(h->listeners);
     if (h->ssl_ctx != NULL)
         SSL_CTX_free(h->ssl_ctx);
+    free(h->relay_trust_pem);
     h2o_config_dispose(&h->globalconf);
     memset(h, 0, sizeof(*h));
 }

@@ -6,6 +6,8 @@
  */
 #include "relay.h"
 
+#include <arpa/inet.h>
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "mem.h"
 #include "render.h"
 #include "respond.h"
+#include "tls_store.h"
 
 /* A leader's answer to a write is small (an id, or the schema it stored);
  * anything larger is not an answer of ours. */
@@ -307,6 +310,36 @@ relay__on_connect_timeout(h2o_timeout_entry_t *entry)
     relay__fail(rr, "connection timeout (leader.connect.timeout.ms)");
 }
 
+/*
+ * The TLS context of the pool for an https leader at `host`: its
+ * certificate must chain to the trusted CAs and, unless
+ * ssl.endpoint.identification.algorithm is empty, name `host` (a DNS name
+ * or an IP address).  NULL when no CA could be trusted.
+ */
+static SSL_CTX *
+relay__tls(const relay_t *rl, const char *host, size_t hlen)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    if (tls_store_trust(ctx, rl->trust_pem) < 0) {
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    if (!rl->verify_host)
+        return ctx;
+    char *name = mem_strndup(host, hlen);
+    X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
+    unsigned char addr[16];
+    int ip = inet_pton(AF_INET, name, addr) == 1 || inet_pton(AF_INET6, name, addr) == 1;
+    if (ip)
+        X509_VERIFY_PARAM_set1_ip_asc(param, name);
+    else
+        X509_VERIFY_PARAM_set1_host(param, name, 0);
+    free(name);
+    return ctx;
+}
+
 /* The pool for url: the one kept, or a new one in a slot nobody uses. */
 static relay_pool_t *
 relay__pool(relay_t *rl, const char *url, size_t len, const h2o_url_t *u)
@@ -324,10 +357,19 @@ relay__pool(relay_t *rl, const char *url, size_t len, const h2o_url_t *u)
     if (free_slot->url != NULL) {
         h2o_socketpool_dispose(&free_slot->pool);
         free(free_slot->url);
+        free_slot->url = NULL;
+        if (free_slot->ssl_ctx != NULL)
+            SSL_CTX_free(free_slot->ssl_ctx);
+        free_slot->ssl_ctx = NULL;
     }
+    int https = u->scheme == &H2O_URL_SCHEME_HTTPS;
+    if (https && (free_slot->ssl_ctx = relay__tls(rl, u->host.base, u->host.len)) == NULL)
+        return NULL;
+    free_slot->ctx = rl->ctx;
+    free_slot->ctx.ssl_ctx = free_slot->ssl_ctx;
     free_slot->url = mem_strndup(url, len);
     h2o_socketpool_init_by_hostport(&free_slot->pool, u->host, h2o_url_get_port(u),
-                                    u->scheme == &H2O_URL_SCHEME_HTTPS, SIZE_MAX);
+                                    https, SIZE_MAX);
     h2o_socketpool_set_timeout(&free_slot->pool, rl->loop, RELAY_POOL_IDLE_MS);
     return free_slot;
 }
@@ -347,18 +389,20 @@ relay_start(relay_t *rl, h2o_req_t *req, const char *url, size_t url_len)
         return;
     }
     if ((rr->pool = relay__pool(rl, url, url_len, &u)) == NULL) {
-        relay__fail(rr, "too many leaders at once");
+        relay__fail(rr, "too many leaders at once, or no CA to trust in an https leader's "
+                        "certificate (ssl.truststore.location)");
         return;
     }
     rr->pool->refs++;
     rr->timer.cb = relay__on_connect_timeout;
     h2o_timeout_link(rl->loop, &rl->connect_timeout, &rr->timer);
-    h2o_http1client_connect_with_pool(&rr->client, rr, &rl->ctx, &rr->pool->pool,
+    h2o_http1client_connect_with_pool(&rr->client, rr, &rr->pool->ctx, &rr->pool->pool,
                                       relay__on_connect);
 }
 
 void
-relay_init(relay_t *rl, h2o_loop_t *loop, table_t *table, uint64_t connect_ms, uint64_t read_ms)
+relay_init(relay_t *rl, h2o_loop_t *loop, table_t *table, uint64_t connect_ms, uint64_t read_ms,
+           const char *trust_pem, int verify_host)
 {
     memset(rl, 0, sizeof(*rl));
     rl->loop = loop;
@@ -370,13 +414,11 @@ relay_init(relay_t *rl, h2o_loop_t *loop, table_t *table, uint64_t connect_ms, u
     rl->getaddr_queue = h2o_multithread_create_queue(loop);
     h2o_multithread_register_receiver(rl->getaddr_queue, &rl->getaddr_receiver,
                                       h2o_hostinfo_getaddr_receiver);
-    /* The leader is one of ours, reached by the URL it announced in the
-     * log: its certificate is not verified (no trust store is configured
-     * for inter-instance calls yet). */
-    rl->ssl_ctx = SSL_CTX_new(TLS_client_method());
-    SSL_CTX_set_verify(rl->ssl_ctx, SSL_VERIFY_NONE, NULL);
+    rl->trust_pem = trust_pem;
+    rl->verify_host = verify_host;
+    /* Each pool has its TLS context: it checks its own leader's name. */
     rl->ctx = (h2o_http1client_ctx_t){
         .loop = loop, .getaddr_receiver = &rl->getaddr_receiver,
-        .io_timeout = &rl->io_timeout, .ssl_ctx = rl->ssl_ctx,
+        .io_timeout = &rl->io_timeout,
     };
 }

@@ -300,7 +300,8 @@ worker_main(http_t *http, table_t *table, int index, int ipc_fd)
 
     http_conns_init(&w->conns, w->loop, http->max_connections, http->stall_ms,
                     http->memory_budget);
-    relay_init(&w->relay, w->loop, w->table, http->leader_connect_ms, http->leader_read_ms);
+    relay_init(&w->relay, w->loop, w->table, http->leader_connect_ms, http->leader_read_ms,
+               http->relay_trust_pem, http->relay_verify_host);
 
     w->ipc_sock = h2o_evloop_socket_create(w->loop, ipc_fd, 0);
     w->ipc_sock->data = w;

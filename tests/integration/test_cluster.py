@@ -783,38 +783,85 @@ def test_relay_to_the_leader_as_it_answers(kafka, tmp_path):
         b.stop()
 
 
-def test_relay_over_https(kafka, tmp_path):
-    """inter.instance.protocol=https: the leader announces its https
-    listener, and a follower relays writes to it over TLS."""
-    from kafka_broker import make_tls_files
+def https_nodes(kafka, tmp_path, topic, trust, tls):
+    """Two nodes with http and https listeners (the certificate in `tls`),
+    inter.instance.protocol=https: `a` leads, `b` (ineligible) relays to a's
+    https listener with `trust`."""
     from schemad_proc import free_port
-    make_tls_files(str(tmp_path / 'tls'))
-    topic = new_topic()
     nodes = []
-    for n, extra in (('a', {}), ('b', {'leader.eligibility': 'false'})):
+    for n, extra in (('a', {}), ('b', dict(trust, **{'leader.eligibility': 'false'}))):
         http_port, https_port = free_port(), free_port()
         extra.update({
             'listeners': 'http://127.0.0.1:%d,https://127.0.0.1:%d' % (http_port, https_port),
-            'ssl.certificate.location': str(tmp_path / 'tls' / 'server.pem'),
-            'ssl.key.location': str(tmp_path / 'tls' / 'server.key'),
+            'ssl.certificate.location': str(tls / 'server.pem'),
+            'ssl.key.location': str(tls / 'server.key'),
             'inter.instance.protocol': 'https'})
         d = node(kafka, tmp_path / n, topic, **extra)
         d.port = http_port
         d.https_port = https_port
         nodes.append(d)
-    a, b = nodes
+    return nodes
+
+
+def test_relay_over_https(kafka, tmp_path):
+    """inter.instance.protocol=https: the leader announces its https
+    listener, and a follower relays writes to it over TLS, checking the
+    leader's certificate against ssl.truststore.location (PEM or PKCS#12)
+    and its name against the URL's host."""
+    from kafka_broker import P12_PASSWORD, make_tls_files
+    make_tls_files(str(tmp_path / 'tls'))
+    stores = [
+        {'ssl.truststore.location': str(tmp_path / 'tls' / 'ca.pem'),
+         'ssl.truststore.type': 'PEM'},
+        {'ssl.truststore.location': str(tmp_path / 'tls' / 'truststore.p12'),
+         'ssl.truststore.type': 'PKCS12', 'ssl.truststore.password': P12_PASSWORD},
+    ]
+    for k, trust in enumerate(stores):
+        topic = new_topic()
+        a, b = https_nodes(kafka, tmp_path / str(k), topic, trust, tmp_path / 'tls')
+        a.start()
+        b.start()
+        try:
+            assert a.register('s', schema(1)) == (200, {'id': 1})
+            assert b.register('t', schema(2)) == (200, {'id': 2})
+            assert b.get('/subjects/t/versions/1')[1]['id'] == 2
+            claims = [h['schemad.writer'].decode() for _, _, _, h in
+                      read_records(kafka.bootstrap, topic) if 'schemad.claim' in h]
+            assert claims and claims[-1].startswith('https://127.0.0.1:%d ' % a.https_port)
+        finally:
+            a.stop()
+            b.stop()
+
+
+def test_relay_refuses_an_untrusted_leader(kafka, tmp_path):
+    """Without a trust store the system's CAs are trusted, and the test CA
+    is not one of them: the follower does not send the write (nor its
+    Authorization header) to a leader it cannot authenticate; 50003."""
+    from kafka_broker import make_tls_files
+    make_tls_files(str(tmp_path / 'tls'))
+    topic = new_topic()
+    a, b = https_nodes(kafka, tmp_path, topic, {}, tmp_path / 'tls')
     a.start()
     b.start()
     try:
         assert a.register('s', schema(1)) == (200, {'id': 1})
-        assert b.register('t', schema(2)) == (200, {'id': 2})
-        assert b.get('/subjects/t/versions/1')[1]['id'] == 2
-        claims = [h['schemad.writer'].decode() for _, _, _, h in
-                  read_records(kafka.bootstrap, topic) if 'schemad.claim' in h]
-        assert claims and claims[-1].startswith('https://127.0.0.1:%d ' % a.https_port), claims
+        assert refused(b.register('t', schema(2)), 50003)
+        assert a.get('/subjects/t/versions')[0] == 404
     finally:
         a.stop()
         b.stop()
+
+
+def test_a_jks_trust_store_is_a_clear_error(tmp_path):
+    """A JKS trust store is refused at start with keytool's command."""
+    import subprocess
+    from schemad_proc import schemad_bin
+    conf = tmp_path / 'schemad.properties'
+    conf.write_text('ssl.truststore.location=/etc/x/truststore.jks\n')
+    r = subprocess.run([schemad_bin(), '-t', '-c', str(conf)], capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode != 0
+    assert 'keytool -importkeystore' in r.stderr + r.stdout
 
 
 def check_topic_raw(kafka, topic):

@@ -31,8 +31,10 @@ typedef struct config {
     int ssl_pkcs12;                     /* ssl_cert is a PKCS#12 keystore: key and chain */
     char *ssl_keystore_password;        /* ssl.keystore.password (PKCS#12) */
     char *ssl_key_password;             /* ssl.key.password (an encrypted PEM key) */
-    char *relay_trust_pem;              /* ssl.truststore.*: the CAs a follower trusts in the
-                                           leader's certificate (PEM text), NULL: the system's */
+    char *relay_truststore;             /* ssl.truststore.location: the CAs a follower trusts
+                                           in the leader's certificate; NULL: the system's */
+    int relay_truststore_pem;           /* it is PEM, else PKCS#12 */
+    char *relay_truststore_password;    /* ssl.truststore.password (PKCS#12) */
     int relay_verify_host;              /* ssl.endpoint.identification.algorithm=https (default) */
 
     char *journal;                      /* "file" or "kafka" */

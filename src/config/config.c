@@ -819,8 +819,8 @@ config__resolve_tls(loader_t *ld)
  * The CAs a follower trusts in the leader's certificate when it relays a
  * write over HTTPS (Confluent's forwarding uses the ssl.truststore.*
  * settings; without them the JVM's, here the system's).  The type defaults
- * by the file's name: JKS is refused with keytool's command, .pem and .crt
- * are PEM, anything else PKCS#12.
+ * by the file's name: .jks is JKS (not read: a warning with keytool's
+ * command), .pem and .crt are PEM, anything else PKCS#12.
  */
 static int
 config__resolve_trust(loader_t *ld)
@@ -833,20 +833,23 @@ config__resolve_trust(loader_t *ld)
                : text_ends_with(path, ".pem", 1) || text_ends_with(path, ".crt", 1) ? "PEM"
                : "PKCS12";
     char why[512];
+    /* Confluent's listeners are often set up with a JKS store this node
+     * cannot read; it matters only to relaying over https, so it is said,
+     * not refused. */
     if (strcasecmp(type, "JKS") == 0) {
         tls_store_jks_hint(path, why, sizeof(why));
-        return config__fail(ld, "ssl.truststore.location '%s': JKS trust stores are not "
-                            "supported; %s and set ssl.truststore.type=PKCS12", path, why);
+        log_warn("ssl.truststore.location '%s': JKS trust stores are not read; a write "
+                 "relayed to an https leader trusts the system's CAs instead: %s and set "
+                 "ssl.truststore.type=PKCS12", path, why);
+        return 0;
     }
-    if (strcasecmp(type, "PEM") == 0)
-        ld->cf->relay_trust_pem = tls_store_pem_certs(path, why, sizeof(why));
-    else if (strcasecmp(type, "PKCS12") == 0)
-        ld->cf->relay_trust_pem = tls_store_p12_certs_pem(path, ld->truststore_password, why,
-                                                          sizeof(why));
-    else
+    if (strcasecmp(type, "PEM") != 0 && strcasecmp(type, "PKCS12") != 0)
         return config__fail(ld, "ssl.truststore.type '%s': use PKCS12 or PEM", type);
-    if (ld->cf->relay_trust_pem == NULL)
-        return config__fail(ld, "ssl.truststore.location: %s", why);
+    /* Read by the workers' setup (http_init), where a failure stops the start. */
+    ld->cf->relay_truststore = mem_strdup(path);
+    ld->cf->relay_truststore_pem = strcasecmp(type, "PEM") == 0;
+    if (ld->truststore_password != NULL)
+        ld->cf->relay_truststore_password = mem_strdup(ld->truststore_password);
     return 0;
 }
 
@@ -1008,7 +1011,8 @@ config_free(config_t *cf)
     config__free_secret(cf->sasl_password);
     config__free_secret(cf->ssl_keystore_password);
     config__free_secret(cf->ssl_key_password);
-    free(cf->relay_trust_pem);
+    free(cf->relay_truststore);
+    config__free_secret(cf->relay_truststore_password);
     for (size_t i = 0; i < cf->nkafka_extra; i++) {
         free(cf->kafka_extra[i].key);
         config__free_secret(cf->kafka_extra[i].value);

@@ -852,15 +852,16 @@ def test_relay_refuses_an_untrusted_leader(kafka, tmp_path):
         b.stop()
 
 
-def test_a_jks_trust_store_is_a_clear_error(tmp_path):
-    """A JKS trust store is refused at start with keytool's command."""
+def test_a_jks_trust_store_is_said_not_refused(tmp_path):
+    """A JKS trust store (Confluent's listeners often have one) does not stop
+    a start: it is named in a warning with keytool's command."""
     import subprocess
     from schemad_proc import schemad_bin
     conf = tmp_path / 'schemad.properties'
     conf.write_text('ssl.truststore.location=/etc/x/truststore.jks\n')
     r = subprocess.run([schemad_bin(), '-t', '-c', str(conf)], capture_output=True, text=True,
                        timeout=30)
-    assert r.returncode != 0
+    assert r.returncode == 0, r.stderr
     assert 'keytool -importkeystore' in r.stderr + r.stdout
 
 

@@ -696,6 +696,28 @@ test_shipped_file(void)
     free(text);
 }
 
+/* ssl.truststore.*: the CAs a follower trusts relaying to an https leader. */
+static void
+test_relay_trust(void)
+{
+    config_t *cf = load("ssl.truststore.location=/etc/t.jks\n", NULL);
+    CHECK(cf != NULL && cf->relay_truststore == NULL && cf->relay_verify_host);
+    config_free(cf);
+    cf = load("ssl.truststore.location=/etc/ca.crt\n"
+              "ssl.endpoint.identification.algorithm=\n", NULL);
+    CHECK(cf != NULL && streq(cf->relay_truststore, "/etc/ca.crt") &&
+          cf->relay_truststore_pem && !cf->relay_verify_host);
+    config_free(cf);
+    cf = load("ssl.truststore.location=/etc/ca\nssl.truststore.password=pw\n", NULL);
+    CHECK(cf != NULL && !cf->relay_truststore_pem &&
+          streq(cf->relay_truststore_password, "pw"));
+    config_free(cf);
+    load_fails(__LINE__, "ssl.truststore.location=/etc/ca\nssl.truststore.type=BKS\n", NULL,
+               "ssl.truststore.type", "PKCS12 or PEM", NULL);
+    load_fails(__LINE__, "ssl.endpoint.identification.algorithm=ldaps\n", NULL,
+               "ssl.endpoint.identification.algorithm", NULL);
+}
+
 int
 main(void)
 {
@@ -716,6 +738,7 @@ main(void)
     test_values();
     test_kafka_extra();
     test_shipped_file();
+    test_relay_trust();
 
     {
         char path[128];

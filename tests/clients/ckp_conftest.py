@@ -15,7 +15,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 import types
 
 import pytest
@@ -57,28 +56,6 @@ def _started(make, attempts=3):
     return None
 
 
-def _wait_group_coordinator(bootstrap, timeout=60.0):
-    """Until the broker answers an offset fetch for a group: its first
-    FindCoordinator creates __consumer_offsets, and a consumer that comes
-    before that is ready fails with NOT_COORDINATOR (trivup's cluster is
-    long up when their first test runs; ours has just started)."""
-    from confluent_kafka import Consumer, KafkaException, TopicPartition
-    c = Consumer({'bootstrap.servers': bootstrap, 'group.id': 'ckp-warm-up',
-                  'log_level': 0})
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            try:
-                c.committed([TopicPartition('ckp-warm-up', 0)], timeout=5)
-                return
-            except KafkaException:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-    finally:
-        c.close()
-
-
 class SchemadFixture(KafkaClusterFixture):
     """Their fixture API over one broker and one schemad."""
 
@@ -88,7 +65,7 @@ class SchemadFixture(KafkaClusterFixture):
         self._broker = _started(lambda i: KafkaBroker(
             os.path.join(workdir, 'kafka%d' % i)))
         try:
-            _wait_group_coordinator(self._broker.bootstrap)
+            self._broker.wait_group_coordinator()
             self._schemad = _started(lambda i: Schemad(
                 os.path.join(workdir, 'schemad%d' % i),
                 {'confluent.version': os.environ.get('CKP_CONFLUENT_VERSION', '8'),

@@ -1,0 +1,89 @@
+"""confluent-kafka-javascript's own schemaregistry e2e tests (jest: the
+client, the Avro and JSON Schema serializers) against the real schemad and
+a real Kafka broker, through tests/clients/run_ckjs.sh. Their files come
+from a mirror at run time; without one (or without node) this is skipped.
+
+Their suite is written against Confluent Platform 7.6.0 (their
+docker-compose), so it runs in dialect 7. In dialect 8 two of the client
+tests differ exactly where 8.3 does: GET /schemas/ids/{id}?subject= carries
+subject, version, guid and schemaType (8.3's SchemaString(Schema)), and
+GET /subjects/{s}/versions/{v} carries deleted:false and schemaType AVRO
+(8.3's Schema entity, NON_EMPTY) -- both asserted here instead."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from schemad_proc import Schemad, avro_record
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUN = os.path.join(HERE, '..', 'clients', 'run_ckjs.sh')
+
+
+def run_ckjs(tmp_path, schemad, kafka, args=()):
+    """Their e2e suite through run_ckjs.sh; returns {file: [passed,
+    failed]} from jest's JSON report."""
+    if shutil.which('node') is None:
+        pytest.skip('no node')
+    report = str(tmp_path / 'jest.json')
+    env = dict(os.environ, CKJS_SR_URL=schemad.url,
+               CKJS_BOOTSTRAP=kafka.bootstrap, CKJS_TIMEOUT='240')
+    r = subprocess.run(['sh', RUN, '--json', '--outputFile=' + report]
+                       + list(args), env=env, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=900)
+    out = r.stdout.decode(errors='replace')
+    with open(str(tmp_path / 'jest.log'), 'w') as f:
+        f.write(out)
+    if r.returncode == 77:
+        pytest.skip('no confluent-kafka-javascript mirror')
+    assert os.path.exists(report), out[-5000:]
+    with open(report) as f:
+        res = json.load(f)
+    counts = {}
+    failed = []
+    for suite in res['testResults']:
+        name = os.path.basename(suite['name'])
+        c = counts.setdefault(name, [0, 0])
+        for t in suite['assertionResults']:
+            if t['status'] == 'passed':
+                c[0] += 1
+            elif t['status'] == 'failed':
+                c[1] += 1
+                failed.append('%s: %s' % (name, t['fullName']))
+    for name, (p, fl) in sorted(counts.items()):
+        print('ckjs %s: %d passed, %d failed' % (name, p, fl))
+    assert r.returncode == 0 and not failed, '\n'.join(failed) or out[-5000:]
+    return counts
+
+
+def test_confluent_kafka_javascript_e2e(kafka, tmp_path):
+    kafka.wait_group_coordinator()
+    d = Schemad(tmp_path / 'schemad', {'confluent.version': '7'})
+    d.start()
+    try:
+        counts = run_ckjs(tmp_path, d, kafka)
+    finally:
+        d.stop()
+    assert sum(c[0] for c in counts.values()) >= 20
+
+
+def test_dialect8_read_entities(tmp_path):
+    """The 8.3 shapes their dialect-7 expectations leave out."""
+    d = Schemad(tmp_path / 'schemad', {'confluent.version': '8'})
+    d.start()
+    try:
+        st, reg = d.register('s', avro_record('U', [('a', 'int')]))
+        assert st == 200, reg
+        st, by_id = d.get('/schemas/ids/%d?subject=s' % reg['id'])
+        assert st == 200
+        assert (by_id['subject'], by_id['version'], by_id['schemaType']) == ('s', 1, 'AVRO')
+        assert by_id['guid'] == reg['guid']
+        st, plain = d.get('/schemas/ids/%d' % reg['id'])
+        assert 'subject' not in plain and 'version' not in plain
+        st, latest = d.get('/subjects/s/versions/latest')
+        assert latest['schemaType'] == 'AVRO' and latest['deleted'] is False
+    finally:
+        d.stop()

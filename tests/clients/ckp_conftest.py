@@ -8,7 +8,8 @@ tests/integration/schemad_proc.py starts it, in its default dialect
 (confluent.version=8) -- no trivup, no docker, no Confluent Schema Registry.
 
 $SCHEMAD_SRCDIR locates our tests/integration; $SCHEMAD_BIN the daemon;
-$CKP_CONFLUENT_VERSION the dialect (8, the default, or 7).
+$CKP_CONFLUENT_VERSION the dialect (8, the default, or 7); CKP_JOURNAL=kafka
+puts schemad's journal on the same broker (default: the file journal).
 """
 
 import os
@@ -68,11 +69,20 @@ class SchemadFixture(KafkaClusterFixture):
             self._broker.wait_group_coordinator()
             self._schemad = _started(lambda i: Schemad(
                 os.path.join(workdir, 'schemad%d' % i),
-                {'confluent.version': os.environ.get('CKP_CONFLUENT_VERSION', '8'),
-                 'workers': '2'}))
+                self._settings()))
         except Exception:
             self._broker.stop()
             raise
+
+    def _settings(self):
+        settings = {'confluent.version':
+                    os.environ.get('CKP_CONFLUENT_VERSION', '8'),
+                    'workers': '2'}
+        if os.environ.get('CKP_JOURNAL') == 'kafka':
+            settings.update({'journal': 'kafka',
+                             'kafkastore.bootstrap.servers':
+                             self._broker.bootstrap})
+        return settings
 
     def _sr_conf(self, conf):
         sr_conf = {'url': self._schemad.url}

@@ -29,6 +29,8 @@ sh "$SCHEMAD_SRCDIR/tests/integration/fetch_kafka.sh" >/dev/null
 cd "$work"
 [ $# -gt 0 ] || set -- tests/integration/schema_registry
 # Their pyproject's pytest settings, given here (we take no config of theirs).
-exec timeout "${CKP_TIMEOUT:-600}" python3 -m pytest -p no:cacheprovider \
+# SIGINT first: pytest then still runs its session finish (stops the broker
+# and schemad it started).
+exec timeout -s INT -k 30 "${CKP_TIMEOUT:-600}" python3 -m pytest -p no:cacheprovider \
     -o asyncio_mode=auto -o asyncio_default_fixture_loop_scope=function \
     --rootdir="$work" -c /dev/null ${CKP_PYTEST_ARGS:-} "$@"

@@ -45,5 +45,5 @@ sed -i "s|'http://localhost:8081'|'$CKJS_SR_URL'|" \
     "$work/schemaregistry/test/test-constants.ts"
 grep -q "'$CKJS_SR_URL'" "$work/schemaregistry/test/test-constants.ts"
 cd "$work"
-exec timeout "${CKJS_TIMEOUT:-600}" node node_modules/jest/bin/jest.js \
+timeout "${CKJS_TIMEOUT:-600}" node node_modules/jest/bin/jest.js \
     -c jest.config.js --ci --runInBand --forceExit "$@"

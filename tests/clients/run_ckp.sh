@@ -31,6 +31,6 @@ cd "$work"
 # Their pyproject's pytest settings, given here (we take no config of theirs).
 # SIGINT first: pytest then still runs its session finish (stops the broker
 # and schemad it started).
-exec timeout -s INT -k 30 "${CKP_TIMEOUT:-600}" python3 -m pytest -p no:cacheprovider \
+timeout -s INT -k 30 "${CKP_TIMEOUT:-600}" python3 -m pytest -p no:cacheprovider \
     -o asyncio_mode=auto -o asyncio_default_fixture_loop_scope=function \
     --rootdir="$work" -c /dev/null ${CKP_PYTEST_ARGS:-} "$@"

@@ -21,6 +21,12 @@ pip_install() {
     python3 -m pip install -q "$@" 2>/dev/null ||
         python3 -m pip install -q --break-system-packages "$@"
 }
-pip_install pytest 'confluent-kafka[avro,schemaregistry]>=2.14'
+pip_install pytest pytest-asyncio 'confluent-kafka[avro,schemaregistry]>=2.14'
 sh "$here/../tests/integration/fetch_kafka.sh" >/dev/null
 sh "$here/../tests/diff/fetch_ref.sh" >/dev/null
+# Node.js and the npm packages of confluent-kafka-javascript's e2e tests
+# (tests/clients/run_ckjs.sh keeps them in ~/.cache/schemad/ckjs; without
+# a mirror of that repository it exits 77 and its test is skipped).
+command -v npm >/dev/null 2>&1 ||
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+sh "$here/../tests/clients/run_ckjs.sh" install || [ $? -eq 77 ]

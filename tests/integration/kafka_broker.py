@@ -188,6 +188,29 @@ class KafkaBroker:
             self._logf.close()
             self._logf = None
 
+    def wait_group_coordinator(self, timeout=60.0):
+        """Until the broker answers an offset fetch for a group: the first
+        FindCoordinator creates __consumer_offsets, and a consumer coming
+        before it is loaded fails (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS)
+        where a client's own tests expect a broker long up."""
+        from confluent_kafka import Consumer, KafkaException, TopicPartition
+        c = Consumer({'bootstrap.servers': self.bootstrap,
+                      'group.id': 'schemad-test-warm-up', 'log_level': 0,
+                      'logger': _Silent()})
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    c.committed([TopicPartition('schemad-test-warm-up', 0)],
+                                timeout=5)
+                    return
+                except KafkaException:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.3)
+        finally:
+            c.close()
+
     def restart(self):
         """Stop and start again on the same ports and log dir."""
         self.stop()

@@ -24,6 +24,8 @@ typedef struct worker_pending {
     uint32_t id;
     h2o_req_t *req;         /* NULL when free or when the client went away */
     int live;               /* awaiting the master's reply (counted in npending) */
+    h2o_socket_t *watch;    /* HTTP/1: a duplicate of the client's socket, polled
+                             * for its end while h2o does not read it; or NULL */
 } worker_pending_t;
 
 /** The whole state of a worker process (there is one per process). */

@@ -92,10 +92,30 @@ http_conns__brake(http_conns_t *cs)
     http_conns__shut(worst);
 }
 
+/*
+ * Large bodies go with their connections (a client gone mid-body, or whose
+ * answer was dropped), and h2o frees their buffers without a word: once a
+ * MEM_LARGE more of the heap is free than after the last look, the pages go
+ * back.  Trimmed pages stay counted as free, hence the difference from
+ * the lowest count since the last trim.
+ */
+static void
+http_conns__trim(http_conns_t *cs)
+{
+    struct mallinfo2 mi = mallinfo2();
+    if (mi.fordblks >= cs->free_seen + MEM_LARGE) {
+        malloc_trim(0);
+        cs->free_seen = mallinfo2().fordblks;
+    } else if (mi.fordblks < cs->free_seen) {
+        cs->free_seen = mi.fordblks;    /* reused: measure from the low */
+    }
+}
+
 static void
 http_conns__on_tick(h2o_timeout_entry_t *entry)
 {
     http_conns_t *cs = H2O_STRUCT_FROM_MEMBER(http_conns_t, tick_entry, entry);
+    http_conns__trim(cs);
     http_conns__brake(cs);
     if (cs->refused > 0) {
         log_warn("refused %llu connections over http.max.connections.per.worker=%d",

@@ -486,3 +486,116 @@ def test_large_body_then_stall_is_cut(daemon):
         b = b''
     s.close()
     assert b == b'' and time.time() - t0 < 4.5
+
+
+# ---- HTTP/1 clients that go away mid-request -----------------------------------
+
+def _fds(pid):
+    import os
+    return len(os.listdir('/proc/%d/fd' % pid))
+
+
+def _settle(daemon, base_fds, base_anon, limit=15):
+    """Poll, bounded, until the workers hold no more descriptors than before
+    and (unsanitized) no more than 2 MB of memory above it (the master keeps
+    what was written)."""
+    deadline = time.time() + limit
+    while True:
+        fds = {p: _fds(p) for p in base_fds}
+        grown = {} if sanitized() else {
+            p: anon_kb(p) - base_anon[p] for p in base_fds if anon_kb(p) - base_anon[p] >= 2048}
+        if (fds == base_fds and not grown) or time.time() > deadline:
+            return fds, grown
+        time.sleep(0.3)
+
+
+def _workers_idle(pids, quiet=0.3, limit=20):
+    """Wait, bounded, until the workers used no CPU for `quiet` seconds."""
+    def ticks():
+        total = 0
+        for p in pids:
+            with open('/proc/%d/stat' % p) as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total
+    end = time.time() + limit
+    last = ticks()
+    while time.time() < end:
+        time.sleep(quiet)
+        now = ticks()
+        if now == last:
+            return
+        last = now
+
+
+def test_h1_clients_gone_mid_body_leave_nothing(daemon):
+    """100 clients each announce a 3 MB registration, send 1 MB of it and
+    go (half of them with a reset): their connections, buffers and
+    descriptors are let go, and a client beside them is answered at once."""
+    time.sleep(0.5)
+    workers = daemon.worker_pids()
+    base_fds = {p: _fds(p) for p in workers}
+    base_anon = all_anon(daemon)
+    body = b'{"schema":"' + b'x' * (1 << 20)
+    socks = []
+    for k in range(100):
+        s = socket.create_connection(('127.0.0.1', daemon.port))
+        s.sendall(b'POST /subjects/gone-%d/versions HTTP/1.1\r\nHost: x\r\n'
+                  b'Content-Type: application/json\r\nContent-Length: %d\r\n\r\n'
+                  % (k, 3 << 20))
+        s.sendall(body)
+        socks.append(s)
+    t0 = time.time()
+    st, _ = daemon.get('/subjects')
+    assert st == 200 and time.time() - t0 < 2, 'a reader waited %.2f s' % (time.time() - t0)
+    for k, s in enumerate(socks):
+        if k % 2:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        s.close()
+    fds, grown = _settle(daemon, base_fds, base_anon)
+    assert fds == base_fds and grown == {}, (fds, base_fds, grown)
+    t0 = time.time()
+    st, _ = daemon.register('after-gone', avro_record('AfterGone', [('a', 'int')]))
+    assert st == 200 and time.time() - t0 < 2
+    assert daemon.worker_pids() == workers
+
+
+def test_h1_clients_gone_while_their_writes_wait_leave_nothing(daemon):
+    """100 registrations of 100 KB schemas sent whole while the master is
+    stopped, and their clients gone before any answer: the writes are carried
+    out (they may be in the journal already), their answers dropped, and
+    the workers hold nothing for them afterwards."""
+    import os
+    import signal
+    time.sleep(0.5)
+    workers = daemon.worker_pids()
+    base_fds = {p: _fds(p) for p in workers}
+    base_anon = all_anon(daemon)
+    os.kill(daemon.proc.pid, signal.SIGSTOP)
+    socks = []
+    try:
+        for k in range(100):
+            body = big_schema(1000 + k, 100 << 10).encode()
+            s = socket.create_connection(('127.0.0.1', daemon.port))
+            s.sendall(b'POST /subjects/wait-gone-%d/versions HTTP/1.1\r\nHost: x\r\n'
+                      b'Content-Type: application/json\r\nContent-Length: %d\r\n\r\n'
+                      % (k, len(body)) + body)
+            socks.append(s)
+        _workers_idle(workers)      # every body read and forwarded
+        for k, s in enumerate(socks):
+            if k % 2:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            s.close()
+        time.sleep(0.3)
+    finally:
+        os.kill(daemon.proc.pid, signal.SIGCONT)
+    t0 = time.time()
+    st, _ = daemon.register('after-wait-gone', avro_record('AfterWaitGone', [('a', 'int')]))
+    assert st == 200 and time.time() - t0 < 30, time.time() - t0
+    # Every write reached the journal before its client was known gone.
+    st, subjects = daemon.get('/subjects')
+    missing = sorted(set(range(100)) - {int(s[10:]) for s in subjects if s.startswith('wait-gone-')})
+    assert missing == [], (missing, daemon.log_text(3000))
+    fds, grown = _settle(daemon, base_fds, base_anon)
+    assert fds == base_fds and grown == {}, (fds, base_fds, grown)
+    assert daemon.worker_pids() == workers

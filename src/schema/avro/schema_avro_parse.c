@@ -907,6 +907,54 @@ fail_too_deep(avro_ctx_t *c)
                               JACKSON_MAX_NESTING + 1, JACKSON_MAX_NESTING));
 }
 
+/*
+ * Jackson reads an escaped NUL like any other character: a doc, a
+ * namespace, an alias or a default may hold one, and a name that does is
+ * refused by the name rules with its NUL.  The model keeps C strings, so
+ * every string that holds a NUL is rewritten in place with each NUL as
+ * C0 80 (modified UTF-8, as JNI hands Java strings to C): nothing is cut,
+ * validate_name sees a character that is no letter, and buf_json_string
+ * writes it back as \u0000.  Depth is bounded by too_deep_at.
+ */
+static void
+nul_to_modified(json_t *j)
+{
+    size_t i;
+    const char *k;
+    json_t *v;
+    if (json_is_object(j)) {
+        json_object_foreach(j, k, v)
+            nul_to_modified(v);
+        return;
+    }
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+            nul_to_modified(v);
+        return;
+    }
+    if (!json_is_string(j))
+        return;
+    const char *str = json_string_value(j);
+    size_t n = json_string_length(j), nuls = 0;
+    for (i = 0; i < n; i++)
+        nuls += str[i] == '\0';
+    if (nuls == 0)
+        return;
+    char *out = mem_alloc(n + nuls + 1);
+    size_t o = 0;
+    for (i = 0; i < n; i++) {
+        if (str[i] != '\0') {
+            out[o++] = str[i];
+            continue;
+        }
+        out[o++] = (char)0xC0;
+        out[o++] = (char)0x80;
+    }
+    out[o] = '\0';
+    json_string_setn_nocheck(j, out, o);
+    free(out);
+}
+
 avro_schema_t *
 avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
 {
@@ -917,7 +965,7 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
     }
     json_error_t e;
     size_t deep = too_deep_at(t, len);
-    json_t *j = json_loadb(t, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &e);
+    json_t *j = json_loadb(t, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &e);
     if (deep < len && (j != NULL || e.position < 0 || (size_t)e.position > deep)) {
         /* Jackson stops at the opening too many, before any later error. */
         json_decref(j);
@@ -931,6 +979,8 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
                                   "column: %d]", e.text, e.line, e.column));
     }
     c->space = NULL;
+    if (memmem(t, len, "\\u0000", 6) != NULL)
+        nul_to_modified(j);
     avro_schema_t *s = parse_node(c, j);
     json_decref(j);
     size_t used = e.position > 0 && (size_t)e.position <= len ? (size_t)e.position : len;

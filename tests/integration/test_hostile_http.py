@@ -599,3 +599,27 @@ def test_h1_clients_gone_while_their_writes_wait_leave_nothing(daemon):
     fds, grown = _settle(daemon, base_fds, base_anon)
     assert fds == base_fds and grown == {}, (fds, base_fds, grown)
     assert daemon.worker_pids() == workers
+
+
+def test_h2_steady_upload_in_equal_frames_is_not_cut(daemon):
+    """A client sending its body in equal DATA frames at a steady pace for
+    longer than the stall backstop (3 x idle.timeout.ms = 3 s here) is
+    moving: it is answered.  h2o 2.2 keeps the size of the last read where
+    a total belongs, so equal reads once looked like silence."""
+    from h2mini import H2Conn, _frame, _literal
+    h = H2Conn('127.0.0.1', daemon.port)
+    block = (_literal(':method', 'POST') + _literal(':scheme', 'http') +
+             _literal(':authority', h.authority) + _literal(':path', '/subjects/steady/versions') +
+             _literal('content-type', 'application/json'))
+    h._send(_frame(0x1, 0x4, 1, block))
+    body = b'{"schema":"\\"long\\""}' + b' ' * (30 * 100 - 21)
+    t0 = time.time()
+    for i in range(0, len(body), 100):
+        assert not h.closed, 'cut after %.1f s' % (time.time() - t0)
+        h._send(_frame(0x0, 0x0, 1, body[i:i + 100]))
+        time.sleep(0.15)
+    h._send(_frame(0x0, 0x1, 1, b''))
+    got = h.wait(1, 10)
+    h.close()
+    assert time.time() - t0 > 4
+    assert got is not None and got[0] == 200 and b'"id"' in got[1], got

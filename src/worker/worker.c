@@ -135,11 +135,16 @@ worker__on_client_readable(h2o_socket_t *watch, const char *err)
     }
     if (n < 0 && err == NULL && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
-    if (slot->id != ref->id || !slot->live || slot->req == NULL)
+    if (slot->id != ref->id || !slot->live || slot->req == NULL) {
+        h2o_socket_read_stop(watch);    /* level-triggered: never spin */
         return;
+    }
     h2o_req_t *req = slot->req;
     shutdown(h2o_socket_get_fd(watch), SHUT_RDWR);
     worker__unwatch(slot);
+    /* The slot stays live without its request until h2o disposes of it (then
+     * the master is told); a reply that comes first finds no one. */
+    slot->req = NULL;
     static const char gone[] = "{\"error_code\":50302,\"message\":\"client closed the connection\"}";
     respond_send(req, 503, gone, sizeof(gone) - 1, 0);
 }

@@ -623,3 +623,22 @@ def test_h2_steady_upload_in_equal_frames_is_not_cut(daemon):
     h.close()
     assert time.time() - t0 > 4
     assert got is not None and got[0] == 200 and b'"id"' in got[1], got
+
+
+def test_h1_clients_closing_as_answers_come_keep_workers_alive(daemon):
+    """3,000 clients each send a read the master answers at once and close
+    (half with a reset) a moment later: the close and the answer race, and
+    a worker must neither answer a request twice nor lose one."""
+    import random
+    workers = daemon.worker_pids()
+    rnd = random.Random(10)
+    for k in range(3000):
+        s = socket.create_connection(('127.0.0.1', daemon.port))
+        s.sendall(b'GET /schemas/types HTTP/1.1\r\nHost: x\r\n\r\n')
+        time.sleep(rnd.random() * 0.0005)
+        if k % 2:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        s.close()
+    assert daemon.get('/schemas/types')[0] == 200
+    assert daemon.worker_pids() == workers
+    assert 'Assertion' not in daemon.log_text()

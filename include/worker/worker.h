@@ -61,7 +61,9 @@ typedef struct worker {
 void worker_main(struct http *http, table_t *table, int index, int ipc_fd)
     __attribute__((noreturn));
 
-/** Send a request to the master; the reply completes `req` later. */
-void worker_forward(worker_t *w, h2o_req_t *req);
+/** Send a request to the master; the reply completes `req` later.  For a
+ * `read` on HTTP/1 the client's end is watched (a write is carried out
+ * whether its client stays or not: no need). */
+void worker_forward(worker_t *w, h2o_req_t *req, int read);
 
 #endif

@@ -156,7 +156,6 @@ worker__on_client_readable(h2o_socket_t *watch, const char *err)
 static void
 worker__watch(worker_t *w, worker_pending_t *slot, worker_ref_t *ref, h2o_req_t *req)
 {
-    slot->watch = NULL;
     if (req->version >= 0x200 || req->conn->callbacks->get_socket == NULL)
         return;     /* HTTP/2 reads on: a reset or a close disposes the stream */
     h2o_socket_t *sock = req->conn->callbacks->get_socket(req->conn);
@@ -169,7 +168,7 @@ worker__watch(worker_t *w, worker_pending_t *slot, worker_ref_t *ref, h2o_req_t 
 }
 
 void
-worker_forward(worker_t *w, h2o_req_t *req)
+worker_forward(worker_t *w, h2o_req_t *req, int read)
 {
     uint32_t id = w->next_id++;
     worker_pending_t *slot = &w->pending[id % WORKER_PENDING];
@@ -185,7 +184,9 @@ worker_forward(worker_t *w, h2o_req_t *req)
     worker_ref_t *ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), worker__on_req_gone);
     ref->w = w;
     ref->id = id;
-    worker__watch(w, slot, ref, req);
+    slot->watch = NULL;
+    if (read)
+        worker__watch(w, slot, ref, req);
 
     ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
     ipc_request_t r = {
@@ -209,9 +210,9 @@ worker_forward(worker_t *w, h2o_req_t *req)
 
 /* The request handler's way to the master (serve_ctx_t.forward). */
 static void
-worker__forward(void *owner, h2o_req_t *req)
+worker__forward(void *owner, h2o_req_t *req, int read)
 {
-    worker_forward(owner, req);
+    worker_forward(owner, req, read);
 }
 
 static void

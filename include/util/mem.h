@@ -59,7 +59,9 @@ void buf_reserve(buf_t *b, size_t extra);
 void buf_append(buf_t *b, const void *data, size_t len);
 void buf_puts(buf_t *b, const char *s);
 void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/** Append `s` as a JSON string literal (quotes included), escaped as Jackson does. */
+/** Append `s` as a JSON string literal (quotes included), escaped as Jackson does.
+ * The pair C0 80, which no valid UTF-8 holds, is U+0000 as Java's modified
+ * UTF-8 writes it: a C string carries a NUL that way, written \u0000. */
 void buf_json_string(buf_t *b, const char *s, size_t len);
 /**
  * The text of the JSON string literal `lit` (quotes included) into `out`,

@@ -6,7 +6,9 @@
  * string-keyed hmap would cost a malloc'd key and a 40-byte slot (at three
  * quarters full) per schema.  The caller gives the
  * hash of a key and a test of an object against it; growing and deleting
- * rehash the objects with the table's `hash` function.
+ * rehash the objects with the table's `hash` function.  The table places a
+ * hash by a keyed SipHash of it (a random key per table), so keys a client
+ * chooses (ids in IMPORT mode, contexts) cannot pile up in one run.
  *
  * Ownership: the table owns its slot array; the objects are borrowed.
  */
@@ -15,6 +17,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "siphash.h"
 
 /** Whether `obj` has the key `key` (whatever the caller's key type is). */
 typedef int (*ptrtab_match_fn)(const void *obj, const void *key);
@@ -27,6 +31,7 @@ typedef struct ptrtab {
     size_t len;
     ptrtab_hash_fn hash;
     ptrtab_match_fn match;
+    unsigned char key[SIPHASH_KEY_LEN]; /* drawn at init */
 } ptrtab_t;
 
 void ptrtab_init(ptrtab_t *t, ptrtab_hash_fn hash, ptrtab_match_fn match);

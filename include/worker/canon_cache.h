@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "siphash.h"
+
 #define CANON_CACHE_MAX_BODY 16384  /* larger bodies are not memoized */
 /*
  * Larger bodies are not canonicalized by the worker but go to the master:
@@ -32,6 +34,9 @@ typedef struct canon_cache_entry {
 typedef struct canon_cache {
     canon_cache_entry_t *slots; /* owned */
     size_t mask;
+    /* Keyed: a client who could predict slots could evict a producer's
+     * body with bodies of its own. */
+    unsigned char key[SIPHASH_KEY_LEN];
 } canon_cache_t;
 
 /** Allocate `nslots` (a power of two) empty slots. */

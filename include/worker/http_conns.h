@@ -20,6 +20,7 @@ typedef struct http_conns {
     size_t budget;              /* heap bytes in use above which one goes; 0 = none */
     int count;
     uint64_t refused;           /* over the cap since the last tick's log */
+    size_t free_seen;           /* the heap's lowest free bytes since the last trim */
     h2o_linklist_t all;         /* of http_conn_t (owned, freed on close) */
     h2o_timeout_t tick;
     h2o_timeout_entry_t tick_entry;

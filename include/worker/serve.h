@@ -12,12 +12,14 @@
 /*
  * What the handler works with, filled in by the worker after fork: the
  * table it reads, its body memo, and how to hand a request to the master
- * (`forward(owner, req)`).  The handler names no worker.
+ * (`forward(owner, req, read)`: `read` when the master drops it once its
+ * client is gone, a write being carried out all the same).  The handler
+ * names no worker.
  */
 typedef struct serve_ctx {
     table_t *table;
     canon_cache_t *canon;
-    void (*forward)(void *owner, h2o_req_t *req);
+    void (*forward)(void *owner, h2o_req_t *req, int read);
     void *owner;
 } serve_ctx_t;
 

@@ -25,6 +25,8 @@ typedef struct worker_pending {
     uint32_t id;
     h2o_req_t *req;         /* NULL when free or when the client went away */
     int live;               /* awaiting the master's reply (counted in npending) */
+    h2o_socket_t *watch;    /* HTTP/1: a duplicate of the client's socket, polled
+                             * for its end while h2o does not read it; or NULL */
 } worker_pending_t;
 
 /** The whole state of a worker process (there is one per process). */
@@ -61,7 +63,9 @@ typedef struct worker {
 void worker_main(struct http *http, table_t *table, int index, int ipc_fd)
     __attribute__((noreturn));
 
-/** Send a request to the master; the reply completes `req` later. */
-void worker_forward(worker_t *w, h2o_req_t *req);
+/** Send a request to the master; the reply completes `req` later.  For a
+ * `read` on HTTP/1 the client's end is watched (a write is carried out
+ * whether its client stays or not: no need). */
+void worker_forward(worker_t *w, h2o_req_t *req, int read);
 
 #endif

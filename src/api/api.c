@@ -317,14 +317,22 @@ api__find_id(const api_t *api, const route_t *r, int id)
     free(ctx);
     if (s != NULL || qualified || r->context != NULL || subject == NULL)
         return s;
+    /* Confluent walks its contexts in key order and takes the first that
+     * has the id; the map's order is random. */
+    store_schema_t *first = NULL;
+    const char *first_ctx = NULL;
     hmap_slot_t *slot;
     size_t pos = 0;
     while ((slot = hmap_next(&api->store->contexts, &pos)) != NULL) {
         store_context_t *c = slot->val;
-        if ((s = store_schema_by_id(api->store, c->name, id)) != NULL)
-            return s;
+        if (first_ctx != NULL && strcmp(c->name, first_ctx) >= 0)
+            continue;
+        if ((s = store_schema_by_id(api->store, c->name, id)) != NULL) {
+            first = s;
+            first_ctx = c->name;
+        }
     }
-    return NULL;
+    return first;
 }
 
 static void
@@ -705,6 +713,12 @@ api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
 }
 
 static int
+api__cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
 api__cmp_int(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
@@ -784,13 +798,9 @@ api__contexts(api_t *api, api_result_t *res)
         if (strcmp(c->name, ".") != 0 && c->listed)
             names[i++] = c->name;
     }
-    for (size_t a = 2; a < i; a++) {
-        for (size_t b = a; b > 1 && strcmp(names[b - 1], names[b]) > 0; b--) {
-            const char *t = names[b];
-            names[b] = names[b - 1];
-            names[b - 1] = t;
-        }
-    }
+    /* The map's order is random; contexts are made by clients: n log n. */
+    if (i > 2)
+        qsort(names + 1, i - 1, sizeof(char *), api__cmp_str);
     res->status = 200;
     buf_puts(&res->body, "[");
     for (size_t k = 0; k < i; k++) {

@@ -41,11 +41,19 @@ typedef struct store_fpkey {
     const char *fingerprint;
 } store_fpkey_t;
 
+/* A context name's hash: any good one (the tables key their placement). */
+static uint64_t
+store__ctx_hash(const char *context)
+{
+    static const unsigned char fixed[SIPHASH_KEY_LEN] = {0};
+    return siphash13(fixed, context, strlen(context));
+}
+
 static uint64_t
 store__id_hash(const char *context, int id)
 {
     uint64_t h = (uint64_t)(unsigned)id * 0x9e3779b97f4a7c15ULL;
-    return strcmp(context, ".") == 0 ? h : h ^ hmap_hash(context, strlen(context));
+    return strcmp(context, ".") == 0 ? h : h ^ store__ctx_hash(context);
 }
 
 static uint64_t
@@ -72,7 +80,7 @@ store__fp_hash(const char *context, const char *fingerprint)
         int d = text_hex_digit((unsigned char)fingerprint[i]);
         h = h << 4 | (uint64_t)(d < 0 ? 0 : d);
     }
-    return h ^ (strcmp(context, ".") == 0 ? 0 : hmap_hash(context, strlen(context)));
+    return h ^ (strcmp(context, ".") == 0 ? 0 : store__ctx_hash(context));
 }
 
 static uint64_t

@@ -7,19 +7,9 @@
 #include "mem.h"
 
 uint64_t
-hmap_hash(const void *key, size_t len)
+hmap_hash(const hmap_t *m, const void *key, size_t len)
 {
-    /* FNV-1a, then a final avalanche so that low bits are usable as index. */
-    const unsigned char *p = key;
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
+    return siphash13(m->key, key, len);
 }
 
 static hmap_slot_t *
@@ -41,6 +31,9 @@ static void
 hmap__grow(hmap_t *m)
 {
     hmap_t bigger = {0};
+    if (m->cap == 0)
+        siphash_key_random(m->key);
+    memcpy(bigger.key, m->key, sizeof(bigger.key));
     bigger.cap = m->cap ? m->cap * 2 : 16;
     bigger.slots = mem_calloc(bigger.cap, sizeof(hmap_slot_t));
     for (size_t i = 0; i < m->cap; i++) {
@@ -57,7 +50,9 @@ hmap__grow(hmap_t *m)
 void *
 hmap_get(const hmap_t *m, const void *key, size_t klen)
 {
-    hmap_slot_t *s = hmap__find(m, key, klen, hmap_hash(key, klen));
+    if (m->len == 0)
+        return NULL;
+    hmap_slot_t *s = hmap__find(m, key, klen, hmap_hash(m, key, klen));
     return s != NULL && s->key != NULL ? s->val : NULL;
 }
 
@@ -66,7 +61,7 @@ hmap_put(hmap_t *m, const void *key, size_t klen, void *val)
 {
     if ((m->len + 1) * 4 > m->cap * 3)
         hmap__grow(m);
-    uint64_t h = hmap_hash(key, klen);
+    uint64_t h = hmap_hash(m, key, klen);
     hmap_slot_t *s = hmap__find(m, key, klen, h);
     if (s->key != NULL) {
         void *old = s->val;
@@ -84,7 +79,9 @@ hmap_put(hmap_t *m, const void *key, size_t klen, void *val)
 void *
 hmap_del(hmap_t *m, const void *key, size_t klen)
 {
-    hmap_slot_t *s = hmap__find(m, key, klen, hmap_hash(key, klen));
+    if (m->len == 0)
+        return NULL;
+    hmap_slot_t *s = hmap__find(m, key, klen, hmap_hash(m, key, klen));
     if (s == NULL || s->key == NULL)
         return NULL;
     void *val = s->val;
@@ -116,6 +113,20 @@ hmap_next(const hmap_t *m, size_t *pos)
             return &m->slots[(*pos)++];
     }
     return NULL;
+}
+
+size_t
+hmap_probe_max(const hmap_t *m)
+{
+    size_t worst = 0, mask = m->cap - 1;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->slots[i].key == NULL)
+            continue;
+        size_t dist = (i - (m->slots[i].hash & mask)) & mask;
+        if (dist > worst)
+            worst = dist;
+    }
+    return worst;
 }
 
 void

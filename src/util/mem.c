@@ -193,6 +193,10 @@ buf_json_string(buf_t *b, const char *s, size_t len)
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         char esc = 0;
+        if (c == 0xC0 && i + 1 < len && (unsigned char)s[i + 1] == 0x80) {
+            c = 0;      /* U+0000 in modified UTF-8 (mem.h) */
+            i++;
+        }
         switch (c) {
         case '"': esc = '"'; break;
         case '\\': esc = '\\'; break;

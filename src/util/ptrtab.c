@@ -12,6 +12,14 @@ void
 ptrtab_init(ptrtab_t *t, ptrtab_hash_fn hash, ptrtab_match_fn match)
 {
     *t = (ptrtab_t){.hash = hash, .match = match};
+    siphash_key_random(t->key);
+}
+
+/* The home slot of hash `h`. */
+static size_t
+ptrtab__home(const ptrtab_t *t, uint64_t h, size_t mask)
+{
+    return (size_t)siphash13(t->key, &h, sizeof(h)) & mask;
 }
 
 /* The slot holding `key`, or the empty slot ending its chain; -1 when the
@@ -22,7 +30,7 @@ ptrtab__find(const ptrtab_t *t, uint64_t h, const void *key)
     if (t->cap == 0)
         return -1;
     size_t mask = t->cap - 1;
-    for (size_t i = h & mask, n = 0; n < t->cap; i = (i + 1) & mask, n++) {
+    for (size_t i = ptrtab__home(t, h, mask), n = 0; n < t->cap; i = (i + 1) & mask, n++) {
         if (t->slots[i] == NULL || t->match(t->slots[i], key))
             return (long)i;
     }
@@ -37,7 +45,7 @@ ptrtab__grow(ptrtab_t *t)
     for (size_t i = 0; i < t->cap; i++) {
         if (t->slots[i] == NULL)
             continue;
-        size_t j = t->hash(t->slots[i]) & mask;
+        size_t j = ptrtab__home(t, t->hash(t->slots[i]), mask);
         while (slots[j] != NULL)
             j = (j + 1) & mask;
         slots[j] = t->slots[i];
@@ -78,7 +86,7 @@ ptrtab_del(ptrtab_t *t, uint64_t h, const void *key)
     /* Backward shift: move up each later member of the run whose home is
      * not between the hole and it, so that no chain has a gap. */
     for (size_t j = (i + 1) & mask; t->slots[j] != NULL; j = (j + 1) & mask) {
-        size_t home = t->hash(t->slots[j]) & mask;
+        size_t home = ptrtab__home(t, t->hash(t->slots[j]), mask);
         if (((j - home) & mask) >= ((j - i) & mask)) {
             t->slots[i] = t->slots[j];
             i = j;

@@ -5,9 +5,9 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "hmap.h"
 #include "mem.h"
 #include "schema_type.h"
+#include "siphash.h"
 #include "store.h"
 
 void
@@ -15,6 +15,7 @@ canon_cache_init(canon_cache_t *c, size_t nslots)
 {
     c->slots = mem_calloc(nslots, sizeof(canon_cache_entry_t));
     c->mask = nslots - 1;
+    siphash_key_random(c->key);
 }
 
 void
@@ -77,7 +78,7 @@ canon_cache_fingerprint(canon_cache_t *c, const char *body, size_t len, char fp[
         return -1;
     if (len > CANON_CACHE_MAX_BODY || c->slots == NULL)
         return canon_cache_compute(body, len, fp);
-    uint64_t h = hmap_hash(body, len);
+    uint64_t h = siphash13(c->key, body, len);
     canon_cache_entry_t *e = &c->slots[h & c->mask];
     if (e->body != NULL && e->hash == h && e->len == len && memcmp(e->body, body, len) == 0) {
         if (e->plain)

@@ -18,7 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <malloc.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <linux/tcp.h>
 
 #include "log.h"
 #include "mem.h"
@@ -29,7 +32,7 @@ typedef struct http_conn {
     h2o_linklist_t link;        /* in http_conns_t.all */
     http_conns_t *owner;
     h2o_socket_t *sock;
-    size_t last_read, last_written;
+    uint64_t last_read, last_written;
     uint64_t quiet_ms;          /* since a byte last moved */
     int shut;                   /* shut down, h2o has yet to close it */
 } http_conn_t;
@@ -52,14 +55,38 @@ http_conns__shut(http_conn_t *c)
     c->shut = 1;
 }
 
+/*
+ * The bytes a connection received and those of ours its peer acknowledged,
+ * from the kernel.  h2o 2.2's evloop leaves in sock->bytes_read the size of
+ * the last read, not a total: a client sending equal frames at a steady
+ * pace looked silent and was cut.  A socket that is not TCP falls back on
+ * h2o's figures.
+ */
+static void
+http_conns__counts(const http_conn_t *c, uint64_t *in, uint64_t *out)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof(ti);
+    memset(&ti, 0, sizeof(ti));
+    if (getsockopt(h2o_socket_get_fd(c->sock), IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+        len >= offsetof(struct tcp_info, tcpi_bytes_received) + sizeof(ti.tcpi_bytes_received)) {
+        *in = ti.tcpi_bytes_received;
+        *out = ti.tcpi_bytes_acked;
+        return;
+    }
+    *in = c->sock->bytes_read;
+    *out = c->sock->bytes_written;
+}
+
 /* Bytes the client sent beyond those it was sent: a body being received
  * (HTTP/1 keeps it in the socket's input, HTTP/2 in its streams) shows
  * here, whatever the protocol. */
 static size_t
 http_conns__net_in(const http_conn_t *c)
 {
-    size_t r = c->sock->bytes_read, w = c->sock->bytes_written;
-    return r > w ? r - w : 0;
+    uint64_t r, w;
+    http_conns__counts(c, &r, &w);
+    return r > w ? (size_t)(r - w) : 0;
 }
 
 /*
@@ -80,22 +107,46 @@ http_conns__brake(http_conns_t *cs)
     if (heap <= cs->budget)
         return;
     http_conn_t *worst = NULL;
+    size_t most = 0;
     for (h2o_linklist_t *l = cs->all.next; l != &cs->all; l = l->next) {
         http_conn_t *c = H2O_STRUCT_FROM_MEMBER(http_conn_t, link, l);
-        if (!c->shut && (worst == NULL || http_conns__net_in(c) > http_conns__net_in(worst)))
+        size_t in = c->shut ? 0 : http_conns__net_in(c);
+        if (in > most) {
             worst = c;
+            most = in;
+        }
     }
-    if (worst == NULL || http_conns__net_in(worst) < MEM_LARGE)
+    if (worst == NULL || most < MEM_LARGE)
         return;
     log_warn("worker memory %zu MB over http.max.memory.per.worker: closing the connection "
-             "that sent %zu MB unanswered", heap >> 20, http_conns__net_in(worst) >> 20);
+             "that sent %zu MB unanswered", heap >> 20, most >> 20);
     http_conns__shut(worst);
+}
+
+/*
+ * Large bodies go with their connections (a client gone mid-body, or whose
+ * answer was dropped), and h2o frees their buffers without a word: once a
+ * MEM_LARGE more of the heap is free than after the last look, the pages go
+ * back.  Trimmed pages stay counted as free, hence the difference from
+ * the lowest count since the last trim.
+ */
+static void
+http_conns__trim(http_conns_t *cs)
+{
+    struct mallinfo2 mi = mallinfo2();
+    if (mi.fordblks >= cs->free_seen + MEM_LARGE) {
+        malloc_trim(0);
+        cs->free_seen = mallinfo2().fordblks;
+    } else if (mi.fordblks < cs->free_seen) {
+        cs->free_seen = mi.fordblks;    /* reused: measure from the low */
+    }
 }
 
 static void
 http_conns__on_tick(h2o_timeout_entry_t *entry)
 {
     http_conns_t *cs = H2O_STRUCT_FROM_MEMBER(http_conns_t, tick_entry, entry);
+    http_conns__trim(cs);
     http_conns__brake(cs);
     if (cs->refused > 0) {
         log_warn("refused %llu connections over http.max.connections.per.worker=%d",
@@ -104,9 +155,11 @@ http_conns__on_tick(h2o_timeout_entry_t *entry)
     }
     for (h2o_linklist_t *l = cs->all.next; l != &cs->all; l = l->next) {
         http_conn_t *c = H2O_STRUCT_FROM_MEMBER(http_conn_t, link, l);
-        if (c->sock->bytes_read != c->last_read || c->sock->bytes_written != c->last_written) {
-            c->last_read = c->sock->bytes_read;
-            c->last_written = c->sock->bytes_written;
+        uint64_t in, out;
+        http_conns__counts(c, &in, &out);
+        if (in != c->last_read || out != c->last_written) {
+            c->last_read = in;
+            c->last_written = out;
             c->quiet_ms = 0;
             continue;
         }

@@ -357,7 +357,7 @@ serve__on_req(h2o_handler_t *self, h2o_req_t *req)
         /* Answered.  The table comes first: a body it answers was parsed
          * (more strictly) when its fingerprint was memoized. */
     } else {
-        w->forward(w->owner, req);
+        w->forward(w->owner, req, !route_is_write(&r));
     }
     route_free(&r);
     return 0;

@@ -6,10 +6,12 @@
 #include "worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
 
 #include "http.h"
 #include "log.h"
@@ -81,6 +83,15 @@ typedef struct worker_ref {
     uint32_t id;
 } worker_ref_t;
 
+static void
+worker__unwatch(worker_pending_t *slot)
+{
+    if (slot->watch == NULL)
+        return;
+    h2o_socket_close(slot->watch);
+    slot->watch = NULL;
+}
+
 /* A request's memory pool goes: when no reply came yet, the client went
  * away (connection closed, stream reset).  The slot forgets it and the
  * master is told, so that it drops the request if it has not begun it. */
@@ -92,6 +103,7 @@ worker__on_req_gone(void *p)
     worker_pending_t *slot = &w->pending[ref->id % WORKER_PENDING];
     if (slot->id != ref->id || !slot->live)
         return;
+    worker__unwatch(slot);
     slot->live = 0;
     slot->req = NULL;
     w->npending--;
@@ -103,8 +115,61 @@ worker__on_req_gone(void *p)
     worker__flush(w);
 }
 
+/*
+ * The HTTP/1 client of a forwarded request may have gone.  A byte to read
+ * says nothing (a pipelined request, a TLS alert): the watch stops.  End of
+ * stream or an error: the client closed (nginx reads a half-close the same
+ * way).  Shutting the socket makes the answer's write fail at once, h2o
+ * then closes the connection and disposes the request, and the pool's
+ * ref tells the master (worker__on_req_gone).
+ */
+static void
+worker__on_client_readable(h2o_socket_t *watch, const char *err)
+{
+    worker_ref_t *ref = watch->data;
+    worker_pending_t *slot = &ref->w->pending[ref->id % WORKER_PENDING];
+    char c;
+    ssize_t n = err ? -1 : recv(h2o_socket_get_fd(watch), &c, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) {
+        h2o_socket_read_stop(watch);
+        return;
+    }
+    if (n < 0 && err == NULL && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (slot->id != ref->id || !slot->live || slot->req == NULL) {
+        h2o_socket_read_stop(watch);    /* level-triggered: never spin */
+        return;
+    }
+    h2o_req_t *req = slot->req;
+    shutdown(h2o_socket_get_fd(watch), SHUT_RDWR);
+    worker__unwatch(slot);
+    /* The slot stays live without its request until h2o disposes of it (then
+     * the master is told); a reply that comes first finds no one. */
+    slot->req = NULL;
+    static const char gone[] = "{\"error_code\":50302,\"message\":\"client closed the connection\"}";
+    respond_send(req, 503, gone, sizeof(gone) - 1, 0);
+}
+
+/* h2o stops reading an HTTP/1 connection while its request is handled, so
+ * it would learn that the client went only when the answer is written: the
+ * master would work for nobody.  A duplicate of the socket, polled without
+ * reading (H2O_SOCKET_FLAG_DONT_READ), sees the end in time. */
+static void
+worker__watch(worker_t *w, worker_pending_t *slot, worker_ref_t *ref, h2o_req_t *req)
+{
+    if (req->version >= 0x200 || req->conn->callbacks->get_socket == NULL)
+        return;     /* HTTP/2 reads on: a reset or a close disposes the stream */
+    h2o_socket_t *sock = req->conn->callbacks->get_socket(req->conn);
+    int fd = sock ? fcntl(h2o_socket_get_fd(sock), F_DUPFD_CLOEXEC, 0) : -1;
+    if (fd < 0)
+        return;     /* no watch: the master works for it, as before */
+    slot->watch = h2o_evloop_socket_create(w->loop, fd, H2O_SOCKET_FLAG_DONT_READ);
+    slot->watch->data = ref;
+    h2o_socket_read_start(slot->watch, worker__on_client_readable);
+}
+
 void
-worker_forward(worker_t *w, h2o_req_t *req)
+worker_forward(worker_t *w, h2o_req_t *req, int read)
 {
     uint32_t id = w->next_id++;
     worker_pending_t *slot = &w->pending[id % WORKER_PENDING];
@@ -120,6 +185,9 @@ worker_forward(worker_t *w, h2o_req_t *req)
     worker_ref_t *ref = h2o_mem_alloc_shared(&req->pool, sizeof(*ref), worker__on_req_gone);
     ref->w = w;
     ref->id = id;
+    slot->watch = NULL;
+    if (read)
+        worker__watch(w, slot, ref, req);
 
     ssize_t ct = h2o_find_header(&req->headers, H2O_TOKEN_CONTENT_TYPE, -1);
     ipc_request_t r = {
@@ -144,9 +212,9 @@ worker_forward(worker_t *w, h2o_req_t *req)
 
 /* The request handler's way to the master (serve_ctx_t.forward). */
 static void
-worker__forward(void *owner, h2o_req_t *req)
+worker__forward(void *owner, h2o_req_t *req, int read)
 {
-    worker_forward(owner, req);
+    worker_forward(owner, req, read);
 }
 
 static void
@@ -156,6 +224,7 @@ worker__on_reply(worker_t *w, const ipc_reply_t *rep)
     if (slot->id != rep->id || !slot->live)
         return;     /* its client went away */
     h2o_req_t *req = slot->req;
+    worker__unwatch(slot);
     slot->live = 0;
     slot->req = NULL;
     w->npending--;

@@ -21,6 +21,23 @@
 #include "schema_json.h"
 
 /* refs: the JSON array of the references' texts, or NULL. */
+/* An error message as the API sends it: the model spells a NUL as the
+ * modified-UTF-8 pair C0 80, which buf_json_string writes as \u0000. */
+static json_t *
+message(const char *e)
+{
+    size_t n = strlen(e), o = 0;
+    char *t = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        int nul = (unsigned char)e[i] == 0xC0 && i + 1 < n && (unsigned char)e[i + 1] == 0x80;
+        t[o++] = nul ? '\0' : e[i];
+        i += (size_t)nul;
+    }
+    json_t *j = json_stringn(t, o);
+    free(t);
+    return j;
+}
+
 static void
 avro(json_t *out, const char *s, size_t len, json_t *refs, int flags, const char *sfx)
 {
@@ -40,7 +57,7 @@ avro(json_t *out, const char *s, size_t len, json_t *refs, int flags, const char
         json_object_set_new(out, key, json_stringn(c, strlen(c)));
     } else {
         snprintf(key, sizeof key, "e%s", sfx);
-        json_object_set_new(out, key, json_string(e != NULL ? e : "(null)"));
+        json_object_set_new(out, key, message(e != NULL ? e : "(null)"));
     }
     free(c);
     free(e);

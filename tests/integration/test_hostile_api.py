@@ -183,3 +183,70 @@ def test_shared_references_cost_their_size_not_their_paths(schemad):
     assert st == 200 and b['is_compatible'] is True, b
     st, b = d.request('POST', '/subjects/%s' % top, body, timeout=60)
     assert st == 200 and b['version'] == 1, b
+
+
+# ---- answers independent of the hash maps' random keys ----------------------
+
+def _populate(d):
+    """Writes whose answers list or pick from the store's maps: subjects in
+    many contexts, id 1 in each of them with a text of its own, references,
+    soft deletes.  The default context stays empty, so that an id asked
+    with an unqualified subject is looked for in every context."""
+    for c in range(24):
+        rec = avro_record('R%d' % c, [('a', 'int')])
+        for s in ('s', 'x%d' % c):
+            st, _ = d.register(':.c%02d:%s' % (c, s), rec)
+            assert st == 200
+    for i in range(30):
+        st, _ = d.register(':.c00:plain%02d' % i, avro_record('P%d' % i, [('b', 'long')]))
+        assert st == 200
+    ref = {'name': 'P0', 'subject': 'plain00', 'version': 1}
+    for i in range(6):
+        st, _ = d.register(':.c00:user%d' % i, avro_record('U%d' % i, [('r', 'P0')]),
+                           references=[ref])
+        assert st == 200, _
+    st, _ = d.request('DELETE', '/subjects/:.c00:plain05')
+    assert st == 200
+
+
+_ORDER_PATHS = [
+    '/subjects', '/subjects?deleted=true', '/subjects?subjectPrefix=:*:',
+    '/contexts', '/schemas', '/schemas?deleted=true', '/schemas?subjectPrefix=:.c0', '/schemas?subjectPrefix=:*:',
+    '/schemas/ids/1?subject=s', '/schemas/ids/1/subjects?subject=s',
+    '/schemas/ids/1/versions?subject=s', '/subjects/:.c00:plain00/versions/1/referencedby',
+    '/config', '/mode',
+]
+
+
+def _answers(d):
+    out = {}
+    for p in _ORDER_PATHS:
+        out[p] = d.request('GET', p)
+    st, latest = d.get('/subjects/:.c03:s/versions/latest')
+    assert st == 200
+    out['guid ids'] = d.get('/schemas/guids/%s/ids' % latest['guid'])
+    return out
+
+
+def test_answers_do_not_depend_on_hash_keys(tmp_path):
+    """Every map draws a random hash key, so their order differs between
+    runs and nodes; what a client reads must not.  Two daemons fed the same
+    writes, and one of them restarted (a third order), answer alike."""
+    runs = []
+    first = None
+    for n in range(2):
+        d = Schemad(tmp_path / ('s%d' % n), {'confluent.version': '8'}).start()
+        _populate(d)
+        runs.append(_answers(d))
+        if n == 0:
+            first = d
+        else:
+            d.stop()
+    first.restart()
+    runs.append(_answers(first))
+    first.stop()
+    assert 'R0' in runs[0]['/schemas/ids/1?subject=s'][1]['schema']
+    for p, (st, body) in runs[0].items():
+        assert st == 200, (p, body)
+        for other in runs[1:]:
+            assert other[p] == (st, body), p

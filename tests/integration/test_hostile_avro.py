@@ -200,6 +200,52 @@ def test_nul_does_not_end_the_schema(one_worker):
     assert (st, body) == (422, {'error_code': 42201, 'message': 'Empty schema'})
 
 
+def test_escaped_nul_inside_the_schema_is_a_character(one_worker):
+    """An escaped NUL inside the schema's JSON is a character to Jackson:
+    Java Avro 1.11.4 keeps it in docs, namespaces, field aliases and
+    defaults (and writes it back as \\u0000), and its name rules refuse a
+    name or a symbol that holds one, naming it whole.  Nothing is cut at
+    the NUL: a type named "int\\u0000" is not "int"."""
+    d = one_worker
+    text = ('{"type":"record","name":"Nul","namespace":"n\\u0000s","doc":"a\\u0000b",'
+            '"fields":[{"name":"f","type":"string","doc":"x\\u0000","default":"d\\u0000e",'
+            '"aliases":["g\\u0000"]},{"name":"self","type":["null","n\\u0000s.Nul"]}]}')
+    st, body = d.register('nul-doc', text)
+    assert st == 200, body
+    sid = body['id']
+    st, got = d.get('/schemas/ids/%d' % sid)
+    # Java writes a name of the enclosing namespace short.
+    assert st == 200 and got['schema'] == text.replace('"n\\u0000s.Nul"', '"Nul"'), got
+    st, got = d.request('POST', '/subjects/nul-doc', {'schema': text})
+    assert st == 200 and got['id'] == sid, got
+    # The same text without the NUL is another schema.
+    other = text.replace('a\\u0000b', 'ab')
+    st, got = d.request('POST', '/subjects/nul-doc', {'schema': other})
+    assert st == 404, got
+    path = '/compatibility/subjects/nul-doc/versions/latest?verbose=true'
+    st, got = d.request('POST', path, {'schema': text.replace('"d\\u0000e"', '"z"')})
+    assert st == 200 and got['is_compatible'] is True, got
+    st, got = d.request('POST', path, {'schema': text.replace(
+        '"Nul","namespace"', '"Nul2","namespace"').replace('n\\u0000s.Nul"', 'n\\u0000s.Nul2"')})
+    assert st == 200 and got['is_compatible'] is False and got['messages'], got
+    assert any('n\x00s.Nul' in m for m in got['messages']), got
+
+    def refused(schema, details):
+        st, body = d.register('nul-bad', schema)
+        assert st == 422 and body['error_code'] == 42201, body
+        assert body['message'].endswith('details: ' + details), body['message']
+    refused('{"type":"record","name":"a\\u0000b","fields":[]}', 'Illegal character in: a\x00b')
+    refused('{"type":"enum","name":"E","symbols":["A\\u0000"]}', 'Illegal character in: A\x00')
+    refused('{"type":"record","name":"R","fields":[{"name":"f\\u0000x","type":"int"}]}',
+            'Illegal character in: f\x00x')
+    # Names.get() makes a Name of a reference before looking it up.
+    refused('"int\\u0000"', 'Illegal character in: int\x00')
+    refused('{"type":"record","name":"R","fields":[{"name":"f","type":"int\\u0000"}]}',
+            'Illegal character in: int\x00')
+    assert d.get('/subjects/nul-bad/versions')[0] == 404
+    assert d.get('/health/ready')[0] == 200
+
+
 def test_shared_references_are_walked_once(one_worker):
     """Each schema references the one before twice: walking every path
     would cost 2^depth; each schema is collected once."""

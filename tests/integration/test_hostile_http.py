@@ -15,14 +15,29 @@ from schemad_proc import RUNNING, Schemad, avro_record, schemad_bin
 LIMIT = 4 << 20   # request.max.bytes in these tests
 
 
-@pytest.fixture(scope='module')
-def daemon(tmp_path_factory):
-    d = Schemad(tmp_path_factory.mktemp('hostile'), {
+def hostile_settings():
+    return {
         'request.max.bytes': '4M',
         'idle.timeout.ms': '1000',
         'http.max.memory.per.worker': '48M',
         'table.size': '256M',
-    })
+    }
+
+
+@pytest.fixture
+def fresh(tmp_path):
+    """A daemon of its own, for a test whose verdict must not depend on the
+    memory earlier tests left in the shared one's workers (the memory
+    budget closes connections by it)."""
+    d = Schemad(tmp_path / 'fresh', hostile_settings())
+    d.start()
+    yield d
+    d.stop()
+
+
+@pytest.fixture(scope='module')
+def daemon(tmp_path_factory):
+    d = Schemad(tmp_path_factory.mktemp('hostile'), hostile_settings())
     d.start()
     RUNNING.remove(d)   # shared by the module: not stopped after each test
     yield d
@@ -486,3 +501,187 @@ def test_large_body_then_stall_is_cut(daemon):
         b = b''
     s.close()
     assert b == b'' and time.time() - t0 < 4.5
+
+
+# ---- HTTP/1 clients that go away mid-request -----------------------------------
+
+def _fds(pid):
+    import os
+    return len(os.listdir('/proc/%d/fd' % pid))
+
+
+def _settle(daemon, base_fds, base_anon, limit=15):
+    """Poll, bounded, until the workers hold no more descriptors than before
+    and (unsanitized) no more than 2 MB of memory above it (the master keeps
+    what was written)."""
+    deadline = time.time() + limit
+    while True:
+        fds = {p: _fds(p) for p in base_fds}
+        grown = {} if sanitized() else {
+            p: anon_kb(p) - base_anon[p] for p in base_fds if anon_kb(p) - base_anon[p] >= 2048}
+        if (fds == base_fds and not grown) or time.time() > deadline:
+            return fds, grown
+        time.sleep(0.3)
+
+
+def _bodies_read(port, n, limit=30):
+    """Wait, bounded, until the server's side of `n` established connections
+    on `port` holds no unread byte (/proc/net/tcp's rx_queue): every body
+    was taken in by a worker."""
+    end = time.time() + limit
+    while time.time() < end:
+        conns, unread = 0, 0
+        for name in ('/proc/net/tcp', '/proc/net/tcp6'):
+            with open(name) as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    if cols[3] != '01' or int(cols[1].rsplit(':', 1)[1], 16) != port:
+                        continue
+                    conns += 1
+                    unread += int(cols[4].split(':')[1], 16)
+        if conns >= n and unread == 0:
+            return
+        time.sleep(0.05)
+
+
+def _workers_idle(pids, quiet=0.3, limit=20):
+    """Wait, bounded, until the workers used no CPU for `quiet` seconds."""
+    def ticks():
+        total = 0
+        for p in pids:
+            with open('/proc/%d/stat' % p) as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total
+    end = time.time() + limit
+    last = ticks()
+    while time.time() < end:
+        time.sleep(quiet)
+        now = ticks()
+        if now == last:
+            return
+        last = now
+
+
+def test_h1_clients_gone_mid_body_leave_nothing(daemon):
+    """100 clients each announce a 3 MB registration, send 1 MB of it and
+    go (half of them with a reset): their connections, buffers and
+    descriptors are let go, and a client beside them is answered at once."""
+    time.sleep(0.5)
+    workers = daemon.worker_pids()
+    base_fds = {p: _fds(p) for p in workers}
+    base_anon = all_anon(daemon)
+    body = b'{"schema":"' + b'x' * (1 << 20)
+    socks = []
+    for k in range(100):
+        s = socket.create_connection(('127.0.0.1', daemon.port))
+        s.sendall(b'POST /subjects/gone-%d/versions HTTP/1.1\r\nHost: x\r\n'
+                  b'Content-Type: application/json\r\nContent-Length: %d\r\n\r\n'
+                  % (k, 3 << 20))
+        s.sendall(body)
+        socks.append(s)
+    t0 = time.time()
+    st, _ = daemon.get('/subjects')
+    assert st == 200 and time.time() - t0 < 2, 'a reader waited %.2f s' % (time.time() - t0)
+    for k, s in enumerate(socks):
+        if k % 2:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        s.close()
+    fds, grown = _settle(daemon, base_fds, base_anon)
+    assert fds == base_fds and grown == {}, (fds, base_fds, grown)
+    t0 = time.time()
+    st, _ = daemon.register('after-gone', avro_record('AfterGone', [('a', 'int')]))
+    assert st == 200 and time.time() - t0 < 2
+    assert daemon.worker_pids() == workers
+
+
+def test_h1_clients_gone_while_their_writes_wait_leave_nothing(fresh):
+    """100 registrations of 100 KB schemas sent whole while the master is
+    stopped, and their clients gone before any answer: the daemon goes on
+    serving at once, the writes carried out stand whole, their answers are
+    dropped, and the workers hold nothing for them afterwards."""
+    import os
+    import signal
+    time.sleep(0.5)
+    workers = fresh.worker_pids()
+    base_fds = {p: _fds(p) for p in workers}
+    base_anon = all_anon(fresh)
+    os.kill(fresh.proc.pid, signal.SIGSTOP)
+    socks = []
+    try:
+        for k in range(100):
+            body = big_schema(1000 + k, 100 << 10).encode()
+            s = socket.create_connection(('127.0.0.1', fresh.port))
+            s.sendall(b'POST /subjects/wait-gone-%d/versions HTTP/1.1\r\nHost: x\r\n'
+                      b'Content-Type: application/json\r\nContent-Length: %d\r\n\r\n'
+                      % (k, len(body)) + body)
+            socks.append(s)
+        _bodies_read(fresh.port, len(socks))
+        _workers_idle(workers)      # every body read and forwarded
+        for k, s in enumerate(socks):
+            if k % 2:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            s.close()
+        time.sleep(0.3)
+    finally:
+        os.kill(fresh.proc.pid, signal.SIGCONT)
+    t0 = time.time()
+    st, _ = fresh.register('after-wait-gone', avro_record('AfterWaitGone', [('a', 'int')]))
+    assert st == 200 and time.time() - t0 < 30, time.time() - t0
+    # None of these writes was acknowledged, so none may be counted on;
+    # most are carried out (their clients had sent them whole), and each
+    # one that is stands whole.
+    st, subjects = fresh.get('/subjects')
+    done = sorted(int(s[10:]) for s in subjects if s.startswith('wait-gone-'))
+    print('%d of 100 writes whose clients left before the answer were carried out' % len(done))
+    assert len(done) >= 50, (done, fresh.log_text(3000))
+    for k in done[:10]:
+        st, v = fresh.get('/subjects/wait-gone-%d/versions/1' % k)
+        assert st == 200 and json.loads(v['schema'])['name'] == 'Big%d' % (1000 + k)
+    fds, grown = _settle(fresh, base_fds, base_anon)
+    assert fds == base_fds and grown == {}, (fds, base_fds, grown)
+    assert fresh.worker_pids() == workers
+
+
+def test_h2_steady_upload_in_equal_frames_is_not_cut(daemon):
+    """A client sending its body in equal DATA frames at a steady pace for
+    longer than the stall backstop (3 x idle.timeout.ms = 3 s here) is
+    moving: it is answered.  h2o 2.2 keeps the size of the last read where
+    a total belongs, so equal reads once looked like silence."""
+    from h2mini import H2Conn, _frame, _literal
+    h = H2Conn('127.0.0.1', daemon.port)
+    block = (_literal(':method', 'POST') + _literal(':scheme', 'http') +
+             _literal(':authority', h.authority) + _literal(':path', '/subjects/steady/versions') +
+             _literal('content-type', 'application/json'))
+    h._send(_frame(0x1, 0x4, 1, block))
+    body = b'{"schema":"\\"long\\""}' + b' ' * (30 * 100 - 21)
+    t0 = time.time()
+    for i in range(0, len(body), 100):
+        assert not h.closed, 'cut after %.1f s' % (time.time() - t0)
+        h._send(_frame(0x0, 0x0, 1, body[i:i + 100]))
+        time.sleep(0.15)
+    h._send(_frame(0x0, 0x1, 1, b''))
+    got = h.wait(1, 10)
+    h.close()
+    assert time.time() - t0 > 4
+    assert got is not None and got[0] == 200 and b'"id"' in got[1], got
+
+
+def test_h1_clients_closing_as_answers_come_keep_workers_alive(daemon):
+    """3,000 clients each send a read the master answers at once and close
+    (half with a reset) a moment later: the close and the answer race, and
+    a worker must neither answer a request twice nor lose one."""
+    import random
+    workers = daemon.worker_pids()
+    rnd = random.Random(10)
+    for k in range(3000):
+        s = socket.create_connection(('127.0.0.1', daemon.port))
+        s.sendall(b'GET /schemas/types HTTP/1.1\r\nHost: x\r\n\r\n')
+        time.sleep(rnd.random() * 0.0005)
+        if k % 2:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        s.close()
+    assert daemon.get('/schemas/types')[0] == 200
+    assert daemon.worker_pids() == workers
+    assert 'Assertion' not in daemon.log_text()

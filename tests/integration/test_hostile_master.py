@@ -146,6 +146,80 @@ def test_cancel_storm_costs_the_master_little(big):
     assert cpu < 2.5, 'the master spent %.2f s of CPU on a cancel storm' % cpu
 
 
+def fd_count(pid):
+    return len(os.listdir('/proc/%d/fd' % pid))
+
+
+def test_h1_clients_gone_while_waiting_cost_the_master_little(big):
+    """600 HTTP/1.1 clients each send GET /schemas?offset=k (rendered anew
+    for each k) while the master is stopped, and close their connection
+    (half of them with a reset) before any answer.  h2o does not read an
+    HTTP/1 connection while its request is handled, so without a watch of
+    its own the worker would learn of the close only when writing the
+    answer, and the master would render 600 lists for nobody.  Continued,
+    the master drops them, a writer is answered promptly, and every
+    connection and descriptor of the workers is let go."""
+    import socket
+    import struct
+    st, listing = big.get('/schemas')
+    assert st == 200 and len(listing) >= SUBJECTS
+    master_idle(big)
+    workers = big.worker_pids()
+    fds = {p: fd_count(p) for p in workers}
+    os.kill(big.proc.pid, signal.SIGSTOP)
+    socks = []
+    try:
+        for k in range(600):
+            s = socket.create_connection(('127.0.0.1', big.port))
+            s.sendall(b'GET /schemas?offset=%d HTTP/1.1\r\nHost: x\r\n\r\n' % k)
+            socks.append(s)
+        time.sleep(0.5)     # every request forwarded and waiting
+        for k, s in enumerate(socks):
+            if k % 2:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+            s.close()
+        time.sleep(0.5)     # the workers saw the ends and told the master
+        c0 = cpu_seconds(big.proc.pid)
+    finally:
+        os.kill(big.proc.pid, signal.SIGCONT)
+    w = Writer(big.port, 'gone')
+    w.start()
+    time.sleep(1)
+    lat = w.finish()
+    master_idle(big)
+    cpu = cpu_seconds(big.proc.pid) - c0
+    assert not w.bad, w.bad[:3]
+    assert lat and max(lat) < 5 and statistics.median(lat) < 1.0, lat
+    # 600 renders of 6,000 subjects cost the master more than a second and a
+    # half; dropped, next to nothing.
+    assert cpu < 0.6, 'the master spent %.2f s of CPU on clients that were gone' % cpu
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(fd_count(p) > fds[p] for p in workers):
+        time.sleep(0.2)
+    assert {p: fd_count(p) for p in workers} == fds
+    assert big.worker_pids() == workers
+
+
+def test_h1_half_close_after_a_read_of_the_table(big):
+    """A client that half-closes after its request is still answered when
+    the table answers it (no wait on the master, nothing to watch).  One
+    whose request waits on the master is taken for gone, as nginx takes it
+    (an end of stream on an HTTP/1 connection cannot tell the two apart)."""
+    import socket
+    s = socket.create_connection(('127.0.0.1', big.port))
+    s.sendall(b'GET /subjects/big-1/versions/1 HTTP/1.1\r\nHost: x\r\n\r\n')
+    s.shutdown(socket.SHUT_WR)
+    s.settimeout(10)
+    out = b''
+    while b'\r\n\r\n' not in out or not out.rstrip().endswith(b'}'):
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+    s.close()
+    assert out.startswith(b'HTTP/1.1 200'), out[:200]
+
+
 def test_read_flood_does_not_starve_writes(big):
     """Four clients read GET /schemas and GET /subjects?deleted=true (both
     answered by the master) without pause while a writer registers: every

@@ -129,6 +129,9 @@ int avro_java_is_letter_or_digit(unsigned cp);
 void avro_write_json(buf_t *b, json_t *v, int sorted);
 /** Same as avro_write_json into a new string.  Caller frees. */
 char *avro_json_text(json_t *v);
+/** A new JSON string of a model string, its C0 80 pairs (modified UTF-8,
+ * see nul_to_modified) back to U+0000; the caller owns the reference. */
+json_t *avro_json_string(const char *s);
 /** Java Double.toString / Float.toString. */
 void avro_write_double(buf_t *b, double d);
 void avro_write_float(buf_t *b, float f);

@@ -676,9 +676,9 @@ schema_avro_compatible(const char *reader, const schema_ref_t *reader_refs, size
         result_t *res = get_compat_fresh(&k, r, w);
         verdict = k.fatal == NULL && res->state == R_COMPATIBLE;
         if (messages != NULL && k.fatal != NULL)
-            json_array_append_new(messages, json_string(k.fatal));
+            json_array_append_new(messages, avro_json_string(k.fatal));
         for (size_t i = 0; messages != NULL && k.fatal == NULL && i < res->n; i++)
-            json_array_append_new(messages, json_string(res->msgs[i]));
+            json_array_append_new(messages, avro_json_string(res->msgs[i]));
         checker_free(&k);
     }
     avro_ctx_free(&rc);

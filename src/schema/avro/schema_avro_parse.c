@@ -398,19 +398,36 @@ java_parse_double(const char *text, double *out)
     return ok ? 0 : -1;
 }
 
+/* The model's spelling of a NUL (modified UTF-8). */
+static int
+avro__is_nul_pair(const char *p)
+{
+    return (unsigned char)p[0] == 0xC0 && (unsigned char)p[1] == 0x80;
+}
+
 static json_t *
 double_default(avro_ctx_t *c, const char *text)
 {
     double d;
     if (java_parse_double(text, &d) < 0) {
         /* Java's readJavaFormatString trims (chars up to ' ') first and
-         * names the trimmed text. */
+         * names the trimmed text.  A NUL is the model's C0 80 pair. */
         size_t len = strlen(text);
-        while (len > 0 && (unsigned char)text[len - 1] <= ' ')
-            len--;
-        while (len > 0 && (unsigned char)*text <= ' ') {
-            text++;
-            len--;
+        for (;;) {
+            if (len > 0 && (unsigned char)text[len - 1] <= ' ')
+                len--;
+            else if (len > 1 && avro__is_nul_pair(text + len - 2))
+                len -= 2;
+            else
+                break;
+        }
+        for (;;) {
+            if (len > 0 && (unsigned char)*text <= ' ')
+                text++, len--;
+            else if (len > 1 && avro__is_nul_pair(text))
+                text += 2, len -= 2;
+            else
+                break;
         }
         if (len == 0)
             return fail(c, mem_strdup("empty String"));
@@ -904,6 +921,54 @@ fail_too_deep(avro_ctx_t *c)
                               JACKSON_MAX_NESTING + 1, JACKSON_MAX_NESTING));
 }
 
+/*
+ * Jackson reads an escaped NUL like any other character: a doc, a
+ * namespace, an alias or a default may hold one, and a name that does is
+ * refused by the name rules with its NUL.  The model keeps C strings, so
+ * every string that holds a NUL is rewritten in place with each NUL as
+ * C0 80 (modified UTF-8, as JNI hands Java strings to C): nothing is cut,
+ * validate_name sees a character that is no letter, and buf_json_string
+ * writes it back as \u0000.  Depth is bounded by too_deep_at.
+ */
+static void
+nul_to_modified(json_t *j)
+{
+    size_t i;
+    const char *k;
+    json_t *v;
+    if (json_is_object(j)) {
+        json_object_foreach(j, k, v)
+            nul_to_modified(v);
+        return;
+    }
+    if (json_is_array(j)) {
+        json_array_foreach(j, i, v)
+            nul_to_modified(v);
+        return;
+    }
+    if (!json_is_string(j))
+        return;
+    const char *str = json_string_value(j);
+    size_t n = json_string_length(j), nuls = 0;
+    for (i = 0; i < n; i++)
+        nuls += str[i] == '\0';
+    if (nuls == 0)
+        return;
+    char *out = mem_alloc(n + nuls + 1);
+    size_t o = 0;
+    for (i = 0; i < n; i++) {
+        if (str[i] != '\0') {
+            out[o++] = str[i];
+            continue;
+        }
+        out[o++] = (char)0xC0;
+        out[o++] = (char)0x80;
+    }
+    out[o] = '\0';
+    json_string_setn_nocheck(j, out, o);
+    free(out);
+}
+
 avro_schema_t *
 avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
 {
@@ -918,7 +983,7 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
     const char *jt = nums.text != NULL ? nums.text : t;
     size_t jlen = nums.text != NULL ? nums.len : len;
     size_t deep = too_deep_at(jt, jlen);
-    json_t *j = json_loadb(jt, jlen, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &e);
+    json_t *j = json_loadb(jt, jlen, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &e);
     if (deep < jlen && (j != NULL || e.position < 0 || (size_t)e.position > deep)) {
         /* Jackson stops at the opening too many, before any later error. */
         json_decref(j);
@@ -935,6 +1000,8 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
     }
     j = avro_numbers_restore(&nums, j);
     c->space = NULL;
+    if (memmem(t, len, "\\u0000", 6) != NULL)
+        nul_to_modified(j);
     avro_schema_t *s = parse_node(c, j);
     json_decref(j);
     size_t used = e.position > 0 && (size_t)e.position <= jlen ? avro_numbers_orig_pos(&nums, (size_t)e.position)

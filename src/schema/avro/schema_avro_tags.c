@@ -178,7 +178,9 @@ schema_avro_edit_tags(const char *text, const json_t *add, const json_t *remove,
 {
     *out = NULL;
     *err = NULL;
-    json_t *root = json_loads(text, JSON_DECODE_ANY, NULL);
+    /* A stored text may hold an escaped NUL (a doc's); jansson keeps it
+     * with its length and writes it back escaped. */
+    json_t *root = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
     json_t *idx = json_object();
     schema_avro_tags__index(idx, root, "", 0);
     int rc = -1;

@@ -142,6 +142,21 @@ avro_write_json(buf_t *b, json_t *v, int sorted)
     }
 }
 
+json_t *
+avro_json_string(const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    char *out = mem_alloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        int nul = (unsigned char)s[i] == 0xC0 && (unsigned char)s[i + 1] == 0x80;
+        out[o++] = nul ? '\0' : s[i];
+        i += nul;
+    }
+    json_t *j = json_stringn(out, o);
+    free(out);
+    return j;
+}
+
 char *
 avro_json_text(json_t *v)
 {

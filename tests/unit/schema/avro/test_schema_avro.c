@@ -527,6 +527,52 @@ test_nul(stats_t *st)
     free(err);
 }
 
+/*
+ * An escaped NUL inside the JSON: Jackson reads it as any character.  Java
+ * Avro 1.11.4 keeps it in docs, namespaces (unchecked), field aliases and
+ * defaults, and writes it back as \u0000; the name rules refuse a name or
+ * a symbol holding one (the message holds the NUL, which the model carries
+ * as C0 80 and buf_json_string writes as \u0000), a type reference with
+ * one included.  Nothing is cut at the NUL: "int\u0000" is not "int".
+ */
+static void
+test_escaped_nul(stats_t *st)
+{
+    const char *doc = "{\"type\":\"record\",\"name\":\"R\",\"doc\":\"a\\u0000b\",\"fields\":"
+                      "[{\"name\":\"f\",\"type\":\"int\",\"doc\":\"x\\u0000\"}]}";
+    check_canon(st, doc, doc);
+    check_norm(st, doc, doc);
+    const char *space = "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\\u0000s\",\"fields\":"
+                        "[{\"name\":\"self\",\"type\":[\"null\",\"n\\u0000s.R\"]}]}";
+    check_canon(st, space, "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"n\\u0000s\",\"fields\":"
+                           "[{\"name\":\"self\",\"type\":[\"null\",\"R\"]}]}");
+    const char *alias = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":"
+                        "\"string\",\"default\":\"d\\u0000e\",\"aliases\":[\"a\\u0000\"]}]}";
+    check_canon(st, alias, alias);
+    check_canon(st, "{\"type\":\"enum\",\"name\":\"E\",\"doc\":\"\\u0000\",\"symbols\":[\"A\"]}",
+                "{\"type\":\"enum\",\"name\":\"E\",\"doc\":\"\\u0000\",\"symbols\":[\"A\"]}");
+    check_canon(st, "{\"type\":\"string\",\"note\":\"p\\u0000q\"}",
+                "{\"type\":\"string\",\"note\":\"p\\u0000q\"}");
+    check_err(st, "{\"type\":\"record\",\"name\":\"a\\u0000b\",\"fields\":[]}",
+              "Illegal character in: a\xC0\x80" "b");
+    check_err(st, "{\"type\":\"record\",\"name\":\"\\u0000\",\"fields\":[]}",
+              "Illegal initial character: \xC0\x80");
+    check_err(st, "{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\\u0000\"]}",
+              "Illegal character in: A\xC0\x80");
+    check_err(st, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\\u0000\",\"type\":\"int\"}]}",
+              "Illegal character in: f\xC0\x80");
+    /* Names.get() makes a Name of a reference before looking it up. */
+    check_err(st, "\"int\\u0000\"", "Illegal character in: int\xC0\x80");
+    check_err(st, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"int\\u0000\"}]}",
+              "Illegal character in: int\xC0\x80");
+    /* The message as it leaves the API: the pair back to \u0000. */
+    buf_t b = {0};
+    buf_json_string(&b, "a\xC0\x80" "b", 4);
+    buf_puts(&b, "");
+    check_str(st, "C0 80 is written as \\u0000", b.data, "\"a\\u0000b\"");
+    buf_free(&b);
+}
+
 /* ---- the recorded Confluent corpus ---- */
 
 typedef struct corpus {
@@ -861,6 +907,7 @@ main(void)
     test_big_compat(&st);
     test_deep(&st);
     test_nul(&st);
+    test_escaped_nul(&st);
     test_corpus(&st);
     test_kafkastore_file(&st, "admin-records.json");
     test_kafkastore_file(&st, "references-records.json");

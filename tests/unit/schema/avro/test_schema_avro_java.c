@@ -150,6 +150,11 @@ test_float_defaults(stats_t *st)
           "empty String", "empty String");
     check(st, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"float\",\"default\":\" 1x \"}]}",
           "For input string: \"1x\"", "For input string: \"1x\"");
+    /* A NUL is trimmed too (it is below ' '). */
+    check(st, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"float\",\"default\":\"\\u0000\\u0001\"}]}",
+          "empty String", "empty String");
+    check(st, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"double\",\"default\":\"\\u0000y\\u0000\"}]}",
+          "For input string: \"y\"", "For input string: \"y\"");
     const char *nan = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"float\",\"default\":\"NaN\"}]}";
     check(st, nan, nan, nan);
     check(st, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"double\",\"default\":\" -Infinity\"}]}",

@@ -10,6 +10,12 @@
  *          reader being the new schema.
  *   json   {"c","e"}: schema_json_canonical (flags 0); "e" is the error,
  *          "x" set when the text is JSON but not a schema (-2).
+ * and, for the golden answers of Confluent's own code (tests/diff/golden):
+ *   jcompat {"ab","ba"}: schema_json_compatible of the update "a" against
+ *          the original "b" (BACKWARD words), and the other way: the
+ *          messages, or "invalid" when either text is refused.
+ *   anorm  {"n"} or {"e"}: schema_avro_canonical with SCHEMA_NORMALIZE,
+ *          the texts of "refs" as references.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +42,7 @@ avro(json_t *out, const char *s, size_t len, json_t *refs, int flags, const char
     int rc = schema_avro_canonical(s, len, r, n, flags, &c, &e);
     free(r);
     if (rc == 0) {
-        snprintf(key, sizeof key, "c%s", sfx);
+        snprintf(key, sizeof key, "%s%s", flags & SCHEMA_NORMALIZE ? "n" : "c", sfx);
         json_object_set_new(out, key, json_stringn(c, strlen(c)));
     } else {
         snprintf(key, sizeof key, "e%s", sfx);
@@ -64,6 +70,41 @@ compat(json_t *out, const char *r, size_t rlen, const char *w, size_t wlen)
     free(wc);
     free(e1);
     free(e2);
+}
+
+/* The messages of `update` against `original`, or "invalid". */
+static json_t *
+jbackward(const char *update, const char *original)
+{
+    json_t *m = json_array();
+    int rc = schema_json_compatible(update, NULL, 0, original, NULL, 0, 1, m);
+
+    if (rc < 0) {
+        json_decref(m);
+        return json_string("invalid");
+    }
+    return m;
+}
+
+static void
+jcompat(json_t *out, const char *a, size_t alen, const char *b, size_t blen)
+{
+    char *ca = NULL, *cb = NULL, *e = NULL;
+    int ok = schema_json_canonical(a, alen, NULL, 0, 0, &ca, &e) == 0;
+
+    free(e);
+    e = NULL;
+    ok = ok && schema_json_canonical(b, blen, NULL, 0, 0, &cb, &e) == 0;
+    free(e);
+    if (!ok) {
+        json_object_set_new(out, "ab", json_string("invalid"));
+        json_object_set_new(out, "ba", json_string("invalid"));
+    } else {
+        json_object_set_new(out, "ab", jbackward(ca, cb));
+        json_object_set_new(out, "ba", jbackward(cb, ca));
+    }
+    free(ca);
+    free(cb);
 }
 
 static void
@@ -96,6 +137,10 @@ main(void)
         const char *k = json_string_value(json_object_get(req, "k"));
         json_t *s = json_object_get(req, "s"), *w = json_object_get(req, "w");
 
+        if (k != NULL && strcmp(k, "jcompat") == 0) {
+            s = json_object_get(req, "a");
+            w = json_object_get(req, "b");
+        }
         if (k == NULL || !json_is_string(s)) {
             fprintf(stderr, "diff_driver: bad input line: %s\n", jerr.text);
             return 1;
@@ -104,6 +149,12 @@ main(void)
             json_t *refs = json_object_get(req, "refs");
             avro(out, json_string_value(s), json_string_length(s), refs, 0, "0");
             avro(out, json_string_value(s), json_string_length(s), refs, SCHEMA_VALIDATE_DEFAULTS, "1");
+        } else if (strcmp(k, "anorm") == 0) {
+            avro(out, json_string_value(s), json_string_length(s),
+                 json_object_get(req, "refs"), SCHEMA_NORMALIZE, "");
+        } else if (strcmp(k, "jcompat") == 0) {
+            jcompat(out, json_string_value(s), json_string_length(s),
+                    json_string_value(w), json_string_length(w));
         } else if (strcmp(k, "compat") == 0) {
             compat(out, json_string_value(s), json_string_length(s),
                    json_string_value(w), json_string_length(w));

@@ -44,6 +44,7 @@ struct sjm_schema {
 typedef struct sjm_doc {
     const jsn_t *root;
     const char *id_key;
+    int draft;                  /* jsn_draft of the root */
     int draft2020;              /* 2020-12: prefixItems is the tuple, items what follows */
     hmap_t memo;                /* jsn address -> sjm_schema_t */
     mem_arena_t *arena;         /* where its model lives (freed by the owner at once) */

@@ -20,13 +20,10 @@ sjm_criterion(int criterion)
 void
 sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib)
 {
-    const jsn_t *sv = jsn_get(root, "$schema");
-    int draft4 = sv != NULL && sv->type == JSN_STR &&
-                 strstr(sv->str, "json-schema.org/draft-04/schema") != NULL;
+    d->draft = jsn_draft(root);
     d->root = root;
-    d->id_key = draft4 ? "id" : "$id";
-    d->draft2020 = sv != NULL && sv->type == JSN_STR &&
-                   strstr(sv->str, "json-schema.org/draft/2020-12/schema") != NULL;
+    d->id_key = d->draft == JSN_DRAFT4 ? "id" : "$id";
+    d->draft2020 = d->draft == JSN_DRAFT2020;
     d->memo = (hmap_t){0};
     d->arena = arena;
     d->lib = lib;
@@ -99,10 +96,15 @@ sjm__add_sub(sjm_doc_t *d, sjm_schema_t *c, sjm_schema_t *sub)
 }
 
 
+/* Whether `j` holds one of `keys` that draft `draft` knows (draft-04 has
+ * no contains and no propertyNames: everit reads them as nothing). */
 static int
-sjm__has_any(const jsn_t *j, const char *const *keys)
+sjm__has_any(const jsn_t *j, const char *const *keys, int draft)
 {
     for (; *keys; keys++) {
+        if (draft == JSN_DRAFT4 &&
+            (strcmp(*keys, "contains") == 0 || strcmp(*keys, "propertyNames") == 0))
+            continue;
         if (jsn_get(j, *keys) != NULL)
             return 1;
     }
@@ -164,19 +166,19 @@ sjm__type_parts(sjm_doc_t *d, const jsn_t *j, sjm_schema_t **parts, size_t *n)
         parts[(*n)++] = any;
     }
     if (t == NULL || !typed[3]) {
-        if (sjm__has_any(j, sjm_array_keys))
+        if (sjm__has_any(j, sjm_array_keys, d->draft))
             parts[(*n)++] = sjm__new(d, SJM_ARRAY, j);
     }
     if (t == NULL || !typed[2]) {
-        if (sjm__has_any(j, sjm_object_keys))
+        if (sjm__has_any(j, sjm_object_keys, d->draft))
             parts[(*n)++] = sjm__new(d, SJM_OBJECT, j);
     }
     if (t == NULL || !typed[1]) {
-        if (sjm__has_any(j, sjm_number_keys))
+        if (sjm__has_any(j, sjm_number_keys, d->draft))
             parts[(*n)++] = sjm__new(d, SJM_NUMBER, j);
     }
     if (t == NULL || !typed[0]) {
-        if (sjm__has_any(j, sjm_string_keys))
+        if (sjm__has_any(j, sjm_string_keys, d->draft))
             parts[(*n)++] = sjm__new(d, SJM_STRING, j);
     }
 }
@@ -217,11 +219,13 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
         parts[n++] = s;
     }
     /* draft-04 has no const (everit's ConstSchemaExtractor skips it). */
-    if (jsn_get(j, "const") != NULL && strcmp(d->id_key, "id") != 0)
+    if (jsn_get(j, "const") != NULL && d->draft != JSN_DRAFT4)
         parts[n++] = sjm__new(d, SJM_CONST, j);
     sjm__type_parts(d, j, parts, &n);
-    /* The property sniffer's last schema: a conditional one. */
-    if (jsn_get(j, "if") != NULL || jsn_get(j, "then") != NULL || jsn_get(j, "else") != NULL)
+    /* The property sniffer's last schema: a conditional one (draft-07 on). */
+    int cond_known = d->draft != JSN_DRAFT4 && d->draft != JSN_DRAFT6;
+    if (cond_known &&
+        (jsn_get(j, "if") != NULL || jsn_get(j, "then") != NULL || jsn_get(j, "else") != NULL))
         parts[n++] = sjm__new(d, SJM_COND, j);
     sjm_schema_t *s;
     if (n == 0) {

@@ -637,3 +637,33 @@ jsn_pointer(const jsn_t *root, const char *p, size_t n)
     buf_free(&tok);
     return at;
 }
+
+int
+jsn_draft(const jsn_t *root)
+{
+    static const struct { const char *url; int draft; } urls[] = {
+        {"http://json-schema.org/draft-04/schema", JSN_DRAFT4},
+        {"https://json-schema.org/draft-04/schema", JSN_DRAFT4},
+        {"http://json-schema.org/schema", JSN_DRAFT4},
+        {"https://json-schema.org/schema", JSN_DRAFT4},
+        {"http://json-schema.org/draft-06/schema", JSN_DRAFT6},
+        {"https://json-schema.org/draft-06/schema", JSN_DRAFT6},
+        {"http://json-schema.org/draft-07/schema", JSN_DRAFT7},
+        {"https://json-schema.org/draft-07/schema", JSN_DRAFT7},
+        {"http://json-schema.org/draft/2019-09/schema", JSN_DRAFT2019},
+        {"https://json-schema.org/draft/2019-09/schema", JSN_DRAFT2019},
+        {"http://json-schema.org/draft/2020-12/schema", JSN_DRAFT2020},
+        {"https://json-schema.org/draft/2020-12/schema", JSN_DRAFT2020},
+    };
+    const jsn_t *sv = root != NULL && root->type == JSN_OBJ ? jsn_get(root, "$schema") : NULL;
+    if (sv == NULL || sv->type != JSN_STR)
+        return JSN_DRAFT7;
+    size_t len = sv->len;
+    if (len > 0 && sv->str[len - 1] == '#')
+        len--;
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        if (strlen(urls[i].url) == len && memcmp(urls[i].url, sv->str, len) == 0)
+            return urls[i].draft;
+    }
+    return JSN_DRAFT7;
+}

@@ -564,6 +564,51 @@ test_draft2020_arrays(tally_t *t)
     }
 }
 
+#define D4 "\"$schema\":\"http://json-schema.org/draft-04/schema#\","
+#define D6 "\"$schema\":\"http://json-schema.org/draft-06/schema#\","
+#define TYPE_CHANGED_ROOT "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/' is " \
+                          "different between the new schema and the old schema'}"
+
+/*
+ * The drafts as everit reads them, found by the golden run of Confluent
+ * 7.9.0's own code (tests/diff/golden): only the root's $schema counts
+ * (Confluent's SpecificationVersion list, exact URLs), and a keyword a
+ * draft does not know is nothing to it (neither checked nor compared).
+ */
+static void
+test_drafts(tally_t *t)
+{
+    expect(t, "{" D4 "\"type\":\"number\",\"exclusiveMaximum\":5}", 0, "!-2 Invalid JSON Schema",
+           "draft-04: exclusiveMaximum is a boolean");
+    expect(t, "{" D6 "\"type\":\"number\",\"maximum\":5,\"exclusiveMaximum\":true}", 0,
+           "!-2 Invalid JSON Schema", "draft-06: exclusiveMaximum is a number");
+    expect(t, "{\"type\":\"number\",\"maximum\":5,\"exclusiveMinimum\":false}", 0,
+           "!-2 Invalid JSON Schema", "no $schema is draft-07: a number too");
+    expect(t, "{\"$schema\":\"http://example.com/s\",\"maximum\":5,\"exclusiveMaximum\":true}", 0,
+           "!-2 Invalid JSON Schema", "an unknown $schema is draft-07");
+    expect(t, "{\"properties\":{\"x\":{" D4 "\"maximum\":3,\"exclusiveMaximum\":true}}}", 0,
+           "!-2 Invalid JSON Schema", "a subschema's $schema changes nothing");
+    expect(t, "{\"$schema\":\"http://json-schema.org/schema#\",\"maximum\":3,\"exclusiveMaximum\":true}", 0,
+           "{\"$schema\":\"http://json-schema.org/schema#\",\"maximum\":3,\"exclusiveMaximum\":true}",
+           "json-schema.org/schema is draft-04");
+    expect(t, "{" D4 "\"type\":\"array\",\"items\":true}", 0, "!-2 Invalid JSON Schema",
+           "draft-04: items is no boolean");
+    expect(t, "{" D4 "\"dependencies\":{\"a\":false}}", 0, "!-2 Invalid JSON Schema",
+           "draft-04: a dependency is no boolean");
+    expect(t, "{" D4 "\"properties\":{\"a\":false},\"items\":[true]}", 0,
+           "{" D4 "\"properties\":{\"a\":false},\"items\":[true]}",
+           "draft-04: boolean subschemas elsewhere load");
+    expect(t, "{" D6 "\"if\":5}", 0, "{" D6 "\"if\":5}", "draft-06: if is not looked into");
+    compat(t, "{" D6 "\"type\":\"object\"}", "{" D6 "\"if\":{\"type\":\"string\"},\"then\":{\"maxLength\":2}}",
+           "", "draft-06: if/then is the empty schema");
+    compat(t, "{\"type\":\"object\"}", "{\"if\":{\"type\":\"string\"},\"then\":{\"maxLength\":2}}",
+           TYPE_CHANGED_ROOT, "draft-07: a conditional schema");
+    compat(t, "{" D4 "\"title\":\"x\"}", "{" D4 "\"contains\":true}", "", "draft-04: contains is nothing");
+    compat(t, "{}", "{\"contains\":true}", TYPE_CHANGED_ROOT, "draft-07: contains makes an array schema");
+    compat(t, "{" D4 "\"title\":\"x\"}", "{" D4 "\"propertyNames\":{\"maxLength\":2}}", "",
+           "draft-04: propertyNames is nothing");
+}
+
 int
 main(void)
 {
@@ -580,5 +625,6 @@ main(void)
     test_tags(&t);
     test_refs(&t);
     test_draft2020_arrays(&t);
+    test_drafts(&t);
     return tally_report(&t);
 }

@@ -47,6 +47,7 @@ typedef struct sjm_doc {
     int draft;                  /* jsn_draft of the root */
     int draft2020;              /* 2020-12: prefixItems is the tuple, items what follows */
     hmap_t memo;                /* jsn address -> sjm_schema_t */
+    hmap_t anchors;             /* jsn_anchor's index of plain-name fragments */
     mem_arena_t *arena;         /* where its model lives (freed by the owner at once) */
     struct sjm_lib *lib;        /* the documents its $refs may reach, or NULL */
 } sjm_doc_t;

@@ -27,6 +27,7 @@ typedef struct sj_check {
     int draft4;
     int draft;          /* jsn_draft of the root: what everit reads as keywords */
     hmap_t seen;        /* $ref targets already checked, by address */
+    hmap_t anchors;     /* jsn_anchor's index */
 } sj_check_t;
 
 static int sj__schema(sj_check_t *c, const jsn_t *s, int depth);
@@ -75,7 +76,10 @@ sj__ref(sj_check_t *c, const jsn_t *ref, int depth)
     if (!self && sjr_find(c->refs, ref->str, base, id, &doc) < 0)
         return c->refs->n > 0 ? 0 : -1;
     const char *frag = hash ? hash + 1 : ref->str + ref->len;
-    const jsn_t *target = jsn_pointer(doc, frag, (size_t)(ref->str + ref->len - frag));
+    size_t flen = (size_t)(ref->str + ref->len - frag);
+    const jsn_t *target = flen > 0 && frag[0] != '/'
+                              ? jsn_anchor(doc, c->draft4 ? "id" : "$id", &c->anchors, frag, flen)
+                              : jsn_pointer(doc, frag, flen);
     if (target == NULL)
         return -1;
     uintptr_t key = (uintptr_t)target;
@@ -308,8 +312,13 @@ sj__validate(const jsn_t *root, sjr_set_t *refs)
     if (root->type != JSN_OBJ)
         return 0;
     sj__draft(&c, root);
+    /* everit reads the root's $schema as a string (a subschema's not at all). */
+    const jsn_t *sv = jsn_get(root, "$schema");
+    if (sv != NULL && sv->type != JSN_STR)
+        return -1;
     int rc = sj__schema(&c, root, 0);
     hmap_free(&c.seen);
+    hmap_free(&c.anchors);
     return rc;
 }
 

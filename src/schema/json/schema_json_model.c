@@ -25,6 +25,7 @@ sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib
     d->id_key = d->draft == JSN_DRAFT4 ? "id" : "$id";
     d->draft2020 = d->draft == JSN_DRAFT2020;
     d->memo = (hmap_t){0};
+    d->anchors = (hmap_t){0};
     d->arena = arena;
     d->lib = lib;
 }
@@ -33,6 +34,7 @@ void
 sjm_doc_free(sjm_doc_t *d)
 {
     hmap_free(&d->memo);
+    hmap_free(&d->anchors);
 }
 
 void
@@ -271,7 +273,10 @@ sjm_referred(const sjm_schema_t *s)
     if (d == NULL)
         return NULL;
     const char *frag = hash ? hash + 1 : s->ref + base;
-    const jsn_t *t = jsn_pointer(d->root, frag, strlen(frag));
+    size_t flen = strlen(frag);
+    const jsn_t *t = flen > 0 && frag[0] != '/'
+                         ? jsn_anchor(d->root, d->id_key, &d->anchors, frag, flen)
+                         : jsn_pointer(d->root, frag, flen);
     return t ? sjm_load(d, t) : NULL;
 }
 

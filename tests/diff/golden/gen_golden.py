@@ -166,6 +166,123 @@ FAMILIES = {
                    {'type': 'string', 'x-custom': 1}],
 }
 
+# What each draft reads as a keyword, and how: exclusive bounds as booleans
+# or numbers, boolean subschemas per place, if/then/else, contains,
+# propertyNames, const; the root's $schema against a subschema's.
+DRAFT_KEYS = [
+    {'type': 'number', 'maximum': 5, 'exclusiveMaximum': True},
+    {'type': 'number', 'minimum': 5, 'exclusiveMinimum': False},
+    {'type': 'number', 'exclusiveMaximum': 5}, {'type': 'number', 'exclusiveMinimum': 1},
+    {'type': 'number', 'maximum': 5}, {'type': 'number', 'maximum': 5, 'exclusiveMaximum': 5},
+    {'type': 'array', 'items': True}, {'type': 'array', 'items': False}, {'type': 'array', 'items': [True]},
+    {'type': 'array', 'items': [S], 'additionalItems': False}, {'type': 'array', 'contains': S},
+    {'type': 'array', 'contains': I}, {'type': 'array'}, {'contains': S},
+    obj({'a': False}), obj({'a': True}), obj({'a': S}), {'not': True}, {'not': False},
+    {'allOf': [True]}, {'anyOf': [False, S]}, obj({'a': S}, dependencies={'a': True}),
+    obj({'a': S}, dependencies={'a': False}), obj({'a': S}, dependencies={'a': ['b']}),
+    obj({}, propertyNames={'maxLength': 3}), {'propertyNames': {'maxLength': 3}},
+    {'if': S, 'then': {'maxLength': 3}}, {'if': S, 'else': I}, {'then': {'maxLength': 3}}, {'if': 5},
+    {'const': 1}, {'const': 2}, {'enum': [1]}, {}, {'title': 'x'},
+    obj({'a': S}, additionalProperties=True), obj({'a': S}, additionalProperties=False),
+    obj({'x': {'$schema': 'http://json-schema.org/draft-04/schema#', 'maximum': 3, 'exclusiveMaximum': True}}),
+    obj({'x': {'$schema': 'http://json-schema.org/draft-06/schema#', 'if': S, 'then': {'maxLength': 1}}}),
+]
+DRAFT_URLS = ['http://json-schema.org/draft-04/schema#', 'http://json-schema.org/draft-04/schema',
+              'https://json-schema.org/draft-04/schema', 'http://json-schema.org/schema#',
+              'http://json-schema.org/draft-06/schema#', 'https://json-schema.org/draft-06/schema',
+              'http://json-schema.org/draft-07/schema#', 'http://example.com/unknown', 5, None]
+
+# Other documents a $ref reaches (Confluent's references, by name, against
+# the referrer's $id).
+REF_DOCS = [
+    ({'$ref': 'dep.json'}, {'dep.json': S}),
+    ({'$ref': 'dep.json'}, {'dep.json': I}),
+    ({'$ref': 'dep.json'}, {'dep.json': {'type': 'string', 'maxLength': 3}}),
+    (obj({'a': {'$ref': 'dep.json'}}), {'dep.json': S}),
+    (obj({'a': {'$ref': 'dep.json'}}), {'dep.json': N}),
+    (obj({'a': {'$ref': 'dep.json#/definitions/x'}}), {'dep.json': {'definitions': {'x': S}}}),
+    (obj({'a': {'$ref': 'dep.json#/definitions/x'}}), {'dep.json': {'definitions': {'x': I}}}),
+    ({'$id': 'http://example.com/root.json', 'type': 'object', 'properties': {'a': {'$ref': 'dep.json'}}},
+     {'dep.json': obj({'b': S})}),
+    ({'$id': 'http://example.com/root.json', 'type': 'object', 'properties': {'a': {'$ref': 'dep.json'}}},
+     {'dep.json': obj({'b': S}, additionalProperties=False)}),
+    ({'$id': 'http://example.com/root.json', 'type': 'object', 'properties': {'a': {'$ref': 'dep.json'}}},
+     {'dep.json': obj({'b': S, 'c': I}, required=['c'])}),
+    (obj({'a': {'$ref': 'other.json'}, 'b': {'$ref': 'dep.json'}}), {'dep.json': S, 'other.json': I}),
+    (obj({'a': {'$ref': 'other.json'}, 'b': {'$ref': 'dep.json'}}), {'dep.json': I, 'other.json': I}),
+    ({'oneOf': [{'$ref': 'dep.json'}, {'type': 'null'}]}, {'dep.json': S}),
+    ({'oneOf': [{'$ref': 'dep.json'}, {'type': 'null'}]}, {'dep.json': obj({'x': S})}),
+    (obj({'a': S}), {}),
+]
+
+# Same-document $refs, numbers and enums spelled differently, subschemas
+# that collapse once everit writes them back.
+EXTRA = {
+    'ref2': [{'definitions': {'x': S}, '$ref': '#/definitions/x', 'maxLength': 3},
+             {'definitions': {'x': {'type': 'string', 'maxLength': 3}}, '$ref': '#/definitions/x'},
+             {'definitions': {'x': {'$ref': '#/definitions/y'}, 'y': S}, '$ref': '#/definitions/x'},
+             {'definitions': {'x': {'$ref': '#/definitions/y'}, 'y': I}, '$ref': '#/definitions/x'},
+             {'definitions': {'x': S}, 'oneOf': [{'$ref': '#/definitions/x'}, {'type': 'null'}]},
+             {'definitions': {'x': S}, 'oneOf': [{'$ref': '#/definitions/x'}, {'$ref': '#/definitions/x'}]},
+             {'definitions': {'x': S}, 'type': 'array', 'items': {'$ref': '#/definitions/x'}},
+             {'definitions': {'x': S}, 'type': 'array', 'items': [{'$ref': '#/definitions/x'}], 'additionalItems': False},
+             {'definitions': {'t': {'type': 'object', 'properties': {'c': {'$ref': '#/definitions/t'}}, 'additionalProperties': False}},
+              '$ref': '#/definitions/t'},
+             {'definitions': {'t': {'type': 'object', 'properties': {'c': {'$ref': '#/definitions/t'}, 'd': S},
+                                    'additionalProperties': False}}, '$ref': '#/definitions/t'},
+             {'$id': 'http://example.com/r.json', 'definitions': {'x': {'$id': '#xx', 'type': 'string'}},
+              '$ref': '#xx'}],
+    'anchor': [{'type': 'object', 'properties': {'a': {'$ref': '#xx'}, 'b': {'$id': '#xx', 'type': 'string'}}},
+               {'type': 'object', 'properties': {'a': {'$ref': '#xx'}, 'b': {'$id': '#xx', 'type': 'integer'}}},
+               {'type': 'object', 'properties': {'a': {'$ref': '#yy'}, 'b': {'type': 'string'}}},
+               {'type': 'object', 'properties': {'a': {'$ref': '#'}, 'b': {'type': 'string'}}},
+               {'type': 'object', 'properties': {'a': S, 'b': S}},
+               {'type': 'object', 'properties': {'a': I, 'b': S}},
+               {'$id': 'http://example.com/r.json', 'definitions': {'x': {'$id': 'http://example.com/r.json#yy', 'type': 'string'}},
+                '$ref': '#yy'},
+               {'$id': 'http://example.com/r.json', 'definitions': {'x': {'$id': 'http://other.com/r.json#yy', 'type': 'string'}},
+                '$ref': '#yy'},
+               {'$schema': 'http://json-schema.org/draft-04/schema#', 'definitions': {'x': {'id': '#xx', 'type': 'string'}},
+                '$ref': '#xx'},
+               {'definitions': {'x': {'$id': '#xx', 'type': 'string'}, 'y': {'$id': '#xx', 'type': 'integer'}}, '$ref': '#xx'},
+               {'$schema': 5}, {'$schema': None}, {'$schema': ''}, {'properties': {'a': {'$schema': 5}}}, S, {}],
+    'numbers2': [{'type': 'number', 'minimum': 1}, {'type': 'number', 'minimum': 1.0},
+                 {'type': 'number', 'minimum': 1.5}, {'type': 'number', 'minimum': -1},
+                 {'type': 'number', 'minimum': 1e2}, {'type': 'number', 'minimum': 100},
+                 {'type': 'number', 'multipleOf': 0.5}, {'type': 'number', 'multipleOf': 1.5},
+                 {'type': 'number', 'multipleOf': 0.1}, {'type': 'number', 'multipleOf': 0.3},
+                 {'type': 'number', 'multipleOf': 10}, {'type': 'number', 'multipleOf': 2.5},
+                 {'type': 'number', 'maximum': 12345678901234567890},
+                 {'type': 'number', 'maximum': 12345678901234567891},
+                 {'type': 'integer', 'exclusiveMinimum': 0, 'minimum': 1},
+                 {'type': 'integer', 'exclusiveMinimum': 0, 'minimum': 0},
+                 {'type': 'number', 'exclusiveMinimum': 0.5}, {'type': 'number', 'exclusiveMinimum': 2}],
+    'enum2': [{'enum': [1]}, {'enum': [1.0]}, {'enum': [1, 2]}, {'enum': [{'a': 1, 'b': 2}]},
+              {'enum': [{'b': 2, 'a': 1}]}, {'enum': [[1, 2]]}, {'enum': [[2, 1]]}, {'const': 1.0},
+              {'const': [1]}, {'enum': ['a', 'a']}, {'enum': [None, 'a']}, {'enum': []},
+              {'type': ['string', 'null'], 'enum': ['a', None]}, {'const': 'a', 'type': 'string'}],
+    'collapse': [{'oneOf': [{'type': 'string', 'maxLength': 3}, {'maxLength': 3, 'type': 'string'}]},
+                 {'oneOf': [{'type': 'string', 'maxLength': 3}]},
+                 {'oneOf': [{'type': 'string', 'title': 'a'}, {'type': 'string', 'title': 'b'}]},
+                 {'oneOf': [S, {'type': 'string', 'title': 'b'}, I]},
+                 {'anyOf': [S, S, I]}, {'anyOf': [S, I]}, {'allOf': [S, S]}, {'allOf': [S]},
+                 {'oneOf': [{'type': 'string'}, {'type': 'string', 'default': 'x'}]},
+                 {'oneOf': [obj({'a': S}), obj({'a': S}, required=['a'])]},
+                 {'oneOf': [obj({'a': S}), obj({'b': S}), obj({'c': S})]},
+                 {'oneOf': [obj({'a': S}), obj({'b': S})]},
+                 {'oneOf': [obj({'a': S}, additionalProperties=False), obj({'b': S}, additionalProperties=False)]},
+                 {'type': 'string', 'oneOf': [{'maxLength': 3}, {'minLength': 5}]},
+                 {'type': 'string', 'anyOf': [{'maxLength': 3}, {'minLength': 5}]}],
+    'required2': [obj({'a': S, 'b': {'type': 'string', 'default': 'x'}}),
+                  obj({'a': S, 'b': {'type': 'string', 'default': 'x'}}, required=['b']),
+                  obj({'a': S, 'b': {'type': 'string', 'default': 'x'}}, required=['a', 'b']),
+                  obj({'a': S}, required=['b']), obj({'a': S}, required=['a', 'a']),
+                  obj({'a': S, 'b': {'type': 'string', 'default': 'x'}}, required=['b'], additionalProperties=False),
+                  obj({'a': S}, required=['b'], additionalProperties=False),
+                  obj({'a': S}, required=['b'], patternProperties={'^b': S}),
+                  obj({'a': S, 'b': {'default': None}}, required=['b'], additionalProperties=False)],
+}
+
 DRAFTS = [None, 'http://json-schema.org/draft-04/schema#', 'http://json-schema.org/draft-06/schema#',
           'http://json-schema.org/draft-07/schema#', 'https://json-schema.org/draft-07/schema']
 
@@ -209,6 +326,21 @@ def json_pairs(r):
     for cat, a, b in sample:
         draft = r.choice(DRAFTS[1:])
         out.append(('json-draft', with_draft(a, draft), with_draft(b, draft)))
+    for fam, vs in EXTRA.items():
+        for a, b in itertools.combinations(vs, 2):
+            out.append(('json-' + fam, a, b))
+    for url in DRAFT_URLS:
+        for k in DRAFT_KEYS:
+            a = dict(k) if isinstance(k, dict) else k
+            if url is not None:
+                a = dict({'$schema': url}, **a)
+            base = {'$schema': url} if url is not None else {}
+            out.append(('json-draft-keys', a, dict(base, title='x')))
+            out.append(('json-draft-keys', a, dict(base, type='number')))
+        for a, b in r.sample(list(itertools.combinations(DRAFT_KEYS, 2)), 40):
+            if url is not None:
+                a, b = dict({'$schema': url}, **a), dict({'$schema': url}, **b)
+            out.append(('json-draft-keys', a, b))
     # Random compositions from the leaves of every family.
     leaves = [v for vs in FAMILIES.values() for v in vs]
     for _ in range(1500):
@@ -330,6 +462,13 @@ def inputs():
     lines = []
     for cat, a, b in json_pairs(r):
         lines.append({'c': cat, 'k': 'jcompat', 'a': d(a), 'b': d(b)})
+    for (a, ra), (b, rb) in itertools.product(REF_DOCS, repeat=2):
+        x = {'c': 'json-refdoc', 'k': 'jcompat', 'a': d(a), 'b': d(b)}
+        if ra:
+            x['ra'] = {k: d(v) for k, v in ra.items()}
+        if rb:
+            x['rb'] = {k: d(v) for k, v in rb.items()}
+        lines.append(x)
     for cat, s, refs in avro_texts() + avro_orders(r):
         x = {'c': 'avro-' + cat if not cat.startswith('avro') else cat, 'k': 'anorm', 's': s}
         if refs:

@@ -609,6 +609,39 @@ test_drafts(tally_t *t)
            "draft-04: propertyNames is nothing");
 }
 
+/*
+ * A $ref's plain-name fragment as everit resolves it (golden run): the
+ * subschema whose $id is "#name" (or the root's id then "#name"), and,
+ * when there is none, the document itself; a root $schema must be a
+ * string.
+ */
+static void
+test_anchors(tally_t *t)
+{
+    const char *anchored = "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#xx\"},"
+                           "\"b\":{\"$id\":\"#xx\",\"type\":\"string\"}}}";
+    compat(t, anchored, "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+                        "\"b\":{\"type\":\"string\"}}}", "", "#xx is the subschema of $id #xx");
+    compat(t, "{\"$id\":\"http://e.com/r.json\",\"definitions\":{\"x\":{\"$id\":\"http://e.com/r.json#yy\","
+              "\"type\":\"string\"}},\"$ref\":\"#yy\"}", "{\"type\":\"string\"}", "",
+           "the root's id then #yy");
+    compat(t, "{\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"x\":"
+              "{\"id\":\"#xx\",\"type\":\"string\"}},\"$ref\":\"#xx\"}", "{\"type\":\"string\"}", "",
+           "draft-04 names it with id");
+    compat(t, "{\"definitions\":{\"x\":{\"$id\":\"#xx\",\"type\":\"string\"},\"y\":{\"$id\":\"#xx\","
+              "\"type\":\"integer\"}},\"$ref\":\"#xx\"}", "{\"type\":\"integer\"}", "",
+           "a name given twice: the last one");
+    const char *dangling = "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#yy\"},"
+                           "\"b\":{\"type\":\"string\"}}}";
+    compat(t, dangling, "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#\"},"
+                        "\"b\":{\"type\":\"string\"}}}", "", "a name found nowhere is the document");
+    expect(t, dangling, 0, dangling, "and loads");
+    expect(t, "{\"$schema\":5}", 0, "!-2 Invalid JSON Schema", "a root $schema that is no string");
+    expect(t, "{\"$schema\":null}", 0, "!-2 Invalid JSON Schema", "null neither");
+    expect(t, "{\"properties\":{\"a\":{\"$schema\":5}}}", 0, "{\"properties\":{\"a\":{\"$schema\":5}}}",
+           "a subschema's $schema is not read");
+}
+
 int
 main(void)
 {
@@ -626,5 +659,6 @@ main(void)
     test_refs(&t);
     test_draft2020_arrays(&t);
     test_drafts(&t);
+    test_anchors(&t);
     return tally_report(&t);
 }

@@ -26,6 +26,7 @@ sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib
     d->draft2020 = d->draft == JSN_DRAFT2020;
     d->memo = (hmap_t){0};
     d->anchors = (hmap_t){0};
+    d->scope = NULL;
     d->arena = arena;
     d->lib = lib;
 }
@@ -84,6 +85,7 @@ sjm__new(sjm_doc_t *d, sjm_kind_t kind, const jsn_t *src)
     s->kind = kind;
     s->src = src;
     s->doc = d;
+    s->scope = d->scope;
     return s;
 }
 
@@ -123,6 +125,8 @@ static const char *const sjm_object_keys[] = {"properties", "required", "minProp
 static const char *const sjm_array_keys[] = {"items", "additionalItems", "minItems",
                                              "maxItems", "uniqueItems", "contains",
                                              "prefixItems", NULL};
+
+static sjm_schema_t *sjm__load(sjm_doc_t *d, const jsn_t *scope, const jsn_t *j);
 
 static sjm_schema_t *
 sjm__typed(sjm_doc_t *d, const jsn_t *j, const char *type, size_t tlen)
@@ -211,13 +215,13 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
         sjm_schema_t *comb = sjm__new(d, SJM_COMBINED, j);
         comb->criterion = c;
         for (size_t i = 0; i < list->n; i++)
-            sjm__add_sub(d, comb, sjm_load(d, list->items[i]));
+            sjm__add_sub(d, comb, sjm__load(d, d->scope, list->items[i]));
         parts[n++] = comb;
     }
     const jsn_t *not = jsn_get(j, "not");
     if (not != NULL) {
         sjm_schema_t *s = sjm__new(d, SJM_NOT, j);
-        sjm__add_sub(d, s, sjm_load(d, not));
+        sjm__add_sub(d, s, sjm__load(d, d->scope, not));
         parts[n++] = s;
     }
     /* draft-04 has no const (everit's ConstSchemaExtractor skips it). */
@@ -245,18 +249,33 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
 
 /* The model of node `j` of document `d`: built once, so loops of $refs
  * meet the same schema again (which the Context then does not re-enter). */
-sjm_schema_t *
-sjm_load(sjm_doc_t *d, const jsn_t *j)
+static sjm_schema_t *
+sjm__load(sjm_doc_t *d, const jsn_t *scope, const jsn_t *j)
 {
     if (j == NULL)
         return NULL;
-    uintptr_t key = (uintptr_t)j;
-    sjm_schema_t *s = hmap_get(&d->memo, &key, sizeof(key));
+    const jsn_t *key[2] = {scope, j};
+    sjm_schema_t *s = hmap_get(&d->memo, key, sizeof(key));
     if (s == NULL) {
+        const jsn_t *was = d->scope;
+        d->scope = scope;
         s = sjm__build(d, j);
-        hmap_put(&d->memo, &key, sizeof(key), s);
+        d->scope = was;
+        hmap_put(&d->memo, key, sizeof(key), s);
     }
     return s;
+}
+
+sjm_schema_t *
+sjm_load(sjm_doc_t *d, const jsn_t *j)
+{
+    return sjm__load(d, NULL, j);
+}
+
+sjm_schema_t *
+sjm_child(const sjm_schema_t *parent, const jsn_t *j)
+{
+    return sjm__load(parent->doc, parent->scope, j);
 }
 
 /* ReferenceSchema.getReferredSchema(): a $ref into its own document;
@@ -277,7 +296,7 @@ sjm_referred(const sjm_schema_t *s)
     const jsn_t *t = flen > 0 && frag[0] != '/'
                          ? jsn_anchor(d->root, d->id_key, &d->anchors, frag, flen)
                          : jsn_pointer(d->root, frag, flen);
-    return t ? sjm_load(d, t) : NULL;
+    return t ? sjm__load(d, t, t) : NULL;
 }
 
 static uint32_t

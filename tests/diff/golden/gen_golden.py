@@ -342,11 +342,12 @@ def json_pairs(r):
                 a, b = dict({'$schema': url}, **a), dict({'$schema': url}, **b)
             out.append(('json-draft-keys', a, b))
     # Random compositions from the leaves of every family.
-    leaves = [v for vs in FAMILIES.values() for v in vs]
-    for _ in range(1500):
+    leaves = [v for vs in list(FAMILIES.values()) + list(EXTRA.values()) for v in vs
+              if not (isinstance(v, dict) and any(k in v for k in ('$ref', '$id', 'definitions')))]
+    for _ in range(3000):
         out.append(('json-random', compose(r, leaves, 3), compose(r, leaves, 3)))
     # Mutations: one schema and a near copy.
-    for _ in range(1500):
+    for _ in range(3000):
         a = compose(r, leaves, 3)
         out.append(('json-mutate', a, mutate(r, a, leaves)))
     return out

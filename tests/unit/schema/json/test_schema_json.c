@@ -631,6 +631,15 @@ test_anchors(tally_t *t)
     compat(t, "{\"definitions\":{\"x\":{\"$id\":\"#xx\",\"type\":\"string\"},\"y\":{\"$id\":\"#xx\","
               "\"type\":\"integer\"}},\"$ref\":\"#xx\"}", "{\"type\":\"integer\"}", "",
            "a name given twice: the last one");
+    /* everit loads a $ref's target afresh: "#" is a second root, entered once more. */
+    compat(t, "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#\"},\"b\":{\"type\":\"string\"}},"
+              "\"additionalProperties\":{\"type\":\"string\"}}",
+           "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#\"},\"b\":{\"type\":\"string\"}},"
+           "\"additionalProperties\":{\"type\":\"integer\"}}",
+           "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/properties/a/additionalProperties' is "
+           "different between the new schema and the old schema'}|{errorType:\"TYPE_CHANGED\", description:\"A "
+           "type at path '#/additionalProperties' is different between the new schema and the old schema'}",
+           "a $ref to the root compares the root once more, at the $ref's path");
     const char *dangling = "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#yy\"},"
                            "\"b\":{\"type\":\"string\"}}}";
     compat(t, dangling, "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#\"},"

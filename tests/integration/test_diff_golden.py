@@ -16,7 +16,9 @@ schemad's answers for the same inputs:
  - avro_norm: an Avro text (with references); AvroSchema.normalize() then
    canonicalString(), or the parser's message.
 
-Excluded, counted and printed: a pair on which Confluent's diff throws
+Excluded, counted and printed: the cases of tests/diff/golden/known.json
+(schemad's known differences, each with its reason: to fix, then remove),
+a pair on which Confluent's diff throws
 (NumberSchemaDiff reads getMaximum() for an exclusiveMaximum: a
 NullPointerException, a 500 from the registry), and Jackson's own parser
 messages (compared by refusal only, as test_diff_reference does), and, as
@@ -58,8 +60,18 @@ def run(rows):
     return out
 
 
+def known():
+    with open(os.path.join(GOLDEN, 'known.json'), encoding='utf-8') as f:
+        return {(k['a'], k['b']) for k in json.load(f)}
+
+
+KNOWN = known()
+
+
 def excluded(row, got):
     g = row['g']
+    if row['k'] == 'jcompat' and (row['a'], row['b']) in KNOWN:
+        return 'known (known.json)'
     if row['k'] == 'jcompat':
         if any(isinstance(g[k], str) and g[k].startswith('exception') for k in ('ab', 'ba')):
             return 'Confluent throws'

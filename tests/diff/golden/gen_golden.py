@@ -346,6 +346,9 @@ def json_pairs(r):
               if not (isinstance(v, dict) and any(k in v for k in ('$ref', '$id', 'definitions')))]
     for _ in range(3000):
         out.append(('json-random', compose(r, leaves, 3), compose(r, leaves, 3)))
+    for _ in range(2000):
+        a = compose(r, leaves, 4)
+        out.append(('json-mutate-deep', a, mutate_deep(r, a, leaves)))
     # Mutations: one schema and a near copy.
     for _ in range(3000):
         a = compose(r, leaves, 3)
@@ -406,6 +409,64 @@ def mutate(r, s, leaves):
     return s
 
 
+def json_seed_pairs(r):
+    """The recorded JSON Schemas (../shared/conformance) and the fuzz seeds,
+    each against the others of its scenario's kind and against mutations of
+    itself."""
+    import gen
+    shared = os.path.join(HERE, '..', '..', '..', '..', 'shared')
+    seeds = os.path.join(HERE, '..', '..', 'fuzz', 'seeds')
+    texts = gen.conformance_schemas(shared)[1] + gen.fuzz_texts(seeds, 'schema_json')
+    docs = []
+    for t in texts:
+        try:
+            v = json.loads(t)
+        except ValueError:
+            continue
+        if isinstance(v, dict) and len(t) < 4000:
+            docs.append(v)
+    leaves = [v for vs in FAMILIES.values() for v in vs]
+    out = []
+    for a in docs:
+        for _ in range(6):
+            out.append(('json-seed-mutate', a, mutate_deep(r, a, leaves)))
+    pairs = list(itertools.combinations(docs, 2))
+    for a, b in r.sample(pairs, min(len(pairs), 600)):
+        out.append(('json-seed-pair', a, b))
+    return out
+
+
+def mutate_deep(r, s, leaves):
+    """mutate() at a random depth of the document."""
+    s = json.loads(json.dumps(s))
+    if not isinstance(s, dict):
+        return mutate(r, s, leaves)
+    node = s
+    for _ in range(r.randint(0, 3)):
+        kids = []
+        if isinstance(node, dict):
+            for k in ('properties', 'definitions', '$defs'):
+                if isinstance(node.get(k), dict) and node[k]:
+                    kids += [(node[k], n) for n in node[k]]
+            for k in ('items', 'additionalProperties', 'not'):
+                if isinstance(node.get(k), dict):
+                    kids.append((node, k))
+            for k in ('oneOf', 'anyOf', 'allOf'):
+                if isinstance(node.get(k), list):
+                    kids += [(node[k], i) for i in range(len(node[k]))]
+        if not kids:
+            break
+        parent, key = r.choice(kids)
+        if not isinstance(parent[key], dict):
+            break
+        node = parent[key]
+    m = mutate(r, node, leaves)
+    node.clear()
+    if isinstance(m, dict):
+        node.update(m)
+    return s
+
+
 def avro_texts():
     import gen
     shared = os.path.join(HERE, '..', '..', '..', '..', 'shared')
@@ -461,7 +522,7 @@ def avro_orders(r):
 def inputs():
     r = random.Random(SEED)
     lines = []
-    for cat, a, b in json_pairs(r):
+    for cat, a, b in json_pairs(r) + json_seed_pairs(r):
         lines.append({'c': cat, 'k': 'jcompat', 'a': d(a), 'b': d(b)})
     for (a, ra), (b, rb) in itertools.product(REF_DOCS, repeat=2):
         x = {'c': 'json-refdoc', 'k': 'jcompat', 'a': d(a), 'b': d(b)}
@@ -493,7 +554,7 @@ def pack(inp, ans, outdir):
     assert len(ins) == len(outs)
     files = {'jcompat': 'json_compat.jsonl.gz', 'anorm': 'avro_norm.jsonl.gz'}
     for k, name in files.items():
-        rows = [dict(i, **{'g': o}) for i, o in zip(ins, outs) if i['k'] == k]
+        rows = [dict(i, **{'g': o}) for i, o in zip(ins, outs) if i['k'] == k and not o.get('skip')]
         data = ''.join(json.dumps(x, ensure_ascii=False, separators=(',', ':')) + '\n' for x in rows)
         with gzip.GzipFile(os.path.join(outdir, name), 'wb', mtime=0) as g:
             g.write(data.encode('utf-8'))

@@ -519,6 +519,47 @@ def avro_orders(r):
     return out
 
 
+AVRO_TYPES = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string',
+              {'type': 'array', 'items': 'int'}, {'type': 'array', 'items': ['null', 'string']},
+              {'type': 'map', 'values': 'double'}, {'type': 'map', 'values': {'type': 'array', 'items': 'long'}},
+              {'type': 'enum', 'name': 'E', 'symbols': ['A', 'B']},
+              {'type': 'fixed', 'name': 'F', 'size': 2},
+              {'type': 'record', 'name': 'S', 'fields': [{'name': 'a', 'type': 'int'},
+                                                         {'name': 'b', 'type': ['null', 'S']}]},
+              ['null', 'int'], ['string', 'null'], ['double', 'string'], [],
+              {'type': 'int', 'logicalType': 'date'}, {'type': 'bytes', 'logicalType': 'decimal', 'precision': 4},
+              {'type': 'long', 'p': 99999999999999999999}, {'type': 'string', 'p': [1, {'q': 99999999999999999999}]}]
+AVRO_VALUES = ['null', 'true', '0', '-1', '2147483648', '9223372036854775807', '99999999999999999999', '1.5',
+               '1e39', '1e400', '-0.0', '"s"', '"\\u00ff\\u0101"', '"NaN"', '"Infinity"', '[]', '[1]', '[null]',
+               '[[1]]', '["a",1]', '[1e400]', '[99999999999999999999]', '{}', '{"a":1}', '{"b":null}',
+               '{"a":1,"b":{"a":2,"b":null}}', '{"a":1,"c":2}', '{"k":[1,2]}', '{"k":1e400}', '{"k":"x"}',
+               '{"a":[1]}']
+
+
+def avro_defaults(r):
+    """Each field type against defaults of every JSON kind: JacksonUtils.toObject
+    through every branch, and what AvroSchemaUtils does with its nulls."""
+    out = []
+    for i, t in enumerate(AVRO_TYPES):
+        for v in AVRO_VALUES:
+            f = '{"name":"f","type":%s,"default":%s}' % (d(t), v)
+            out.append(('avro-toobject', '{"type":"record","name":"R%d","fields":[%s]}' % (i, f), None))
+    for _ in range(600):
+        fs = []
+        for k in range(r.randint(1, 4)):
+            t = r.choice(AVRO_TYPES)
+            if isinstance(t, dict) and 'name' in t:
+                t = dict(t, name=t['name'] + str(k))
+            f = '{"name":"f%d","type":%s' % (k, d(t))
+            if r.random() < 0.8:
+                f += ',"default":%s' % r.choice(AVRO_VALUES)
+            if r.random() < 0.2:
+                f += ',"x":%s' % r.choice(AVRO_VALUES)
+            fs.append(f + '}')
+        out.append(('avro-toobject-random', '{"type":"record","name":"R","fields":[%s]}' % ','.join(fs), None))
+    return out
+
+
 def inputs():
     r = random.Random(SEED)
     lines = []
@@ -531,7 +572,7 @@ def inputs():
         if rb:
             x['rb'] = {k: d(v) for k, v in rb.items()}
         lines.append(x)
-    for cat, s, refs in avro_texts() + avro_orders(r):
+    for cat, s, refs in avro_texts() + avro_orders(r) + avro_defaults(r):
         x = {'c': 'avro-' + cat if not cat.startswith('avro') else cat, 'k': 'anorm', 's': s}
         if refs:
             x['refs'] = refs

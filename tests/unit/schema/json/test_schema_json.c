@@ -651,6 +651,45 @@ test_anchors(tally_t *t)
            "a subschema's $schema is not read");
 }
 
+#define SUBSCHEMAS_CHANGED "{errorType:\"COMBINED_TYPE_SUBSCHEMAS_CHANGED\", description:\"A type at " \
+                           "path '#/' is different between the new schema and the old schema'}"
+#define SUM_NARROWED "{errorType:\"SUM_TYPE_NARROWED\", description:\"An array or combined type at " \
+                     "path '#/' has fewer elements in the new schema than the old schema'}"
+
+/*
+ * Duplicate subschemas collapse when everit's toString() prints them alike
+ * (Confluent's LinkedHashSet of JsonSchema copies), found by the golden
+ * run: defaults left out, a type list as its anyOf, enums as sets, "$id"
+ * as "id", decimals as org.json writes them; combined subschemas come first
+ * in everit's order, so of two alike the combined one is kept.
+ */
+static void
+test_collapse(tally_t *t)
+{
+    const char *two = "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}";
+    compat(t, "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"string\",\"additionalProperties\":true},"
+              "{\"type\":\"integer\"}]}", two, "", "additionalProperties true prints as nothing");
+    compat(t, "{\"oneOf\":[{\"type\":\"number\",\"minimum\":1.0},{\"type\":\"number\",\"minimum\":1},"
+              "{\"type\":\"integer\"}]}", "{\"oneOf\":[{\"type\":\"number\",\"minimum\":1},{\"type\":\"integer\"}]}",
+           "", "1.0 prints as 1");
+    compat(t, "{\"oneOf\":[{\"type\":\"number\",\"minimum\":100},{\"type\":\"number\",\"minimum\":1e2}]}",
+           "{\"oneOf\":[{\"type\":\"number\",\"minimum\":100}]}", SUM_NARROWED, "but 1E+2 is not 100");
+    compat(t, "{\"oneOf\":[{\"type\":[\"string\",\"null\"]},{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}]}",
+           "{\"oneOf\":[{\"type\":[\"string\",\"null\"]}]}", "", "a type list prints as its anyOf");
+    compat(t, "{\"oneOf\":[{\"type\":[\"string\",\"null\"],\"additionalProperties\":false},"
+              "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}]}",
+           "{\"oneOf\":[{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}]}", SUM_NARROWED,
+           "a keyword no listed type reads is printed beside it");
+    compat(t, "{\"oneOf\":[{\"enum\":[\"a\",\"b\"]},{\"enum\":[\"b\",\"a\"]}]}", "{\"oneOf\":[{\"enum\":[\"a\",\"b\"]}]}",
+           "", "an enum is a set");
+    /* [S, X]: X (a synthetic allOf) comes first and is kept; S against it changes the type. */
+    compat(t, "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"string\",\"additionalProperties\":true}]}",
+           "{\"oneOf\":[{\"type\":\"string\"}]}", "", "the combined duplicate is kept ...");
+    compat(t, "{\"oneOf\":[{\"type\":\"string\"}]}",
+           "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"string\",\"additionalProperties\":true}]}",
+           SUBSCHEMAS_CHANGED, "... so a plain string no longer matches it");
+}
+
 int
 main(void)
 {
@@ -669,5 +708,6 @@ main(void)
     test_draft2020_arrays(&t);
     test_drafts(&t);
     test_anchors(&t);
+    test_collapse(&t);
     return tally_report(&t);
 }

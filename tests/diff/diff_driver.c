@@ -10,6 +10,13 @@
  *          reader being the new schema.
  *   json   {"c","e"}: schema_json_canonical (flags 0); "e" is the error,
  *          "x" set when the text is JSON but not a schema (-2).
+ * and, for the golden answers of Confluent's own code (tests/diff/golden):
+ *   jcompat {"ab","ba"}: schema_json_compatible of the update "a" against
+ *          the original "b" (BACKWARD words), and the other way: the
+ *          messages, or "invalid" when either text is refused; "ra" and
+ *          "rb" their references ({name: text}).
+ *   anorm  {"n"} or {"e"}: schema_avro_canonical with SCHEMA_NORMALIZE,
+ *          the texts of "refs" as references.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +60,7 @@ avro(json_t *out, const char *s, size_t len, json_t *refs, int flags, const char
     int rc = schema_avro_canonical(s, len, r, n, flags, &c, &e);
     free(r);
     if (rc == 0) {
-        snprintf(key, sizeof key, "c%s", sfx);
+        snprintf(key, sizeof key, "%s%s", flags & SCHEMA_NORMALIZE ? "n" : "c", sfx);
         json_object_set_new(out, key, json_stringn(c, strlen(c)));
     } else {
         snprintf(key, sizeof key, "e%s", sfx);
@@ -81,6 +88,66 @@ compat(json_t *out, const char *r, size_t rlen, const char *w, size_t wlen)
     free(wc);
     free(e1);
     free(e2);
+}
+
+/* The references of a JSON object {name: text} as schema_ref_t (borrowed
+ * strings; the array is malloc'd, caller frees), *n set. */
+static schema_ref_t *
+jrefs(json_t *o, size_t *n)
+{
+    schema_ref_t *r = calloc(json_object_size(o) + 1, sizeof(*r));
+    const char *k;
+    json_t *v;
+    *n = 0;
+    json_object_foreach(o, k, v) {
+        r[*n].name = (char *)k;
+        r[*n].text = (char *)json_string_value(v);
+        (*n)++;
+    }
+    return r;
+}
+
+/* The messages of `update` against `original`, or "invalid". */
+static json_t *
+jbackward(const char *update, json_t *urefs, const char *original, json_t *orefs)
+{
+    json_t *m = json_array();
+    size_t nu, no;
+    schema_ref_t *ur = jrefs(urefs, &nu), *or_ = jrefs(orefs, &no);
+    int rc = schema_json_compatible(update, ur, nu, original, or_, no, 1, m);
+    free(ur);
+    free(or_);
+
+    if (rc < 0) {
+        json_decref(m);
+        return json_string("invalid");
+    }
+    return m;
+}
+
+static void
+jcompat(json_t *out, const char *a, size_t alen, json_t *ra, const char *b, size_t blen, json_t *rb)
+{
+    char *ca = NULL, *cb = NULL, *e = NULL;
+    size_t na, nb;
+    schema_ref_t *ar = jrefs(ra, &na), *br = jrefs(rb, &nb);
+    int ok = schema_json_canonical(a, alen, ar, na, 0, &ca, &e) == 0;
+
+    free(e);
+    e = NULL;
+    ok = ok && schema_json_canonical(b, blen, br, nb, 0, &cb, &e) == 0;
+    free(e);
+    free(ar);
+    free(br);
+    if (!ok) {
+        json_object_set_new(out, "ab", json_string("invalid"));
+        json_object_set_new(out, "ba", json_string("invalid"));
+    } else {
+        json_object_set_new(out, "ab", jbackward(ca, ra, cb, rb));
+        json_object_set_new(out, "ba", jbackward(cb, rb, ca, ra));
+    }
+    free(ca);
+    free(cb);
 }
 
 static void
@@ -113,6 +180,10 @@ main(void)
         const char *k = json_string_value(json_object_get(req, "k"));
         json_t *s = json_object_get(req, "s"), *w = json_object_get(req, "w");
 
+        if (k != NULL && strcmp(k, "jcompat") == 0) {
+            s = json_object_get(req, "a");
+            w = json_object_get(req, "b");
+        }
         if (k == NULL || !json_is_string(s)) {
             fprintf(stderr, "diff_driver: bad input line: %s\n", jerr.text);
             return 1;
@@ -121,6 +192,12 @@ main(void)
             json_t *refs = json_object_get(req, "refs");
             avro(out, json_string_value(s), json_string_length(s), refs, 0, "0");
             avro(out, json_string_value(s), json_string_length(s), refs, SCHEMA_VALIDATE_DEFAULTS, "1");
+        } else if (strcmp(k, "anorm") == 0) {
+            avro(out, json_string_value(s), json_string_length(s),
+                 json_object_get(req, "refs"), SCHEMA_NORMALIZE, "");
+        } else if (strcmp(k, "jcompat") == 0) {
+            jcompat(out, json_string_value(s), json_string_length(s), json_object_get(req, "ra"),
+                    json_string_value(w), json_string_length(w), json_object_get(req, "rb"));
         } else if (strcmp(k, "compat") == 0) {
             compat(out, json_string_value(s), json_string_length(s),
                    json_string_value(w), json_string_length(w));

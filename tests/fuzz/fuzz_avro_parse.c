@@ -8,7 +8,10 @@
  * resolves them), the last is the schema.  Checks: a failure always has a
  * message; the canonical text parses again to itself (the fingerprint of a
  * schema must not depend on whether it was sent canonical); the normalized
- * form exists exactly when the schema parses, and is stable too.
+ * form exists only when the schema parses, and parses again.  (It may fail
+ * where the parse did not, and is not always stable under a second
+ * normalization: Confluent's AvroSchemaUtils throws on a default's value
+ * toObject cannot convert, and reads its own quoted "Infinity" as text.)
  */
 #include "fuzz.h"
 
@@ -46,15 +49,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *plain = NULL, *norm = NULL;
     int rc = canonical(text, parts[n - 1].n, r, nrefs, 0, &plain);
     int nrc = canonical(text, parts[n - 1].n, r, nrefs, 1, &norm);
-    FUZZ_CHECK(rc == nrc);
+    FUZZ_CHECK(nrc != 0 || rc == 0);
     if (rc == 0) {
-        char *again = NULL, *nagain = NULL;
+        char *again = NULL;
         FUZZ_CHECK(canonical(plain, strlen(plain), r, nrefs, 0, &again) == 0);
         FUZZ_CHECK(strcmp(plain, again) == 0);
-        FUZZ_CHECK(canonical(norm, strlen(norm), r, nrefs, 1, &nagain) == 0);
-        FUZZ_CHECK(strcmp(norm, nagain) == 0);
         free(again);
-        free(nagain);
+    }
+    if (nrc == 0) {
+        char *nplain = NULL;
+        FUZZ_CHECK(canonical(norm, strlen(norm), r, nrefs, 0, &nplain) == 0);
+        free(nplain);
     }
     free(plain);
     free(norm);

@@ -101,8 +101,15 @@ int avro_default_valid(const avro_schema_t *s, const json_t *def, int depth);
 /** Java's Schema.toString() with `known` named types pre-registered.  Caller frees. */
 char *avro_to_string(avro_schema_t *s, avro_schema_t *const *known, size_t nknown);
 
-/** Confluent's AvroSchemaUtils.toNormalizedString text (not yet re-parsed).  Caller frees. */
-char *avro_normalized_text(avro_schema_t *s, avro_schema_t *const *refs, size_t nrefs);
+/**
+ * Confluent's AvroSchemaUtils.toNormalizedString text (not yet re-parsed).
+ * Caller frees.  NULL with *err (caller frees) set to the message of what
+ * Java throws on the way: a null toObject gives inside a default or a
+ * prop, an empty union's field, an array default for a schema that is no
+ * array, a record default's key that is no field.
+ */
+char *avro_normalized_text(avro_schema_t *s, avro_schema_t *const *refs, size_t nrefs,
+                           char **err);
 
 /*
  * Numbers Jackson reads that jansson cannot hold: an integer past a long

@@ -38,14 +38,18 @@ struct sjm_schema {
     size_t nsubs;
     const char *ref;            /* REF: the $ref, resolved in `doc` */
     struct sjm_doc *doc;        /* the document it was read from */
+    const jsn_t *scope;         /* the $ref target it was loaded under, or NULL (see sjm_load) */
 };
 
 /* One document: its root, its draft's id keyword, the model by node. */
 typedef struct sjm_doc {
     const jsn_t *root;
     const char *id_key;
+    int draft;                  /* jsn_draft of the root */
     int draft2020;              /* 2020-12: prefixItems is the tuple, items what follows */
-    hmap_t memo;                /* jsn address -> sjm_schema_t */
+    hmap_t memo;                /* (scope, jsn address) -> sjm_schema_t */
+    hmap_t anchors;             /* jsn_anchor's index of plain-name fragments */
+    const jsn_t *scope;         /* the scope of the schemas being built */
     mem_arena_t *arena;         /* where its model lives (freed by the owner at once) */
     struct sjm_lib *lib;        /* the documents its $refs may reach, or NULL */
 } sjm_doc_t;
@@ -70,8 +74,19 @@ void sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t 
 /** Free the library's documents and indexes. */
 void sjm_lib_free(sjm_lib_t *l);
 
-/** The model of node `j` of `d` (NULL for NULL), built on first use. */
+/**
+ * The model of node `j` of `d` as the document's load reaches it (NULL for
+ * NULL), built on first use.  everit loads a $ref's target afresh (one
+ * instance per target, shared by every $ref to it), apart from the
+ * instance the plain load of the document made of the same node: so a
+ * `"$ref":"#"` leads to a second root, which Confluent's Context enters
+ * once more.  The model keeps that by keying each schema on the $ref target
+ * it was loaded under (its scope).
+ */
 sjm_schema_t *sjm_load(sjm_doc_t *d, const jsn_t *j);
+
+/** The model of `j`, a node below `parent`'s, in `parent`'s scope. */
+sjm_schema_t *sjm_child(const sjm_schema_t *parent, const jsn_t *j);
 
 /** ReferenceSchema.getReferredSchema(): a $ref into its own document or a referenced one, else NULL. */
 sjm_schema_t *sjm_referred(const sjm_schema_t *s);

@@ -90,4 +90,24 @@ jsn_t *jsn_copy(const jsn_t *j);
  */
 const jsn_t *jsn_pointer(const jsn_t *root, const char *p, size_t n);
 
+/*
+ * The draft a document's root `$schema` names, as Confluent's
+ * SpecificationVersion.getFromUrl reads it (exact URLs, a trailing '#'
+ * dropped): 4, 6, 7, 2019 or 2020; 7 when absent, not a string or unknown.
+ * Only the root's counts: everit reads a subschema's `$schema` as nothing.
+ */
+/*
+ * The target of a `$ref` whose fragment is a plain name ("#name", no '/'),
+ * as everit finds it: the last subschema (document order) whose
+ * `id_key` is "#name", or "<root's id>#name"; none: the document itself
+ * (everit evaluates the name as an empty pointer).  `index` (the caller's,
+ * freed with hmap_free) is filled once per root, so a document of many
+ * such $refs is walked once.
+ */
+const jsn_t *jsn_anchor(const jsn_t *root, const char *id_key, hmap_t *index,
+                        const char *name, size_t n);
+
+enum { JSN_DRAFT4 = 4, JSN_DRAFT6 = 6, JSN_DRAFT7 = 7, JSN_DRAFT2019 = 2019, JSN_DRAFT2020 = 2020 };
+int jsn_draft(const jsn_t *root);
+
 #endif

@@ -46,7 +46,7 @@ schema_avro_canonical(const char *text, size_t len, const schema_ref_t *refs, si
         *err = c.err != NULL ? c.err : mem_strdup("Invalid schema");
         c.err = NULL;
     } else if (normalize) {
-        normalized = avro_normalized_text(s, tops, nrefs);
+        normalized = avro_normalized_text(s, tops, nrefs, err);
     } else {
         *out = avro_to_string(s, tops, nrefs);
     }

@@ -16,9 +16,14 @@ typedef struct norm {
     buf_t *b;
     hmap_t env;        /* full names already written (or referenced) */
     hmap_t fields;     /* record node -> its hmap_t of field name -> field schema, owned */
+    char *err;         /* what Java threw first, or NULL */
+    int null_inside;   /* the default being converted holds a Java null */
 } norm_t;
 
 static void build(norm_t *n, const avro_schema_t *s);
+
+/* genJson on a null inside a converted value (javac -g names the parameter). */
+static const char NPE_DATUM[] = "Cannot invoke \"Object.getClass()\" because \"datum\" is null";
 
 static int
 env_has(norm_t *n, const char *full)
@@ -38,9 +43,47 @@ cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* setSimpleProps: every prop, keys sorted (TreeMap), nested objects sorted too. */
+/*
+ * What Java throws on the way (the first one ends the normalization and
+ * becomes Confluent's "details: " text).  Returns -1.
+ */
+static int
+norm_fail(norm_t *n, const char *msg)
+{
+    if (n->err == NULL)
+        n->err = mem_strdup(msg);
+    return -1;
+}
+
+/* Whether a prop's value holds an integer past a long (toObject's null) below its top. */
+static int
+has_big_inside(json_t *v)
+{
+    size_t i;
+    const char *k;
+    json_t *e;
+    if (json_is_array(v)) {
+        json_array_foreach(v, i, e) {
+            if (avro_json_special(e) == AVRO_NUM_BIG || has_big_inside(e))
+                return 1;
+        }
+    } else if (json_is_object(v)) {
+        json_object_foreach(v, k, e) {
+            if (avro_json_special(e) == AVRO_NUM_BIG || has_big_inside(e))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/*
+ * setSimpleProps: every prop, keys sorted (TreeMap), nested objects sorted
+ * too.  getObjectProps converts each value with toObject, which has no
+ * branch for an integer past a long: Java's null, on which toJsonNode
+ * (at the top) or genJson (inside) throws.
+ */
 static void
-simple_props(buf_t *b, json_t *props)
+simple_props(norm_t *n, buf_t *b, json_t *props)
 {
     size_t cnt = json_object_size(props), i = 0;
     const char **keys = mem_calloc(cnt + 1, sizeof(char *));
@@ -51,10 +94,21 @@ simple_props(buf_t *b, json_t *props)
     }
     qsort(keys, cnt, sizeof(char *), cmp_str);
     for (i = 0; i < cnt; i++) {
+        json_t *pv = json_object_get(props, keys[i]);
+        if (avro_json_special(pv) == AVRO_NUM_BIG) {
+            norm_fail(n, "Cannot invoke \"com.fasterxml.jackson.databind.JsonNode.toString()\" "
+                         "because the return value of \"io.confluent.kafka.schemaregistry.avro."
+                         "AvroSchemaUtils.toJsonNode(Object)\" is null");
+            break;
+        }
+        if (has_big_inside(pv)) {
+            norm_fail(n, NPE_DATUM);
+            break;
+        }
         buf_puts(b, ",");
         buf_json_string(b, keys[i], strlen(keys[i]));
         buf_puts(b, ":");
-        avro_write_json(b, json_object_get(props, keys[i]), 1);
+        avro_write_json(b, pv, 1);
     }
     free(keys);
 }
@@ -137,41 +191,105 @@ norm_free(norm_t *n)
     hmap_free(&n->env);
 }
 
-static int write_default(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s);
-
-static void
-write_default_or_null(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
+/* Schema.getElementType() of a schema that is no array. */
+static int
+norm_fail_not_array(norm_t *n, const avro_schema_t *s)
 {
-    if (!write_default(n, b, v, s))
-        buf_puts(b, "null");
+    char *text = avro_to_string((avro_schema_t *)s, NULL, 0);
+    buf_t m = {0};
+    buf_printf(&m, "Not an array: %s", text);
+    free(text);
+    norm_fail(n, m.data);
+    buf_free(&m);
+    return -1;
 }
 
-static void
+static int write_default(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s);
+
+/*
+ * An element of a default's array or object.  toObject gives Java's null
+ * for a value that does not fit; genJson then throws on it, but only after
+ * the whole value was converted (a conversion error anywhere wins), so the
+ * null is only noted here.
+ */
+static int
+write_default_inner(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
+{
+    int r = write_default(n, b, v, s);
+    if (r == 0) {
+        n->null_inside = 1;
+        buf_puts(b, "null");
+    }
+    return r < 0 ? -1 : 1;
+}
+
+/* Keys in document order for the conversion, written sorted (the ordered mapper). */
+static int
 write_default_object(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
 {
     size_t cnt = json_object_size(v), i = 0;
     const char **keys = mem_calloc(cnt + 1, sizeof(char *));
+    buf_t *vals = mem_calloc(cnt + 1, sizeof(buf_t));
+    size_t *order = mem_calloc(cnt + 1, sizeof(size_t));
     const char *key;
     json_t *e;
+    int rc = 1;
     json_object_foreach(v, key, e) {
-        keys[i++] = key;
-    }
-    qsort(keys, cnt, sizeof(char *), cmp_str);
-    buf_puts(b, "{");
-    for (i = 0; i < cnt; i++) {
         const avro_schema_t *vs = NULL;
-        if (s != NULL && s->type == AVRO_MAP)
+        keys[i] = key;
+        order[i] = i;
+        if (s != NULL && s->type == AVRO_MAP) {
             vs = s->child;
-        else if (s != NULL && s->type == AVRO_RECORD)
-            vs = record_field_schema(n, s, keys[i]);
-        if (i > 0)
-            buf_puts(b, ",");
-        buf_json_string(b, keys[i], strlen(keys[i]));
-        buf_puts(b, ":");
-        write_default_or_null(n, b, json_object_get(v, keys[i]), vs);
+        } else if (s != NULL && s->type == AVRO_RECORD) {
+            vs = record_field_schema(n, s, key);
+            if (vs == NULL) {
+                rc = norm_fail(n, "Cannot invoke \"org.apache.avro.Schema$Field.schema()\" "
+                                  "because the return value of \"org.apache.avro.Schema."
+                                  "getField(String)\" is null");
+                break;
+            }
+        }
+        if (write_default_inner(n, &vals[i], e, vs) < 0) {
+            rc = -1;
+            break;
+        }
+        i++;
     }
-    buf_puts(b, "}");
+    if (rc > 0) {
+        /* Insertion sort by key: stable, and objects in defaults are small. */
+        for (size_t a = 1; a < cnt; a++)
+            for (size_t c = a; c > 0 && strcmp(keys[order[c - 1]], keys[order[c]]) > 0; c--) {
+                size_t t = order[c];
+                order[c] = order[c - 1];
+                order[c - 1] = t;
+            }
+        buf_puts(b, "{");
+        for (size_t a = 0; a < cnt; a++) {
+            if (a > 0)
+                buf_puts(b, ",");
+            buf_json_string(b, keys[order[a]], strlen(keys[order[a]]));
+            buf_puts(b, ":");
+            buf_append(b, vals[order[a]].data, vals[order[a]].len);
+        }
+        buf_puts(b, "}");
+    }
+    for (size_t a = 0; a < cnt; a++)
+        buf_free(&vals[a]);
+    free(vals);
+    free(order);
     free(keys);
+    return rc;
+}
+
+/*
+ * A float or double Jackson holds as Infinity or NaN: toJsonNode's text
+ * quotes it (QUOTE_NON_NUMERIC_NUMBERS), so the normalized text reads it
+ * back as a string.
+ */
+static void
+write_quoted_nonfinite(buf_t *b, double d)
+{
+    buf_puts(b, isnan(d) ? "\"NaN\"" : d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
 }
 
 static int
@@ -190,55 +308,60 @@ write_default_number(buf_t *b, json_t *v, avro_type_t t, int has_schema)
             return 0;
         return 1;
     }
-    if (!has_schema || t == AVRO_DOUBLE)
-        avro_write_double(b, json_real_value(v));
-    else if (t == AVRO_FLOAT)
-        avro_write_float(b, (float)json_real_value(v));
-    else
+    double d = json_real_value(v);
+    if (has_schema && t == AVRO_FLOAT) {
+        /* (float) of a double past the float range is an infinity. */
+        float f = (float)d;
+        if (isfinite(f))
+            avro_write_float(b, f);
+        else
+            write_quoted_nonfinite(b, f);
+    } else if (!has_schema || t == AVRO_DOUBLE) {
+        avro_write_double(b, d);
+    } else {
         return 0;
+    }
     return 1;
 }
 
 /*
- * JacksonUtils.toObject(default, fieldSchema) then toJsonNode: values that
- * do not fit the type become null and the default is dropped (returns 0).
- */
-/*
- * A number Jackson holds and jansson cannot (avro_json_special) inside a
- * default: an integer past a long becomes a float or double's value; a
- * NaN or an infinity (written quoted) would read back as text, so it is
- * dropped like one (a float or double field's own default keeps it: see
- * field_props).  So the normalized text normalizes to itself.
+ * A number Jackson holds and jansson cannot (avro_json_special): an
+ * integer past a long is a BigIntegerNode, which toObject has no branch
+ * for (Java's null); a NaN or an infinity is a DoubleNode, kept for no
+ * schema, a double or a float, and written quoted.
  */
 static int
 write_default_special(buf_t *b, json_t *v, const avro_schema_t *s)
 {
-    int nonfinite = avro_json_special(v) == AVRO_NUM_NONFINITE;
-    if (s == NULL) {
-        avro_write_json(b, v, 1);
-        return 1;
-    }
-    if (s->type == AVRO_UNION)
-        s = s->nbranches > 0 ? s->branches[0] : NULL;
-    if (nonfinite || s == NULL || (s->type != AVRO_FLOAT && s->type != AVRO_DOUBLE))
+    if (avro_json_special(v) != AVRO_NUM_NONFINITE)
         return 0;
-    double d = strtod(json_string_value(v) + 2, NULL);
-    if (!isfinite(s->type == AVRO_FLOAT ? (double)(float)d : d))
+    if (s != NULL && s->type != AVRO_FLOAT && s->type != AVRO_DOUBLE)
         return 0;
-    if (s->type == AVRO_FLOAT)
-        avro_write_float(b, (float)d);
-    else
-        avro_write_double(b, d);
+    buf_puts(b, "\"");
+    buf_puts(b, json_string_value(v) + 2);
+    buf_puts(b, "\"");
     return 1;
 }
 
+/*
+ * JacksonUtils.toObject(default, schema) then toJsonNode's text: 1 written,
+ * 0 for Java's null (a value that does not fit the type: nothing written),
+ * -1 when Java throws (n->err): a union without branches ("Index 0 out of
+ * bounds"), an array for a schema that is no array, an object key that is
+ * no field of the record.
+ */
 static int
 write_default(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
 {
+    if (s != NULL && s->type == AVRO_UNION) {
+        if (s->nbranches == 0)
+            return norm_fail(n, "Index 0 out of bounds for length 0");
+        s = s->branches[0];
+    }
+    if (v == NULL)
+        return 0;
     if (avro_json_special(v) != 0)
         return write_default_special(b, v, s);
-    if (s != NULL && s->type == AVRO_UNION)
-        s = s->nbranches > 0 ? s->branches[0] : NULL;
     avro_type_t t = s != NULL ? s->type : AVRO_NULL;
     size_t i;
     json_t *e;
@@ -260,19 +383,42 @@ write_default(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
             return 0;
         return 1;
     case JSON_ARRAY:
+        /* getElementType() is asked per element: an empty array passes. */
+        if (s != NULL && t != AVRO_ARRAY && json_array_size(v) > 0)
+            return norm_fail_not_array(n, s);
         buf_puts(b, "[");
         json_array_foreach(v, i, e) {
             if (i > 0)
                 buf_puts(b, ",");
-            write_default_or_null(n, b, e, s != NULL && t == AVRO_ARRAY ? s->child : NULL);
+            if (write_default_inner(n, b, e, s != NULL ? s->child : NULL) < 0)
+                return -1;
         }
         buf_puts(b, "]");
         return 1;
     case JSON_OBJECT:
-        write_default_object(n, b, v, s);
-        return 1;
+        return write_default_object(n, b, v, s);
     }
     return 0;
+}
+
+/*
+ * setFieldProps' default: f.defaultVal() runs even without a default (so
+ * a field of an empty union throws), a null drops the default, a null
+ * inside it makes genJson throw.
+ */
+static void
+field_default(norm_t *n, buf_t *b, const avro_field_t *f)
+{
+    buf_t d = {0};
+    n->null_inside = 0;
+    int r = write_default(n, &d, f->def, f->schema);
+    if (r > 0 && n->null_inside)
+        norm_fail(n, NPE_DATUM);
+    else if (r > 0) {
+        buf_puts(b, ",\"default\":");
+        buf_append(b, d.data, d.len);
+    }
+    buf_free(&d);
 }
 
 static void
@@ -288,20 +434,8 @@ field_props(norm_t *n, buf_t *b, const avro_field_t *f)
         buf_puts(b, ",\"aliases\":");
         sorted_string_array(b, (const char **)f->aliases, f->naliases);
     }
-    if (f->def != NULL) {
-        buf_t d = {0};
-        /* A float or double field reads its quoted NaN or infinity back as the number. */
-        int own_nonfinite = avro_json_special(f->def) == AVRO_NUM_NONFINITE &&
-                            (f->schema->type == AVRO_FLOAT || f->schema->type == AVRO_DOUBLE);
-        if (own_nonfinite)
-            avro_write_json(&d, f->def, 1);
-        if (own_nonfinite || write_default(n, &d, f->def, f->schema)) {
-            buf_puts(b, ",\"default\":");
-            buf_append(b, d.data, d.len);
-        }
-        buf_free(&d);
-    }
-    simple_props(b, f->props);
+    field_default(n, b, f);
+    simple_props(n, b, f->props);
 }
 
 static void
@@ -357,7 +491,7 @@ build_named(norm_t *n, const avro_schema_t *s)
         buf_puts(b, "]");
     }
     complex_props(b, s);
-    simple_props(b, s->props);
+    simple_props(n, b, s->props);
     buf_puts(b, "}");
 }
 
@@ -380,7 +514,7 @@ build(norm_t *n, const avro_schema_t *s)
         buf_printf(b, "{\"type\":\"%s\",\"%s\":", avro_type_name(s->type),
                    s->type == AVRO_ARRAY ? "items" : "values");
         build(n, s->child);
-        simple_props(b, s->props);
+        simple_props(n, b, s->props);
         buf_puts(b, "}");
         return;
     case AVRO_RECORD:
@@ -396,19 +530,25 @@ build(norm_t *n, const avro_schema_t *s)
         buf_printf(b, "{\"type\":\"%s\"", avro_type_name(s->type));
         if (s->logical != NULL)
             logical_props(b, s);
-        simple_props(b, s->props);
+        simple_props(n, b, s->props);
         buf_puts(b, "}");
     }
 }
 
 char *
-avro_normalized_text(avro_schema_t *s, avro_schema_t *const *refs, size_t nrefs)
+avro_normalized_text(avro_schema_t *s, avro_schema_t *const *refs, size_t nrefs, char **err)
 {
     buf_t b = {0};
-    norm_t n = {&b, {0}, {0}};
+    norm_t n = {&b, {0}, {0}, NULL, 0};
+    *err = NULL;
     for (size_t i = 0; i < nrefs; i++)
         env_add(&n, avro_full_name(refs[i]));
     build(&n, s);
     norm_free(&n);
+    if (n.err != NULL) {
+        *err = n.err;
+        buf_free(&b);
+        return NULL;
+    }
     return buf_steal(&b, NULL);
 }

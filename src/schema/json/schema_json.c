@@ -25,7 +25,9 @@ typedef struct sj_check {
     sjr_set_t *refs;
     int modern;         /* 2019-09 or 2020-12: json-sKema reads beside $ref */
     int draft4;
+    int draft;          /* jsn_draft of the root: what everit reads as keywords */
     hmap_t seen;        /* $ref targets already checked, by address */
+    hmap_t anchors;     /* jsn_anchor's index */
 } sj_check_t;
 
 static int sj__schema(sj_check_t *c, const jsn_t *s, int depth);
@@ -74,7 +76,10 @@ sj__ref(sj_check_t *c, const jsn_t *ref, int depth)
     if (!self && sjr_find(c->refs, ref->str, base, id, &doc) < 0)
         return c->refs->n > 0 ? 0 : -1;
     const char *frag = hash ? hash + 1 : ref->str + ref->len;
-    const jsn_t *target = jsn_pointer(doc, frag, (size_t)(ref->str + ref->len - frag));
+    size_t flen = (size_t)(ref->str + ref->len - frag);
+    const jsn_t *target = flen > 0 && frag[0] != '/'
+                              ? jsn_anchor(doc, c->draft4 ? "id" : "$id", &c->anchors, frag, flen)
+                              : jsn_pointer(doc, frag, flen);
     if (target == NULL)
         return -1;
     uintptr_t key = (uintptr_t)target;
@@ -174,14 +179,36 @@ sj__dependencies(sj_check_t *c, const jsn_t *s, int depth)
         return -1;
     for (size_t i = 0; i < v->n; i++) {
         const jsn_t *d = v->items[i];
+        /* draft-04 has no boolean schemas here: a dependency is a list or an object. */
+        if (c->draft == JSN_DRAFT4 && d->type != JSN_ARR && d->type != JSN_OBJ)
+            return -1;
         if (d->type == JSN_ARR ? !sj__strings(d) : sj__schema(c, d, depth + 1) != 0)
             return -1;
     }
     return 0;
 }
 
+/*
+ * exclusiveMinimum/Maximum: a boolean beside minimum/maximum in draft-04, a
+ * number of its own from draft-06 on (everit requires the one its draft
+ * knows).  json-sKema's drafts are left to either.
+ */
 static int
-sj__keywords(const jsn_t *s)
+sj__exclusive_ok(const jsn_t *s, const char *key, int draft)
+{
+    const jsn_t *v = jsn_get(s, key);
+    int is_bool = v != NULL && (v->type == JSN_TRUE || v->type == JSN_FALSE);
+    if (v == NULL)
+        return 1;
+    if (draft == JSN_DRAFT4)
+        return is_bool;
+    if (draft == JSN_DRAFT6 || draft == JSN_DRAFT7)
+        return sj__number(s, key);
+    return is_bool || sj__number(s, key);
+}
+
+static int
+sj__keywords(const jsn_t *s, int draft)
 {
     static const char *const numbers[] = {"minimum", "maximum", "multipleOf", NULL};
     static const char *const ints[] = {"minLength", "maxLength", "minItems", "maxItems",
@@ -194,12 +221,9 @@ sj__keywords(const jsn_t *s)
         if (!sj__integer(s, *k))
             return -1;
     }
-    const char *const excl[] = {"exclusiveMinimum", "exclusiveMaximum", NULL};
-    for (const char *const *k = excl; *k; k++) {
-        const jsn_t *v = jsn_get(s, *k);
-        if (v != NULL && !sj__number(s, *k) && v->type != JSN_TRUE && v->type != JSN_FALSE)
-            return -1;
-    }
+    if (!sj__exclusive_ok(s, "exclusiveMinimum", draft) ||
+        !sj__exclusive_ok(s, "exclusiveMaximum", draft))
+        return -1;
     const jsn_t *t = jsn_get(s, "type"), *req = jsn_get(s, "required");
     const jsn_t *pat = jsn_get(s, "pattern");
     if ((t != NULL && !sj__type(t)) || (req != NULL && !sj__strings(req)))
@@ -235,13 +259,19 @@ sj__schema(sj_check_t *c, const jsn_t *s, int depth)
         return -1;
     if (ref != NULL && !c->modern)
         return 0;
-    if (sj__keywords(s) != 0 || !sj__kind(s, c->draft4 ? "id" : "$id", JSN_STR))
+    if (sj__keywords(s, c->draft) != 0 || !sj__kind(s, c->draft4 ? "id" : "$id", JSN_STR))
         return -1;
     static const char *const one[] = {"not", "contains", "propertyNames", "if", "then",
                                       "else", "additionalProperties", "additionalItems",
                                       "unevaluatedProperties", "unevaluatedItems", NULL};
+    /* What a draft does not know is no keyword to everit: not looked into. */
+    int no_cond = c->draft == JSN_DRAFT4 || c->draft == JSN_DRAFT6;
     static const char *const lists[] = {"allOf", "anyOf", "oneOf", "prefixItems", NULL};
     for (const char *const *k = one; *k; k++) {
+        int cond = strcmp(*k, "if") == 0 || strcmp(*k, "then") == 0 || strcmp(*k, "else") == 0;
+        int six = strcmp(*k, "contains") == 0 || strcmp(*k, "propertyNames") == 0;
+        if ((cond && no_cond) || (six && c->draft == JSN_DRAFT4))
+            continue;
         if (sj__sub(c, s, *k, depth) != 0)
             return -1;
     }
@@ -250,6 +280,9 @@ sj__schema(sj_check_t *c, const jsn_t *s, int depth)
             return -1;
     }
     const jsn_t *items = jsn_get(s, "items");
+    /* draft-04's items is a schema object or a list of them, never a boolean. */
+    if (items != NULL && c->draft == JSN_DRAFT4 && items->type != JSN_OBJ && items->type != JSN_ARR)
+        return -1;
     if (items != NULL && (items->type == JSN_ARR ? sj__sub_list(c, s, "items", depth)
                                                  : sj__sub(c, s, "items", depth)) != 0)
         return -1;
@@ -260,17 +293,13 @@ sj__schema(sj_check_t *c, const jsn_t *s, int depth)
     return sj__dependencies(c, s, depth);
 }
 
-/* The draft `$schema` names (Confluent's SpecificationVersion.getFromUrl). */
+/* The draft of the root's `$schema` (Confluent's SpecificationVersion.getFromUrl). */
 static void
 sj__draft(sj_check_t *c, const jsn_t *root)
 {
-    const jsn_t *sv = jsn_get(root, "$schema");
-    if (sv == NULL || sv->type != JSN_STR)
-        return;
-    const char *u = sv->str;
-    c->modern = strstr(u, "json-schema.org/draft/2019-09/schema") != NULL ||
-                strstr(u, "json-schema.org/draft/2020-12/schema") != NULL;
-    c->draft4 = strstr(u, "json-schema.org/draft-04/schema") != NULL;
+    c->draft = jsn_draft(root);
+    c->modern = c->draft == JSN_DRAFT2019 || c->draft == JSN_DRAFT2020;
+    c->draft4 = c->draft == JSN_DRAFT4;
 }
 
 static int
@@ -283,8 +312,13 @@ sj__validate(const jsn_t *root, sjr_set_t *refs)
     if (root->type != JSN_OBJ)
         return 0;
     sj__draft(&c, root);
+    /* everit reads the root's $schema as a string (a subschema's not at all). */
+    const jsn_t *sv = jsn_get(root, "$schema");
+    if (sv != NULL && sv->type != JSN_STR)
+        return -1;
     int rc = sj__schema(&c, root, 0);
     hmap_free(&c.seen);
+    hmap_free(&c.anchors);
     return rc;
 }
 

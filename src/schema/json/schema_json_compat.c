@@ -270,30 +270,321 @@ sjc_is_empty(const sjm_schema_t *s)
 
 /* ---- combined schemas ---- */
 
-/* The text a subschema's JsonSchema copy would compare by (duplicates collapse). */
+/*
+ * A subschema's JsonSchema copy compares by the text everit's toString()
+ * writes (Confluent reads it back): so duplicates collapse when they print
+ * alike.  The writer leaves out a keyword at its default (additional
+ * properties or items allowed, uniqueItems false, nothing required, empty
+ * maps), writes "$id" as "id", a type's sniffed part that holds nothing
+ * (a string with "additionalProperties":true prints as the string) not at
+ * all, and a decimal as org.json does (trailing zeros of the fraction
+ * dropped).  Only equality matters here: keys are sorted.
+ */
+enum { SJC_VALUE, SJC_SCHEMA, SJC_SCHEMA_MAP };
+
+static int
+sjc_is_key(const char *k, size_t kl, const char *name)
+{
+    return strlen(name) == kl && memcmp(k, name, kl) == 0;
+}
+
+static int
+sjc_default_kw(const char *k, size_t kl, const jsn_t *v)
+{
+    if (sjc_is_key(k, kl, "additionalProperties") || sjc_is_key(k, kl, "additionalItems"))
+        return v->type == JSN_TRUE;
+    if (sjc_is_key(k, kl, "uniqueItems"))
+        return v->type == JSN_FALSE;
+    if (sjc_is_key(k, kl, "required"))
+        return v->type == JSN_ARR && v->n == 0;
+    if (sjc_is_key(k, kl, "properties") || sjc_is_key(k, kl, "dependencies") ||
+        sjc_is_key(k, kl, "patternProperties"))
+        return v->type == JSN_OBJ && v->n == 0;
+    return 0;
+}
+
+/* What the value of keyword `k` of a schema holds. */
+static int
+sjc_kw_mode(const char *k, size_t kl)
+{
+    static const char *const maps[] = {"properties", "patternProperties", "definitions", "$defs",
+                                       "dependencies", NULL};
+    static const char *const schemas[] = {"items", "additionalItems", "additionalProperties", "not",
+                                          "if", "then", "else", "contains", "propertyNames",
+                                          "allOf", "anyOf", "oneOf", NULL};
+    for (const char *const *m = maps; *m; m++) {
+        if (sjc_is_key(k, kl, *m))
+            return SJC_SCHEMA_MAP;
+    }
+    for (const char *const *m = schemas; *m; m++) {
+        if (sjc_is_key(k, kl, *m))
+            return SJC_SCHEMA;
+    }
+    return SJC_VALUE;
+}
+
+/* org.json's numberToString: a plain decimal loses its fraction's trailing zeros. */
+static void
+sjc_write_number(buf_t *b, const jsn_t *j)
+{
+    size_t n = j->len;
+    if (j->type == JSN_DEC && memchr(j->str, '.', n) != NULL && memchr(j->str, 'E', n) == NULL &&
+        memchr(j->str, 'e', n) == NULL) {
+        while (n > 0 && j->str[n - 1] == '0')
+            n--;
+        if (n > 0 && j->str[n - 1] == '.')
+            n--;
+    }
+    buf_append(b, j->str, n);
+}
+
+typedef struct sjc_member {
+    const char *key;
+    size_t klen;
+    buf_t text;
+} sjc_member_t;
+
+static int
+sjc_member_cmp(const void *x, const void *y)
+{
+    const sjc_member_t *a = x, *b = y;
+    size_t n = a->klen < b->klen ? a->klen : b->klen;
+    int c = memcmp(a->key, b->key, n);
+    return c != 0 ? c : (a->klen > b->klen) - (a->klen < b->klen);
+}
+
+static void sjc_write_sub(buf_t *b, const jsn_t *j, int mode, int depth);
+
+/* Sorted, as `{"k":text,...}`; frees the texts. */
+static void
+sjc_emit_members(buf_t *b, sjc_member_t *m, size_t n)
+{
+    qsort(m, n, sizeof(*m), sjc_member_cmp);
+    buf_puts(b, "{");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            buf_puts(b, ",");
+        buf_json_string(b, m[i].key, m[i].klen);
+        buf_puts(b, ":");
+        buf_append(b, m[i].text.data != NULL ? m[i].text.data : "", m[i].text.len);
+        buf_free(&m[i].text);
+    }
+    buf_puts(b, "}");
+}
+
+/* The type whose loader reads keyword `k` ("" for none of them). */
+static const char *
+sjc_kw_type(const char *k, size_t kl)
+{
+    static const struct { const char *kw, *type; } kws[] = {
+        {"minLength", "string"}, {"maxLength", "string"}, {"pattern", "string"},
+        {"format", "string"}, {"minimum", "number"}, {"maximum", "number"},
+        {"exclusiveMinimum", "number"}, {"exclusiveMaximum", "number"},
+        {"multipleOf", "number"}, {"properties", "object"}, {"required", "object"},
+        {"minProperties", "object"}, {"maxProperties", "object"}, {"dependencies", "object"},
+        {"patternProperties", "object"}, {"additionalProperties", "object"},
+        {"propertyNames", "object"}, {"items", "array"}, {"additionalItems", "array"},
+        {"minItems", "array"}, {"maxItems", "array"}, {"uniqueItems", "array"},
+        {"contains", "array"},
+    };
+    for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++) {
+        if (sjc_is_key(k, kl, kws[i].kw))
+            return kws[i].type;
+    }
+    return "";
+}
+
+static int
+sjc_type_takes(const jsn_t *t, const char *kwtype)
+{
+    if (strcmp(kwtype, "number") == 0)
+        return strcmp(t->str, "number") == 0 || strcmp(t->str, "integer") == 0;
+    return strcmp(t->str, kwtype) == 0;
+}
+
+/* One member `k` of schema `j` written in `mode`, into m (its key as written). */
+static void
+sjc_member(sjc_member_t *m, const char *k, size_t kl, const jsn_t *v, int mode, int depth)
+{
+    int child = mode == SJC_SCHEMA ? sjc_kw_mode(k, kl) : mode == SJC_SCHEMA_MAP ? SJC_SCHEMA
+                                                                                 : SJC_VALUE;
+    int id = mode == SJC_SCHEMA && sjc_is_key(k, kl, "$id");
+    m->key = id ? "id" : k;
+    m->klen = id ? 2 : kl;
+    memset(&m->text, 0, sizeof(m->text));
+    sjc_write_sub(&m->text, v, child, depth + 1);
+}
+
+/*
+ * A type list prints as the anyOf everit makes of it: one schema per type
+ * with the keywords its loader reads, the rest beside the anyOf.
+ */
+static void
+sjc_write_type_list(buf_t *b, const jsn_t *j, const jsn_t *types, int depth)
+{
+    sjc_member_t *m = mem_calloc(j->n + 2, sizeof(*m));
+    size_t n = 0;
+    buf_t any = {0};
+    buf_puts(&any, "[");
+    for (size_t t = 0; t < types->n; t++) {
+        const jsn_t *ty = types->items[t];
+        sjc_member_t *part = mem_calloc(j->n + 1, sizeof(*part));
+        size_t pn = 0;
+        part[pn].key = "type";
+        part[pn].klen = 4;
+        jsn_write(&part[pn++].text, ty, 1);
+        for (size_t i = 0; ty->type == JSN_STR && i < j->n; i++) {
+            const char *kt = sjc_kw_type(j->keys[i], j->klens[i]);
+            if (*kt != '\0' && sjc_type_takes(ty, kt) &&
+                !sjc_default_kw(j->keys[i], j->klens[i], j->items[i]))
+                sjc_member(&part[pn++], j->keys[i], j->klens[i], j->items[i], SJC_SCHEMA, depth);
+        }
+        if (t)
+            buf_puts(&any, ",");
+        sjc_emit_members(&any, part, pn);
+        free(part);
+    }
+    buf_puts(&any, "]");
+    m[n].key = "anyOf";
+    m[n].klen = 5;
+    m[n++].text = any;
+    for (size_t i = 0; i < j->n; i++) {
+        const char *k = j->keys[i];
+        size_t kl = j->klens[i];
+        const char *kt = sjc_kw_type(k, kl);
+        int taken = 0;
+        for (size_t t = 0; *kt != '\0' && t < types->n; t++)
+            taken |= types->items[t]->type == JSN_STR && sjc_type_takes(types->items[t], kt);
+        /* A keyword no listed type reads stays beside the anyOf. */
+        if (sjc_is_key(k, kl, "type") || taken || sjc_default_kw(k, kl, j->items[i]))
+            continue;
+        sjc_member(&m[n++], k, kl, j->items[i], SJC_SCHEMA, depth);
+    }
+    sjc_emit_members(b, m, n);
+    free(m);
+}
+
+/* A text the members of an enum list compare by: a set (everit keeps them in a HashSet). */
+static int
+sjc_text_cmp(const void *x, const void *y)
+{
+    const buf_t *a = x, *b = y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = n ? memcmp(a->data, b->data, n) : 0;
+    return c != 0 ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+static void
+sjc_write_enum(buf_t *b, const jsn_t *list, int depth)
+{
+    buf_t *t = mem_calloc(list->n + 1, sizeof(*t));
+    for (size_t i = 0; i < list->n; i++)
+        sjc_write_sub(&t[i], list->items[i], SJC_VALUE, depth + 1);
+    qsort(t, list->n, sizeof(*t), sjc_text_cmp);
+    buf_puts(b, "[");
+    for (size_t i = 0; i < list->n; i++) {
+        if (i)
+            buf_puts(b, ",");
+        buf_append(b, t[i].data != NULL ? t[i].data : "", t[i].len);
+        buf_free(&t[i]);
+    }
+    buf_puts(b, "]");
+    free(t);
+}
+
+static void
+sjc_write_object(buf_t *b, const jsn_t *j, int mode, int depth)
+{
+    const jsn_t *types = mode == SJC_SCHEMA ? jsn_get(j, "type") : NULL;
+    if (types != NULL && types->type == JSN_ARR && jsn_get(j, "anyOf") == NULL) {
+        sjc_write_type_list(b, j, types, depth);
+        return;
+    }
+    sjc_member_t *m = mem_calloc(j->n + 1, sizeof(*m));
+    size_t n = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        const char *k = j->keys[i];
+        size_t kl = j->klens[i];
+        if (mode == SJC_SCHEMA && sjc_default_kw(k, kl, j->items[i]))
+            continue;
+        if (mode == SJC_SCHEMA && sjc_is_key(k, kl, "enum") && j->items[i]->type == JSN_ARR) {
+            m[n].key = k;
+            m[n].klen = kl;
+            memset(&m[n].text, 0, sizeof(m[n].text));
+            sjc_write_enum(&m[n++].text, j->items[i], depth);
+            continue;
+        }
+        sjc_member(&m[n++], k, kl, j->items[i], mode, depth);
+    }
+    sjc_emit_members(b, m, n);
+    free(m);
+}
+
+/* Bounded by the parser's depth (JSN_MAX_DEPTH). */
+static void
+sjc_write_sub(buf_t *b, const jsn_t *j, int mode, int depth)
+{
+    switch (j->type) {
+    case JSN_INT:
+    case JSN_DEC:
+        sjc_write_number(b, j);
+        return;
+    case JSN_ARR:
+        buf_puts(b, "[");
+        for (size_t i = 0; i < j->n; i++) {
+            if (i)
+                buf_puts(b, ",");
+            sjc_write_sub(b, j->items[i], mode == SJC_SCHEMA ? SJC_SCHEMA : SJC_VALUE, depth + 1);
+        }
+        buf_puts(b, "]");
+        return;
+    case JSN_OBJ:
+        sjc_write_object(b, j, mode, depth);
+        return;
+    default:
+        jsn_write(b, j, 1);
+        return;
+    }
+}
+
+/*
+ * The text of subschema `s` of `c`.  A part `c` was split into from its own
+ * node (a type list's types, a type's sniffed keywords) prints as its kind
+ * alone would: the kind tells such siblings apart.
+ */
 static char *
-sjc_sub_text(const sjm_schema_t *s)
+sjc_sub_text(const sjm_schema_t *c, const sjm_schema_t *s)
 {
     buf_t b = {0};
-    buf_printf(&b, "%d:%d:", (int)s->kind, s->integer);
-    jsn_write(&b, s->src, 1);
+    if (s->src == c->src)
+        buf_printf(&b, "%d:%d:", (int)s->kind, s->integer);
+    sjc_write_sub(&b, s->src, SJC_SCHEMA, 0);
     return buf_steal(&b, NULL);
 }
 
-/* The subschemas without duplicates, in order. */
+/*
+ * The subschemas without duplicates, in the order everit's getSubschemas()
+ * gives them: the combined ones first (a type list, a synthetic allOf, an
+ * explicit combination), then the others, each group in document order.
+ * Of two that print alike the first is kept (Confluent's LinkedHashSet).
+ */
 static sjm_schema_t **
 sjc_distinct(const sjm_schema_t *c, size_t *n)
 {
     hmap_t seen = {0};
     sjm_schema_t **v = mem_calloc(c->nsubs + 1, sizeof(*v));
     *n = 0;
-    for (size_t i = 0; i < c->nsubs; i++) {
-        char *t = sjc_sub_text(c->subs[i]);
-        if (hmap_get(&seen, t, strlen(t)) == NULL) {
-            hmap_put(&seen, t, strlen(t), &seen);
-            v[(*n)++] = c->subs[i];
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < c->nsubs; i++) {
+            if ((c->subs[i]->kind == SJM_COMBINED) != (pass == 0))
+                continue;
+            char *t = sjc_sub_text(c, c->subs[i]);
+            if (hmap_get(&seen, t, strlen(t)) == NULL) {
+                hmap_put(&seen, t, strlen(t), &seen);
+                v[(*n)++] = c->subs[i];
+            }
+            free(t);
         }
-        free(t);
     }
     hmap_free(&seen);
     return v;

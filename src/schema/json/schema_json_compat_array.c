@@ -94,7 +94,7 @@ sjc_item_removed(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_
     const jsn_t *partial = sjc_arr_additional(u);
     if (partial != NULL) {
         sjc_ctx_t sub = {0};
-        sjc_compare(r, &sub, sjm_load(o->doc, orig), sjm_load(u->doc, partial));
+        sjc_compare(r, &sub, sjm_child(o, orig), sjm_child(u, partial));
         int ok = sjc_compatible(&sub);
         sjc_take(ctx, &sub);
         sjc_add(r, ctx, ok ? SJD_ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
@@ -109,7 +109,7 @@ static void
 sjc_item_added(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
                const jsn_t *upd)
 {
-    sjm_schema_t *us = sjm_load(u->doc, upd);
+    sjm_schema_t *us = sjm_child(u, upd);
     if (sjc_arr_open(o)) {
         sjc_add(r, ctx, sjc_is_empty(us) ? SJD_ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
                                          : SJD_ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
@@ -121,7 +121,7 @@ sjc_item_added(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_sc
         return;
     }
     sjc_ctx_t sub = {0};
-    sjc_compare(r, &sub, sjm_load(o->doc, partial), us);
+    sjc_compare(r, &sub, sjm_child(o, partial), us);
     int ok = sjc_compatible(&sub);
     sjc_take(ctx, &sub);
     sjc_add(r, ctx, ok ? SJD_ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
@@ -132,13 +132,13 @@ void
 sjc_array(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u)
 {
     sjc_push(r, "items", 5);
-    sjc_compare(r, ctx, sjm_load(o->doc, sjc_all_items(o)), sjm_load(u->doc, sjc_all_items(u)));
+    sjc_compare(r, ctx, sjm_child(o, sjc_all_items(o)), sjm_child(u, sjc_all_items(u)));
     sjc_pop(r);
     const jsn_t **oi, **ui;
     size_t no = sjc_tuple(o, &oi), nu = sjc_tuple(u, &ui), i = 0;
     for (; i < no && i < nu; i++) {
         sjc_item_path(r, i);
-        sjc_compare(r, ctx, sjm_load(o->doc, oi[i]), sjm_load(u->doc, ui[i]));
+        sjc_compare(r, ctx, sjm_child(o, oi[i]), sjm_child(u, ui[i]));
         sjc_pop(r);
     }
     for (size_t k = i; k < no; k++) {
@@ -160,7 +160,7 @@ sjc_array(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_
     else if (b == NULL && a != NULL)
         sjc_add(r, ctx, SJD_ADDITIONAL_ITEMS_EXTENDED);
     else if (a != NULL)
-        sjc_compare(r, ctx, sjm_load(o->doc, a), sjm_load(u->doc, b));
+        sjc_compare(r, ctx, sjm_child(o, a), sjm_child(u, b));
     sjc_pop(r);
     sjc_bound(r, ctx, o, u, "maxItems", SJD_MAX_ITEMS_ADDED);
     sjc_bound(r, ctx, o, u, "minItems", SJD_MIN_ITEMS_ADDED);

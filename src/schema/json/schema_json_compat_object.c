@@ -132,7 +132,7 @@ sjc_prop_removed(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
     const jsn_t *partial = sjc_obj_partial(r, u, key);
     if (partial != NULL) {
         sjc_ctx_t sub = {0};
-        sjc_compare(r, &sub, sjm_load(o->doc, orig), sjm_load(u->doc, partial));
+        sjc_compare(r, &sub, sjm_child(o->s, orig), sjm_child(u->s, partial));
         int ok = sjc_compatible(&sub);
         sjc_take(ctx, &sub);
         sjc_add(r, ctx, ok ? SJD_PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
@@ -148,7 +148,7 @@ static void
 sjc_prop_added(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
                const jsn_t *upd, const char *key)
 {
-    sjm_schema_t *us = sjm_load(u->doc, upd);
+    sjm_schema_t *us = sjm_child(u->s, upd);
     if (sjc_obj_open(o)) {
         sjc_add(r, ctx, sjc_is_empty(us) ? SJD_PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
                                          : SJD_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL);
@@ -157,7 +157,7 @@ sjc_prop_added(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
     const jsn_t *partial = sjc_obj_partial(r, o, key);
     if (partial != NULL) {
         sjc_ctx_t sub = {0};
-        sjc_compare(r, &sub, sjm_load(o->doc, partial), us);
+        sjc_compare(r, &sub, sjm_child(o->s, partial), us);
         int ok = sjc_compatible(&sub);
         sjc_take(ctx, &sub);
         sjc_add(r, ctx, ok ? SJD_PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
@@ -188,7 +188,7 @@ sjc_obj_properties(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
         else if (orig == NULL)
             sjc_prop_added(r, ctx, o, u, upd, keys[i].key);
         else
-            sjc_compare(r, ctx, sjm_load(o->doc, orig), sjm_load(u->doc, upd));
+            sjc_compare(r, ctx, sjm_child(o->s, orig), sjm_child(u->s, upd));
         sjc_pop(r);
     }
     sjc_pop(r);
@@ -232,7 +232,7 @@ sjc_obj_dependencies(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
                 if (rel != 0)
                     sjc_add(r, ctx, by[rel]);
             } else {
-                sjc_compare(r, ctx, sjm_load(o->doc, a), sjm_load(u->doc, b));
+                sjc_compare(r, ctx, sjm_child(o->s, a), sjm_child(u->s, b));
             }
             sjc_pop(r);
         }
@@ -254,7 +254,7 @@ sjc_obj_additional_cmp(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
     else if (b == NULL && a != NULL)
         sjc_add(r, ctx, SJD_ADDITIONAL_PROPERTIES_EXTENDED);
     else if (a != NULL)
-        sjc_compare(r, ctx, sjm_load(o->doc, a), sjm_load(u->doc, b));
+        sjc_compare(r, ctx, sjm_child(o->s, a), sjm_child(u->s, b));
     sjc_pop(r);
 }
 

@@ -20,14 +20,13 @@ sjm_criterion(int criterion)
 void
 sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib)
 {
-    const jsn_t *sv = jsn_get(root, "$schema");
-    int draft4 = sv != NULL && sv->type == JSN_STR &&
-                 strstr(sv->str, "json-schema.org/draft-04/schema") != NULL;
+    d->draft = jsn_draft(root);
     d->root = root;
-    d->id_key = draft4 ? "id" : "$id";
-    d->draft2020 = sv != NULL && sv->type == JSN_STR &&
-                   strstr(sv->str, "json-schema.org/draft/2020-12/schema") != NULL;
+    d->id_key = d->draft == JSN_DRAFT4 ? "id" : "$id";
+    d->draft2020 = d->draft == JSN_DRAFT2020;
     d->memo = (hmap_t){0};
+    d->anchors = (hmap_t){0};
+    d->scope = NULL;
     d->arena = arena;
     d->lib = lib;
 }
@@ -36,6 +35,7 @@ void
 sjm_doc_free(sjm_doc_t *d)
 {
     hmap_free(&d->memo);
+    hmap_free(&d->anchors);
 }
 
 void
@@ -85,6 +85,7 @@ sjm__new(sjm_doc_t *d, sjm_kind_t kind, const jsn_t *src)
     s->kind = kind;
     s->src = src;
     s->doc = d;
+    s->scope = d->scope;
     return s;
 }
 
@@ -99,10 +100,15 @@ sjm__add_sub(sjm_doc_t *d, sjm_schema_t *c, sjm_schema_t *sub)
 }
 
 
+/* Whether `j` holds one of `keys` that draft `draft` knows (draft-04 has
+ * no contains and no propertyNames: everit reads them as nothing). */
 static int
-sjm__has_any(const jsn_t *j, const char *const *keys)
+sjm__has_any(const jsn_t *j, const char *const *keys, int draft)
 {
     for (; *keys; keys++) {
+        if (draft == JSN_DRAFT4 &&
+            (strcmp(*keys, "contains") == 0 || strcmp(*keys, "propertyNames") == 0))
+            continue;
         if (jsn_get(j, *keys) != NULL)
             return 1;
     }
@@ -119,6 +125,8 @@ static const char *const sjm_object_keys[] = {"properties", "required", "minProp
 static const char *const sjm_array_keys[] = {"items", "additionalItems", "minItems",
                                              "maxItems", "uniqueItems", "contains",
                                              "prefixItems", NULL};
+
+static sjm_schema_t *sjm__load(sjm_doc_t *d, const jsn_t *scope, const jsn_t *j);
 
 static sjm_schema_t *
 sjm__typed(sjm_doc_t *d, const jsn_t *j, const char *type, size_t tlen)
@@ -164,19 +172,19 @@ sjm__type_parts(sjm_doc_t *d, const jsn_t *j, sjm_schema_t **parts, size_t *n)
         parts[(*n)++] = any;
     }
     if (t == NULL || !typed[3]) {
-        if (sjm__has_any(j, sjm_array_keys))
+        if (sjm__has_any(j, sjm_array_keys, d->draft))
             parts[(*n)++] = sjm__new(d, SJM_ARRAY, j);
     }
     if (t == NULL || !typed[2]) {
-        if (sjm__has_any(j, sjm_object_keys))
+        if (sjm__has_any(j, sjm_object_keys, d->draft))
             parts[(*n)++] = sjm__new(d, SJM_OBJECT, j);
     }
     if (t == NULL || !typed[1]) {
-        if (sjm__has_any(j, sjm_number_keys))
+        if (sjm__has_any(j, sjm_number_keys, d->draft))
             parts[(*n)++] = sjm__new(d, SJM_NUMBER, j);
     }
     if (t == NULL || !typed[0]) {
-        if (sjm__has_any(j, sjm_string_keys))
+        if (sjm__has_any(j, sjm_string_keys, d->draft))
             parts[(*n)++] = sjm__new(d, SJM_STRING, j);
     }
 }
@@ -207,21 +215,23 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
         sjm_schema_t *comb = sjm__new(d, SJM_COMBINED, j);
         comb->criterion = c;
         for (size_t i = 0; i < list->n; i++)
-            sjm__add_sub(d, comb, sjm_load(d, list->items[i]));
+            sjm__add_sub(d, comb, sjm__load(d, d->scope, list->items[i]));
         parts[n++] = comb;
     }
     const jsn_t *not = jsn_get(j, "not");
     if (not != NULL) {
         sjm_schema_t *s = sjm__new(d, SJM_NOT, j);
-        sjm__add_sub(d, s, sjm_load(d, not));
+        sjm__add_sub(d, s, sjm__load(d, d->scope, not));
         parts[n++] = s;
     }
     /* draft-04 has no const (everit's ConstSchemaExtractor skips it). */
-    if (jsn_get(j, "const") != NULL && strcmp(d->id_key, "id") != 0)
+    if (jsn_get(j, "const") != NULL && d->draft != JSN_DRAFT4)
         parts[n++] = sjm__new(d, SJM_CONST, j);
     sjm__type_parts(d, j, parts, &n);
-    /* The property sniffer's last schema: a conditional one. */
-    if (jsn_get(j, "if") != NULL || jsn_get(j, "then") != NULL || jsn_get(j, "else") != NULL)
+    /* The property sniffer's last schema: a conditional one (draft-07 on). */
+    int cond_known = d->draft != JSN_DRAFT4 && d->draft != JSN_DRAFT6;
+    if (cond_known &&
+        (jsn_get(j, "if") != NULL || jsn_get(j, "then") != NULL || jsn_get(j, "else") != NULL))
         parts[n++] = sjm__new(d, SJM_COND, j);
     sjm_schema_t *s;
     if (n == 0) {
@@ -239,18 +249,33 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
 
 /* The model of node `j` of document `d`: built once, so loops of $refs
  * meet the same schema again (which the Context then does not re-enter). */
-sjm_schema_t *
-sjm_load(sjm_doc_t *d, const jsn_t *j)
+static sjm_schema_t *
+sjm__load(sjm_doc_t *d, const jsn_t *scope, const jsn_t *j)
 {
     if (j == NULL)
         return NULL;
-    uintptr_t key = (uintptr_t)j;
-    sjm_schema_t *s = hmap_get(&d->memo, &key, sizeof(key));
+    const jsn_t *key[2] = {scope, j};
+    sjm_schema_t *s = hmap_get(&d->memo, key, sizeof(key));
     if (s == NULL) {
+        const jsn_t *was = d->scope;
+        d->scope = scope;
         s = sjm__build(d, j);
-        hmap_put(&d->memo, &key, sizeof(key), s);
+        d->scope = was;
+        hmap_put(&d->memo, key, sizeof(key), s);
     }
     return s;
+}
+
+sjm_schema_t *
+sjm_load(sjm_doc_t *d, const jsn_t *j)
+{
+    return sjm__load(d, NULL, j);
+}
+
+sjm_schema_t *
+sjm_child(const sjm_schema_t *parent, const jsn_t *j)
+{
+    return sjm__load(parent->doc, parent->scope, j);
 }
 
 /* ReferenceSchema.getReferredSchema(): a $ref into its own document;
@@ -267,8 +292,11 @@ sjm_referred(const sjm_schema_t *s)
     if (d == NULL)
         return NULL;
     const char *frag = hash ? hash + 1 : s->ref + base;
-    const jsn_t *t = jsn_pointer(d->root, frag, strlen(frag));
-    return t ? sjm_load(d, t) : NULL;
+    size_t flen = strlen(frag);
+    const jsn_t *t = flen > 0 && frag[0] != '/'
+                         ? jsn_anchor(d->root, d->id_key, &d->anchors, frag, flen)
+                         : jsn_pointer(d->root, frag, flen);
+    return t ? sjm__load(d, t, t) : NULL;
 }
 
 static uint32_t

@@ -637,3 +637,79 @@ jsn_pointer(const jsn_t *root, const char *p, size_t n)
     buf_free(&tok);
     return at;
 }
+
+int
+jsn_draft(const jsn_t *root)
+{
+    static const struct { const char *url; int draft; } urls[] = {
+        {"http://json-schema.org/draft-04/schema", JSN_DRAFT4},
+        {"https://json-schema.org/draft-04/schema", JSN_DRAFT4},
+        {"http://json-schema.org/schema", JSN_DRAFT4},
+        {"https://json-schema.org/schema", JSN_DRAFT4},
+        {"http://json-schema.org/draft-06/schema", JSN_DRAFT6},
+        {"https://json-schema.org/draft-06/schema", JSN_DRAFT6},
+        {"http://json-schema.org/draft-07/schema", JSN_DRAFT7},
+        {"https://json-schema.org/draft-07/schema", JSN_DRAFT7},
+        {"http://json-schema.org/draft/2019-09/schema", JSN_DRAFT2019},
+        {"https://json-schema.org/draft/2019-09/schema", JSN_DRAFT2019},
+        {"http://json-schema.org/draft/2020-12/schema", JSN_DRAFT2020},
+        {"https://json-schema.org/draft/2020-12/schema", JSN_DRAFT2020},
+    };
+    const jsn_t *sv = root != NULL && root->type == JSN_OBJ ? jsn_get(root, "$schema") : NULL;
+    if (sv == NULL || sv->type != JSN_STR)
+        return JSN_DRAFT7;
+    size_t len = sv->len;
+    if (len > 0 && sv->str[len - 1] == '#')
+        len--;
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        if (strlen(urls[i].url) == len && memcmp(urls[i].url, sv->str, len) == 0)
+            return urls[i].draft;
+    }
+    return JSN_DRAFT7;
+}
+
+/* The index key of `name` in the document at `root`: its address, then the name. */
+static size_t
+jsn__anchor_key(buf_t *k, const jsn_t *root, const char *name, size_t n)
+{
+    k->len = 0;
+    buf_append(k, &root, sizeof(root));
+    buf_append(k, name, n);
+    return k->len;
+}
+
+static void
+jsn__anchors(const jsn_t *root, const jsn_t *j, const char *id_key, const jsn_t *rid,
+             hmap_t *index, buf_t *k, int depth)
+{
+    if (depth > JSN_MAX_DEPTH || (j->type != JSN_OBJ && j->type != JSN_ARR))
+        return;
+    const jsn_t *id = j->type == JSN_OBJ ? jsn_get(j, id_key) : NULL;
+    const char *hash = id != NULL && id->type == JSN_STR ? memchr(id->str, '#', id->len) : NULL;
+    if (hash != NULL && hash + 1 < id->str + id->len) {
+        size_t base = (size_t)(hash - id->str);
+        int same = base == 0 || (rid != NULL && rid->type == JSN_STR && rid->len == base &&
+                                 memcmp(rid->str, id->str, base) == 0);
+        size_t klen = jsn__anchor_key(k, root, hash + 1, id->len - base - 1);
+        if (same)
+            hmap_put(index, k->data, klen, (void *)j);
+    }
+    for (size_t i = 0; i < j->n; i++)
+        jsn__anchors(root, j->items[i], id_key, rid, index, k, depth + 1);
+}
+
+const jsn_t *
+jsn_anchor(const jsn_t *root, const char *id_key, hmap_t *index, const char *name, size_t n)
+{
+    buf_t k = {0};
+    /* The bare address marks a document already walked. */
+    size_t klen = jsn__anchor_key(&k, root, "", 0);
+    if (hmap_get(index, k.data, klen) == NULL) {
+        hmap_put(index, k.data, klen, (void *)root);
+        jsn__anchors(root, root, id_key, jsn_get(root, id_key), index, &k, 0);
+    }
+    klen = jsn__anchor_key(&k, root, name, n);
+    const jsn_t *t = n > 0 ? hmap_get(index, k.data, klen) : NULL;
+    buf_free(&k);
+    return t != NULL ? t : root;
+}

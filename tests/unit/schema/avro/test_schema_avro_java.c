@@ -177,9 +177,13 @@ test_empty_union_default(stats_t *st)
     check(st, c, c, c);
 }
 
-/* The normalized form of defaults past jansson: stable under a second
- * normalization (a float or double field keeps its own NaN or infinity,
- * an integer past a long is a float or double's value, the rest drops). */
+/* The normalized form of defaults past jansson, as Confluent 7.9.0's own
+ * AvroSchemaUtils gives it (tests/diff/golden): an infinity of a double,
+ * also a union's first branch and inside a map, is written quoted; an
+ * integer past a long is toObject's null (no branch for a BigIntegerNode),
+ * so the default drops.  Not stable, in Java either: normalized again, the
+ * map's quoted "Infinity" is text for a double (toObject's null inside a
+ * default), and genJson throws. */
 static void
 test_normalized_specials(stats_t *st)
 {
@@ -191,18 +195,74 @@ test_normalized_specials(stats_t *st)
                      "{\"name\":\"e\",\"type\":{\"type\":\"map\",\"values\":\"double\"},\"default\":{\"k\":1e999}}]}";
     const char *want = "{\"type\":\"record\",\"name\":\"R\",\"fields\":["
                        "{\"name\":\"a\",\"type\":\"double\",\"default\":\"Infinity\"},"
-                       "{\"name\":\"b\",\"type\":[\"double\"]},"
-                       "{\"name\":\"c\",\"type\":\"float\",\"default\":1.0E20},"
+                       "{\"name\":\"b\",\"type\":[\"double\"],\"default\":\"Infinity\"},"
+                       "{\"name\":\"c\",\"type\":\"float\"},"
                        "{\"name\":\"d\",\"type\":\"long\"},"
-                       "{\"name\":\"e\",\"type\":{\"type\":\"map\",\"values\":\"double\"},\"default\":{\"k\":null}}]}";
+                       "{\"name\":\"e\",\"type\":{\"type\":\"map\",\"values\":\"double\"},\"default\":{\"k\":\"Infinity\"}}]}";
     for (int round = 0; round < 2; round++) {
         char *out = NULL, *err = NULL;
         const char *text = round == 0 ? in : want;
         schema_avro_canonical(text, strlen(text), NULL, 0, SCHEMA_NORMALIZE, &out, &err);
-        check_str(st, text, out != NULL ? out : err, want);
+        check_str(st, text, out != NULL ? out : err,
+                  round == 0 ? want : "Cannot invoke \"Object.getClass()\" because \"datum\" is null");
         free(out);
         free(err);
     }
+}
+
+/* One record field `field`, normalized: the text or Java's message. */
+static void
+check_norm_field(stats_t *st, const char *field, const char *want)
+{
+    char in[1024], *out = NULL, *err = NULL;
+    snprintf(in, sizeof in, "{\"type\":\"record\",\"name\":\"R\",\"fields\":[%s]}", field);
+    schema_avro_canonical(in, strlen(in), NULL, 0, SCHEMA_NORMALIZE, &out, &err);
+    check_str(st, in, out != NULL ? out : err, want);
+    free(out);
+    free(err);
+}
+
+/*
+ * What Java throws while Confluent normalizes (AvroSchemaUtils.build over
+ * JacksonUtils.toObject), each the "details: " of its 42201; the rules
+ * found by the golden run of Confluent 7.9.0's code (tests/diff/golden).
+ */
+static void
+test_normalized_throws(stats_t *st)
+{
+    /* Field.defaultVal() runs with no default too: an empty union throws. */
+    check_norm_field(st, "{\"name\":\"f\",\"type\":[]}", "Index 0 out of bounds for length 0");
+    check_norm_field(st, "{\"name\":\"f\",\"type\":{\"type\":\"array\",\"items\":[]},\"default\":[1]}",
+                     "Index 0 out of bounds for length 0");
+    /* toObject's null at the top drops the default; inside, genJson throws. */
+    check_norm_field(st, "{\"name\":\"f\",\"type\":\"int\",\"default\":\"x\"}",
+                     "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"int\"}]}");
+    check_norm_field(st, "{\"name\":\"f\",\"type\":{\"type\":\"array\",\"items\":\"int\"},\"default\":[\"x\"]}",
+                     "Cannot invoke \"Object.getClass()\" because \"datum\" is null");
+    check_norm_field(st, "{\"name\":\"f\",\"type\":\"null\",\"default\":{\"a\":99999999999999999999}}",
+                     "Cannot invoke \"Object.getClass()\" because \"datum\" is null");
+    /* getElementType() per element: an empty array passes, one element throws. */
+    check_norm_field(st, "{\"name\":\"f\",\"type\":\"int\",\"default\":[]}",
+                     "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"int\",\"default\":[]}]}");
+    check_norm_field(st, "{\"name\":\"f\",\"type\":\"string\",\"default\":[1]}", "Not an array: \"string\"");
+    check_norm_field(st, "{\"name\":\"f\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"]},\"default\":[1]}",
+                     "Not an array: {\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\"]}");
+    /* A conversion error anywhere wins over a null met before it. */
+    check_norm_field(st, "{\"name\":\"f\",\"type\":{\"type\":\"array\",\"items\":\"int\"},\"default\":[\"x\",[1]]}",
+                     "Not an array: \"int\"");
+    /* A record default's key that is no field: getField(key).schema(). */
+    check_norm_field(st, "{\"name\":\"f\",\"type\":{\"type\":\"record\",\"name\":\"S\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]},\"default\":{\"b\":1}}",
+                     "Cannot invoke \"org.apache.avro.Schema$Field.schema()\" because the return value of "
+                     "\"org.apache.avro.Schema.getField(String)\" is null");
+    /* A float default past the float range is an infinity, written quoted. */
+    check_norm_field(st, "{\"name\":\"f\",\"type\":\"float\",\"default\":1e39}",
+                     "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"f\",\"type\":\"float\",\"default\":\"Infinity\"}]}");
+    /* A prop holding an integer past a long: toJsonNode's null at the top, genJson's inside. */
+    check_norm_field(st, "{\"name\":\"f\",\"type\":\"int\",\"p\":99999999999999999999}",
+                     "Cannot invoke \"com.fasterxml.jackson.databind.JsonNode.toString()\" because the return "
+                     "value of \"io.confluent.kafka.schemaregistry.avro.AvroSchemaUtils.toJsonNode(Object)\" is null");
+    check_norm_field(st, "{\"name\":\"f\",\"type\":\"int\",\"p\":[1,99999999999999999999]}",
+                     "Cannot invoke \"Object.getClass()\" because \"datum\" is null");
 }
 
 /* validateName: Character.isLetter first, isLetterOrDigit after, per UTF-16 char. */
@@ -240,6 +300,7 @@ main(void)
     test_float_defaults(&st);
     test_empty_union_default(&st);
     test_normalized_specials(&st);
+    test_normalized_throws(&st);
     test_name_chars(&st);
     printf("%d passed, %d failed\n", st.passed, st.failed);
     return st.failed != 0;

@@ -564,6 +564,132 @@ test_draft2020_arrays(tally_t *t)
     }
 }
 
+#define D4 "\"$schema\":\"http://json-schema.org/draft-04/schema#\","
+#define D6 "\"$schema\":\"http://json-schema.org/draft-06/schema#\","
+#define TYPE_CHANGED_ROOT "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/' is " \
+                          "different between the new schema and the old schema'}"
+
+/*
+ * The drafts as everit reads them, found by the golden run of Confluent
+ * 7.9.0's own code (tests/diff/golden): only the root's $schema counts
+ * (Confluent's SpecificationVersion list, exact URLs), and a keyword a
+ * draft does not know is nothing to it (neither checked nor compared).
+ */
+static void
+test_drafts(tally_t *t)
+{
+    expect(t, "{" D4 "\"type\":\"number\",\"exclusiveMaximum\":5}", 0, "!-2 Invalid JSON Schema",
+           "draft-04: exclusiveMaximum is a boolean");
+    expect(t, "{" D6 "\"type\":\"number\",\"maximum\":5,\"exclusiveMaximum\":true}", 0,
+           "!-2 Invalid JSON Schema", "draft-06: exclusiveMaximum is a number");
+    expect(t, "{\"type\":\"number\",\"maximum\":5,\"exclusiveMinimum\":false}", 0,
+           "!-2 Invalid JSON Schema", "no $schema is draft-07: a number too");
+    expect(t, "{\"$schema\":\"http://example.com/s\",\"maximum\":5,\"exclusiveMaximum\":true}", 0,
+           "!-2 Invalid JSON Schema", "an unknown $schema is draft-07");
+    expect(t, "{\"properties\":{\"x\":{" D4 "\"maximum\":3,\"exclusiveMaximum\":true}}}", 0,
+           "!-2 Invalid JSON Schema", "a subschema's $schema changes nothing");
+    expect(t, "{\"$schema\":\"http://json-schema.org/schema#\",\"maximum\":3,\"exclusiveMaximum\":true}", 0,
+           "{\"$schema\":\"http://json-schema.org/schema#\",\"maximum\":3,\"exclusiveMaximum\":true}",
+           "json-schema.org/schema is draft-04");
+    expect(t, "{" D4 "\"type\":\"array\",\"items\":true}", 0, "!-2 Invalid JSON Schema",
+           "draft-04: items is no boolean");
+    expect(t, "{" D4 "\"dependencies\":{\"a\":false}}", 0, "!-2 Invalid JSON Schema",
+           "draft-04: a dependency is no boolean");
+    expect(t, "{" D4 "\"properties\":{\"a\":false},\"items\":[true]}", 0,
+           "{" D4 "\"properties\":{\"a\":false},\"items\":[true]}",
+           "draft-04: boolean subschemas elsewhere load");
+    expect(t, "{" D6 "\"if\":5}", 0, "{" D6 "\"if\":5}", "draft-06: if is not looked into");
+    compat(t, "{" D6 "\"type\":\"object\"}", "{" D6 "\"if\":{\"type\":\"string\"},\"then\":{\"maxLength\":2}}",
+           "", "draft-06: if/then is the empty schema");
+    compat(t, "{\"type\":\"object\"}", "{\"if\":{\"type\":\"string\"},\"then\":{\"maxLength\":2}}",
+           TYPE_CHANGED_ROOT, "draft-07: a conditional schema");
+    compat(t, "{" D4 "\"title\":\"x\"}", "{" D4 "\"contains\":true}", "", "draft-04: contains is nothing");
+    compat(t, "{}", "{\"contains\":true}", TYPE_CHANGED_ROOT, "draft-07: contains makes an array schema");
+    compat(t, "{" D4 "\"title\":\"x\"}", "{" D4 "\"propertyNames\":{\"maxLength\":2}}", "",
+           "draft-04: propertyNames is nothing");
+}
+
+/*
+ * A $ref's plain-name fragment as everit resolves it (golden run): the
+ * subschema whose $id is "#name" (or the root's id then "#name"), and,
+ * when there is none, the document itself; a root $schema must be a
+ * string.
+ */
+static void
+test_anchors(tally_t *t)
+{
+    const char *anchored = "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#xx\"},"
+                           "\"b\":{\"$id\":\"#xx\",\"type\":\"string\"}}}";
+    compat(t, anchored, "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+                        "\"b\":{\"type\":\"string\"}}}", "", "#xx is the subschema of $id #xx");
+    compat(t, "{\"$id\":\"http://e.com/r.json\",\"definitions\":{\"x\":{\"$id\":\"http://e.com/r.json#yy\","
+              "\"type\":\"string\"}},\"$ref\":\"#yy\"}", "{\"type\":\"string\"}", "",
+           "the root's id then #yy");
+    compat(t, "{\"$schema\":\"http://json-schema.org/draft-04/schema#\",\"definitions\":{\"x\":"
+              "{\"id\":\"#xx\",\"type\":\"string\"}},\"$ref\":\"#xx\"}", "{\"type\":\"string\"}", "",
+           "draft-04 names it with id");
+    compat(t, "{\"definitions\":{\"x\":{\"$id\":\"#xx\",\"type\":\"string\"},\"y\":{\"$id\":\"#xx\","
+              "\"type\":\"integer\"}},\"$ref\":\"#xx\"}", "{\"type\":\"integer\"}", "",
+           "a name given twice: the last one");
+    /* everit loads a $ref's target afresh: "#" is a second root, entered once more. */
+    compat(t, "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#\"},\"b\":{\"type\":\"string\"}},"
+              "\"additionalProperties\":{\"type\":\"string\"}}",
+           "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#\"},\"b\":{\"type\":\"string\"}},"
+           "\"additionalProperties\":{\"type\":\"integer\"}}",
+           "{errorType:\"TYPE_CHANGED\", description:\"A type at path '#/properties/a/additionalProperties' is "
+           "different between the new schema and the old schema'}|{errorType:\"TYPE_CHANGED\", description:\"A "
+           "type at path '#/additionalProperties' is different between the new schema and the old schema'}",
+           "a $ref to the root compares the root once more, at the $ref's path");
+    const char *dangling = "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#yy\"},"
+                           "\"b\":{\"type\":\"string\"}}}";
+    compat(t, dangling, "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#\"},"
+                        "\"b\":{\"type\":\"string\"}}}", "", "a name found nowhere is the document");
+    expect(t, dangling, 0, dangling, "and loads");
+    expect(t, "{\"$schema\":5}", 0, "!-2 Invalid JSON Schema", "a root $schema that is no string");
+    expect(t, "{\"$schema\":null}", 0, "!-2 Invalid JSON Schema", "null neither");
+    expect(t, "{\"properties\":{\"a\":{\"$schema\":5}}}", 0, "{\"properties\":{\"a\":{\"$schema\":5}}}",
+           "a subschema's $schema is not read");
+}
+
+#define SUBSCHEMAS_CHANGED "{errorType:\"COMBINED_TYPE_SUBSCHEMAS_CHANGED\", description:\"A type at " \
+                           "path '#/' is different between the new schema and the old schema'}"
+#define SUM_NARROWED "{errorType:\"SUM_TYPE_NARROWED\", description:\"An array or combined type at " \
+                     "path '#/' has fewer elements in the new schema than the old schema'}"
+
+/*
+ * Duplicate subschemas collapse when everit's toString() prints them alike
+ * (Confluent's LinkedHashSet of JsonSchema copies), found by the golden
+ * run: defaults left out, a type list as its anyOf, enums as sets, "$id"
+ * as "id", decimals as org.json writes them; combined subschemas come first
+ * in everit's order, so of two alike the combined one is kept.
+ */
+static void
+test_collapse(tally_t *t)
+{
+    const char *two = "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}";
+    compat(t, "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"string\",\"additionalProperties\":true},"
+              "{\"type\":\"integer\"}]}", two, "", "additionalProperties true prints as nothing");
+    compat(t, "{\"oneOf\":[{\"type\":\"number\",\"minimum\":1.0},{\"type\":\"number\",\"minimum\":1},"
+              "{\"type\":\"integer\"}]}", "{\"oneOf\":[{\"type\":\"number\",\"minimum\":1},{\"type\":\"integer\"}]}",
+           "", "1.0 prints as 1");
+    compat(t, "{\"oneOf\":[{\"type\":\"number\",\"minimum\":100},{\"type\":\"number\",\"minimum\":1e2}]}",
+           "{\"oneOf\":[{\"type\":\"number\",\"minimum\":100}]}", SUM_NARROWED, "but 1E+2 is not 100");
+    compat(t, "{\"oneOf\":[{\"type\":[\"string\",\"null\"]},{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}]}",
+           "{\"oneOf\":[{\"type\":[\"string\",\"null\"]}]}", "", "a type list prints as its anyOf");
+    compat(t, "{\"oneOf\":[{\"type\":[\"string\",\"null\"],\"additionalProperties\":false},"
+              "{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}]}",
+           "{\"oneOf\":[{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"null\"}]}]}", SUM_NARROWED,
+           "a keyword no listed type reads is printed beside it");
+    compat(t, "{\"oneOf\":[{\"enum\":[\"a\",\"b\"]},{\"enum\":[\"b\",\"a\"]}]}", "{\"oneOf\":[{\"enum\":[\"a\",\"b\"]}]}",
+           "", "an enum is a set");
+    /* [S, X]: X (a synthetic allOf) comes first and is kept; S against it changes the type. */
+    compat(t, "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"string\",\"additionalProperties\":true}]}",
+           "{\"oneOf\":[{\"type\":\"string\"}]}", "", "the combined duplicate is kept ...");
+    compat(t, "{\"oneOf\":[{\"type\":\"string\"}]}",
+           "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"string\",\"additionalProperties\":true}]}",
+           SUBSCHEMAS_CHANGED, "... so a plain string no longer matches it");
+}
+
 int
 main(void)
 {
@@ -580,5 +706,8 @@ main(void)
     test_tags(&t);
     test_refs(&t);
     test_draft2020_arrays(&t);
+    test_drafts(&t);
+    test_anchors(&t);
+    test_collapse(&t);
     return tally_report(&t);
 }

@@ -1,0 +1,131 @@
+/*
+ * GoldenRef - Confluent Schema Registry 7.9.0's own answers for the golden
+ * files (development time only; make_golden.sh compiles it with the
+ * classes it takes from the mirror).  One JSON line in, one out:
+ *   {"k":"jcompat","a":A,"b":B[,"ra":{name:text},"rb":{...}]}
+ *       -> {"ab":..., "ba":...}: JsonSchema.isBackwardCompatible of the
+ *          update A against the original B (and the other way), each the
+ *          list of Difference.toString() of the incompatible differences
+ *          with SchemaValidatorBuilder's BACKWARD words ("new", "old"), or
+ *          the string "invalid" when either side does not load;
+ *          {"skip":true} for a 2019-09 or 2020-12 document (json-sKema).
+ *   {"k":"anorm","s":S[,"refs":[text...]]}
+ *       -> {"n": AvroSchema(S).normalize().canonicalString()} or
+ *          {"e": the exception's message}.
+ */
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.confluent.kafka.schemaregistry.avro.AvroSchemaUtils;
+import io.confluent.kafka.schemaregistry.json.JsonSchema;
+import io.confluent.kafka.schemaregistry.json.diff.Difference;
+import io.confluent.kafka.schemaregistry.json.diff.SchemaDiff;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.everit.json.schema.Schema;
+
+public class GoldenRef {
+  static final ObjectMapper M = new ObjectMapper();
+
+  static Map<String, String> refs(JsonNode n) {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (n != null) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        m.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return m;
+  }
+
+  /** isBackwardCompatible(update, original) in BACKWARD words, or null. */
+  static List<String> backward(Schema update, Schema original) {
+    List<String> out = new ArrayList<>();
+    for (Difference d : SchemaDiff.compare(original, update)) {
+      if (!SchemaDiff.COMPATIBLE_CHANGES.contains(d.getType())) {
+        out.add(String.format(d.toString(), "new", "old"));
+      }
+    }
+    return out;
+  }
+
+  static void put(ObjectNode out, String key, List<String> msgs) {
+    ArrayNode a = out.putArray(key);
+    for (String s : msgs) {
+      a.add(s);
+    }
+  }
+
+  static void jcompat(JsonNode in, ObjectNode out) {
+    Schema a;
+    Schema b;
+    try {
+      a = JsonSchema.load(in.get("a").asText(), refs(in.get("ra")));
+      b = JsonSchema.load(in.get("b").asText(), refs(in.get("rb")));
+    } catch (UnsupportedOperationException e) {
+      // 2019-09 / 2020-12: json-sKema's load and Confluent's translation, not run here.
+      out.put("skip", true);
+      return;
+    } catch (Throwable e) {
+      out.put("ab", "invalid");
+      out.put("ba", "invalid");
+      return;
+    }
+    try {
+      put(out, "ab", backward(a, b));
+    } catch (Throwable e) {
+      out.put("ab", "exception " + e);
+    }
+    try {
+      put(out, "ba", backward(b, a));
+    } catch (Throwable e) {
+      out.put("ba", "exception " + e);
+    }
+  }
+
+  static void anorm(JsonNode in, ObjectNode out) {
+    List<String> refs = new ArrayList<>();
+    if (in.has("refs")) {
+      for (JsonNode r : in.get("refs")) {
+        refs.add(r.asText());
+      }
+    }
+    try {
+      out.put("n", AvroSchemaUtils.normalize(refs, in.get("s").asText()));
+    } catch (Throwable e) {
+      out.put("e", String.valueOf(e.getMessage()));
+      if (System.getenv("GOLDEN_TRACE") != null) {
+        e.printStackTrace();
+      }
+      if (System.getenv("GOLDEN_TRACE") != null) {
+        e.printStackTrace();
+      }
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    BufferedReader r = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    PrintStream o = new PrintStream(System.out, false, "UTF-8");
+    String line;
+    while ((line = r.readLine()) != null) {
+      JsonNode in = M.readTree(line);
+      ObjectNode out = M.createObjectNode();
+      String k = in.get("k").asText();
+      if (k.equals("jcompat")) {
+        jcompat(in, out);
+      } else {
+        anorm(in, out);
+      }
+      o.println(M.writeValueAsString(out));
+    }
+    o.flush();
+  }
+}

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Development time only (CI never runs this): rebuild the golden answers of
+# tests/integration/test_diff_golden.py from Confluent Schema Registry
+# 7.9.0's own code.  The classes the answers need (the JsonSchemaDiff
+# package, the bipartite matching it uses, Confluent's Jackson mapper,
+# SpecificationVersion, and AvroSchemaUtils' normalization) are taken from
+# the bare mirror into a scratch dir outside the repository, compiled with
+# javac against jars from Maven Central (pom.xml here), and run by
+# GoldenRef.java on the inputs of gen_golden.py.  Confluent's sources are
+# never committed.  The two stubs (stub/) replace classes whose full text
+# drags in the registry client: JsonSchema keeps the constructor, equals and
+# hashCode CombinedSchemaDiff's sets rest on, AvroSchemaUtils wraps the
+# normalization methods cut verbatim out of AvroSchemaUtils.
+#
+#   sh tests/diff/golden/make_golden.sh [mirror-git-dir]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+mirror=${1:-/work/.mirror/confluentinc+schema-registry/repo}
+tag=7.9.0
+work=${GOLDEN_REF:-/tmp/golden-ref}
+G="git --git-dir=$mirror"
+rm -rf "$work/src" "$work/classes"
+mkdir -p "$work/src" "$work/classes" "$work/libs"
+if [ ! -f "$work/libs/.complete" ] || ! cmp -s "$work/libs/.complete" "$here/pom.xml"; then
+    mvn -q -B -Dstyle.color=never -f "$here/pom.xml" \
+        dependency:copy-dependencies -DoutputDirectory="$work/libs" >&2
+    cp "$here/pom.xml" "$work/libs/.complete"
+fi
+J=json-schema-provider/src/main/java
+P=io/confluent/kafka/schemaregistry
+for f in $($G ls-tree -r --name-only $tag -- $J/$P/json/diff $J/$P/json/utils) \
+         $J/$P/json/SpecificationVersion.java $J/$P/json/jackson/Jackson.java \
+         $J/$P/json/jackson/JsonOrgModule.java $J/$P/json/jackson/JSONArrayDeserializer.java \
+         $J/$P/json/jackson/JSONArraySerializer.java $J/$P/json/jackson/JSONBaseSerializer.java \
+         $J/$P/json/jackson/JSONObjectDeserializer.java $J/$P/json/jackson/JSONObjectSerializer.java \
+         $($G ls-tree -r --name-only $tag -- $J/$P/json/jackson | grep JsonSkema); do
+    rel=${f#$J/}
+    mkdir -p "$work/src/$(dirname "$rel")"
+    $G show "$tag:$f" > "$work/src/$rel"
+done
+# AvroSchemaUtils: the ordered-props mapper, its node factory, and every
+# method from build() to genJson(), verbatim, inside the stub's class body.
+A=client/src/main/java/$P/avro/AvroSchemaUtils.java
+$G show "$tag:$A" > "$work/AvroSchemaUtils.orig.java"
+mkdir -p "$work/src/$P/avro"
+{
+    sed -n '/^\/\/ CUT-BEFORE/q;p' "$here/stub/AvroSchemaUtils.java"
+    sed -n '/private static final ObjectMapper jsonMapperWithOrderedProps =/,/^  private static int DEFAULT_CACHE_CAPACITY/p' \
+        "$work/AvroSchemaUtils.orig.java" | sed '$d'
+    sed -n '/^  \/\/ Adapted from SchemaNormalization.java in Avro/,/^  static class JsonNodeWithNS/p' \
+        "$work/AvroSchemaUtils.orig.java" | sed '$d'
+    echo '}'
+} > "$work/src/$P/avro/AvroSchemaUtils.java"
+cp "$here/stub/JsonSchema.java" "$work/src/$P/json/JsonSchema.java"
+cp "$here/GoldenRef.java" "$work/src/GoldenRef.java"
+javac -g -nowarn -encoding UTF-8 -d "$work/classes" -cp "$work/libs/*" $(find "$work/src" -name '*.java') >&2
+python3 "$here/gen_golden.py" > "$work/inputs.jsonl"
+java -Xss16m -cp "$work/classes:$work/libs/*" GoldenRef < "$work/inputs.jsonl" > "$work/answers.jsonl"
+python3 "$here/gen_golden.py" --pack "$work/inputs.jsonl" "$work/answers.jsonl" "$here"

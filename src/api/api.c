@@ -10,9 +10,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "compat.h"
 #include "config.h"
 #include "log.h"
 #include "render.h"
+#include "schema_type.h"
 
 void
 api_render_version(const api_t *api, const store_subject_t *sub, const store_version_t *v,
@@ -24,6 +26,43 @@ api_render_version(const api_t *api, const store_subject_t *sub, const store_ver
     res->status = 200;
     render_join(&res->body, &sp, v->schema);
     render_split_free(&sp);
+}
+
+/* The text `?format=` asks for (the type's formattedString), malloc'd, or
+ * NULL: the stored text. */
+static char *
+api__formatted(const api_t *api, const route_t *r, const store_schema_t *s)
+{
+    const char *format = route_query(r, "format");
+    if (format == NULL || format[0] == '\0')
+        return NULL;
+    const schema_type_t *st = schema_type_find(s->schema_type);
+    if (st == NULL || st->formatted == NULL)
+        return NULL;
+    size_t n;
+    char **refs = compat_schema_refs(api->store, s, &n);
+    char *text = st->formatted(store_schema_text(api->store, s), (const char *const *)refs, n,
+                               format);
+    for (size_t i = 0; i < n; i++)
+        free(refs[i]);
+    free(refs);
+    return text;
+}
+
+/* Join a split around the formatted text, or the stored one. */
+static void
+api__join(const api_t *api, const route_t *r, buf_t *out, const render_split_t *sp,
+          const store_schema_t *s)
+{
+    char *text = api__formatted(api, r, s);
+    if (text == NULL) {
+        render_join(out, sp, s);
+        return;
+    }
+    buf_append(out, sp->head.data, sp->head.len);
+    buf_json_string(out, text, strlen(text));
+    buf_append(out, sp->tail.data, sp->tail.len);
+    free(text);
 }
 
 void
@@ -355,7 +394,7 @@ api__schema_by_id(api_t *api, const route_t *r, api_result_t *res)
     render_schema_string_of(&sp, s, at ? sub->name : NULL, at ? at->version : 0, max_id,
                             api->cf->confluent_version);
     res->status = 200;
-    render_join(&res->body, &sp, s);
+    api__join(api, r, &res->body, &sp, s);
     render_split_free(&sp);
 }
 
@@ -373,7 +412,9 @@ api__schema_by_id_raw(api_t *api, const route_t *r, api_result_t *res)
         api_error(res, 500, 500, "Internal Server Error");
         return;
     }
-    api__ok(res, store_schema_text(api->store, s));
+    char *text = api__formatted(api, r, s);
+    api__ok(res, text ? text : store_schema_text(api->store, s));
+    free(text);
 }
 
 /* Every (subject, version) holding a schema, in subject order. */
@@ -699,9 +740,16 @@ api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
     store_version_t *v = api__get_version(api, r, res, &sub, &subject,
                                           route_query_bool(r, "deleted", 0));
     if (v != NULL && raw) {
-        api__ok(res, store_schema_text(api->store, v->schema));
+        char *text = api__formatted(api, r, v->schema);
+        api__ok(res, text ? text : store_schema_text(api->store, v->schema));
+        free(text);
     } else if (v != NULL) {
-        api_render_version(api, sub, v, res);
+        render_split_t sp = {0};
+        render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
+                               api->cf->confluent_version);
+        res->status = 200;
+        api__join(api, r, &res->body, &sp, v->schema);
+        render_split_free(&sp);
     }
     free(subject);
 }

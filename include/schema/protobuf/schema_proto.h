@@ -45,6 +45,11 @@ int schema_proto_scope(const pm_file_t *f, const char *const *refs, size_t nrefs
 /** Free the references' models and their array. */
 void schema_proto_free_refs(pm_file_t **files, size_t n);
 
+/** The hook schema_type_t.formatted: "serialized" (Confluent's
+ * DynamicSchema descriptor, base64) and "ignore_extensions". */
+char *schema_proto_formatted(const char *text, const char *const *refs, size_t nrefs,
+                             const char *format);
+
 /** The hook schema_type_t.compatible (Confluent's SchemaDiff). */
 int schema_proto_compatible(const char *reader, const char *const *reader_refs,
                             size_t nreader_refs, const char *writer,

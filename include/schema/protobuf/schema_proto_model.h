@@ -165,6 +165,20 @@ void pm_file_free(pm_file_t *f);
 /** The name of scalar type `type` ("string"), or NULL. */
 const char *pm_scalar_name(int type);
 
+/* The options messages of descriptor.proto. */
+typedef enum {
+    PM_OPTS_FILE, PM_OPTS_MSG, PM_OPTS_FIELD, PM_OPTS_ENUM, PM_OPTS_VALUE, PM_OPTS_SERVICE,
+    PM_OPTS_METHOD,
+} pm_opts_of_t;
+
+/**
+ * Where a built-in option goes in its options message: its field number
+ * into *num; 0 with *varint (a bool or an enum's number), 2 for a string
+ * (the option's value), -1 when `o` is no built-in option of `of` or its
+ * value is not one the option takes.
+ */
+int pm_known_option(pm_opts_of_t of, const pm_opt_t *o, uint32_t *num, uint64_t *varint);
+
 /** Whether the public dependency list names dep index `i`. */
 int pm_is_public(const pm_file_t *f, size_t i);
 

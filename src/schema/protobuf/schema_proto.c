@@ -10,6 +10,7 @@
 
 #include "proto_pb.h"
 #include "schema_proto.h"
+#include "schema_proto_encode.h"
 #include "schema_proto_print.h"
 #include "schema_proto_scope.h"
 
@@ -180,9 +181,45 @@ done:
     return rc;
 }
 
+char *
+schema_proto_formatted(const char *text, const char *const *refs, size_t nrefs,
+                       const char *format)
+{
+    int serialized = strcmp(format, "serialized") == 0;
+    if (!serialized && strcmp(format, "ignore_extensions") != 0)
+        return NULL;
+    pm_file_t *f;
+    char *err = NULL;
+    if (schema_proto_load(text, strlen(text), &f, &err) != 0) {
+        free(err);
+        return NULL;
+    }
+    pm_file_t **ref_files = mem_calloc(nrefs + 1, sizeof(*ref_files));
+    pm_scope_t scope;
+    char *out = NULL;
+    if (schema_proto_scope(f, refs, nrefs, &scope, ref_files, &err) == 0) {
+        if (serialized) {
+            buf_t bytes = {0}, b64 = {0};
+            pm_encode(f, &scope, &bytes);
+            pm_base64((const unsigned char *)bytes.data, bytes.len, &b64);
+            buf_puts(&b64, "");
+            out = buf_steal(&b64, NULL);
+            buf_free(&bytes);
+        } else {
+            out = pm_print(f, &scope, PM_PRINT_IGNORE_EXTENSIONS, &err);
+        }
+    }
+    free(err);
+    pm_scope_free(&scope);
+    schema_proto_free_refs(ref_files, nrefs);
+    pm_file_free(f);
+    return out;
+}
+
 const schema_type_t schema_proto_type = {
     .name = "PROTOBUF",
     .canonical = schema_proto_canonical,
     .compatible = schema_proto_compatible,
     .edit_tags = NULL,
+    .formatted = schema_proto_formatted,
 };

@@ -665,6 +665,36 @@ pm_scalar_name(int type)
 }
 
 int
+pm_known_option(pm_opts_of_t of, const pm_opt_t *o, uint32_t *num, uint64_t *varint)
+{
+    static const pm_known_t *const tables[] = {
+        pm_file_opts, pm_msg_opts, pm_field_opts, pm_enum_opts, pm_value_opts,
+        pm_service_opts, pm_method_opts,
+    };
+    for (const pm_known_t *k = tables[of]; k->name != NULL; k++) {
+        if (strcmp(k->name, o->name) != 0)
+            continue;
+        *num = k->num;
+        if (k->kind == PK_STR)
+            return o->kind == PM_OPT_STRING ? 2 : -1;
+        if (k->kind == PK_BOOL) {
+            *varint = strcmp(o->value, "true") == 0;
+            return o->kind == PM_OPT_IDENT ? 0 : -1;
+        }
+        if (k->kind == PK_ENUM) {
+            for (uint64_t i = 0; k->enums[i] != NULL; i++) {
+                if (k->enums[i][0] != '\0' && strcmp(k->enums[i], o->value) == 0) {
+                    *varint = i;
+                    return 0;
+                }
+            }
+        }
+        return -1;
+    }
+    return -1;
+}
+
+int
 pm_is_public(const pm_file_t *f, size_t i)
 {
     for (size_t k = 0; k < f->npublic; k++) {

@@ -17,7 +17,7 @@
 typedef struct compat_schema {
     const schema_type_t *type;
     const char *canonical;
-    const char *const *refs;
+    const schema_ref_t *refs;
     size_t nrefs;
     const json_t *metadata;
 } compat_schema_t;
@@ -33,7 +33,7 @@ typedef struct compat_schema {
 int compat_evaluate(const store_t *st, const char *subject, const char *level, const char *group,
                     const compat_schema_t *s, const store_version_t *only, json_t *messages);
 
-/** Canonical texts of a stored schema's references, dependencies first.  Caller frees each and the array. */
-char **compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n);
+/** A stored schema's references, dependencies first.  The caller frees them with schema_refs_free(). */
+schema_ref_t *compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "hmap.h"
 #include "mem.h"
+#include "schema_type.h"
 
 typedef struct store_schema {
     int id;
@@ -135,15 +136,16 @@ void store_fenced(store_t *st, int64_t offset, const char *key, size_t klen,
                   const char *val, size_t vlen);
 
 /**
- * Append `s`'s text to (*texts, *n), after the texts of every schema it
- * references, transitively, each text once: `seen` (zeroed by the caller,
- * freed with hmap_free) holds the texts already appended.  A schema whose
- * text is seen is not walked again, so a reference graph with shared parts
- * costs its size, not its number of paths.  The texts are malloc'd and the
- * caller frees each and the array.  -1 when a chain is deeper than 32.
+ * Append `s` (referred to as `name`) to (*refs, *n), after every schema it
+ * references, transitively, each text once, each under the name its first
+ * referrer gave it: `seen` (zeroed by the caller, freed with hmap_free)
+ * holds the texts already appended.  A schema whose text is seen is not
+ * walked again, so a reference graph with shared parts costs its size, not
+ * its number of paths.  The caller frees the array with schema_refs_free().
+ * -1 when a chain is deeper than 32.
  */
-int store_schema_deps(const store_t *st, const store_schema_t *s, hmap_t *seen,
-                      char ***texts, size_t *n, int depth);
+int store_schema_deps(const store_t *st, const store_schema_t *s, const char *name,
+                      hmap_t *seen, schema_ref_t **refs, size_t *n, int depth);
 
 /**
  * Whether store_apply() would take this record as it stands now: the key

@@ -19,6 +19,21 @@
 #define SCHEMA_NORMALIZE 1
 #define SCHEMA_VALIDATE_DEFAULTS 2
 
+/*
+ * One schema that a schema refers to, directly or through the schemas it
+ * refers to: the name its referrer gave it (a reference's "name": an Avro
+ * file name, the URL a JSON Schema "$ref" uses, a .proto import path) and
+ * its stored text.  Arrays of these are built by the store
+ * (store_schema_deps) and freed with schema_refs_free().
+ */
+typedef struct schema_ref {
+    char *name;
+    char *text;
+} schema_ref_t;
+
+/** Frees `n` refs, their names and texts, and the array. */
+void schema_refs_free(schema_ref_t *refs, size_t n);
+
 typedef struct schema_type {
     /** The schemaType Confluent writes: "AVRO", "JSON", "PROTOBUF". */
     const char *name;
@@ -27,15 +42,15 @@ typedef struct schema_type {
      * Parse `text` (len bytes, NUL bytes included), validate it with the
      * reference implementation's messages, and render the text Confluent
      * stores (with SCHEMA_NORMALIZE in `flags`, its normalized form).  `refs` holds the
-     * `nrefs` stored texts of the schemas the references name, dependencies
-     * first.  0 with *out malloc'd (the caller frees); -1 with *err
+     * `nrefs` schemas the references name (each by the name its referrer
+     * gave it), dependencies first.  0 with *out malloc'd (the caller frees); -1 with *err
      * malloc'd (the caller frees): the text Confluent puts after
      * "details: " in its 42201; -2 the same for an error Confluent raises
      * when it validates the parsed schema, whose 42201 does not repeat
      * " with refs [...] of type T".  The identity of a schema is the store's
      * fingerprint of this text with its references, metadata and rules.
      */
-    int (*canonical)(const char *text, size_t len, const char *const *refs, size_t nrefs,
+    int (*canonical)(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                      int flags, char **out, char **err);
 
     /**
@@ -46,8 +61,8 @@ typedef struct schema_type {
      * one string per difference in Confluent's verbose format), -1 when a
      * text does not parse.
      */
-    int (*compatible)(const char *reader, const char *const *reader_refs, size_t nreader_refs,
-                      const char *writer, const char *const *writer_refs, size_t nwriter_refs,
+    int (*compatible)(const char *reader, const schema_ref_t *reader_refs, size_t nreader_refs,
+                      const char *writer, const schema_ref_t *writer_refs, size_t nwriter_refs,
                       int reader_is_new, json_t *messages);
 
     /**

@@ -23,7 +23,7 @@ typedef struct api_reg {
     char *subject;
     char *context;
     char *canonical;        /* the text to store */
-    char **refs;            /* canonical texts of the references, in order */
+    schema_ref_t *refs;     /* the references, dependencies first */
     size_t nrefs;
     hmap_t refs_seen;       /* the texts in refs */
     json_t *metadata;       /* effective metadata (merged), or NULL */
@@ -41,9 +41,7 @@ api__reg_free(api_reg_t *g)
     free(g->canonical);
     json_decref(g->metadata);
     json_decref(g->rule_set);
-    for (size_t i = 0; i < g->nrefs; i++)
-        free(g->refs[i]);
-    free(g->refs);
+    schema_refs_free(g->refs, g->nrefs);
     hmap_free(&g->refs_seen);
 }
 
@@ -187,8 +185,8 @@ api__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
         }
         free(qualified);
         json_object_set_new(ref, "version", json_integer(v->version));
-        if (store_schema_deps(api->store, v->schema, &g->refs_seen, &g->refs, &g->nrefs,
-                              0) != 0) {
+        if (store_schema_deps(api->store, v->schema, name, &g->refs_seen, &g->refs,
+                              &g->nrefs, 0) != 0) {
             api__invalid_schema(res, g, "references nest too deeply", 1);
             return -1;
         }
@@ -239,7 +237,7 @@ api__compat_schema(const api_reg_t *g)
     compat_schema_t cs = {
         .type = schema_type_find(g->req.schema_type),
         .canonical = g->canonical,
-        .refs = (const char *const *)g->refs,
+        .refs = g->refs,
         .nrefs = g->nrefs,
         .metadata = g->metadata,
     };
@@ -275,7 +273,7 @@ api__canonicalize(const api_t *api, api_reg_t *g, int flags, api_result_t *res)
     const char *text = g->req.schema;
     free(g->canonical);
     g->canonical = NULL;
-    int rc = st->canonical(text, g->req.schema_len, (const char *const *)g->refs, g->nrefs,
+    int rc = st->canonical(text, g->req.schema_len, g->refs, g->nrefs,
                            flags, &g->canonical, &err);
     if (rc != 0) {
         api__invalid_schema(res, g, err ? err : "invalid schema", rc != -2);

@@ -6,10 +6,10 @@
 
 
 
-char **
+schema_ref_t *
 compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n)
 {
-    char **v = NULL;
+    schema_ref_t *v = NULL;
     hmap_t seen = {0};
     size_t i;
     json_t *ref;
@@ -17,24 +17,17 @@ compat_schema_refs(const store_t *st, const store_schema_t *s, size_t *n)
     json_array_foreach(s->references, i, ref) {
         const char *rs = json_string_value(json_object_get(ref, "subject"));
         int rv = (int)json_integer_value(json_object_get(ref, "version"));
-        char *name = rs ? store_ref_subject(s->context, rs) : NULL;
-        store_subject_t *sub = name ? store_subject(st, name) : NULL;
+        const char *rname = json_string_value(json_object_get(ref, "name"));
+        char *qualified = rs ? store_ref_subject(s->context, rs) : NULL;
+        store_subject_t *sub = qualified ? store_subject(st, qualified) : NULL;
         store_version_t *ver = sub ? store_version(sub, rv) : NULL;
-        free(name);
+        free(qualified);
         /* A stored schema's chains were checked when it was registered. */
         if (ver != NULL)
-            (void)store_schema_deps(st, ver->schema, &seen, &v, n, 1);
+            (void)store_schema_deps(st, ver->schema, rname ? rname : "", &seen, &v, n, 1);
     }
     hmap_free(&seen);
     return v;
-}
-
-static void
-compat__free_refs(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
 }
 
 /* One direction of one pair; appends differences. 1 ok, 0 not. */
@@ -43,16 +36,16 @@ compat__pair(const store_t *st, const compat_schema_t *s, const store_schema_t *
              int new_is_reader, json_t *diffs)
 {
     size_t nold;
-    char **oldrefs = compat_schema_refs(st, old, &nold);
+    schema_ref_t *oldrefs = compat_schema_refs(st, old, &nold);
     const char *text = store_schema_text(st, old);
     int rc;
     if (new_is_reader)
         rc = s->type->compatible(s->canonical, s->refs, s->nrefs, text,
-                                 (const char *const *)oldrefs, nold, 1, diffs);
+                                 oldrefs, nold, 1, diffs);
     else
-        rc = s->type->compatible(text, (const char *const *)oldrefs, nold,
+        rc = s->type->compatible(text, oldrefs, nold,
                                  s->canonical, s->refs, s->nrefs, 0, diffs);
-    compat__free_refs(oldrefs, nold);
+    schema_refs_free(oldrefs, nold);
     return rc == 1;
 }
 

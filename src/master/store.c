@@ -818,8 +818,8 @@ store_fenced(store_t *st, int64_t offset, const char *key, size_t klen,
 }
 
 int
-store_schema_deps(const store_t *st, const store_schema_t *s, hmap_t *seen,
-                  char ***texts, size_t *n, int depth)
+store_schema_deps(const store_t *st, const store_schema_t *s, const char *name,
+                  hmap_t *seen, schema_ref_t **refs, size_t *n, int depth)
 {
     const char *text = store_schema_text(st, s);
     size_t tlen = strlen(text);
@@ -831,15 +831,18 @@ store_schema_deps(const store_t *st, const store_schema_t *s, hmap_t *seen,
     json_t *ref;
     json_array_foreach(s->references, i, ref) {
         store_version_t *v = store__ref_version(st, s->context, ref);
-        if (v != NULL && store_schema_deps(st, v->schema, seen, texts, n, depth + 1) != 0)
+        const char *rname = json_string_value(json_object_get(ref, "name"));
+        if (v != NULL && store_schema_deps(st, v->schema, rname ? rname : "", seen, refs, n,
+                                           depth + 1) != 0)
             return -1;
     }
     /* The text again: walking the references may have emptied the cache
      * store_schema_text() unescapes parked texts into. */
     char *own = mem_strdup(store_schema_text(st, s));
     hmap_put(seen, own, tlen, seen);
-    *texts = mem_realloc(*texts, (*n + 1) * sizeof(char *));
-    (*texts)[(*n)++] = own;
+    *refs = mem_realloc(*refs, (*n + 1) * sizeof(**refs));
+    (*refs)[*n].name = mem_strdup(name);
+    (*refs)[(*n)++].text = own;
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* schema_type.c - the table of schema types: one row per type's folder. */
 #include "schema_type.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The rows, declared here as nginx's generated ngx_modules.c declares its
@@ -40,4 +41,14 @@ schema_type_known(const char *name)
             return 1;
     }
     return 0;
+}
+
+void
+schema_refs_free(schema_ref_t *refs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(refs[i].name);
+        free(refs[i].text);
+    }
+    free(refs);
 }

@@ -17,7 +17,7 @@
 #define MAX_REFS 3
 
 static int
-canonical(const char *text, size_t len, const char *const *refs, size_t nrefs,
+canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
           int normalize, char **out)
 {
     char *err = NULL;
@@ -33,14 +33,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_part_t parts[MAX_REFS + 1];
     int n = fuzz_split(data, size, parts, MAX_REFS + 1);
-    char *refs[MAX_REFS];
+    schema_ref_t refs[MAX_REFS];
     size_t nrefs = 0;
     for (int i = 0; i < n - 1; i++) {
         char *c = NULL;
-        if (canonical(parts[i].p, parts[i].n, (const char *const *)refs, nrefs, 0, &c) == 0)
-            refs[nrefs++] = c;
+        if (canonical(parts[i].p, parts[i].n, refs, nrefs, 0, &c) == 0)
+            refs[nrefs++] = (schema_ref_t){.name = "", .text = c};
     }
-    const char *const *r = (const char *const *)refs;
+    const schema_ref_t *r = refs;
     /* The text is copied so that ASan sees a read past its end. */
     char *text = fuzz_strndup(parts[n - 1].p, parts[n - 1].n);
     char *plain = NULL, *norm = NULL;
@@ -60,6 +60,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(norm);
     free(text);
     for (size_t i = 0; i < nrefs; i++)
-        free(refs[i]);
+        free(refs[i].text);
     return 0;
 }

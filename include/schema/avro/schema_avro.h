@@ -34,7 +34,7 @@ extern const schema_type_t schema_avro_type;
  * a bad default is accepted, as Confluent's plain path does.
  */
 int schema_avro_canonical(const char *text, size_t len,
-                          const char *const *refs, size_t nrefs,
+                          const schema_ref_t *refs, size_t nrefs,
                           int flags, char **out, char **err);
 
 /**
@@ -53,9 +53,9 @@ int schema_avro_canonical(const char *text, size_t len,
  * The caller adds {oldSchemaVersion: N}, {oldSchema: '...'} and the
  * trailing {validateFields: ..., compatibility: ...} entries.
  */
-int schema_avro_compatible(const char *reader, const char *const *reader_refs,
+int schema_avro_compatible(const char *reader, const schema_ref_t *reader_refs,
                            size_t nreader_refs, const char *writer,
-                           const char *const *writer_refs, size_t nwriter_refs,
+                           const schema_ref_t *writer_refs, size_t nwriter_refs,
                            int reader_is_new, json_t *messages);
 
 /**

@@ -26,7 +26,7 @@ extern const schema_type_t schema_json_type;
  * a `$ref` to another document is accepted when the request names
  * references (the names themselves do not reach this hook).
  */
-int schema_json_canonical(const char *text, size_t len, const char *const *refs, size_t nrefs,
+int schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                           int flags, char **out, char **err);
 
 /**
@@ -35,9 +35,9 @@ int schema_json_canonical(const char *text, size_t len, const char *const *refs,
  * appended as `{errorType:"...", description:"..."}`), -1 when a text does
  * not parse.  Linear in the schemas; `$ref`s are followed once per pair.
  */
-int schema_json_compatible(const char *reader, const char *const *reader_refs,
+int schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
                            size_t nreader_refs, const char *writer,
-                           const char *const *writer_refs, size_t nwriter_refs,
+                           const schema_ref_t *writer_refs, size_t nwriter_refs,
                            int reader_is_new, json_t *messages);
 
 /**

@@ -16,10 +16,10 @@
  * and remembers each reference's top-level schema in tops[].
  */
 static int
-parse_refs(avro_ctx_t *c, const char *const *refs, size_t nrefs, avro_schema_t **tops)
+parse_refs(avro_ctx_t *c, const schema_ref_t *refs, size_t nrefs, avro_schema_t **tops)
 {
     for (size_t i = 0; i < nrefs; i++) {
-        tops[i] = avro_parse_text(c, refs[i], strlen(refs[i]));
+        tops[i] = avro_parse_text(c, refs[i].text, strlen(refs[i].text));
         if (tops[i] == NULL)
             return -1;
     }
@@ -27,7 +27,7 @@ parse_refs(avro_ctx_t *c, const char *const *refs, size_t nrefs, avro_schema_t *
 }
 
 int
-schema_avro_canonical(const char *text, size_t len, const char *const *refs, size_t nrefs,
+schema_avro_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                       int flags, char **out, char **err)
 {
     avro_ctx_t c;

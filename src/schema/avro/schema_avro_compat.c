@@ -649,17 +649,17 @@ checker_free(checker_t *k)
 }
 
 static avro_schema_t *
-parse_with_refs(avro_ctx_t *c, const char *text, const char *const *refs, size_t nrefs)
+parse_with_refs(avro_ctx_t *c, const char *text, const schema_ref_t *refs, size_t nrefs)
 {
     for (size_t i = 0; i < nrefs; i++)
-        if (avro_parse_text(c, refs[i], strlen(refs[i])) == NULL)
+        if (avro_parse_text(c, refs[i].text, strlen(refs[i].text)) == NULL)
             return NULL;
     return avro_parse_text(c, text, strlen(text));
 }
 
 int
-schema_avro_compatible(const char *reader, const char *const *reader_refs, size_t nreader_refs,
-                       const char *writer, const char *const *writer_refs, size_t nwriter_refs,
+schema_avro_compatible(const char *reader, const schema_ref_t *reader_refs, size_t nreader_refs,
+                       const char *writer, const schema_ref_t *writer_refs, size_t nwriter_refs,
                        int reader_is_new, json_t *messages)
 {
     avro_ctx_t rc, wc;

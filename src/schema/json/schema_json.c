@@ -282,7 +282,7 @@ sj__validate(const jsn_t *root, size_t nrefs)
 }
 
 int
-schema_json_canonical(const char *text, size_t len, const char *const *refs, size_t nrefs,
+schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                       int flags, char **out, char **err)
 {
     (void)refs;

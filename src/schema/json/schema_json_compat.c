@@ -897,9 +897,9 @@ sjc_compare(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
 /* ---- the hook ---- */
 
 int
-schema_json_compatible(const char *reader, const char *const *reader_refs,
+schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
                        size_t nreader_refs, const char *writer,
-                       const char *const *writer_refs, size_t nwriter_refs,
+                       const schema_ref_t *writer_refs, size_t nwriter_refs,
                        int reader_is_new, json_t *messages)
 {
     (void)reader_refs;

@@ -101,7 +101,7 @@ test_invalid(tally_t *t)
            "{\"$schema\":\"http://example.com/unknown\",\"type\":\"object\"}",
            "an unknown $schema is draft-07");
     char *out = NULL, *err = NULL;
-    const char *dep = "{\"type\":\"integer\"}";
+    schema_ref_t dep = {.name = "dep.json", .text = "{\"type\":\"integer\"}"};
     const char *holder = "{\"properties\":{\"d\":{\"$ref\":\"dep.json\"}}}";
     check(t, schema_json_canonical(holder, strlen(holder), &dep, 1, 0, &out, &err) == 0,
           "a $ref to another document with references");

@@ -82,7 +82,7 @@ typedef struct schema_type {
      * caller frees), or NULL when the format is the stored text (none, an
      * unknown one: Confluent ignores those).  NULL hook: no formats.
      */
-    char *(*formatted)(const char *text, const char *const *refs, size_t nrefs,
+    char *(*formatted)(const char *text, const schema_ref_t *refs, size_t nrefs,
                        const char *format);
 } schema_type_t;
 

@@ -40,12 +40,9 @@ api__formatted(const api_t *api, const route_t *r, const store_schema_t *s)
     if (st == NULL || st->formatted == NULL)
         return NULL;
     size_t n;
-    char **refs = compat_schema_refs(api->store, s, &n);
-    char *text = st->formatted(store_schema_text(api->store, s), (const char *const *)refs, n,
-                               format);
-    for (size_t i = 0; i < n; i++)
-        free(refs[i]);
-    free(refs);
+    schema_ref_t *refs = compat_schema_refs(api->store, s, &n);
+    char *text = st->formatted(store_schema_text(api->store, s), refs, n, format);
+    schema_refs_free(refs, n);
     return text;
 }
 

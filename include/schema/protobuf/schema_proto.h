@@ -24,7 +24,7 @@ extern const schema_type_t schema_proto_type;
  * FileDescriptorProto; -2 with *err "Could not resolve type: X" when a
  * type is not in the file, its references or the bundled files.
  */
-int schema_proto_canonical(const char *text, size_t len, const char *const *refs, size_t nrefs,
+int schema_proto_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                            int flags, char **out, char **err);
 
 /**
@@ -39,7 +39,7 @@ int schema_proto_load(const char *text, size_t len, pm_file_t **out, char **err)
  * with *err when a reference does not load.  Free with pm_scope_free and
  * schema_proto_free_refs.
  */
-int schema_proto_scope(const pm_file_t *f, const char *const *refs, size_t nrefs,
+int schema_proto_scope(const pm_file_t *f, const schema_ref_t *refs, size_t nrefs,
                        pm_scope_t *scope, pm_file_t **ref_files, char **err);
 
 /** Free the references' models and their array. */
@@ -47,13 +47,13 @@ void schema_proto_free_refs(pm_file_t **files, size_t n);
 
 /** The hook schema_type_t.formatted: "serialized" (Confluent's
  * DynamicSchema descriptor, base64) and "ignore_extensions". */
-char *schema_proto_formatted(const char *text, const char *const *refs, size_t nrefs,
+char *schema_proto_formatted(const char *text, const schema_ref_t *refs, size_t nrefs,
                              const char *format);
 
 /** The hook schema_type_t.compatible (Confluent's SchemaDiff). */
-int schema_proto_compatible(const char *reader, const char *const *reader_refs,
+int schema_proto_compatible(const char *reader, const schema_ref_t *reader_refs,
                             size_t nreader_refs, const char *writer,
-                            const char *const *writer_refs, size_t nwriter_refs,
+                            const schema_ref_t *writer_refs, size_t nwriter_refs,
                             int reader_is_new, json_t *messages);
 
 #endif

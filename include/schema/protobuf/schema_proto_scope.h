@@ -35,6 +35,9 @@ const pm_msg_t *pm_scope_msg(const pm_scope_t *s, const char *full);
 /** Whether a full name is an enum's. */
 int pm_scope_is_enum(const pm_scope_t *s, const char *full);
 
+/** Whether `name` is the import path of a file Confluent bundles. */
+int pm_scope_known_file(const char *name);
+
 /** Free the index (not the files). */
 void pm_scope_free(pm_scope_t *s);
 

@@ -125,14 +125,14 @@ schema_proto_load(const char *text, size_t len, pm_file_t **out, char **err)
 /* The scope of `f`: itself, every reference, the bundled files.  The
  * references' models go to refs_out (freed by the caller). */
 int
-schema_proto_scope(const pm_file_t *f, const char *const *refs, size_t nrefs, pm_scope_t *scope,
-          pm_file_t **ref_files, char **err)
+schema_proto_scope(const pm_file_t *f, const schema_ref_t *refs, size_t nrefs,
+                   pm_scope_t *scope, pm_file_t **ref_files, char **err)
 {
     memset(scope, 0, sizeof(*scope));
     pm_scope_add_known(scope);
     for (size_t i = 0; i < nrefs; i++) {
         ref_files[i] = NULL;
-        if (schema_proto_load(refs[i], strlen(refs[i]), &ref_files[i], err) != 0)
+        if (schema_proto_load(refs[i].text, strlen(refs[i].text), &ref_files[i], err) != 0)
             return -1;
         pm_scope_add(scope, ref_files[i]);
     }
@@ -149,7 +149,7 @@ schema_proto_free_refs(pm_file_t **files, size_t n)
 }
 
 int
-schema_proto_canonical(const char *text, size_t len, const char *const *refs, size_t nrefs,
+schema_proto_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                        int flags, char **out, char **err)
 {
     pm_file_t *f;
@@ -182,7 +182,7 @@ done:
 }
 
 char *
-schema_proto_formatted(const char *text, const char *const *refs, size_t nrefs,
+schema_proto_formatted(const char *text, const schema_ref_t *refs, size_t nrefs,
                        const char *format)
 {
     int serialized = strcmp(format, "serialized") == 0;
@@ -200,7 +200,11 @@ schema_proto_formatted(const char *text, const char *const *refs, size_t nrefs,
     if (schema_proto_scope(f, refs, nrefs, &scope, ref_files, &err) == 0) {
         if (serialized) {
             buf_t bytes = {0}, b64 = {0};
-            pm_encode(f, &scope, &bytes);
+            const char **names = mem_alloc((nrefs + 1) * sizeof(*names));
+            for (size_t i = 0; i < nrefs; i++)
+                names[i] = refs[i].name;
+            pm_encode(f, &scope, names, nrefs, &bytes);
+            free(names);
             pm_base64((const unsigned char *)bytes.data, bytes.len, &b64);
             buf_puts(&b64, "");
             out = buf_steal(&b64, NULL);

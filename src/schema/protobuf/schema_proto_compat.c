@@ -425,7 +425,7 @@ pd__types(pd_t *d, const pm_msgs_t *om, const pm_msgs_t *um)
 }
 
 static int
-pd__side(pd_side_t *s, const char *text, const char *const *refs, size_t nrefs)
+pd__side(pd_side_t *s, const char *text, const schema_ref_t *refs, size_t nrefs)
 {
     char *err = NULL;
     pm_file_t *f;
@@ -456,9 +456,9 @@ pd__side_free(pd_side_t *s)
 }
 
 int
-schema_proto_compatible(const char *reader, const char *const *reader_refs,
+schema_proto_compatible(const char *reader, const schema_ref_t *reader_refs,
                         size_t nreader_refs, const char *writer,
-                        const char *const *writer_refs, size_t nwriter_refs,
+                        const schema_ref_t *writer_refs, size_t nwriter_refs,
                         int reader_is_new, json_t *messages)
 {
     pd_t d = {.urole = reader_is_new ? "new" : "old", .orole = reader_is_new ? "old" : "new",

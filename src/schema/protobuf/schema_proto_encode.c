@@ -410,8 +410,20 @@ pe__service(buf_t *b, const pm_service_t *s)
     pe__sub(b, 6, &o);
 }
 
+/* Whether Confluent finds the file an import names. */
+static int
+pe__resolvable(const char *import, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (names[i] != NULL && strcmp(names[i], import) == 0)
+            return 1;
+    }
+    return pm_scope_known_file(import);
+}
+
 void
-pm_encode(const pm_file_t *f, const pm_scope_t *scope, buf_t *out)
+pm_encode(const pm_file_t *f, const pm_scope_t *scope, const char *const *names,
+          size_t nnames, buf_t *out)
 {
     pe_t e = {.f = f, .scope = scope, .proto3 = f->syntax && strcmp(f->syntax, "proto3") == 0};
     buf_puts(&e.where, f->package ? f->package : "");
@@ -419,11 +431,14 @@ pm_encode(const pm_file_t *f, const pm_scope_t *scope, buf_t *out)
     if (f->package != NULL)
         pe__str(out, 2, f->package);
     /* imports, then public imports (wire keeps them apart) */
-    size_t npub = 0;
+    size_t ndeps = 0, npub = 0;
     for (int pub = 0; pub < 2; pub++) {
         for (size_t i = 0; i < f->deps.n; i++) {
-            if (pm_is_public(f, i) == pub)
-                pe__str(out, 3, f->deps.v[i]);
+            if (pm_is_public(f, i) != pub || !pe__resolvable(f->deps.v[i], names, nnames))
+                continue;
+            pe__str(out, 3, f->deps.v[i]);
+            ndeps++;
+            npub += pub;
         }
     }
     for (size_t i = 0; i < f->msgs.n; i++)
@@ -437,12 +452,8 @@ pm_encode(const pm_file_t *f, const pm_scope_t *scope, buf_t *out)
         pe__field(&e, out, 7, &f->extensions.v[i], &how);
     }
     pe__opts(out, 8, PM_OPTS_FILE, &f->opts, 0, 0);
-    for (size_t i = 0; i < f->deps.n; i++) {
-        if (pm_is_public(f, i))
-            npub++;
-    }
     for (size_t k = 0; k < npub; k++)
-        pe__int(out, 10, (uint64_t)(f->deps.n - npub + k));
+        pe__int(out, 10, (uint64_t)(ndeps - npub + k));
     if (f->syntax != NULL)
         pe__str(out, 12, f->syntax);
     buf_free(&e.where);

@@ -43,6 +43,33 @@ static const char *const pm_known_types[] = {
     NULL,
 };
 
+/* The files Confluent bundles (KNOWN_DEPENDENCIES' keys). */
+static const char *const pm_known_files[] = {
+    "confluent/meta.proto", "confluent/type/decimal.proto",
+    "google/type/calendar_period.proto", "google/type/color.proto", "google/type/date.proto",
+    "google/type/datetime.proto", "google/type/dayofweek.proto", "google/type/decimal.proto",
+    "google/type/expr.proto", "google/type/fraction.proto", "google/type/interval.proto",
+    "google/type/latlng.proto", "google/type/money.proto", "google/type/month.proto",
+    "google/type/phone_number.proto", "google/type/postal_address.proto",
+    "google/type/quaternion.proto", "google/type/timeofday.proto",
+    "google/protobuf/any.proto", "google/protobuf/api.proto",
+    "google/protobuf/descriptor.proto", "google/protobuf/duration.proto",
+    "google/protobuf/empty.proto", "google/protobuf/field_mask.proto",
+    "google/protobuf/source_context.proto", "google/protobuf/struct.proto",
+    "google/protobuf/timestamp.proto", "google/protobuf/type.proto",
+    "google/protobuf/wrappers.proto", NULL,
+};
+
+int
+pm_scope_known_file(const char *name)
+{
+    for (const char *const *k = pm_known_files; *k; k++) {
+        if (strcmp(*k, name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void
 pm_scope__put(pm_scope_t *s, const char *full, size_t len, const void *val)
 {

@@ -408,11 +408,13 @@ pd__types(pd_t *d, const pm_msgs_t *om, const pm_msgs_t *um)
     for (size_t i = 0; i < om->n; i++) {
         const pm_msg_t *o = &om->v[i];
         const pm_msg_t *u = pd__msg_named(um, o->name);
+        /* a map entry is its field's type, compared with the field */
+        if (o->map_entry || (u != NULL && u->map_entry))
+            continue;
         size_t mark = pd__enter(d, o->name);
         size_t wo = pd__push(&d->o.where, o->name, 0);
         if (u == NULL) {
-            if (!o->map_entry)
-                pd__add(d, PD_MESSAGE_REMOVED);
+            pd__add(d, PD_MESSAGE_REMOVED);
         } else {
             size_t wu = pd__push(&d->u.where, u->name, 0);
             pd__message(d, o, u);

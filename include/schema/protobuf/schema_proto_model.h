@@ -53,8 +53,8 @@ typedef struct pm_field {
 /* A range [start, end): reserved and extension ranges of a message;
  * an enum's reserved ranges are stored end-exclusive too. */
 typedef struct pm_range {
-    int32_t start;
-    int32_t end;
+    int64_t start;      /* int32 in the descriptor; 64 bits so that end+1 fits */
+    int64_t end;
 } pm_range_t;
 
 typedef struct pm_ranges {

@@ -89,8 +89,8 @@ parse(const char *text, size_t len, unsigned char **out, size_t *out_len, int **
     parser.RecordErrorsTo(&errors);
     google::protobuf::FileDescriptorProto file;
     bool ok = parser.Parse(&tokens, &file);
-    google::protobuf::SetLogHandler(old);
     if (!ok || errors.seen) {
+        google::protobuf::SetLogHandler(old);
         std::string m = "Syntax error in :" + std::to_string(errors.line + 1) + ":" +
                         std::to_string(errors.column + 1) + ": " + errors.message;
         *err = dup_string(m);
@@ -100,7 +100,9 @@ parse(const char *text, size_t len, unsigned char **out, size_t *out_len, int **
     positions(file, pos);
     file.clear_source_code_info();
     std::string bytes;
-    if (!file.SerializeToString(&bytes)) {
+    ok = file.SerializeToString(&bytes);
+    google::protobuf::SetLogHandler(old);
+    if (!ok) {
         *err = dup_string("Syntax error in :1:1: descriptor too large");
         return -1;
     }

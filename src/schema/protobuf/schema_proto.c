@@ -148,6 +148,44 @@ schema_proto_free_refs(pm_file_t **files, size_t n)
     free(files);
 }
 
+/* Whether a printed text loads again (*err set when not). */
+static int
+sp__reloads(const char *text, char **err)
+{
+    pm_file_t *again = NULL;
+    int rc = schema_proto_load(text, strlen(text), &again, err);
+    pm_file_free(again);
+    return rc;
+}
+
+/* Confluent's validate() (normalize: every type resolves, the normalized
+ * text parses again), then the text to store.  0 with *out, -2 with *err. */
+static int
+sp__validated_text(const pm_file_t *f, const pm_scope_t *scope, int flags, char **out,
+                   char **err)
+{
+    char *norm = pm_print(f, scope, PM_PRINT_NORMALIZE, err);
+    if (norm == NULL || sp__reloads(norm, err) != 0) {
+        free(norm);
+        return -2;
+    }
+    if (flags & SCHEMA_NORMALIZE) {
+        *out = norm;
+        return 0;
+    }
+    free(norm);
+    *out = pm_print(f, scope, 0, err);
+    /* The stored text must load again.  Google's grammar is stricter than
+     * wire's in a few corners a descriptor can reach (an empty oneof):
+     * such a schema is refused rather than stored unreadable. */
+    if (*out == NULL || sp__reloads(*out, err) != 0) {
+        free(*out);
+        *out = NULL;
+        return -2;
+    }
+    return 0;
+}
+
 int
 schema_proto_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                        int flags, char **out, char **err)
@@ -160,21 +198,8 @@ schema_proto_canonical(const char *text, size_t len, const schema_ref_t *refs, s
     pm_file_t **ref_files = mem_calloc(nrefs + 1, sizeof(*ref_files));
     pm_scope_t scope;
     int rc = -1;
-    if (schema_proto_scope(f, refs, nrefs, &scope, ref_files, err) != 0)
-        goto done;
-    char *norm = pm_print(f, &scope, PM_PRINT_NORMALIZE, err);
-    if (norm == NULL) {
-        rc = -2;
-        goto done;
-    }
-    if (flags & SCHEMA_NORMALIZE) {
-        *out = norm;
-    } else {
-        free(norm);
-        *out = pm_print(f, &scope, 0, err);
-    }
-    rc = *out != NULL ? 0 : -2;
-done:
+    if (schema_proto_scope(f, refs, nrefs, &scope, ref_files, err) == 0)
+        rc = sp__validated_text(f, &scope, flags, out, err);
     pm_scope_free(&scope);
     schema_proto_free_refs(ref_files, nrefs);
     pm_file_free(f);

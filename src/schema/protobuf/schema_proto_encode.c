@@ -37,6 +37,14 @@ pe__int(buf_t *b, uint32_t num, uint64_t v)
     pe__varint(b, v);
 }
 
+/* An int32 field: a negative one is sign-extended to ten bytes, as
+ * protobuf-java writes it. */
+static void
+pe__int32(buf_t *b, uint32_t num, int64_t v)
+{
+    pe__int(b, num, (uint64_t)(int64_t)(int32_t)v);
+}
+
 static void
 pe__bytes(buf_t *b, uint32_t num, const void *data, size_t len)
 {
@@ -163,7 +171,7 @@ pe__field(pe_t *e, buf_t *b, uint32_t num, const pm_field_t *fd, const pe_field_
     pe__str(&o, 1, fd->name);
     if (fd->extendee != NULL)
         pe__str(&o, 2, fd->extendee);
-    pe__int(&o, 3, (uint64_t)(uint32_t)fd->number);
+    pe__int32(&o, 3, fd->number);
     if (how->label != NULL) {
         int l = strcmp(how->label, "repeated") == 0 ? 3 : strcmp(how->label, "required") == 0 ? 2 : 1;
         pe__int(&o, 4, (uint64_t)l);
@@ -224,15 +232,15 @@ pe__enum(buf_t *b, uint32_t num, const pm_enum_t *en)
     for (size_t i = 0; i < en->nvalues; i++) {
         buf_t v = {0};
         pe__str(&v, 1, en->values[i].name);
-        pe__int(&v, 2, (uint64_t)(uint32_t)en->values[i].number);
+        pe__int32(&v, 2, en->values[i].number);
         pe__opts(&v, 3, PM_OPTS_VALUE, &en->values[i].opts, 0, 0);
         pe__sub(&o, 2, &v);
     }
     pe__opts(&o, 3, PM_OPTS_ENUM, &en->opts, 0, 0);
     for (size_t i = 0; i < en->reserved.n; i++) {
         buf_t r = {0};
-        pe__int(&r, 1, (uint64_t)(uint32_t)en->reserved.v[i].start);
-        pe__int(&r, 2, (uint64_t)(uint32_t)(en->reserved.v[i].end - 1));
+        pe__int32(&r, 1, en->reserved.v[i].start);
+        pe__int32(&r, 2, en->reserved.v[i].end - 1);
         pe__sub(&o, 4, &r);
     }
     for (size_t i = 0; i < en->reserved_names.n; i++)
@@ -365,8 +373,8 @@ pe__msg(pe_t *e, buf_t *b, uint32_t num, const pm_msg_t *m)
         pe__enum(&o, 4, &m->enums.v[i]);
     for (size_t i = 0; i < m->ext_ranges.n; i++) {
         buf_t r = {0}, opts = {0};
-        pe__int(&r, 1, (uint64_t)(uint32_t)m->ext_ranges.v[i].start);
-        pe__int(&r, 2, (uint64_t)(uint32_t)m->ext_ranges.v[i].end);
+        pe__int32(&r, 1, m->ext_ranges.v[i].start);
+        pe__int32(&r, 2, m->ext_ranges.v[i].end);
         pe__sub(&r, 3, &opts);
         pe__sub(&o, 5, &r);
     }
@@ -378,8 +386,8 @@ pe__msg(pe_t *e, buf_t *b, uint32_t num, const pm_msg_t *m)
     pe__oneof_decls(&o, m, synthetic);
     for (size_t i = 0; i < m->reserved.n; i++) {
         buf_t r = {0};
-        pe__int(&r, 1, (uint64_t)(uint32_t)m->reserved.v[i].start);
-        pe__int(&r, 2, (uint64_t)(uint32_t)m->reserved.v[i].end);
+        pe__int32(&r, 1, m->reserved.v[i].start);
+        pe__int32(&r, 2, m->reserved.v[i].end);
         pe__sub(&o, 9, &r);
     }
     for (size_t i = 0; i < m->reserved_names.n; i++)

@@ -396,6 +396,7 @@ pm__field(pm_file_t *F, const pm_fld_t *ff, pm_field_t *o)
     int rc;
     memset(o, 0, sizeof(*o));
     o->name = "";
+    o->label = PM_LABEL_OPTIONAL;   /* descriptor.proto's default */
     o->oneof_index = -1;
     while ((rc = pm__next(&r, &f)) == 0) {
         if (f.wt == 2) {
@@ -414,7 +415,10 @@ pm__field(pm_file_t *F, const pm_fld_t *ff, pm_field_t *o)
         } else if (f.wt == 0) {
             switch (f.num) {
             case 3: o->number = (int32_t)f.v; break;
-            case 4: o->label = (int)(f.v & 0xff); break;
+            case 4:
+                /* protobuf-java reads an unknown label as the default, optional */
+                o->label = f.v >= 1 && f.v <= 3 ? (int)f.v : PM_LABEL_OPTIONAL;
+                break;
             case 5: o->type = (int)(f.v & 0xff); break;
             case 9: o->oneof_index = (int32_t)f.v; break;
             case 17: o->proto3_optional = f.v != 0; break;
@@ -450,6 +454,8 @@ pm__enum(pm_file_t *F, const pm_fld_t *ef, pm_enum_t *o)
     pm_fld_t f;
     int rc;
     o->name = "";
+    if (pm__count(ef->data, ef->len, 0) < 0)
+        return -1;  /* arrays are sized by a count over well-formed bytes */
     o->values = pm__array(F, ef->data, ef->len, 2, sizeof(pm_enum_value_t), &o->nvalues);
     o->reserved.v = pm__array(F, ef->data, ef->len, 4, sizeof(pm_range_t), &o->reserved.n);
     o->reserved_names.v = pm__array(F, ef->data, ef->len, 5, sizeof(char *),
@@ -518,6 +524,8 @@ pm__msg(pm_file_t *F, const pm_fld_t *mf, pm_msg_t *o, int depth)
     const unsigned char *d = mf->data;
     size_t n = mf->len;
     o->name = "";
+    if (pm__count(d, n, 0) < 0)
+        return -1;  /* arrays are sized by a count over well-formed bytes */
     o->fields.v = pm__array(F, d, n, 2, sizeof(pm_field_t), &o->fields.n);
     o->extensions.v = pm__array(F, d, n, 6, sizeof(pm_field_t), &o->extensions.n);
     o->nested.v = pm__array(F, d, n, 3, sizeof(pm_msg_t), &o->nested.n);
@@ -570,6 +578,8 @@ pm__service(pm_file_t *F, const pm_fld_t *sf, pm_service_t *o)
     pm_fld_t f;
     int rc;
     o->name = "";
+    if (pm__count(sf->data, sf->len, 0) < 0)
+        return -1;  /* arrays are sized by a count over well-formed bytes */
     o->methods = pm__array(F, sf->data, sf->len, 2, sizeof(pm_method_t), &o->nmethods);
     while ((rc = pm__next(&r, &f)) == 0) {
         if (f.wt != 2)
@@ -636,7 +646,8 @@ pm_decode(const unsigned char *data, size_t len, pm_file_t **out)
     }
     if (F->package != NULL && F->package[0] == '\0')
         F->package = NULL;
-    if (F->syntax != NULL && F->syntax[0] == '\0')
+    /* Confluent's toProtoFile knows two syntaxes; any other is none. */
+    if (F->syntax != NULL && strcmp(F->syntax, "proto2") != 0 && strcmp(F->syntax, "proto3") != 0)
         F->syntax = NULL;
     *out = F;
     return 0;

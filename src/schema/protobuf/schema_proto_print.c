@@ -212,22 +212,36 @@ pp__map_entry(const pm_msg_t *m, const pm_field_t *fd)
     return e != NULL && e->map_entry && e->fields.n == 2 ? e : NULL;
 }
 
+/* A descriptor's field without a type name is named by its type, as
+ * Confluent's toProtoFile does (protobuf-java reads an absent or unknown
+ * type as TYPE_DOUBLE); "group", "message" and "enum" name no type. */
 static const char *
-pp__type_text(const pm_field_t *fd)
+pp__type_text(const pm_field_t *fd, int *named)
 {
+    *named = fd->type_name != NULL;
     if (fd->type_name != NULL)
         return fd->type_name;
     const char *s = pm_scalar_name(fd->type);
-    return s ? s : "";
+    if (s != NULL)
+        return s;
+    *named = 1;
+    switch (fd->type) {
+    case PM_TYPE_GROUP: return "group";
+    case PM_TYPE_MESSAGE: return "message";
+    case PM_TYPE_ENUM: return "enum";
+    default: *named = 0; return "double";
+    }
 }
 
 static void
 pp__type(pp_t *p, buf_t *b, const pm_field_t *fd)
 {
-    if (p->normalize && fd->type_name != NULL)
-        pp__resolved(p, b, fd->type_name);
+    int named;
+    const char *t = pp__type_text(fd, &named);
+    if (p->normalize && named)
+        pp__resolved(p, b, t);
     else
-        buf_puts(b, pp__type_text(fd));
+        buf_puts(b, t);
 }
 
 /* Whether the field's label was written (wire keeps none in proto3
@@ -380,16 +394,16 @@ pp__range_cmp(const void *a, const void *b)
 static void
 pp__range(const pp_t *p, buf_t *b, const pm_range_t *r)
 {
-    int32_t last = r->end - 1;
+    int64_t last = r->end - 1;
     (void)p;
     if (last == r->start) {
-        buf_printf(b, "%d", r->start);
+        buf_printf(b, "%lld", (long long)r->start);
         return;
     }
     if (last < 536870911)
-        buf_printf(b, "%d to %d", r->start, last);
+        buf_printf(b, "%lld to %lld", (long long)r->start, (long long)last);
     else
-        buf_printf(b, "%d to max", r->start);
+        buf_printf(b, "%lld to max", (long long)r->start);
 }
 
 /* Reserved numbers in one statement and names in another, as written by
@@ -398,7 +412,8 @@ static void
 pp__reserved(const pp_t *p, buf_t *b, const pm_ranges_t *rs, const pm_names_t *names)
 {
     pm_range_t *v = mem_alloc((rs->n + 1) * sizeof(*v));
-    memcpy(v, rs->v, rs->n * sizeof(*v));
+    if (rs->n > 0)
+        memcpy(v, rs->v, rs->n * sizeof(*v));
     if (p->normalize)
         qsort(v, rs->n, sizeof(*v), pp__range_cmp);
     buf_t line = {0};
@@ -429,7 +444,8 @@ static void
 pp__ext_ranges(const pp_t *p, buf_t *b, const pm_ranges_t *rs)
 {
     pm_range_t *v = mem_alloc((rs->n + 1) * sizeof(*v));
-    memcpy(v, rs->v, rs->n * sizeof(*v));
+    if (rs->n > 0)
+        memcpy(v, rs->v, rs->n * sizeof(*v));
     if (p->normalize)
         qsort(v, rs->n, sizeof(*v), pp__range_cmp);
     buf_t line = {0};

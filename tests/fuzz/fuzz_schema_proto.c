@@ -101,8 +101,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         text[i] = fuzz_strndup(parts[i].p, parts[i].n);
         rc[i] = canonical(text[i], parts[i].n, 0, &plain[i]);
     }
+    /* Both validate alike; only the stored text differs, and the raw one
+     * may be refused where the normalized one loads again. */
     int nrc = canonical(text[0], parts[0].n, 1, &norm);
-    FUZZ_CHECK(nrc == rc[0]);
+    FUZZ_CHECK((nrc == -1) == (rc[0] == -1));
+    FUZZ_CHECK(rc[0] != 0 || nrc == 0);
     if (rc[0] == 0) {
         reload(plain[0]);
         if (size <= SELF_CHECK_MAX)

@@ -20,5 +20,5 @@ pip_install() {
     python3 -m pip install -q "$@" 2>/dev/null ||
         python3 -m pip install -q --break-system-packages "$@"
 }
-pip_install pytest 'confluent-kafka[avro,schemaregistry]>=2.14'
+pip_install pytest 'confluent-kafka[avro,protobuf,schemaregistry]>=2.14'
 sh "$here/../tests/integration/fetch_kafka.sh" >/dev/null

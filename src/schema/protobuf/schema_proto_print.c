@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema_proto_agg.h"
 #include "schema_proto_print.h"
 
 typedef struct pp {
@@ -82,8 +83,25 @@ pp__resolved(pp_t *p, buf_t *b, const char *name)
 
 /* ------------------------------------------------------------ options */
 
+/* A MAP option's value as Confluent formats it; the parser's text as it
+ * is when it is no text-format message. */
 static void
-pp__opt_value(buf_t *b, const pm_opt_t *o)
+pp__aggregate(buf_t *b, const char *text, int normalize)
+{
+    mem_arena_t a = {0};
+    pa_val_t *map = pa_parse(&a, text);
+    if (map != NULL) {
+        pa_format(b, map, normalize);
+    } else {
+        buf_puts(b, "{");
+        buf_puts(b, text);
+        buf_puts(b, "}");
+    }
+    mem_arena_reset(&a);
+}
+
+static void
+pp__opt_value(const pp_t *p, buf_t *b, const pm_opt_t *o)
 {
     buf_puts(b, o->name);
     switch (o->kind) {
@@ -98,9 +116,8 @@ pp__opt_value(buf_t *b, const pm_opt_t *o)
         buf_puts(b, o->value);
         break;
     case PM_OPT_AGGREGATE:
-        buf_puts(b, " = {");
-        buf_puts(b, o->value);
-        buf_puts(b, "}");
+        buf_puts(b, " = ");
+        pp__aggregate(b, o->value, p->normalize);
         break;
     }
 }
@@ -151,7 +168,7 @@ pp__option_lines(const pp_t *p, buf_t *b, const pm_opts_t *opts, int indent)
     for (size_t i = 0; i < n; i++) {
         buf_t line = {0};
         buf_puts(&line, "option ");
-        pp__opt_value(&line, v[i]);
+        pp__opt_value(p, &line, v[i]);
         buf_puts(&line, ";\n");
         if (indent)
             pp__indent(b, &line);
@@ -164,18 +181,18 @@ pp__option_lines(const pp_t *p, buf_t *b, const pm_opts_t *opts, int indent)
 
 /* appendOptions: "[a = 1]" or "[\n  a = 1,\n  b = 2\n]". */
 static void
-pp__bracket(buf_t *b, const pm_opt_t **v, size_t n)
+pp__bracket(const pp_t *p, buf_t *b, const pm_opt_t **v, size_t n)
 {
     if (n == 1) {
         buf_puts(b, "[");
-        pp__opt_value(b, v[0]);
+        pp__opt_value(p, b, v[0]);
         buf_puts(b, "]");
         return;
     }
     buf_puts(b, "[\n");
     for (size_t i = 0; i < n; i++) {
         buf_t line = {0};
-        pp__opt_value(&line, v[i]);
+        pp__opt_value(p, &line, v[i]);
         if (i + 1 < n)
             buf_puts(&line, ",");
         pp__indent(b, &line);
@@ -302,7 +319,7 @@ pp__field(pp_t *p, buf_t *b, const pm_msg_t *m, const pm_field_t *fd, int in_one
     size_t n = pp__filter(p, &fd->opts, extra, nextra, &v);
     if (n > 0) {
         buf_puts(b, " ");
-        pp__bracket(b, v, n);
+        pp__bracket(p, b, v, n);
     }
     free(v);
     buf_puts(b, ";\n");
@@ -538,7 +555,7 @@ pp__enum(pp_t *p, buf_t *b, const pm_enum_t *e)
         size_t n = pp__filter(p, &v[i]->opts, NULL, 0, &o);
         if (n > 0) {
             buf_puts(&t, " ");
-            pp__bracket(&t, o, n);
+            pp__bracket(p, &t, o, n);
         }
         free(o);
         buf_puts(&t, ";\n");

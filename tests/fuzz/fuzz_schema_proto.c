@@ -88,6 +88,51 @@ reload(const char *text)
     free(s);
 }
 
+static void
+tag_edit(const char *text, const char *path, const char *type)
+{
+    json_t *list = json_pack("[{s:{s:s,s:s},s:[s,s]}]", "schemaEntity", "entityPath", path,
+                             "entityType", type, "tags", "A", "B");
+    json_t *none = json_array();
+    char *out = NULL, *err = NULL;
+    if (schema_proto_edit_tags(text, list, none, &out, &err) == 0) {
+        pm_file_t *f = NULL;
+        char *e2 = NULL;
+        FUZZ_CHECK(schema_proto_load(out, strlen(out), &f, &e2) == 0);
+        pm_file_free(f);
+        free(e2);
+        char *back = NULL;
+        FUZZ_CHECK(schema_proto_edit_tags(out, none, list, &back, &e2) == 0);
+        free(back);
+        free(e2);
+    } else {
+        FUZZ_CHECK(err != NULL);
+    }
+    free(out);
+    free(err);
+    json_decref(list);
+    json_decref(none);
+}
+
+/* Tags on the first message and on its first field. */
+static void
+tags(const char *text)
+{
+    pm_file_t *f = NULL;
+    char *err = NULL;
+    if (schema_proto_load(text, strlen(text), &f, &err) == 0 && f->msgs.n > 0) {
+        const pm_msg_t *m = &f->msgs.v[0];
+        tag_edit(text, m->name, "sr_record");
+        if (m->fields.n > 0) {
+            char *path = mem_printf("%s.%s", m->name, m->fields.v[0].name);
+            tag_edit(text, path, "sr_field");
+            free(path);
+        }
+    }
+    pm_file_free(f);
+    free(err);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -108,6 +153,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(rc[0] != 0 || nrc == 0);
     if (rc[0] == 0) {
         reload(plain[0]);
+        tags(plain[0]);
         if (size <= SELF_CHECK_MAX)
             compat(plain[0], plain[0], 1);
     }

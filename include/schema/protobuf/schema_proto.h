@@ -50,6 +50,16 @@ void schema_proto_free_refs(pm_file_t **files, size_t n);
 char *schema_proto_formatted(const char *text, const schema_ref_t *refs, size_t nrefs,
                              const char *format);
 
+/**
+ * The hook schema_type_t.edit_tags: tags on messages (sr_record, option
+ * (confluent.message_meta)) and fields (sr_field, option
+ * (confluent.field_meta)), as ProtobufSchema.copy(tagsToAdd, tagsToRemove);
+ * -1 with Confluent's "java.lang.IllegalArgumentException: No matching
+ * ..." for a path that names nothing.
+ */
+int schema_proto_edit_tags(const char *text, const json_t *add, const json_t *remove,
+                           char **out, char **err);
+
 /** The hook schema_type_t.compatible (Confluent's SchemaDiff). */
 int schema_proto_compatible(const char *reader, const schema_ref_t *reader_refs,
                             size_t nreader_refs, const char *writer,

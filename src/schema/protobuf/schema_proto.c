@@ -249,6 +249,6 @@ const schema_type_t schema_proto_type = {
     .name = "PROTOBUF",
     .canonical = schema_proto_canonical,
     .compatible = schema_proto_compatible,
-    .edit_tags = NULL,
+    .edit_tags = schema_proto_edit_tags,
     .formatted = schema_proto_formatted,
 };

@@ -275,6 +275,77 @@ test_compat(tally_t *t)
     json_decref(msgs);
 }
 
+/* The text after a tag edit, or "!err". */
+static char *
+tagged(const char *text, const char *add, const char *remove)
+{
+    json_t *a = json_loads(add, 0, NULL), *r = json_loads(remove, 0, NULL);
+    char *out = NULL, *err = NULL;
+    int rc = schema_proto_edit_tags(text, a, r, &out, &err);
+    json_decref(a);
+    json_decref(r);
+    if (rc == 0)
+        return out;
+    char *m = mem_printf("!%s", err);
+    free(err);
+    return m;
+}
+
+static void
+expect_tags(tally_t *t, const char *text, const char *add, const char *remove, const char *want,
+            const char *what)
+{
+    char *got = tagged(text, add, remove);
+    int ok = strcmp(got, want) == 0;
+    if (!ok)
+        printf("  got  %s\n  want %s\n", got, want);
+    check(t, ok, what);
+    free(got);
+}
+
+#define FIELD_A(tags) "[{\"schemaEntity\":{\"entityPath\":\"M.a\",\"entityType\":\"sr_field\"}," \
+                      "\"tags\":" tags "}]"
+
+static void
+test_tags(tally_t *t)
+{
+    const char *m = P3 "package p.q;\nmessage M {\n  string a = 1;\n}\n";
+    expect_tags(t, m, FIELD_A("[\"PII\"]"), "[]",
+                P3 "package p.q;\n\nmessage M {\n  string a = 1 [(confluent.field_meta) = {\n"
+                "    tags: [\n      \"PII\"\n    ]\n  }];\n}\n", "a field's tags");
+    const char *tagged_a = P3 "package p.q;\n\nmessage M {\n  string a = 1 [(confluent.field_meta) "
+                           "= {\n    tags: [\n      \"PII\"\n    ]\n  }];\n}\n";
+    expect_tags(t, tagged_a, FIELD_A("[\"X\", \"PII\"]"), "[]",
+                P3 "package p.q;\n\nmessage M {\n  string a = 1 [(confluent.field_meta) = {\n"
+                "    tags: [\n      \"PII\",\n      \"X\"\n    ]\n  }];\n}\n",
+                "tags merge, existing first, no repeats");
+    expect_tags(t, tagged_a, "[]", FIELD_A("[\"PII\"]"),
+                P3 "package p.q;\n\nmessage M {\n  string a = 1;\n}\n",
+                "removing the last tag removes the option");
+    expect_tags(t, m, "[{\"schemaEntity\":{\"entityPath\":\".M\",\"entityType\":\"sr_record\"},"
+                "\"tags\":[\"R\"]}]", "[]",
+                P3 "package p.q;\n\nmessage M {\n  option (confluent.message_meta) = {\n    tags: [\n"
+                "      \"R\"\n    ]\n  };\n\n  string a = 1;\n}\n", "a message's tags (leading dot)");
+    expect_tags(t, P3 "message M {\n  oneof o {\n    string x = 1;\n  }\n}\n",
+                "[{\"schemaEntity\":{\"entityPath\":\"M.o.x\",\"entityType\":\"sr_field\"},"
+                "\"tags\":[\"T\"]}]", "[]",
+                P3 "\nmessage M {\n  oneof o {\n    string x = 1 [(confluent.field_meta) = {\n"
+                "      tags: [\n        \"T\"\n      ]\n    }];\n  }\n}\n", "a oneof's field by its path");
+    expect_tags(t, P3 "message M {\n  string a = 1 [deprecated = true, (confluent.field_meta).doc = \"d\"];\n}\n",
+                FIELD_A("[\"T\"]"), "[]",
+                P3 "\nmessage M {\n  string a = 1 [\n    (confluent.field_meta) = {\n      doc: \"d\",\n"
+                "      tags: [\n        \"T\"\n      ]\n    },\n    deprecated = true\n  ];\n}\n",
+                "options merged by name, in java.util.HashMap's order");
+    expect_tags(t, m, "[{\"schemaEntity\":{\"entityPath\":\"M.nope\",\"entityType\":\"sr_field\"},"
+                "\"tags\":[\"X\"]}]", "[]",
+                "!java.lang.IllegalArgumentException: No matching Field with name 'nope' found in the schema",
+                "an unknown field");
+    expect_tags(t, m, "[{\"schemaEntity\":{\"entityPath\":\"N.O\",\"entityType\":\"sr_record\"},"
+                "\"tags\":[\"X\"]}]", "[]",
+                "!java.lang.IllegalArgumentException: No matching Message with name 'N' found in the schema",
+                "an unknown message");
+}
+
 int
 main(void)
 {
@@ -285,5 +356,6 @@ main(void)
     test_serialized(&t);
     test_references(&t);
     test_compat(&t);
+    test_tags(&t);
     return tally_report(&t);
 }

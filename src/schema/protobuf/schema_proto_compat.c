@@ -3,8 +3,8 @@
  * the original (writer) against the update (reader), messages matched by
  * name, fields by tag, oneofs by name; the differences Confluent counts
  * as incompatible become its verbose messages, `#/`-paths and all.
- * Tags are visited in ascending order and names in the update's order,
- * where Confluent iterates hash sets.
+ * Names and tags are visited in the order of the java.util.HashSet
+ * Confluent iterates.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +49,15 @@ typedef struct pd_side {
     buf_t where;        /* full name of the message being compared */
 } pd_side_t;
 
+#define PD_MAX_STACK 64
+#define PD_BUDGET 100000
+
 typedef struct pd {
     pd_side_t o, u;
+    const pm_msg_t *stack[PD_MAX_STACK];    /* enterSchema: originals being compared */
+    size_t nstack;
+    long budget;            /* message comparisons left (the reference graph's
+                             * paths can be many; Confluent walks them all) */
     buf_t path;         /* "#/" then names and tags joined by '/' */
     const char *urole, *orole;
     json_t *messages;
@@ -133,7 +140,8 @@ typedef struct pd_type {
     pd_scalar_t scalar;
     const pm_msg_t *entry;
     char *full;             /* message: resolved name, or as written */
-    const pm_field_t *fd;
+    int label;              /* the label wire keeps: none in a oneof, none in
+                             * proto3 unless `optional` (PM_LABEL_NONE) */
 } pd_type_t2;
 
 static const pm_msg_t *
@@ -155,7 +163,12 @@ static void
 pd__type(pd_side_t *s, const pm_msg_t *m, const pm_field_t *fd, pd_type_t2 *t)
 {
     memset(t, 0, sizeof(*t));
-    t->fd = fd;
+    int proto3 = s->f->syntax != NULL && strcmp(s->f->syntax, "proto3") == 0;
+    int in_oneof = m != NULL && fd->oneof_index >= 0 && (size_t)fd->oneof_index < m->noneofs &&
+                   !fd->proto3_optional;
+    t->label = fd->label;
+    if (in_oneof || (proto3 && fd->label == PM_LABEL_OPTIONAL && !fd->proto3_optional))
+        t->label = PM_LABEL_NONE;
     t->entry = pd__entry(m, fd);
     if (t->entry != NULL) {
         t->kind = PK_MAP;
@@ -196,6 +209,7 @@ pd__local(const pd_side_t *s, const char *full)
 
 static void pd__compare_types(pd_t *d, const pm_field_t *of, const pm_msg_t *om,
                               const pm_field_t *uf, const pm_msg_t *um, int labels);
+static void pd__named(pd_t *d, const char *ofull, const char *ufull);
 
 static void
 pd__compare_kinds(pd_t *d, pd_type_t2 *o, pd_type_t2 *u, int labels, const pm_msg_t *om,
@@ -210,8 +224,9 @@ pd__compare_kinds(pd_t *d, pd_type_t2 *o, pd_type_t2 *u, int labels, const pm_ms
             pd__add(d, PD_FIELD_SCALAR_KIND_CHANGED);
             return;
         }
-        int ol = o->fd->label, ul = u->fd->label;
-        if (labels && ol != ul && o->scalar != SK_STRING && o->scalar != SK_NONE)
+        int ol = o->label, ul = u->label;
+        if (labels && ol != PM_LABEL_NONE && ul != PM_LABEL_NONE && ol != ul &&
+            o->scalar != SK_STRING && o->scalar != SK_NONE)
             pd__add(d, PD_FIELD_NUMERIC_LABEL_CHANGED);
         return;
     }
@@ -223,6 +238,8 @@ pd__compare_kinds(pd_t *d, pd_type_t2 *o, pd_type_t2 *u, int labels, const pm_ms
     }
     if (strcmp(pd__local(&d->o, o->full), pd__local(&d->u, u->full)) != 0)
         pd__add(d, PD_FIELD_NAMED_TYPE_CHANGED);
+    else
+        pd__named(d, o->full, u->full);
 }
 
 /* compareLabelsAndTypes (labels: whether Confluent has labels to compare:
@@ -270,38 +287,120 @@ pd__oneof_named(const pm_msg_t *m, const char *name)
     return -1;
 }
 
-static int
-pd__int_cmp(const void *a, const void *b)
+/* ------------------------------------------------------------ Java's order */
+
+/* Confluent walks java.util.HashSets and HashMaps: a key comes by its
+ * bucket in the final table, keys of one bucket in insertion order. */
+typedef struct pd_key {
+    uint32_t hash;
+    size_t ins;         /* insertion rank */
+    uint32_t bucket;
+} pd_key_t;
+
+static uint32_t
+pd__spread(uint32_t h)
 {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return x < y ? -1 : x > y;
+    return h ^ (h >> 16);
 }
 
-/* The distinct tags of both sides' fields selected by `oneof` (index in
- * each side, -1 for plain fields), ascending.  *out malloc'd. */
+/* The table of a HashMap given n keys one by one. */
+static uint32_t
+pd__map_cap(size_t n)
+{
+    uint32_t cap = 16;
+    while (n > (size_t)cap / 4 * 3)
+        cap *= 2;
+    return cap;
+}
+
+/* The table of new HashSet<>(n0 keys) given n keys in all. */
+static uint32_t
+pd__set_cap(size_t n0, size_t n)
+{
+    size_t want = (size_t)((float)n0 / .75f) + 1;
+    uint32_t cap = 1;
+    while (cap < want || cap < 16)
+        cap *= 2;
+    while (n > (size_t)cap / 4 * 3)
+        cap *= 2;
+    return cap;
+}
+
+static int
+pd__key_cmp(const void *a, const void *b)
+{
+    const pd_key_t *x = a, *y = b;
+    if (x->bucket != y->bucket)
+        return x->bucket < y->bucket ? -1 : 1;
+    return x->ins < y->ins ? -1 : x->ins > y->ins;
+}
+
+/* Order keys (their ins already set) by bucket in a table of cap. */
+static void
+pd__order(pd_key_t *k, size_t n, uint32_t cap)
+{
+    for (size_t i = 0; i < n; i++)
+        k[i].bucket = pd__spread(k[i].hash) & (cap - 1);
+    qsort(k, n, sizeof(*k), pd__key_cmp);
+}
+
+static uint32_t
+pd__string_hash(const char *s)
+{
+    uint32_t h = 0;
+    for (; *s; s++)
+        h = 31 * h + (unsigned char)*s;
+    return h;
+}
+
+/* The tags of one side's fields selected by `oneof` (its index, or -1 for
+ * plain fields), in the order of that side's HashMap by tag. */
+static size_t
+pd__side_tags(const pm_msg_t *m, int o, pd_key_t *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->fields.n; i++) {
+        const pm_field_t *fd = &m->fields.v[i];
+        int in = pd__in_oneof(m, fd);
+        if (!((o == -1 && !in) || (o >= 0 && in && fd->oneof_index == o)))
+            continue;
+        size_t k = 0;
+        while (k < n && out[k].hash != (uint32_t)fd->number)
+            k++;
+        if (k == n)
+            out[n++] = (pd_key_t){(uint32_t)fd->number, n, 0};
+    }
+    pd__order(out, n, pd__map_cap(n));
+    return n;
+}
+
+/* The tags of both sides (allTags: a HashSet of the original's, then the
+ * update's), in its iteration order.  *out malloc'd. */
 static size_t
 pd__tags(const pm_msg_t *om, int oo, const pm_msg_t *um, int uo, int32_t **out)
 {
-    int32_t *v = mem_alloc((om->fields.n + um->fields.n + 1) * sizeof(*v));
-    size_t n = 0;
-    for (int side = 0; side < 2; side++) {
-        const pm_msg_t *m = side ? um : om;
-        int o = side ? uo : oo;
-        for (size_t i = 0; i < m->fields.n; i++) {
-            const pm_field_t *fd = &m->fields.v[i];
-            int in = pd__in_oneof(m, fd);
-            if ((o == -1 && !in) || (o >= 0 && in && fd->oneof_index == o))
-                v[n++] = fd->number;
-        }
+    pd_key_t *ok = mem_alloc((om->fields.n + 1) * sizeof(*ok));
+    pd_key_t *uk = mem_alloc((um->fields.n + 1) * sizeof(*uk));
+    pd_key_t *all = mem_alloc((om->fields.n + um->fields.n + 1) * sizeof(*all));
+    size_t no = pd__side_tags(om, oo, ok), nu = pd__side_tags(um, uo, uk), n = 0;
+    for (size_t i = 0; i < no; i++)
+        all[n] = (pd_key_t){ok[i].hash, n, 0}, n++;
+    for (size_t i = 0; i < nu; i++) {
+        size_t k = 0;
+        while (k < no && ok[k].hash != uk[i].hash)
+            k++;
+        if (k == no)
+            all[n] = (pd_key_t){uk[i].hash, n, 0}, n++;
     }
-    qsort(v, n, sizeof(*v), pd__int_cmp);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (k == 0 || v[k - 1] != v[i])
-            v[k++] = v[i];
-    }
+    pd__order(all, n, pd__set_cap(no, n));
+    int32_t *v = mem_alloc((n + 1) * sizeof(*v));
+    for (size_t i = 0; i < n; i++)
+        v[i] = (int32_t)all[i].hash;
+    free(ok);
+    free(uk);
+    free(all);
     *out = v;
-    return k;
+    return n;
 }
 
 static void pd__types(pd_t *d, const pm_msgs_t *om, const pm_msgs_t *um);
@@ -332,7 +431,20 @@ pd__oneof_moves(pd_t *d, const pm_msg_t *om, const pm_msg_t *um)
 static void
 pd__oneofs(pd_t *d, const pm_msg_t *om, const pm_msg_t *um)
 {
-    for (size_t k = 0; k < om->noneofs; k++) {
+    /* allOneOfs: a HashSet of the original's names, then the update's */
+    pd_key_t *keys = mem_alloc((om->noneofs + um->noneofs + 1) * sizeof(*keys));
+    size_t nk = 0;
+    for (size_t k = 0; k < om->noneofs; k++)
+        keys[nk] = (pd_key_t){pd__string_hash(om->oneofs[k].name), nk, 0}, nk++;
+    for (size_t k = 0; k < um->noneofs; k++) {
+        if (pd__oneof_named(om, um->oneofs[k].name) < 0)
+            keys[nk] = (pd_key_t){pd__string_hash(um->oneofs[k].name), nk, 0}, nk++;
+    }
+    pd__order(keys, nk, pd__set_cap(om->noneofs, nk));
+    for (size_t j = 0; j < nk; j++) {
+        if (keys[j].ins >= om->noneofs)
+            continue;   /* ONEOF_ADDED: compatible */
+        size_t k = keys[j].ins;
         int uk = pd__oneof_named(um, om->oneofs[k].name);
         if (uk < 0)
             continue;   /* ONEOF_REMOVED: compatible */
@@ -354,10 +466,70 @@ pd__oneofs(pd_t *d, const pm_msg_t *om, const pm_msg_t *um)
         free(tags);
         pd__pop(&d->path, mark);
     }
+    free(keys);
+}
+
+static int
+pd__on_stack(const pd_t *d, const pm_msg_t *m)
+{
+    for (size_t i = 0; i < d->nstack; i++) {
+        if (d->stack[i] == m)
+            return 1;
+    }
+    return 0;
+}
+
+static void pd__fields(pd_t *d, const pm_msg_t *om, const pm_msg_t *um);
+
+/* MessageSchemaDiff.compare: the fields unless the original is already
+ * being compared (enterSchema), the nested types in any case. */
+static void
+pd__message(pd_t *d, const pm_msg_t *om, const pm_msg_t *um)
+{
+    if (d->budget-- <= 0)
+        return;
+    int entered = !pd__on_stack(d, om) && d->nstack < PD_MAX_STACK;
+    if (entered) {
+        d->stack[d->nstack++] = om;
+        pd__fields(d, om, um);
+    }
+    pd__types(d, &om->nested, &um->nested);
+    if (entered)
+        d->nstack--;
+}
+
+/* compareMessageTypes for two types of one local name: their messages
+ * compared in a subcontext (the path goes on), and the field's type
+ * changed when that found anything incompatible. */
+static void
+pd__named(pd_t *d, const char *ofull, const char *ufull)
+{
+    const pm_msg_t *om = pm_scope_msg(&d->o.scope, ofull);
+    const pm_msg_t *um = pm_scope_msg(&d->u.scope, ufull);
+    if (om == NULL || um == NULL || d->depth > 100)
+        return;
+    buf_t ow = d->o.where, uw = d->u.where;
+    memset(&d->o.where, 0, sizeof(buf_t));
+    memset(&d->u.where, 0, sizeof(buf_t));
+    buf_puts(&d->o.where, ofull);
+    buf_puts(&d->u.where, ufull);
+    int before = d->incompatible;
+    d->incompatible = 0;
+    d->depth++;
+    pd__message(d, om, um);
+    d->depth--;
+    int sub = d->incompatible;
+    d->incompatible = before;
+    buf_free(&d->o.where);
+    buf_free(&d->u.where);
+    d->o.where = ow;
+    d->u.where = uw;
+    if (sub)
+        pd__add(d, PD_FIELD_NAMED_TYPE_CHANGED);
 }
 
 static void
-pd__message(pd_t *d, const pm_msg_t *om, const pm_msg_t *um)
+pd__fields(pd_t *d, const pm_msg_t *om, const pm_msg_t *um)
 {
     pd__oneof_moves(d, om, um);
     pd__oneofs(d, om, um);
@@ -384,7 +556,6 @@ pd__message(pd_t *d, const pm_msg_t *om, const pm_msg_t *um)
         pd__pop(&d->path, mark);
     }
     free(tags);
-    pd__types(d, &om->nested, &um->nested);
 }
 
 static const pm_msg_t *
@@ -405,8 +576,20 @@ pd__types(pd_t *d, const pm_msgs_t *om, const pm_msgs_t *um)
         d->depth--;
         return;
     }
-    for (size_t i = 0; i < om->n; i++) {
-        const pm_msg_t *o = &om->v[i];
+    /* allMessageNames: a HashSet of the original's names, then the update's */
+    pd_key_t *keys = mem_alloc((om->n + um->n + 1) * sizeof(*keys));
+    size_t n = 0;
+    for (size_t i = 0; i < om->n; i++)
+        keys[n] = (pd_key_t){pd__string_hash(om->v[i].name), n, 0}, n++;
+    for (size_t i = 0; i < um->n; i++) {
+        if (pd__msg_named(om, um->v[i].name) == NULL)
+            keys[n] = (pd_key_t){pd__string_hash(um->v[i].name), n, 0}, n++;
+    }
+    pd__order(keys, n, pd__set_cap(om->n, n));
+    for (size_t j = 0; j < n; j++) {
+        if (keys[j].ins >= om->n)
+            continue;   /* only in the update: MESSAGE_ADDED, compatible */
+        const pm_msg_t *o = &om->v[keys[j].ins];
         const pm_msg_t *u = pd__msg_named(um, o->name);
         /* a map entry is its field's type, compared with the field */
         if (o->map_entry || (u != NULL && u->map_entry))
@@ -423,6 +606,7 @@ pd__types(pd_t *d, const pm_msgs_t *om, const pm_msgs_t *um)
         pd__pop(&d->o.where, wo);
         pd__pop(&d->path, mark);
     }
+    free(keys);
     d->depth--;
 }
 
@@ -464,7 +648,7 @@ schema_proto_compatible(const char *reader, const schema_ref_t *reader_refs,
                         int reader_is_new, json_t *messages)
 {
     pd_t d = {.urole = reader_is_new ? "new" : "old", .orole = reader_is_new ? "old" : "new",
-              .messages = messages};
+              .messages = messages, .budget = PD_BUDGET};
     int rc = -1;
     if (pd__side(&d.u, reader, reader_refs, nreader_refs) != 0 ||
         pd__side(&d.o, writer, writer_refs, nwriter_refs) != 0)

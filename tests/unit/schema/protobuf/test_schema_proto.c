@@ -225,10 +225,17 @@ test_compat(tally_t *t)
                   "{errorType:\"FIELD_NAMED_TYPE_CHANGED\", description:\"The type of a MESSAGE "
                   "field at path '#/M/1' in the new schema does not match its type in the old schema\"}",
                   "another message type");
-    expect_compat(t, P3 "message M { int32 a = 1; }", P3 "message M { repeated int32 a = 1; }", 0,
+    expect_compat(t, P3 "message M { optional int32 a = 1; }", P3 "message M { repeated int32 a = 1; }", 0,
                   "{errorType:\"FIELD_NUMERIC_LABEL_CHANGED\", description:\"The label for a NUMERIC "
                   "field at path '#/M/1' in the new schema does not match its label in the old schema\"}",
-                  "a number made repeated");
+                  "an optional number made repeated");
+    expect_compat(t, P3 "message M { int32 a = 1; }", P3 "message M { repeated int32 a = 1; }", 1,
+                  NULL, "proto3 without a label has none to compare (wire's null label)");
+    expect_compat(t, "syntax = \"proto2\";\nmessage M { optional int32 a = 1; }",
+                  "syntax = \"proto2\";\nmessage M { repeated int32 a = 1; }", 0,
+                  "{errorType:\"FIELD_NUMERIC_LABEL_CHANGED\", description:\"The label for a NUMERIC "
+                  "field at path '#/M/1' in the new schema does not match its label in the old schema\"}",
+                  "proto2 labels are compared");
     expect_compat(t, P3 "message M { string a = 1; }", P3 "message M { repeated string a = 1; }", 1,
                   NULL, "a string made repeated is fine");
     expect_compat(t, P3 "message M {}\nmessage N {}", P3 "message M {}", 0,
@@ -269,6 +276,23 @@ test_compat(tally_t *t)
                   "{errorType:\"FIELD_SCALAR_KIND_CHANGED\", description:\"The kind of a SCALAR "
                   "field at path '#/M/N/1' in the new schema does not match its kind in the old schema\"}",
                   "nested messages are compared");
+    /* A message type's change shows where it is used too (compareMessageTypes). */
+    json_t *m2 = json_array();
+    int rc = schema_proto_compatible(P3 "message N { string x = 1; }\nmessage M { N n = 1; }", NULL, 0,
+                                     P3 "message N { int32 x = 1; }\nmessage M { N n = 1; }", NULL, 0,
+                                     1, m2);
+    /* in java.util.HashSet's order of {"N", "M"}: M first */
+    const char *want[] = {"#/M/1/1' in the new", "FIELD_NAMED_TYPE_CHANGED", "#/N/1' in the new"};
+    int ok = rc == 0 && json_array_size(m2) == 3;
+    for (size_t i = 0; ok && i < 3; i++) {
+        const char *got = json_string_value(json_array_get(m2, i));
+        ok = strstr(got, want[i]) != NULL;
+    }
+    check(t, ok, "a used message's differences, then FIELD_NAMED_TYPE_CHANGED at the field");
+    json_decref(m2);
+    check(t, schema_proto_compatible(P3 "message M { M self = 1; int32 a = 2; }", NULL, 0,
+                                     P3 "message M { M self = 1; int32 a = 2; }", NULL, 0, 1, NULL) == 1,
+          "a type that uses itself is compared once");
     json_t *msgs = json_array();
     check(t, schema_proto_compatible("message {", NULL, 0, P3 "message M {}", NULL, 0, 1, msgs) == -1,
           "a text that does not parse");

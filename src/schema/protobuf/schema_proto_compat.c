@@ -367,8 +367,10 @@ pd__side_tags(const pm_msg_t *m, int o, pd_key_t *out)
         size_t k = 0;
         while (k < n && out[k].hash != (uint32_t)fd->number)
             k++;
-        if (k == n)
-            out[n++] = (pd_key_t){(uint32_t)fd->number, n, 0};
+        if (k == n) {
+            out[n] = (pd_key_t){(uint32_t)fd->number, n, 0};
+            n++;
+        }
     }
     pd__order(out, n, pd__map_cap(n));
     return n;
@@ -384,13 +386,16 @@ pd__tags(const pm_msg_t *om, int oo, const pm_msg_t *um, int uo, int32_t **out)
     pd_key_t *all = mem_alloc((om->fields.n + um->fields.n + 1) * sizeof(*all));
     size_t no = pd__side_tags(om, oo, ok), nu = pd__side_tags(um, uo, uk), n = 0;
     for (size_t i = 0; i < no; i++)
-        all[n] = (pd_key_t){ok[i].hash, n, 0}, n++;
+        all[i] = (pd_key_t){ok[i].hash, i, 0};
+    n = no;
     for (size_t i = 0; i < nu; i++) {
         size_t k = 0;
         while (k < no && ok[k].hash != uk[i].hash)
             k++;
-        if (k == no)
-            all[n] = (pd_key_t){uk[i].hash, n, 0}, n++;
+        if (k == no) {
+            all[n] = (pd_key_t){uk[i].hash, n, 0};
+            n++;
+        }
     }
     pd__order(all, n, pd__set_cap(no, n));
     int32_t *v = mem_alloc((n + 1) * sizeof(*v));
@@ -435,10 +440,13 @@ pd__oneofs(pd_t *d, const pm_msg_t *om, const pm_msg_t *um)
     pd_key_t *keys = mem_alloc((om->noneofs + um->noneofs + 1) * sizeof(*keys));
     size_t nk = 0;
     for (size_t k = 0; k < om->noneofs; k++)
-        keys[nk] = (pd_key_t){pd__string_hash(om->oneofs[k].name), nk, 0}, nk++;
+        keys[k] = (pd_key_t){pd__string_hash(om->oneofs[k].name), k, 0};
+    nk = om->noneofs;
     for (size_t k = 0; k < um->noneofs; k++) {
-        if (pd__oneof_named(om, um->oneofs[k].name) < 0)
-            keys[nk] = (pd_key_t){pd__string_hash(um->oneofs[k].name), nk, 0}, nk++;
+        if (pd__oneof_named(om, um->oneofs[k].name) >= 0)
+            continue;
+        keys[nk] = (pd_key_t){pd__string_hash(um->oneofs[k].name), nk, 0};
+        nk++;
     }
     pd__order(keys, nk, pd__set_cap(om->noneofs, nk));
     for (size_t j = 0; j < nk; j++) {
@@ -580,10 +588,13 @@ pd__types(pd_t *d, const pm_msgs_t *om, const pm_msgs_t *um)
     pd_key_t *keys = mem_alloc((om->n + um->n + 1) * sizeof(*keys));
     size_t n = 0;
     for (size_t i = 0; i < om->n; i++)
-        keys[n] = (pd_key_t){pd__string_hash(om->v[i].name), n, 0}, n++;
+        keys[i] = (pd_key_t){pd__string_hash(om->v[i].name), i, 0};
+    n = om->n;
     for (size_t i = 0; i < um->n; i++) {
-        if (pd__msg_named(om, um->v[i].name) == NULL)
-            keys[n] = (pd_key_t){pd__string_hash(um->v[i].name), n, 0}, n++;
+        if (pd__msg_named(om, um->v[i].name) != NULL)
+            continue;
+        keys[n] = (pd_key_t){pd__string_hash(um->v[i].name), n, 0};
+        n++;
     }
     pd__order(keys, n, pd__set_cap(om->n, n));
     for (size_t j = 0; j < n; j++) {

@@ -276,6 +276,14 @@ test_compat(tally_t *t)
                   "{errorType:\"FIELD_SCALAR_KIND_CHANGED\", description:\"The kind of a SCALAR "
                   "field at path '#/M/N/1' in the new schema does not match its kind in the old schema\"}",
                   "nested messages are compared");
+    /* FORWARD's wording: the reader is the old schema. */
+    json_t *fw = json_array();
+    check(t, schema_proto_compatible(P3 "message M { string a = 1; }", NULL, 0,
+                                     P3 "message M { int32 a = 1; }", NULL, 0, 0, fw) == 0 &&
+             strstr(json_string_value(json_array_get(fw, 0)),
+                    "'#/M/1' in the old schema does not match its kind in the new schema") != NULL,
+          "the roles swap when the reader is the old schema");
+    json_decref(fw);
     /* A message type's change shows where it is used too (compareMessageTypes). */
     json_t *m2 = json_array();
     int rc = schema_proto_compatible(P3 "message N { string x = 1; }\nmessage M { N n = 1; }", NULL, 0,

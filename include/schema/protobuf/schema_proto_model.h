@@ -154,7 +154,7 @@ typedef struct pm_file {
 /**
  * Decode a serialized FileDescriptorProto.  0 with *out (free with
  * pm_file_free); -1 when the bytes are not one (truncated, a wrong wire
- * type, nesting deeper than 100).  Unknown fields are skipped; options
+ * type, nesting deeper than 128).  Unknown fields are skipped; options
  * the descriptor holds interpreted are named as in .proto text.
  */
 int pm_decode(const unsigned char *data, size_t len, pm_file_t **out);

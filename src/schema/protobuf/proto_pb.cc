@@ -77,10 +77,61 @@ positions(const google::protobuf::FileDescriptorProto &f, std::vector<int> &out)
     }
 }
 
+/* Google's parser recurses once per nested block and has no limit of its
+ * own: a text nesting deeper than this is refused before it is parsed
+ * (the decoder would refuse the descriptor anyway).  Strings and comments
+ * are skipped as the tokenizer skips them.  0, or -1 with *line, *col
+ * (1-based) of the brace that goes too deep. */
+constexpr int max_nesting = 100;
+
+int
+nesting_ok(const char *text, size_t len, int *line, int *col)
+{
+    int depth = 0, l = 1, c = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        c++;
+        if (ch == '\n') {
+            l++;
+            c = 0;
+        } else if (ch == '/' && i + 1 < len && text[i + 1] == '/') {
+            while (i + 1 < len && text[i + 1] != '\n')
+                i++;
+        } else if (ch == '/' && i + 1 < len && text[i + 1] == '*') {
+            for (i += 2; i + 1 < len && !(text[i] == '*' && text[i + 1] == '/'); i++) {
+                if (text[i] == '\n') {
+                    l++;
+                    c = 0;
+                }
+            }
+            i++;
+        } else if (ch == '"' || ch == '\'') {
+            for (i++; i < len && text[i] != ch && text[i] != '\n'; i++) {
+                if (text[i] == '\\')
+                    i++;
+            }
+        } else if (ch == '{' && ++depth > max_nesting) {
+            *line = l;
+            *col = c;
+            return -1;
+        } else if (ch == '}' && depth > 0) {
+            depth--;
+        }
+    }
+    return 0;
+}
+
 int
 parse(const char *text, size_t len, unsigned char **out, size_t *out_len, int **lines,
       size_t *nlines, char **err)
 {
+    int bad_line, bad_col;
+    if (nesting_ok(text, len, &bad_line, &bad_col) != 0) {
+        *err = dup_string("Syntax error in :" + std::to_string(bad_line) + ":" +
+                          std::to_string(bad_col) + ": blocks nest deeper than " +
+                          std::to_string(max_nesting));
+        return -1;
+    }
     google::protobuf::LogHandler *old = google::protobuf::SetLogHandler(quiet);
     google::protobuf::io::ArrayInputStream in(text, static_cast<int>(len));
     first_error errors;

@@ -10,7 +10,7 @@
 
 #include "schema_proto_model.h"
 
-#define PM_MAX_DEPTH 100
+#define PM_MAX_DEPTH 128
 
 typedef struct pm_rd {
     const unsigned char *p;

@@ -104,6 +104,14 @@ test_errors(tally_t *t)
               "  google.protobuf.Timestamp ts = 1;\n}\n", 0,
            "syntax = \"proto3\";\n\nimport \"google/protobuf/timestamp.proto\";\n\nmessage T {\n"
            "  google.protobuf.Timestamp ts = 1;\n}\n", "well-known types need no reference");
+    /* Google's parser recurses per block with no limit of its own. */
+    buf_t deep = {0};
+    for (int i = 0; i < 100000; i++)
+        buf_puts(&deep, "message M { ");
+    got = canon_refs(deep.data, NULL, 0, 0);
+    check(t, strstr(got, "blocks nest deeper than 100") != NULL, "deep nesting is refused, not recursed");
+    free(got);
+    buf_free(&deep);
     got = canon_refs("syntax = \"proto4\";", NULL, 0, 0);
     check(t, strncmp(got, "!-1 Could not parse Protobuf - ", 31) == 0, "an unknown syntax");
     free(got);

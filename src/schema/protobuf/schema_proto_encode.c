@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema_proto_agg.h"
 #include "schema_proto_encode.h"
 
 typedef struct pe {
@@ -67,7 +68,64 @@ pe__sub(buf_t *b, uint32_t num, buf_t *sub)
     buf_free(sub);
 }
 
-/* The built-in options of `opts`, by field number (the last of a name wins). */
+static const char *const pe_meta_names[] = {
+    "(confluent.file_meta)", "(confluent.message_meta)", "(confluent.field_meta)",
+    "(confluent.enum_meta)", "(confluent.enum_value_meta)", NULL, NULL,
+};
+
+/* A string of a Meta (a map's string value), or NULL. */
+static const char *
+pe__meta_str(const pa_val_t *v)
+{
+    return v != NULL && (v->kind == PA_STR || v->kind == PA_PRIM) ? v->text : NULL;
+}
+
+static void
+pe__meta_param(buf_t *m, const pa_val_t *kv)
+{
+    if (kv->kind != PA_MAP)
+        return;
+    const char *k = pe__meta_str(pa_get(kv, "key")), *v = pe__meta_str(pa_get(kv, "value"));
+    buf_t e = {0};
+    pe__str(&e, 1, k ? k : "");
+    pe__str(&e, 2, v ? v : "");
+    pe__sub(m, 2, &e);
+}
+
+/* Confluent's Meta (meta.proto) at field 1088 of the options, as its
+ * DynamicSchema sets it from the (confluent.*_meta) option. */
+static void
+pe__meta(buf_t *o, pm_opts_of_t of, const pm_opts_t *opts)
+{
+    const char *name = pe_meta_names[of];
+    for (size_t i = 0; name != NULL && i < opts->n; i++) {
+        if (opts->v[i].kind != PM_OPT_AGGREGATE || strcmp(opts->v[i].name, name) != 0)
+            continue;
+        mem_arena_t a = {0};
+        pa_val_t *map = pa_parse(&a, opts->v[i].value);
+        if (map != NULL) {
+            buf_t m = {0};
+            const char *doc = pe__meta_str(pa_get(map, "doc"));
+            if (doc != NULL)
+                pe__str(&m, 1, doc);
+            const pa_val_t *params = pa_get(map, "params");
+            for (size_t k = 0; params != NULL && k < (params->kind == PA_LIST ? params->n : 1); k++)
+                pe__meta_param(&m, params->kind == PA_LIST ? params->vals[k] : params);
+            const pa_val_t *tags = pa_get(map, "tags");
+            for (size_t k = 0; tags != NULL && k < (tags->kind == PA_LIST ? tags->n : 1); k++) {
+                const char *t = pe__meta_str(tags->kind == PA_LIST ? tags->vals[k] : tags);
+                if (t != NULL)
+                    pe__str(&m, 3, t);
+            }
+            pe__sub(o, 1088, &m);
+        }
+        mem_arena_reset(&a);
+        return;
+    }
+}
+
+/* The built-in options of `opts`, by field number (the last of a name
+ * wins), then Confluent's Meta. */
 static void
 pe__opts(buf_t *b, uint32_t num, pm_opts_of_t of, const pm_opts_t *opts, int map_entry,
          int always)
@@ -93,6 +151,7 @@ pe__opts(buf_t *b, uint32_t num, pm_opts_of_t of, const pm_opts_t *opts, int map
         if (want == 7 && map_entry)
             pe__int(&o, 7, 1);
     }
+    pe__meta(&o, of, opts);
     if (o.len > 0 || always)
         pe__sub(b, num, &o);
     buf_free(&o);

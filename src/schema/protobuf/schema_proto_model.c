@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema_proto_agg.h"
 #include "schema_proto_model.h"
 
 #define PM_MAX_DEPTH 128
@@ -329,8 +330,98 @@ pm__find_known(const pm_known_t *table, uint32_t num)
     return NULL;
 }
 
+/* Confluent's meta.proto extends each options message with a Meta at
+ * field 1088; its option's name by the options message. */
+#define PM_META_FIELD 1088
+
+static const char *
+pm__meta_name(const pm_known_t *table)
+{
+    if (table == pm_file_opts)
+        return "(confluent.file_meta)";
+    if (table == pm_msg_opts)
+        return "(confluent.message_meta)";
+    if (table == pm_field_opts)
+        return "(confluent.field_meta)";
+    if (table == pm_enum_opts)
+        return "(confluent.enum_meta)";
+    if (table == pm_value_opts)
+        return "(confluent.enum_value_meta)";
+    return NULL;
+}
+
+/* One Meta.params entry (map<string, string>): Confluent writes the value
+ * first for precision and scale. */
+static int
+pm__meta_param(pm_file_t *F, const pm_fld_t *f, pa_val_t *list)
+{
+    pm_rd_t r = {f->data, f->data + f->len};
+    pm_fld_t g;
+    const char *key = "", *value = "";
+    int rc;
+    while ((rc = pm__next(&r, &g)) == 0) {
+        if (g.num == 1 && g.wt == 2)
+            key = pm__str(F, &g);
+        else if (g.num == 2 && g.wt == 2)
+            value = pm__str(F, &g);
+    }
+    if (rc < 0)
+        return -1;
+    pa_val_t *kv = pa_new(&F->arena, PA_MAP, NULL);
+    pa_val_t *k = pa_new(&F->arena, PA_STR, key), *v = pa_new(&F->arena, PA_STR, value);
+    if (strcmp(key, "precision") == 0 || strcmp(key, "scale") == 0) {
+        pa_set(&F->arena, kv, "value", v);
+        pa_set(&F->arena, kv, "key", k);
+    } else {
+        pa_set(&F->arena, kv, "key", k);
+        pa_set(&F->arena, kv, "value", v);
+    }
+    pa_push(&F->arena, list, kv);
+    return 0;
+}
+
+/* ProtobufSchema.toOption(name, Meta): doc, params, tags, the empty ones
+ * left out.  0 with o set, 1 when the Meta is empty, -1 malformed. */
+static int
+pm__meta(pm_file_t *F, const pm_fld_t *f, const char *name, pm_opt_t *o)
+{
+    pm_rd_t r = {f->data, f->data + f->len};
+    pm_fld_t g;
+    const char *doc = NULL;
+    pa_val_t *params = pa_new(&F->arena, PA_LIST, NULL);
+    pa_val_t *tags = pa_new(&F->arena, PA_LIST, NULL);
+    int rc;
+    while ((rc = pm__next(&r, &g)) == 0) {
+        if (g.wt != 2)
+            continue;
+        if (g.num == 1)
+            doc = pm__str(F, &g);
+        else if (g.num == 2 && pm__meta_param(F, &g, params) != 0)
+            return -1;
+        else if (g.num == 3)
+            pa_push(&F->arena, tags, pa_new(&F->arena, PA_STR, pm__str(F, &g)));
+    }
+    if (rc < 0)
+        return -1;
+    pa_val_t *map = pa_new(&F->arena, PA_MAP, NULL);
+    if (doc != NULL && doc[0] != '\0')
+        pa_set(&F->arena, map, "doc", pa_new(&F->arena, PA_STR, doc));
+    if (params->n > 0)
+        pa_set(&F->arena, map, "params", params);
+    if (tags->n > 0)
+        pa_set(&F->arena, map, "tags", tags);
+    if (map->n == 0)
+        return 1;
+    buf_t text = {0};
+    pa_write(&text, map);
+    *o = (pm_opt_t){name, PM_OPT_AGGREGATE, mem_arena_strndup(&F->arena, text.data, text.len)};
+    buf_free(&text);
+    return 0;
+}
+
 /* An options message: known options (in the order their fields come),
- * then uninterpreted ones.  *map_entry gets MessageOptions.map_entry. */
+ * Confluent's Meta, then uninterpreted ones.  *map_entry gets
+ * MessageOptions.map_entry. */
 static int
 pm__opts(pm_file_t *F, const pm_fld_t *of, const pm_known_t *table, pm_opts_t *out,
          int *map_entry)
@@ -353,6 +444,14 @@ pm__opts(pm_file_t *F, const pm_fld_t *of, const pm_known_t *table, pm_opts_t *o
             if (pm__uninterpreted(F, &f, o) != 0)
                 return -1;
             out->n++;
+            continue;
+        }
+        const char *meta = pm__meta_name(table);
+        if (meta != NULL && f.num == PM_META_FIELD && f.wt == 2) {
+            int rc2 = pm__meta(F, &f, meta, o);
+            if (rc2 < 0)
+                return -1;
+            out->n += rc2 == 0;
             continue;
         }
         if (map_entry != NULL && f.num == 7 && f.wt == 0) {

@@ -408,11 +408,12 @@ pp__range_cmp(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* One range as wire prints it: a single number alone, else "a to b",
+ * the last field number (536870911) written as "max". */
 static void
-pp__range(const pp_t *p, buf_t *b, const pm_range_t *r)
+pp__range(buf_t *b, const pm_range_t *r)
 {
     int64_t last = r->end - 1;
-    (void)p;
     if (last == r->start) {
         buf_printf(b, "%lld", (long long)r->start);
         return;
@@ -439,7 +440,7 @@ pp__reserved(const pp_t *p, buf_t *b, const pm_ranges_t *rs, const pm_names_t *n
             buf_puts(&line, "reserved ");
         else
             buf_puts(&line, ", ");
-        pp__range(p, &line, &v[i]);
+        pp__range(&line, &v[i]);
         if (p->normalize || i + 1 == rs->n)
             buf_puts(&line, ";\n");
     }
@@ -471,7 +472,7 @@ pp__ext_ranges(const pp_t *p, buf_t *b, const pm_ranges_t *rs)
             buf_puts(&line, "extensions ");
         else
             buf_puts(&line, ", ");
-        pp__range(p, &line, &v[i]);
+        pp__range(&line, &v[i]);
         if (p->normalize || i + 1 == rs->n)
             buf_puts(&line, ";\n");
     }

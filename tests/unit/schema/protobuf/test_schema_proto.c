@@ -177,6 +177,26 @@ test_serialized(tally_t *t)
     free(s);
 }
 
+/* protoc's descriptor of a file that tags with confluent/meta.proto's
+ * options (message_meta, field_meta with doc, params and tags). */
+#define META_B64 "Cgd0LnByb3RvEgFwGhRjb25mbHVlbnQvbWV0YS5wcm90byI7CgFNEi4KAWEYASABKAlCIBgBgkQbCgFkEg4KCXByZWNpc2lvbhIBNRoDUElJGgFYUgFhOgaCRAMaAVJiBnByb3RvMw=="
+
+static void
+test_meta(tally_t *t)
+{
+    char *text = canon_refs(META_B64, NULL, 0, 0);
+    check(t, strstr(text, "  option (confluent.message_meta) = {\n    tags: [\n      \"R\"\n") != NULL &&
+             strstr(text, "    (confluent.field_meta) = {\n      doc: \"d\",\n      params: [\n"
+                          "        {\n          value: \"5\",\n          key: \"precision\"\n") != NULL,
+          "a descriptor's Meta is its (confluent.*_meta) option, precision's value first");
+    char *s = schema_proto_formatted(text, NULL, 0, "serialized");
+    char *again = canon_refs(s ? s : "", NULL, 0, 0);
+    check(t, strcmp(text, again) == 0, "the serialized form carries the Meta back");
+    free(again);
+    free(s);
+    free(text);
+}
+
 static void
 test_references(tally_t *t)
 {
@@ -395,6 +415,7 @@ main(void)
     test_normalize(&t);
     test_serialized(&t);
     test_references(&t);
+    test_meta(&t);
     test_compat(&t);
     test_tags(&t);
     return tally_report(&t);

@@ -82,6 +82,34 @@ sp__duplicates(const pm_file_t *f, const int *lines, size_t nlines, char **err)
     return 0;
 }
 
+static void
+sp__drop_defaults(pm_fields_t *fields)
+{
+    for (size_t i = 0; i < fields->n; i++)
+        fields->v[i].default_value = NULL;
+}
+
+static void
+sp__drop_msg_defaults(pm_msgs_t *msgs)
+{
+    for (size_t i = 0; i < msgs->n; i++) {
+        sp__drop_defaults(&msgs->v[i].fields);
+        sp__drop_defaults(&msgs->v[i].extensions);
+        sp__drop_msg_defaults(&msgs->v[i].nested);
+    }
+}
+
+/* Confluent's toProtoFile(FileDescriptorProto) keeps no default value in
+ * proto3 (the text path keeps what wire read). */
+static void
+sp__descriptor_rules(pm_file_t *f)
+{
+    if (f->syntax == NULL || strcmp(f->syntax, "proto3") != 0)
+        return;
+    sp__drop_msg_defaults(&f->msgs);
+    sp__drop_defaults(&f->extensions);
+}
+
 int
 schema_proto_load(const char *text, size_t len, pm_file_t **out, char **err)
 {
@@ -113,6 +141,7 @@ schema_proto_load(const char *text, size_t len, pm_file_t **out, char **err)
         int rc = pm_decode(bytes, blen, out);
         free(bytes);
         if (rc == 0) {
+            sp__descriptor_rules(*out);
             free(perr);
             return 0;
         }

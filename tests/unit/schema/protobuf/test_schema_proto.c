@@ -10,6 +10,8 @@
 #include "schema_proto.h"
 #include "tally.h"
 
+#define P3 "syntax = \"proto3\";\n"
+
 /* The stored text of `in` with refs, or the error as "!rc err". */
 static char *
 canon_refs(const char *in, const schema_ref_t *refs, size_t nrefs, int flags)
@@ -195,6 +197,13 @@ test_meta(tally_t *t)
     free(again);
     free(s);
     free(text);
+    const char *p3 = P3 "message M {\n  string a = 1 [default = \"x\"];\n}\n";
+    expect(t, p3, 0, P3 "\nmessage M {\n  string a = 1 [default = \"x\"];\n}\n",
+           "the text path keeps a proto3 default (wire does)");
+    s = schema_proto_formatted(p3, NULL, 0, "serialized");
+    expect(t, s ? s : "", 0, P3 "\nmessage M {\n  string a = 1;\n}\n",
+           "a proto3 descriptor's default is dropped (toProtoFile)");
+    free(s);
 }
 
 static void
@@ -225,8 +234,6 @@ expect_compat(tally_t *t, const char *orig, const char *update, int want, const 
     check(t, ok, what);
     json_decref(msgs);
 }
-
-#define P3 "syntax = \"proto3\";\n"
 
 static void
 test_compat(tally_t *t)

@@ -173,3 +173,19 @@ def test_protobuf_serializer_through_kafka(kafka, schemad):
     de = ProtobufDeserializer(H, {'use.deprecated.format': False}, client)
     back = de(got, ctx)
     assert (back.name, back.d.v, back.ts.seconds) == ('n1', 42, 1700000000)
+
+
+def test_hostile_texts_are_refused_not_crashed(schemad):
+    # Google's parser recurses per block: a deep text is refused before it.
+    deep = 'syntax = "proto3";\n' + 'message M { ' * 50000 + '}' * 50000
+    st, body = reg(schemad, 'deep', deep)
+    assert (st, body['error_code']) == (422, 42201)
+    assert 'blocks nest deeper than 100' in body['message']
+    # Not base64 of a descriptor, not .proto: the parser's error.
+    st, body = reg(schemad, 'junk', 'CgdkZWZhdWx0Ig')
+    assert (st, body['error_code']) == (422, 42201)
+    # A descriptor that decodes but whose text would not load again.
+    st, body = reg(schemad, 'ranges', base64.b64encode(
+        bytes.fromhex('0a0164') + bytes.fromhex('220a0a014d4a0508001000')).decode())
+    assert (st, body["error_code"]) == (422, 42201)
+    assert schemad.get('/subjects')[0] == 200

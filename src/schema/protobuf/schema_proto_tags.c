@@ -358,32 +358,31 @@ pt__remove(mem_arena_t *a, pt_opt_t *meta, const json_t *tags)
         pa_set(a, meta->map, "tags", left);
 }
 
-/* The entity's options after the edit, written back into `opts`. */
-static void
-pt__edit(pm_file_t *f, pm_opts_t *opts, const pt_entity_t *e)
+/* The option the request adds: (meta) = { tags: [...] }. */
+static pm_opt_t
+pt__added(mem_arena_t *a, const char *meta_name, const json_t *tags)
 {
-    mem_arena_t *a = &f->arena;
-    const char *meta_name = e->record ? PT_MESSAGE_META : PT_FIELD_META;
-    pt_opt_t *v = mem_alloc((opts->n + 2) * sizeof(*v));
-    size_t n = 0;
-    pm_opt_t added;
-    size_t total = opts->n;
-    if (json_array_size(e->add) > 0) {
-        pa_val_t *map = pa_new(a, PA_MAP, NULL);
-        pa_set(a, map, "tags", pt__tag_list(a, e->add));
-        buf_t txt = {0};
-        pa_write(&txt, map);
-        buf_t name = {0};
-        buf_printf(&name, "(%s)", meta_name);
-        added = (pm_opt_t){mem_arena_strndup(a, name.data, name.len), PM_OPT_AGGREGATE,
-                           mem_arena_strndup(a, txt.data, txt.len)};
-        buf_free(&name);
-        buf_free(&txt);
-        total++;
-    }
+    pa_val_t *map = pa_new(a, PA_MAP, NULL);
+    pa_set(a, map, "tags", pt__tag_list(a, tags));
+    buf_t txt = {0}, name = {0};
+    pa_write(&txt, map);
+    buf_printf(&name, "(%s)", meta_name);
+    pm_opt_t o = {mem_arena_strndup(a, name.data, name.len), PM_OPT_AGGREGATE,
+                  mem_arena_strndup(a, txt.data, txt.len)};
+    buf_free(&name);
+    buf_free(&txt);
+    return o;
+}
+
+/* mergeOptions over the element's options (and the added one): one entry
+ * per key, in first-seen order.  Returns the count; v has room. */
+static size_t
+pt__merged(mem_arena_t *a, const pm_opts_t *opts, const pm_opt_t *added, pt_opt_t *v)
+{
+    size_t n = 0, total = opts->n + (added != NULL);
     for (size_t i = 0; i < total; i++) {
         pt_opt_t t;
-        pt__transform(a, i < opts->n ? &opts->v[i] : &added, &t);
+        pt__transform(a, i < opts->n ? &opts->v[i] : added, &t);
         size_t k = 0;
         while (k < n && strcmp(v[k].key, t.key) != 0)
             k++;
@@ -392,17 +391,13 @@ pt__edit(pm_file_t *f, pm_opts_t *opts, const pt_entity_t *e)
         else
             v[n++] = t;
     }
-    for (size_t k = 0; k < n && json_array_size(e->remove) > 0; k++) {
-        if (strcmp(v[k].key, meta_name) != 0 || v[k].map == NULL)
-            continue;
-        pt__remove(a, &v[k], e->remove);
-        if (v[k].map->n == 0) {
-            memmove(&v[k], &v[k + 1], (n - k - 1) * sizeof(*v));
-            n--;
-        }
-        break;
-    }
-    pt__hash_order(v, n);
+    return n;
+}
+
+/* Write the merged options back as the element's, maps as aggregates. */
+static void
+pt__write_back(mem_arena_t *a, const pt_opt_t *v, size_t n, pm_opts_t *opts)
+{
     pm_opt_t *out = n ? mem_arena_alloc(a, n * sizeof(*out)) : NULL;
     for (size_t k = 0; k < n; k++) {
         if (v[k].map == NULL) {
@@ -419,6 +414,32 @@ pt__edit(pm_file_t *f, pm_opts_t *opts, const pt_entity_t *e)
     }
     opts->v = out;
     opts->n = n;
+}
+
+/* The entity's options after the edit, written back into `opts`. */
+static void
+pt__edit(pm_file_t *f, pm_opts_t *opts, const pt_entity_t *e)
+{
+    mem_arena_t *a = &f->arena;
+    const char *meta_name = e->record ? PT_MESSAGE_META : PT_FIELD_META;
+    pt_opt_t *v = mem_alloc((opts->n + 2) * sizeof(*v));
+    pm_opt_t added;
+    int adding = json_array_size(e->add) > 0;
+    if (adding)
+        added = pt__added(a, meta_name, e->add);
+    size_t n = pt__merged(a, opts, adding ? &added : NULL, v);
+    for (size_t k = 0; k < n && json_array_size(e->remove) > 0; k++) {
+        if (strcmp(v[k].key, meta_name) != 0 || v[k].map == NULL)
+            continue;
+        pt__remove(a, &v[k], e->remove);
+        if (v[k].map->n == 0) {
+            memmove(&v[k], &v[k + 1], (n - k - 1) * sizeof(*v));
+            n--;
+        }
+        break;
+    }
+    pt__hash_order(v, n);
+    pt__write_back(a, v, n, opts);
     free(v);
 }
 

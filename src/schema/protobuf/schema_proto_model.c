@@ -138,11 +138,15 @@ pm__fmt(pm_file_t *F, const char *fmt, uint64_t v, int is_signed)
 
 typedef enum { PK_BOOL, PK_STR, PK_ENUM, PK_INT } pm_known_kind_t;
 
+/* A built-in option, in the order Confluent's toProtoFile reads them;
+ * `skip`: one it does not read from a descriptor (DynamicSchema may still
+ * write it). */
 typedef struct pm_known {
     uint32_t num;
     const char *name;
     pm_known_kind_t kind;
     const char *const *enums;   /* PK_ENUM: names by value */
+    int skip;
 } pm_known_t;
 
 static const char *const pm_optimize[] = {"", "SPEED", "CODE_SIZE", "LITE_RUNTIME", NULL};
@@ -154,7 +158,7 @@ static const char *const pm_idempotency[] = {"IDEMPOTENCY_UNKNOWN", "NO_SIDE_EFF
 static const pm_known_t pm_file_opts[] = {
     {1, "java_package", PK_STR, NULL},          {8, "java_outer_classname", PK_STR, NULL},
     {10, "java_multiple_files", PK_BOOL, NULL}, {20, "java_generate_equals_and_hash", PK_BOOL, NULL},
-    {27, "java_string_check_utf8", PK_BOOL, NULL}, {9, "optimize_for", PK_ENUM, pm_optimize},
+    {27, "java_string_check_utf8", PK_BOOL, NULL, 1}, {9, "optimize_for", PK_ENUM, pm_optimize},
     {11, "go_package", PK_STR, NULL},           {16, "cc_generic_services", PK_BOOL, NULL},
     {17, "java_generic_services", PK_BOOL, NULL}, {18, "py_generic_services", PK_BOOL, NULL},
     {42, "php_generic_services", PK_BOOL, NULL}, {23, "deprecated", PK_BOOL, NULL},
@@ -165,22 +169,24 @@ static const pm_known_t pm_file_opts[] = {
     {0, NULL, PK_BOOL, NULL},
 };
 static const pm_known_t pm_msg_opts[] = {
-    {1, "message_set_wire_format", PK_BOOL, NULL},
     {2, "no_standard_descriptor_accessor", PK_BOOL, NULL},
     {3, "deprecated", PK_BOOL, NULL},
+    {1, "message_set_wire_format", PK_BOOL, NULL, 1},
     {0, NULL, PK_BOOL, NULL},
 };
 static const pm_known_t pm_field_opts[] = {
     {1, "ctype", PK_ENUM, pm_ctype}, {2, "packed", PK_BOOL, NULL},
-    {6, "jstype", PK_ENUM, pm_jstype}, {5, "lazy", PK_BOOL, NULL},
-    {15, "unverified_lazy", PK_BOOL, NULL}, {3, "deprecated", PK_BOOL, NULL},
-    {10, "weak", PK_BOOL, NULL}, {0, NULL, PK_BOOL, NULL},
+    {6, "jstype", PK_ENUM, pm_jstype}, {3, "deprecated", PK_BOOL, NULL},
+    {16, "debug_redact", PK_BOOL, NULL}, {5, "lazy", PK_BOOL, NULL, 1},
+    {15, "unverified_lazy", PK_BOOL, NULL, 1}, {10, "weak", PK_BOOL, NULL, 1},
+    {0, NULL, PK_BOOL, NULL},
 };
 static const pm_known_t pm_enum_opts[] = {
     {2, "allow_alias", PK_BOOL, NULL}, {3, "deprecated", PK_BOOL, NULL}, {0, NULL, PK_BOOL, NULL},
 };
 static const pm_known_t pm_value_opts[] = {
-    {1, "deprecated", PK_BOOL, NULL}, {0, NULL, PK_BOOL, NULL},
+    {1, "deprecated", PK_BOOL, NULL}, {3, "debug_redact", PK_BOOL, NULL},
+    {0, NULL, PK_BOOL, NULL},
 };
 static const pm_known_t pm_service_opts[] = {
     {33, "deprecated", PK_BOOL, NULL}, {0, NULL, PK_BOOL, NULL},
@@ -320,16 +326,6 @@ pm__known(pm_file_t *F, const pm_known_t *k, const pm_fld_t *f, pm_opt_t *o)
     return -1;
 }
 
-static const pm_known_t *
-pm__find_known(const pm_known_t *table, uint32_t num)
-{
-    for (const pm_known_t *k = table; k->name != NULL; k++) {
-        if (k->num == num)
-            return k;
-    }
-    return NULL;
-}
-
 /* Confluent's meta.proto extends each options message with a Meta at
  * field 1088; its option's name by the options message. */
 #define PM_META_FIELD 1088
@@ -419,51 +415,54 @@ pm__meta(pm_file_t *F, const pm_fld_t *f, const char *name, pm_opt_t *o)
     return 0;
 }
 
-/* An options message: known options (in the order their fields come),
- * Confluent's Meta, then uninterpreted ones.  *map_entry gets
+#define PM_MAX_KNOWN 32
+
+/* An options message as Confluent's toProtoFile reads it: the built-in
+ * options in its order (the last value of each), Confluent's Meta, then
+ * the uninterpreted ones (the parser's) in theirs.  *map_entry gets
  * MessageOptions.map_entry. */
 static int
 pm__opts(pm_file_t *F, const pm_fld_t *of, const pm_known_t *table, pm_opts_t *out,
          int *map_entry)
 {
-    long c = pm__count(of->data, of->len, 0);  /* any field counts */
     pm_rd_t r = {of->data, of->data + of->len};
-    pm_fld_t f;
+    pm_fld_t f, known[PM_MAX_KNOWN], meta;
+    int have[PM_MAX_KNOWN] = {0}, have_meta = 0, rc;
     size_t cap = 0;
-    int rc;
-    if (c < 0)
-        return -1;
-    while ((rc = pm__next(&r, &f)) == 0)
+    while ((rc = pm__next(&r, &f)) == 0) {
         cap++;
+        if (map_entry != NULL && f.num == 7 && f.wt == 0)
+            *map_entry = f.v != 0;
+        if (f.num == PM_META_FIELD && f.wt == 2) {
+            meta = f;
+            have_meta = 1;
+        }
+        for (size_t k = 0; table[k].name != NULL && k < PM_MAX_KNOWN; k++) {
+            if (table[k].num == f.num && !table[k].skip) {
+                known[k] = f;
+                have[k] = 1;
+            }
+        }
+    }
+    if (rc < 0)
+        return -1;
     out->v = cap ? mem_arena_alloc(&F->arena, cap * sizeof(pm_opt_t)) : NULL;
     out->n = 0;
+    for (size_t k = 0; table[k].name != NULL && k < PM_MAX_KNOWN; k++) {
+        if (have[k] && pm__known(F, &table[k], &known[k], &out->v[out->n++]) != 0)
+            return -1;
+    }
+    const char *meta_name = pm__meta_name(table);
+    if (have_meta && meta_name != NULL) {
+        int m = pm__meta(F, &meta, meta_name, &out->v[out->n]);
+        if (m < 0)
+            return -1;
+        out->n += m == 0;
+    }
     r.p = of->data;
     while ((rc = pm__next(&r, &f)) == 0) {
-        pm_opt_t *o = &out->v[out->n];
-        if (f.num == 999 && f.wt == 2) {
-            if (pm__uninterpreted(F, &f, o) != 0)
-                return -1;
-            out->n++;
-            continue;
-        }
-        const char *meta = pm__meta_name(table);
-        if (meta != NULL && f.num == PM_META_FIELD && f.wt == 2) {
-            int rc2 = pm__meta(F, &f, meta, o);
-            if (rc2 < 0)
-                return -1;
-            out->n += rc2 == 0;
-            continue;
-        }
-        if (map_entry != NULL && f.num == 7 && f.wt == 0) {
-            *map_entry = f.v != 0;
-            continue;
-        }
-        const pm_known_t *k = pm__find_known(table, f.num);
-        if (k == NULL)
-            continue;   /* an extension schemad does not know */
-        if (pm__known(F, k, &f, o) != 0)
+        if (f.num == 999 && f.wt == 2 && pm__uninterpreted(F, &f, &out->v[out->n++]) != 0)
             return -1;
-        out->n++;
     }
     return rc < 0 ? -1 : 0;
 }

@@ -197,6 +197,13 @@ test_meta(tally_t *t)
     free(again);
     free(s);
     free(text);
+    /* A descriptor's built-in options come in toProtoFile's order; the
+     * ones it does not read (lazy) are gone. */
+    s = schema_proto_formatted(P3 "message M {\n  string a = 1 [deprecated = true, lazy = true, "
+                               "jstype = JS_STRING];\n}\n", NULL, 0, "serialized");
+    expect(t, s ? s : "", 0, P3 "\nmessage M {\n  string a = 1 [\n    jstype = JS_STRING,\n"
+           "    deprecated = true\n  ];\n}\n", "a descriptor's options in Confluent's order");
+    free(s);
     const char *p3 = P3 "message M {\n  string a = 1 [default = \"x\"];\n}\n";
     expect(t, p3, 0, P3 "\nmessage M {\n  string a = 1 [default = \"x\"];\n}\n",
            "the text path keeps a proto3 default (wire does)");

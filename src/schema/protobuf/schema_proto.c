@@ -82,11 +82,16 @@ sp__duplicates(const pm_file_t *f, const int *lines, size_t nlines, char **err)
     return 0;
 }
 
+/* In proto3 Confluent's label() gives a required field no label, and
+ * toProtoFile keeps no default value. */
 static void
 sp__drop_defaults(pm_fields_t *fields)
 {
-    for (size_t i = 0; i < fields->n; i++)
+    for (size_t i = 0; i < fields->n; i++) {
         fields->v[i].default_value = NULL;
+        if (fields->v[i].label == PM_LABEL_REQUIRED)
+            fields->v[i].label = PM_LABEL_OPTIONAL;
+    }
 }
 
 static void
@@ -99,8 +104,8 @@ sp__drop_msg_defaults(pm_msgs_t *msgs)
     }
 }
 
-/* Confluent's toProtoFile(FileDescriptorProto) keeps no default value in
- * proto3 (the text path keeps what wire read). */
+/* What Confluent's toProtoFile(FileDescriptorProto) drops in proto3 (the
+ * text path keeps what wire read). */
 static void
 sp__descriptor_rules(pm_file_t *f)
 {

@@ -13,6 +13,7 @@
 
 #include "schema_proto.h"
 #include "schema_proto_agg.h"
+#include "schema_proto_optmap.h"
 #include "schema_proto_print.h"
 
 #define PT_FIELD_META "confluent.field_meta"
@@ -181,115 +182,6 @@ pt__find(pm_file_t *f, const pt_entity_t *e, char **err)
 
 /* ------------------------------------------------------------ merging */
 
-/* An option by its merge key: a map (paths and aggregates) or as it is. */
-typedef struct pt_opt {
-    const char *key;        /* name without parentheses or path */
-    int paren;
-    pa_val_t *map;          /* NULL: `plain` */
-    const pm_opt_t *plain;
-} pt_opt_t;
-
-/* transform(): "(a.b).c.d = v" is "(a.b) = { c: { d: v } }". */
-static void
-pt__transform(mem_arena_t *a, const pm_opt_t *o, pt_opt_t *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->plain = o;
-    out->key = o->name;
-    const char *path = NULL;
-    if (o->name[0] == '(') {
-        const char *close = strchr(o->name, ')');
-        if (close == NULL)
-            return;
-        out->paren = 1;
-        out->key = mem_arena_strndup(a, o->name + 1, (size_t)(close - o->name - 1));
-        path = close[1] == '.' ? close + 2 : NULL;
-    }
-    if (o->kind == PM_OPT_AGGREGATE) {
-        out->map = pa_parse(a, o->value);
-        if (out->map == NULL)
-            return;
-    } else if (path == NULL) {
-        return;
-    }
-    if (path == NULL)
-        return;
-    pa_val_t *leaf = out->map ? out->map
-                              : pa_new(a, o->kind == PM_OPT_STRING ? PA_STR : PA_PRIM, o->value);
-    /* wrap from the innermost name out */
-    const char *end = path + strlen(path);
-    while (end > path) {
-        const char *dot = end;
-        while (dot > path && dot[-1] != '.')
-            dot--;
-        pa_val_t *m = pa_new(a, PA_MAP, NULL);
-        pa_set(a, m, mem_arena_strndup(a, dot, (size_t)(end - dot)), leaf);
-        leaf = m;
-        end = dot > path ? dot - 1 : path;
-    }
-    out->map = leaf;
-}
-
-static int
-pt__val_equal(const pa_val_t *x, const pa_val_t *y)
-{
-    if (x->kind != y->kind || x->n != y->n)
-        return 0;
-    if (x->kind == PA_STR || x->kind == PA_PRIM)
-        return strcmp(x->text, y->text) == 0;
-    for (size_t i = 0; i < x->n; i++) {
-        if (x->kind == PA_MAP && strcmp(x->keys[i], y->keys[i]) != 0)
-            return 0;
-        if (!pt__val_equal(x->vals[i], y->vals[i]))
-            return 0;
-    }
-    return 1;
-}
-
-static void
-pt__push_distinct(mem_arena_t *a, pa_val_t *list, pa_val_t *v)
-{
-    for (size_t i = 0; i < list->n; i++) {
-        if (pt__val_equal(list->vals[i], v))
-            return;
-    }
-    pa_push(a, list, v);
-}
-
-/* ProtobufSchema.merge: a key in both maps gathers both values (a list,
- * without repeats); otherwise the replacement wins. */
-static void
-pt__merge(mem_arena_t *a, pt_opt_t *existing, const pt_opt_t *repl)
-{
-    if (existing->map == NULL || repl->map == NULL) {
-        *existing = *repl;
-        return;
-    }
-    pa_val_t *merged = pa_new(a, PA_MAP, NULL);
-    for (size_t i = 0; i < existing->map->n; i++)
-        pa_set(a, merged, existing->map->keys[i], existing->map->vals[i]);
-    for (size_t i = 0; i < repl->map->n; i++) {
-        pa_val_t *old = pa_get(merged, repl->map->keys[i]);
-        if (old == NULL) {
-            pa_set(a, merged, repl->map->keys[i], repl->map->vals[i]);
-            continue;
-        }
-        pa_val_t *list = pa_new(a, PA_LIST, NULL);
-        const pa_val_t *both[2] = {old, repl->map->vals[i]};
-        for (int k = 0; k < 2; k++) {
-            if (both[k]->kind == PA_LIST) {
-                for (size_t j = 0; j < both[k]->n; j++)
-                    pt__push_distinct(a, list, both[k]->vals[j]);
-            } else {
-                pt__push_distinct(a, list, (pa_val_t *)both[k]);
-            }
-        }
-        pa_set(a, merged, repl->map->keys[i], list);
-    }
-    existing->map = merged;
-    existing->paren = repl->paren;
-}
-
 /* java.util.HashMap's bucket of a String key in a table of `cap`. */
 static uint32_t
 pt__bucket(const char *s, uint32_t cap)
@@ -302,13 +194,13 @@ pt__bucket(const char *s, uint32_t cap)
 
 /* The iteration order of a HashMap holding these keys, inserted in order. */
 static void
-pt__hash_order(pt_opt_t *v, size_t n)
+pt__hash_order(pmo_opt_t *v, size_t n)
 {
     uint32_t cap = 16;
     while ((double)n > 0.75 * cap)
         cap *= 2;
     for (size_t i = 1; i < n; i++) {   /* stable insertion sort by bucket */
-        pt_opt_t x = v[i];
+        pmo_opt_t x = v[i];
         uint32_t bx = pt__bucket(x.key, cap);
         size_t j = i;
         while (j > 0 && pt__bucket(v[j - 1].key, cap) > bx) {
@@ -333,7 +225,7 @@ pt__tag_list(mem_arena_t *a, const json_t *tags)
 
 /* Remove tags from the meta map; drop the option when nothing is left. */
 static void
-pt__remove(mem_arena_t *a, pt_opt_t *meta, const json_t *tags)
+pt__remove(mem_arena_t *a, pmo_opt_t *meta, const json_t *tags)
 {
     pa_val_t *cur = pa_get(meta->map, "tags");
     if (cur == NULL)
@@ -377,17 +269,17 @@ pt__added(mem_arena_t *a, const char *meta_name, const json_t *tags)
 /* mergeOptions over the element's options (and the added one): one entry
  * per key, in first-seen order.  Returns the count; v has room. */
 static size_t
-pt__merged(mem_arena_t *a, const pm_opts_t *opts, const pm_opt_t *added, pt_opt_t *v)
+pt__merged(mem_arena_t *a, const pm_opts_t *opts, const pm_opt_t *added, pmo_opt_t *v)
 {
     size_t n = 0, total = opts->n + (added != NULL);
     for (size_t i = 0; i < total; i++) {
-        pt_opt_t t;
-        pt__transform(a, i < opts->n ? &opts->v[i] : added, &t);
+        pmo_opt_t t;
+        pmo_transform(a, i < opts->n ? &opts->v[i] : added, &t);
         size_t k = 0;
         while (k < n && strcmp(v[k].key, t.key) != 0)
             k++;
         if (k < n)
-            pt__merge(a, &v[k], &t);
+            pmo_merge(a, &v[k], &t);
         else
             v[n++] = t;
     }
@@ -396,22 +288,11 @@ pt__merged(mem_arena_t *a, const pm_opts_t *opts, const pm_opt_t *added, pt_opt_
 
 /* Write the merged options back as the element's, maps as aggregates. */
 static void
-pt__write_back(mem_arena_t *a, const pt_opt_t *v, size_t n, pm_opts_t *opts)
+pt__write_back(mem_arena_t *a, const pmo_opt_t *v, size_t n, pm_opts_t *opts)
 {
     pm_opt_t *out = n ? mem_arena_alloc(a, n * sizeof(*out)) : NULL;
-    for (size_t k = 0; k < n; k++) {
-        if (v[k].map == NULL) {
-            out[k] = *v[k].plain;
-            continue;
-        }
-        buf_t txt = {0}, name = {0};
-        pa_write(&txt, v[k].map);
-        buf_printf(&name, v[k].paren ? "(%s)" : "%s", v[k].key);
-        out[k] = (pm_opt_t){mem_arena_strndup(a, name.data, name.len), PM_OPT_AGGREGATE,
-                            mem_arena_strndup(a, txt.data ? txt.data : "", txt.len)};
-        buf_free(&txt);
-        buf_free(&name);
-    }
+    for (size_t k = 0; k < n; k++)
+        out[k] = pmo_to_opt(a, &v[k]);
     opts->v = out;
     opts->n = n;
 }
@@ -422,7 +303,7 @@ pt__edit(pm_file_t *f, pm_opts_t *opts, const pt_entity_t *e)
 {
     mem_arena_t *a = &f->arena;
     const char *meta_name = e->record ? PT_MESSAGE_META : PT_FIELD_META;
-    pt_opt_t *v = mem_alloc((opts->n + 2) * sizeof(*v));
+    pmo_opt_t *v = mem_alloc((opts->n + 2) * sizeof(*v));
     pm_opt_t added;
     int adding = json_array_size(e->add) > 0;
     if (adding)

@@ -6,10 +6,12 @@
  * those are put back where wire keeps them.  Each element is rendered on
  * its own and indented into its parent, as appendIndented does.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "schema_proto_agg.h"
+#include "schema_proto_optmap.h"
 #include "schema_proto_print.h"
 
 typedef struct pp {
@@ -18,6 +20,7 @@ typedef struct pp {
     int normalize;
     int ignore_ext;
     buf_t where;        /* full name of the enclosing scope */
+    mem_arena_t *arena; /* merged options, until the end of pm_print */
     char *err;          /* the first type that did not resolve */
 } pp_t;
 
@@ -130,13 +133,80 @@ pp__opt_kept(const pp_t *p, const pm_opt_t *o)
     return strncmp(o->name, "(confluent.", 11) == 0;
 }
 
+/* wire's name of an option: no parentheses, no path ("(a.b).c" is a.b). */
+static size_t
+pp__wire_name(const pm_opt_t *o, const char **name)
+{
+    if (o->name[0] != '(') {
+        *name = o->name;
+        return strlen(o->name);
+    }
+    *name = o->name + 1;
+    const char *close = strchr(o->name, ')');
+    return close ? (size_t)(close - o->name - 1) : strlen(o->name + 1);
+}
+
 static int
 pp__opt_cmp(const void *a, const void *b)
 {
     const pm_opt_t *x = *(const pm_opt_t *const *)a, *y = *(const pm_opt_t *const *)b;
-    /* wire's name has no parentheses: compare as Confluent does */
-    const char *nx = x->name + (x->name[0] == '('), *ny = y->name + (y->name[0] == '(');
-    return strcmp(nx, ny);
+    const char *nx, *ny;
+    size_t lx = pp__wire_name(x, &nx), ly = pp__wire_name(y, &ny);
+    int c = memcmp(nx, ny, lx < ly ? lx : ly);
+    if (c != 0)
+        return c;
+    if (lx != ly)
+        return lx < ly ? -1 : 1;
+    /* a stable sort: keep the written order among options of one name */
+    return (uintptr_t)x < (uintptr_t)y ? -1 : (uintptr_t)x > (uintptr_t)y;
+}
+
+/* Confluent's options (meta.proto), the extensions the normalizer always
+ * resolves (its bundled files are in every schema's scope). */
+static int
+pp__meta(const char *name, size_t len)
+{
+    static const char *const metas[] = {"confluent.file_meta", "confluent.message_meta",
+                                        "confluent.field_meta", "confluent.enum_meta",
+                                        "confluent.enum_value_meta", NULL};
+    for (const char *const *m = metas; *m; m++) {
+        if (strlen(*m) == len && memcmp(*m, name, len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* filterOptions' grouping when normalizing: the options of one resolved,
+ * non-repeated extension (the Meta ones) merge into one map (sorted
+ * already, so a name's options are together).  Returns the new count. */
+static size_t
+pp__merge_metas(const pp_t *p, const pm_opt_t **v, size_t n)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < n;) {
+        const char *name;
+        size_t len = pp__wire_name(v[i], &name), j = i + 1;
+        if (!pp__meta(name, len) || v[i]->name[0] != '(') {
+            v[out++] = v[i++];
+            continue;
+        }
+        pmo_opt_t merged;
+        pmo_transform(p->arena, v[i], &merged);
+        for (; j < n; j++) {
+            const char *nj;
+            size_t lj = pp__wire_name(v[j], &nj);
+            if (lj != len || memcmp(nj, name, len) != 0 || v[j]->name[0] != '(')
+                break;
+            pmo_opt_t next;
+            pmo_transform(p->arena, v[j], &next);
+            pmo_merge(p->arena, &merged, &next);
+        }
+        pm_opt_t *o = mem_arena_alloc(p->arena, sizeof(*o));
+        *o = pmo_to_opt(p->arena, &merged);
+        v[out++] = o;
+        i = j;
+    }
+    return out;
 }
 
 /* FormatContext.filterOptions: the options kept, sorted when normalizing.
@@ -155,6 +225,8 @@ pp__filter(const pp_t *p, const pm_opts_t *opts, const pm_opt_t *extra, size_t n
         v[n++] = &extra[i];
     if (p->normalize && n > 1)
         qsort(v, n, sizeof(*v), pp__opt_cmp);
+    if (p->normalize)
+        n = pp__merge_metas(p, v, n);
     *out = v;
     return n;
 }
@@ -824,8 +896,9 @@ pp__top_types(const pm_file_t *f)
 char *
 pm_print(const pm_file_t *f, const pm_scope_t *scope, int flags, char **err)
 {
+    mem_arena_t arena = {0};
     pp_t p = {.f = f, .scope = scope, .normalize = (flags & PM_PRINT_NORMALIZE) != 0,
-              .ignore_ext = (flags & PM_PRINT_IGNORE_EXTENSIONS) != 0};
+              .ignore_ext = (flags & PM_PRINT_IGNORE_EXTENSIONS) != 0, .arena = &arena};
     buf_t b = {0};
     *err = NULL;
     buf_puts(&p.where, f->package ? f->package : "");
@@ -858,6 +931,7 @@ pm_print(const pm_file_t *f, const pm_scope_t *scope, int flags, char **err)
     for (size_t i = 0; i < f->nservices; i++)
         pp__service(&p, &b, &f->services[i]);
     buf_free(&p.where);
+    mem_arena_reset(&arena);
     if (p.err != NULL) {
         *err = p.err;
         buf_free(&b);

@@ -131,6 +131,11 @@ test_normalize(tally_t *t)
            "  .google.protobuf.Any a = 1;\n  int32 b = 2;\n  .p.M.N n = 3;\n"
            "  map<string, .p.M.N> m = 4;\n\n  message N {}\n}\n",
            "imports sorted, fields by tag, types resolved");
+    expect(t, P3 "message M {\n  string a = 1 [(confluent.field_meta).tags = \"B\", deprecated = true, "
+              "(confluent.field_meta).doc = \"d\"];\n}\n", SCHEMA_NORMALIZE,
+           P3 "\nmessage M {\n  string a = 1 [\n    (confluent.field_meta) = {\n      doc: \"d\",\n"
+           "      tags: \"B\"\n    },\n    deprecated = true\n  ];\n}\n",
+           "normalized: options sorted, Confluent's Meta options merged into one map");
     expect(t, "syntax = \"proto2\";\nenum E { B = 1; A = 1; C = 0; option allow_alias = true; }\n",
            SCHEMA_NORMALIZE, "\nenum E {\n  option allow_alias = true;\n  C = 0;\n  A = 1;\n  B = 1;\n}\n",
            "proto2 drops its syntax line; constants by number then name");

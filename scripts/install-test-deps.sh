@@ -1,8 +1,9 @@
 #!/bin/sh
 # Everything the tests need on a fresh Debian 12 machine: the build
 # dependencies, the clients (curl with HTTP/2, nghttp2's h2load, openssl),
-# Java and Maven for the real Kafka broker (its jars come from Maven
-# Central), valgrind, clang with libFuzzer, and the Python side (pytest,
+# Java and Maven for the real Kafka broker and for the reference
+# implementations of the differential tests (Apache Avro, Jackson: their
+# jars come from Maven Central), valgrind, clang with libFuzzer, and the Python side (pytest,
 # confluent-kafka).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,3 +23,4 @@ pip_install() {
 }
 pip_install pytest 'confluent-kafka[avro,protobuf,schemaregistry]>=2.14'
 sh "$here/../tests/integration/fetch_kafka.sh" >/dev/null
+sh "$here/../tests/diff/fetch_ref.sh" >/dev/null

@@ -64,7 +64,7 @@ void api_result_free(api_result_t *res);
 
 /** A subject's version as GET /subjects/{s}/versions/{v} answers it (200). */
 void api_render_version(const api_t *api, const store_subject_t *sub, const store_version_t *v,
-                        api_result_t *res);
+                        int shape, api_result_t *res);
 /** Set an error answer: {"error_code":code,"message":msg}. */
 void api_error(api_result_t *res, int status, int code, const char *msg);
 /** printf-style message variant. */
@@ -80,6 +80,8 @@ void api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
                 api_result_t *res);
 void api_delete_subject(api_t *api, const route_t *r, api_result_t *res);
 void api_delete_version(api_t *api, const route_t *r, api_result_t *res);
+/** DELETE /contexts/{context} (8.x; 7.9's 404 under confluent.version=7). */
+void api_delete_context(api_t *api, const route_t *r, api_result_t *res);
 void api_config(api_t *api, const route_t *r, const char *body, size_t blen,
                 api_result_t *res);
 void api_mode(api_t *api, const route_t *r, const char *body, size_t blen,

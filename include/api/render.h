@@ -32,22 +32,28 @@ void render_schema_literal(buf_t *b, const store_schema_t *s);
 
 /**
  * GET /schemas/ids/{id}: 7: {"schemaType"?,"schema","references"?,"metadata"?,
- * "ruleSet"?,"maxId"?}; 8: {"guid","schemaType","schema",...}.  max_id < 0
- * omits maxId.
+ * "ruleSet"?,"maxId"?}; 8 (SchemaString): {"guid","schemaType","schema",...,
+ * "maxId"?,"ts"?,"deleted"}, `ts` and `deleted` those of the record of the
+ * subject-version the id is found under (store_schema_holder; `ts` only
+ * when the journal keeps timestamps).  max_id < 0 omits maxId.
  */
 void render_schema_string(render_split_t *r, const store_schema_t *s, int max_id, int dialect);
 
-/** The same with, in dialect 8, "subject" and "version" first when subject is not NULL
- * (GET /schemas/ids/{id}?subject=). */
+/** The same with, in dialect 8, "subject" and "version" first, and `at`'s
+ * ts and deleted, when `at` is not NULL (GET /schemas/ids/{id}?subject=). */
 void render_schema_string_of(render_split_t *r, const store_schema_t *s, const char *subject,
-                             int version, int max_id, int dialect);
+                             const store_version_t *at, int max_id, int dialect);
 
 /**
  * The Schema object: {"subject","version","id","guid"(8),"schemaType"(7: not
- * for Avro),"references"?,"metadata"?,"ruleSet"?,"schema","deleted"(8)}.
+ * for Avro),"references"?,"metadata"?,"ruleSet"?,"schema","ts"(8, when
+ * known),"deleted"(8)} as a stored version answers (toSchemaEntity); with
+ * RENDER_LOOKUP the lookup's copy of the request, which has neither `ts`
+ * nor `deleted`.
  */
-void render_subject_version(render_split_t *r, const char *subject, int version,
-                            const store_schema_t *s, int deleted, int dialect);
+enum { RENDER_STORED = 0, RENDER_LOOKUP = 1 };
+void render_subject_version(render_split_t *r, const char *subject, const store_version_t *v,
+                            int shape, int dialect);
 
 /**
  * A registration's whole answer: {"id","version","guid"(8),"schemaType"(7:

@@ -22,6 +22,10 @@ typedef struct config {
     config_listener_t listeners[CONFIG_MAX_LISTENERS];
     int nlisteners;
     char *host_name;                    /* host.name */
+    int advertised;                     /* the listener other nodes reach (inter.instance.protocol) */
+    int inter_instance_tls;             /* inter.instance.protocol: -1 unset, 0 http, 1 https */
+    int leader_connect_ms;              /* leader.connect.timeout.ms */
+    int leader_read_ms;                 /* leader.read.timeout.ms */
     char *ssl_cert;                     /* ssl.certificate.location (PEM) */
     char *ssl_key;                      /* ssl.key.location (PEM) */
     int ssl_pkcs12;                     /* ssl_cert is a PKCS#12 keystore: key and chain */

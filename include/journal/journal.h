@@ -18,8 +18,12 @@ struct config;
 
 typedef struct journal journal_t;
 
-/** Called for each record in log order.  `val` is NULL for a tombstone. */
-typedef void (*journal_apply_fn)(void *ctx, int64_t offset,
+/**
+ * Called for each record in log order.  `val` is NULL for a tombstone.
+ * `ts` is the record's timestamp (ms since the epoch: a Kafka message's),
+ * or -1 when the journal keeps none (the file journal's format has none).
+ */
+typedef void (*journal_apply_fn)(void *ctx, int64_t offset, int64_t ts,
                                  const char *key, size_t klen,
                                  const char *val, size_t vlen);
 
@@ -58,6 +62,12 @@ typedef struct journal_ops {
      * read everything before its claim.  Else 0, and a claim is on its way
      * (poll() applies it; ask again).  NULL if the backend needs none. */
     int (*claim)(journal_t *j);
+    /* 1 when this node is a follower (another node is elected, or
+     * leader.eligibility is false), with *url set to the leader's
+     * scheme://host:port (valid until the next call), or NULL when no leader
+     * is known; a follower forwards writes there.  0 when this node writes
+     * or refuses for good (refusal() says why).  NULL: no election. */
+    int (*follows)(journal_t *j, const char **url);
 } journal_ops_t;
 
 struct journal {

@@ -48,6 +48,7 @@ typedef struct master_write {
     struct master_write *inext;  /* the list of writes in flight */
     int memo;               /* a read whose answer master.memo may keep */
     int cancelled;          /* a read whose client went away: dropped unanswered */
+    int forwarded;          /* relayed by another node: never relayed again */
 } master_write_t;
 
 #define MASTER_MEMO 4

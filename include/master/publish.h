@@ -3,19 +3,26 @@
  * names the table's keys (the workers build the same keys to read).
  *
  * Keys (one letter, then fields separated by 0x1f):
- *   I ctx id        GET /schemas/ids/{id}                (all ids, deleted uses too)
- *   R ctx id        GET /schemas/ids/{id}/schema         (the schema's JSON string
- *                                                        literal: the worker unescapes it)
+ *   I ctx id        GET /schemas/ids/{id}                (all ids, deleted uses too):
+ *                   three parts, the second the schema's JSON string literal,
+ *                   which alone answers GET /schemas/ids/{id}/schema (the
+ *                   worker unescapes it)
  *   V subject v     GET /subjects/{s}/versions/{v}       (live versions)
  *   L subject       GET /subjects/{s}/versions/latest
  *   S subject       GET /subjects/{s}/versions
  *   A               GET /subjects
  *   G               GET /schemas (every live version)
- *   P subject fp    POST /subjects/{s} (lookup) of a schema with fingerprint fp
- *   Q subject fp    POST /subjects/{s}/versions of an already registered schema: {"id":N}
+ *   P subject fp    a schema with fingerprint fp in the subject: the first
+ *                   PUBLISH_LOOKUP_PARTS parts answer POST /subjects/{s}
+ *                   (lookup), the rest POST /subjects/{s}/versions (its
+ *                   re-registration: {"id":N} under confluent.version 7, the
+ *                   whole schema under 8).  One key for both halves the
+ *                   entries a version costs.
  *   C [subject]     GET /config[/{s}]: the global or a subject's config
  *   M [subject]     GET /mode[/{s}]: the global or a subject's mode
- *   U guid          GET /schemas/guids/{guid} (confluent.version 8 only)
+ *   U guid          GET /schemas/guids/{guid} (confluent.version 8 only): the
+ *                   GUID's 16 bytes (publish_guid_key), the value sharing
+ *                   the bytes of the schema's I key
  *   D               the dialect, "7" or "8" (confluent.version)
  *   E subject       present when the subject's registrations must go to the
  *                   master (config defaults, overrides, normalize, alias);
@@ -36,6 +43,12 @@
  * to omit).  Returns its length, or 0 when it does not fit.
  */
 size_t publish_key(char *out, char kind, const char *a, const char *b);
+
+/** Parts of a P value that answer the lookup (the registration's follow). */
+#define PUBLISH_LOOKUP_PARTS 3
+
+/** The U key of a GUID into out[PUBLISH_KEY_MAX]; returns its length. */
+size_t publish_guid_key(char *out, const unsigned char guid[16]);
 
 /** What the publisher remembers between calls; owned by the master. */
 typedef struct publish {

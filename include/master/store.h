@@ -14,14 +14,16 @@
 #include <stdint.h>
 #include <jansson.h>
 
+#include "guid.h"
 #include "hmap.h"
 #include "mem.h"
+#include "ptrtab.h"
 #include "schema_type.h"
 
 typedef struct store_schema {
     int id;
-    char *context;          /* "." is the default context */
-    char *schema_type;      /* "AVRO", "JSON" or "PROTOBUF" */
+    const char *context;    /* "." is the default context (shared, see store.c) */
+    const char *schema_type; /* "AVRO", "JSON" or "PROTOBUF" (shared, see store.c) */
     char *text;             /* the canonical text, or NULL once parked: read
                              * it with store_schema_text() */
     int text_in_arena;      /* text is in the store's arena, else malloc'd */
@@ -32,8 +34,12 @@ typedef struct store_schema {
     json_t *metadata;       /* object or NULL */
     json_t *rule_set;       /* object or NULL */
     char fingerprint[33];   /* hex MD5 of the identity (text, refs, metadata, rules) */
-    char guid[37];          /* Confluent 8's GUID (guid.h): the record's md5, else computed */
+    unsigned char guid[GUID_BYTES]; /* Confluent 8's GUID (guid.h): the record's md5,
+                             * else computed (guid_format() spells it) */
     int uses;               /* subject-versions that hold it, soft-deleted included */
+    const struct store_subject *holder; /* the subject-version GET /schemas/ids/{id}
+                             * answers with (store_schema_holder), or NULL */
+    int holder_version;
     int dirty;              /* to be re-published */
     uint64_t literal;       /* publish.c's table handle of its JSON literal, or 0 */
 } store_schema_t;
@@ -43,6 +49,7 @@ typedef struct store_version {
     int deleted;            /* soft-deleted */
     int dirty;              /* changed since the last publish */
     store_schema_t *schema; /* borrowed from the store */
+    int64_t ts;             /* its SCHEMA record's timestamp (ms), -1 if none */
 } store_version_t;
 
 typedef struct store_subject {
@@ -59,6 +66,9 @@ typedef struct store_subject {
 typedef struct store_context {
     char *name;
     int max_id;
+    int listed;             /* GET /contexts names it: it has a CONTEXT record
+                             * (or came with a schema), not tombstoned since.
+                             * Kept when tombstoned: its ids are never given again. */
 } store_context_t;
 
 typedef struct store_ptrs {
@@ -69,12 +79,12 @@ typedef struct store_ptrs {
 
 typedef struct store {
     hmap_t subjects;        /* name -> store_subject_t, owned */
-    hmap_t schemas;         /* "ctx\x1fid" -> store_schema_t, owned */
-    hmap_t fingerprints;    /* "ctx\x1ffingerprint" -> store_schema_t, borrowed */
+    ptrtab_t schemas;       /* by (context, id): store_schema_t, owned */
+    ptrtab_t fingerprints;  /* by (context, fingerprint): store_schema_t, borrowed */
     hmap_t contexts;        /* name -> store_context_t, owned */
     hmap_t assocs;          /* an ASSOC record's key bytes -> its value (json_t,
                              * owned): 8.x's associations, kept as written */
-    hmap_t guids;           /* guid -> store_schema_t, borrowed: the default
+    ptrtab_t guids;         /* by GUID: store_schema_t, borrowed: the default
                              * context's, else the highest id */
     json_t *global_config;  /* CONFIG value with no subject, or NULL */
     char *global_mode;      /* or NULL = READWRITE */
@@ -114,10 +124,11 @@ void store_free(store_t *st);
 
 /**
  * Apply one journal record (Confluent's key and value bytes; val NULL for a
- * tombstone).  Records that do not decode, or that would bind a known id to
+ * tombstone) with its timestamp (ms, -1 when the journal has none: 8.x
+ * answers a subject-version's `ts` with it).  Records that do not decode, or that would bind a known id to
  * another schema, are logged and skipped.
  */
-void store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
+void store_apply(store_t *st, int64_t offset, int64_t ts, const char *key, size_t klen,
                  const char *val, size_t vlen);
 
 /**
@@ -199,11 +210,19 @@ char *store_subject_context(const char *subject);
 store_subject_t *store_subject(const store_t *st, const char *name);
 store_schema_t *store_schema_by_id(const store_t *st, const char *context, int id);
 /** The schema GET /schemas/guids/{guid} answers with, or NULL. */
-store_schema_t *store_schema_by_guid(const store_t *st, const char *guid);
+store_schema_t *store_schema_by_guid(const store_t *st, const unsigned char guid[GUID_BYTES]);
 
 store_schema_t *store_schema_by_fingerprint(const store_t *st, const char *context,
                                             const char *fingerprint);
 store_version_t *store_version(const store_subject_t *sub, int version);
+/**
+ * The subject-version whose record GET /schemas/ids/{id} (and by GUID)
+ * answers with under 8.x (its `ts` and `deleted`): the first, in Java's
+ * ConcurrentHashMap order of subject names, of those that hold the
+ * schema in its context, soft-deleted included (InMemoryCache's
+ * schemaKeyById).  NULL when none holds it.
+ */
+const store_version_t *store_schema_holder(const store_schema_t *s);
 /** Highest version that is not soft-deleted, or NULL. */
 store_version_t *store_latest(const store_subject_t *sub);
 /** Whether every version is soft-deleted (or there are none). */
@@ -213,7 +232,9 @@ int store_next_id(const store_t *st, const char *context);
 
 /**
  * The identity fingerprint of a schema: hex MD5 over the canonical text,
- * references, metadata and rule set.  Writes 33 bytes to out.
+ * references, metadata and rule set.  Writes 33 bytes to out.  A schema
+ * with none of the three has the MD5 of its text alone: its GUID's bytes,
+ * so that the master hashes such a text once for both.
  */
 void store_fingerprint(const char *schema, const json_t *references,
                        const json_t *metadata, const json_t *rule_set,

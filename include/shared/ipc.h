@@ -2,9 +2,10 @@
  * ipc.h - the messages between workers and the master, as msgpack arrays
  * over one stream socketpair per worker.
  *
- *   request  [1, id, method, path-with-query, content-type|nil, body]
+ *   request  [1, id, method, path-with-query, content-type|nil, body, forwarded]
  *   reply    [2, id, status, body]
  *   cancel   [3, id]      the client of request id went away
+ *   forward  [4, id, url] relay request id to the leader at url (a follower's write)
  *
  * A worker sends a request it cannot answer from the shared table (a write,
  * or a read off the hot path) and relays the master's reply unchanged.
@@ -16,7 +17,7 @@
 #include <stdint.h>
 #include <msgpack.h>
 
-enum { IPC_REQUEST = 1, IPC_REPLY = 2, IPC_CANCEL = 3 };
+enum { IPC_REQUEST = 1, IPC_REPLY = 2, IPC_CANCEL = 3, IPC_FORWARD = 4 };
 
 /** A request; the pointers borrow from the unpacked message or the caller. */
 typedef struct ipc_request {
@@ -29,6 +30,7 @@ typedef struct ipc_request {
     size_t ctype_len;
     const char *body;
     size_t body_len;
+    int forwarded;          /* another node relayed it: never relayed again */
 } ipc_request_t;
 
 typedef struct ipc_reply {
@@ -42,13 +44,16 @@ typedef struct ipc_reply {
 void ipc_pack_request(msgpack_sbuffer *out, const ipc_request_t *r);
 void ipc_pack_reply(msgpack_sbuffer *out, const ipc_reply_t *r);
 void ipc_pack_cancel(msgpack_sbuffer *out, uint32_t id);
+void ipc_pack_forward(msgpack_sbuffer *out, uint32_t id, const char *url, size_t url_len);
 
-/** The message type of an unpacked object (IPC_REQUEST/REPLY/CANCEL), or -1. */
+/** The message type of an unpacked object (IPC_REQUEST/REPLY/CANCEL/FORWARD), or -1. */
 int ipc_type(const msgpack_object *o);
 /** Read a request or reply out of an unpacked object; 0, or -1 if malformed. */
 int ipc_unpack_request(const msgpack_object *o, ipc_request_t *r);
 int ipc_unpack_reply(const msgpack_object *o, ipc_reply_t *r);
 int ipc_unpack_cancel(const msgpack_object *o, uint32_t *id);
+/** The url borrows from the unpacked message. */
+int ipc_unpack_forward(const msgpack_object *o, uint32_t *id, const char **url, size_t *url_len);
 
 /** A stream of messages read in arbitrary chunks. */
 typedef struct ipc_reader {

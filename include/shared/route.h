@@ -43,6 +43,7 @@ typedef enum route_id {
     ROUTE_ASSOC_RESOURCE_ID,    /* /associations/resources/{id} (8.x) */
     ROUTE_ASSOC_SUBJECT,        /* /associations/subjects/{s} (8.x) */
     ROUTE_METADATA_DEPLOYMENT,  /* /v1/metadata/deployment (8.x) */
+    ROUTE_CONTEXT,              /* /contexts/{context} (8.x: DELETE); the name in `subject` */
     ROUTE__COUNT
 } route_id_t;
 

@@ -27,11 +27,17 @@
 
 typedef struct table table_t;
 
-/** One part of a value: inline bytes (blob == 0) or an interned blob. */
+/**
+ * One part of a value: inline bytes (blob == 0, at == 0), an interned blob,
+ * or bytes another value of the same generation already holds (at != 0,
+ * from table_parts()): answers that repeat another's bytes cost their
+ * part descriptors only.
+ */
 typedef struct table_part {
-    const void *data;   /* inline bytes, when blob == 0 */
-    size_t len;         /* their length, when blob == 0 */
+    const void *data;   /* inline bytes, when blob == 0 and at == 0 */
+    size_t len;         /* their length; with `at`, the shared bytes' length */
     uint64_t blob;      /* a handle from table_intern(), or 0 */
+    uint64_t at;        /* region offset of shared bytes (table_parts()), or 0 */
 } table_part_t;
 
 /** Reader slots: at most this many worker processes read at once. */
@@ -128,6 +134,15 @@ const void *table_blob_bytes(const table_t *t, uint64_t handle, size_t *len);
 int table_put(table_t *t, const void *key, size_t klen,
               const table_part_t *parts, size_t nparts);
 
+/**
+ * Master: the parts of key's value in the generation being written, as
+ * parts that share its bytes (`at` set), into out[0..max).  Returns their
+ * count, -1 on a miss, -2 when there are more than `max`.  Valid for puts
+ * of the same generation: a rebuild renders everything again.
+ */
+int table_parts(const table_t *t, const void *key, size_t klen,
+                table_part_t *out, int max);
+
 /** table_put of one inline part. */
 int table_put_bytes(table_t *t, const void *key, size_t klen,
                     const void *val, size_t vlen);
@@ -158,6 +173,10 @@ void table_set_offset(table_t *t, int64_t offset);
 int64_t table_offset(const table_t *t);
 void table_set_ready(table_t *t, int ready);
 int table_ready(const table_t *t);
+/** Whether this node knows where writes go (it leads, or knows the leader):
+ *  the readiness endpoint's second condition. */
+void table_set_leader_known(table_t *t, int known);
+int table_leader_known(const table_t *t);
 
 /**
  * Mark the table stale: some put failed (the arena is full), so its

@@ -30,6 +30,8 @@ typedef struct http {
     int max_connections;            /* per worker */
     uint64_t stall_ms;              /* a connection silent this long is closed */
     size_t memory_budget;           /* per worker, 0 = none */
+    uint64_t leader_connect_ms;     /* leader.connect.timeout.ms: relaying writes */
+    uint64_t leader_read_ms;        /* leader.read.timeout.ms */
 } http_t;
 
 /**

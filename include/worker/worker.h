@@ -14,6 +14,7 @@
 #include "http_conns.h"
 #include "ipc.h"
 #include "mem.h"
+#include "relay.h"
 #include "table.h"
 
 struct http;
@@ -47,6 +48,7 @@ typedef struct worker {
     int write_busy;
 
     canon_cache_t canon;        /* request bodies -> fingerprints */
+    relay_t relay;              /* a follower's writes to the leader */
 
     uint32_t next_id;
     worker_pending_t *pending;  /* WORKER_PENDING slots, owned */

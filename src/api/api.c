@@ -19,11 +19,10 @@
 
 void
 api_render_version(const api_t *api, const store_subject_t *sub, const store_version_t *v,
-                   api_result_t *res)
+                   int shape, api_result_t *res)
 {
     render_split_t sp = {0};
-    render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
-                           api->cf->confluent_version);
+    render_subject_version(&sp, sub->name, v, shape, api->cf->confluent_version);
     res->status = 200;
     render_join(&res->body, &sp, v->schema);
     render_split_free(&sp);
@@ -389,7 +388,7 @@ api__schema_by_id(api_t *api, const route_t *r, api_result_t *res)
         if (sub->versions[i - 1].schema == s)
             at = &sub->versions[i - 1];
     render_split_t sp = {0};
-    render_schema_string_of(&sp, s, at ? sub->name : NULL, at ? at->version : 0, max_id,
+    render_schema_string_of(&sp, s, at ? sub->name : NULL, at, max_id,
                             api->cf->confluent_version);
     res->status = 200;
     api__join(api, r, &res->body, &sp, s);
@@ -583,8 +582,7 @@ api__schema_entry(const api_t *api, buf_t *b, const store_subject_t *sub,
                   const store_version_t *v, int aliases)
 {
     render_split_t sp = {0};
-    render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
-                           api->cf->confluent_version);
+    render_subject_version(&sp, sub->name, v, RENDER_STORED, api->cf->confluent_version);
     render_join(b, &sp, v->schema);
     render_split_free(&sp);
     if (!aliases)
@@ -802,8 +800,7 @@ api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
         free(text);
     } else if (v != NULL) {
         render_split_t sp = {0};
-        render_subject_version(&sp, sub->name, v->version, v->schema, v->deleted,
-                               api->cf->confluent_version);
+        render_subject_version(&sp, sub->name, v, RENDER_STORED, api->cf->confluent_version);
         res->status = 200;
         api__join(api, r, &res->body, &sp, v->schema);
         render_split_free(&sp);
@@ -888,7 +885,7 @@ api__contexts(api_t *api, api_result_t *res)
     names[i++] = ".";
     while ((slot = hmap_next(&api->store->contexts, &pos)) != NULL) {
         store_context_t *c = slot->val;
-        if (strcmp(c->name, ".") != 0)
+        if (strcmp(c->name, ".") != 0 && c->listed)
             names[i++] = c->name;
     }
     for (size_t a = 2; a < i; a++) {
@@ -1084,6 +1081,8 @@ api_handle(api_t *api, const ipc_request_t *req, api_result_t *res)
         api__not_found(res);
     } else if (r.context_error) {
         api_error(res, 400, 400, "Context name cannot contain a colon");
+    } else if (r.id == ROUTE_CONTEXT) {
+        api_delete_context(api, &r, res);
     } else if ((route_methods(r.id) & r.method) == 0) {
         api_error(res, 405, 405, "HTTP 405 Method Not Allowed");
     } else if (r.method == ROUTE_M_GET && (r.id == ROUTE_CONFIG || r.id == ROUTE_CONFIG_SUBJECT)) {

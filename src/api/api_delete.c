@@ -1,6 +1,7 @@
 /*
  * api_delete.c - DELETE /subjects/{s} and DELETE /subjects/{s}/versions/{v},
- * soft and permanent, with Confluent's preconditions (reference §3.3).
+ * soft and permanent, with Confluent's preconditions (reference §3.3), and
+ * DELETE /contexts/{context} (8.x).
  */
 #include "api.h"
 
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "record.h"
 
 
@@ -103,11 +105,12 @@ api__soft_delete_version(const store_t *st, const store_subject_t *sub,
 {
     const store_schema_t *s = v->schema;
     char *text = mem_strdup(store_schema_text(st, s));
+    char *type = strcmp(s->schema_type, "AVRO") != 0 ? mem_strdup(s->schema_type) : NULL;
     record_schema_t rec = {
         .subject = sub->name,
         .version = v->version,
         .id = s->id,
-        .schema_type = strcmp(s->schema_type, "AVRO") != 0 ? s->schema_type : NULL,
+        .schema_type = type,
         .type_written = st->dialect >= 8,
         .references = s->references,
         .metadata = s->metadata,
@@ -119,6 +122,7 @@ api__soft_delete_version(const store_t *st, const store_subject_t *sub,
     char *key = record_key_schema(sub->name, v->version, &klen);
     char *val = record_schema_encode(&rec, &vlen);
     free(text);
+    free(type);
     api_add_record(res, key, klen, val, vlen);
 }
 
@@ -235,4 +239,88 @@ api_delete_subject(api_t *api, const route_t *r, api_result_t *res)
     }
 out:
     free(subject);
+}
+
+/* ---- DELETE /contexts/{context} ----------------------------------------- */
+
+/*
+ * The context a normalized name is in, as QualifiedSubject.getContext():
+ * "." or ".ctx", and "*" for the wildcard ":*:".  malloc'd.
+ */
+static char *
+api__context_of(const char *name)
+{
+    if (strncmp(name, ":*:", 3) == 0)
+        return mem_strdup("*");
+    return store_subject_context(name);
+}
+
+/* The subject part of a normalized name is empty (":.ctx:", ""): the name
+ * stands for its whole context. */
+static int
+api__names_context(const char *name)
+{
+    if (strncmp(name, ":*:", 3) == 0)
+        return name[3] == '\0';
+    if (strncmp(name, ":.", 2) == 0) {
+        const char *end = strchr(name + 2, ':');
+        return end == NULL || end[1] == '\0';
+    }
+    return name[0] == '\0';
+}
+
+/*
+ * hasSubjects(name, lookupDeletedSubjects=true): a subject with any
+ * version not permanently deleted is `name` itself, or, when `name` names
+ * a context, in that context (every subject for ".__GLOBAL").  One pass
+ * over the subjects.
+ */
+static int
+api__context_has_subjects(const api_t *api, const char *name, const char *context)
+{
+    int whole = api__names_context(name) && strcmp(context, "*") != 0;
+    int global = whole && strcmp(context, ".__GLOBAL") == 0;
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&api->store->subjects, &pos)) != NULL) {
+        const store_subject_t *sub = slot->val;
+        if (sub->nversions == 0)
+            continue;
+        if (strcmp(sub->name, name) == 0 || global ||
+            (whole && strcmp(sub->context, context) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * ContextsResource.deleteContext: the path names the context as a
+ * qualified subject (QualifiedSubject.normalize); a context that still has
+ * subjects, soft-deleted ones included, is 42211 under 422; else the
+ * CONTEXT key is tombstoned and the answer is 204 with no body.  Neither
+ * the mode nor whether the context was ever created is checked.
+ */
+void
+api_delete_context(api_t *api, const route_t *r, api_result_t *res)
+{
+    if (api->cf->confluent_version < 8) {
+        api_error(res, 404, 404, "HTTP 404 Not Found");
+        return;
+    }
+    if (r->method != ROUTE_M_DELETE) {
+        api_error(res, 405, 405, "HTTP 405 Method Not Allowed");
+        return;
+    }
+    char *name = api_subject_normalize(r->subject ? r->subject : "");
+    char *context = api__context_of(name);
+    if (api__context_has_subjects(api, name, context)) {
+        api_errorf(res, 422, 42211, "The specified context '%s' is not empty.", name);
+    } else {
+        size_t klen;
+        char *key = record_key_context("default", context, &klen);
+        api_add_record(res, key, klen, NULL, 0);
+        res->status = 204;
+    }
+    free(context);
+    free(name);
 }

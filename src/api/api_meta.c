@@ -190,7 +190,7 @@ api_subject_metadata(api_t *api, const route_t *r, const char *subject, api_resu
         store_version_t *v = &sub->versions[i - 1];
         if ((v->deleted && !deleted) || !api__props_match(v->schema, filter))
             continue;
-        api_render_version(api, sub, v, res);
+        api_render_version(api, sub, v, RENDER_STORED, res);
         json_decref(filter);
         return;
     }

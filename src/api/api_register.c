@@ -430,7 +430,9 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
             api_error(res, 404, 40403, "Schema not found");
         goto out;
     }
-    api_render_version(api, sub, v, res);
+    /* The lookup answers with a copy of the request (Confluent's
+     * lookUpSchemaUnderSubject): no ts, no deleted. */
+    api_render_version(api, sub, v, RENDER_LOOKUP, res);
 out:
     api__reg_free(&g);
 }
@@ -470,8 +472,8 @@ api__write_schema(api_t *api, const api_reg_t *g, int id, int version,
                   api_result_t *res)
 {
     size_t klen, vlen;
-    if (strcmp(g->context, ".") != 0 &&
-        hmap_get(&api->store->contexts, g->context, strlen(g->context)) == NULL) {
+    store_context_t *ctx = hmap_get(&api->store->contexts, g->context, strlen(g->context));
+    if (strcmp(g->context, ".") != 0 && (ctx == NULL || !ctx->listed)) {
         char *key = record_key_context("default", g->context, &klen);
         json_t *v = json_pack("{s:s,s:s}", "tenant", "default", "context", g->context);
         char *val = record_value_encode(v, &vlen);

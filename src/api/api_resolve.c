@@ -25,7 +25,7 @@ api_context_subjects(const api_t *api, const char *subject, size_t *n)
     *n = 0;
     while ((slot = hmap_next(&api->store->contexts, &pos)) != NULL) {
         store_context_t *c = slot->val;
-        if (strcmp(c->name, ".") == 0)
+        if (strcmp(c->name, ".") == 0 || !c->listed)
             continue;
         char *q = mem_printf(":%s:%s", c->name, subject);
         store_subject_t *sub = store_subject(api->store, q);

@@ -27,9 +27,9 @@ api__v8(const api_t *api, api_result_t *res)
 static void
 api__by_guid(const api_t *api, const route_t *r, api_result_t *res)
 {
-    char guid[GUID_LEN + 1];
-    guid_normalize(r->schema_id, strlen(r->schema_id), guid);
-    store_schema_t *s = guid[0] ? store_schema_by_guid(api->store, guid) : NULL;
+    unsigned char guid[GUID_BYTES];
+    int ok = guid_parse(r->schema_id, strlen(r->schema_id), guid) == 0;
+    store_schema_t *s = ok ? store_schema_by_guid(api->store, guid) : NULL;
     if (s == NULL || s->uses == 0) {
         api_errorf(res, 404, 40403, "Schema %s not found", r->schema_id);
         return;
@@ -60,15 +60,14 @@ api__ctxid_cmp(const void *a, const void *b)
 static void
 api__guid_ids(const api_t *api, const route_t *r, api_result_t *res)
 {
-    char guid[GUID_LEN + 1];
-    guid_normalize(r->schema_id, strlen(r->schema_id), guid);
+    unsigned char guid[GUID_BYTES];
+    int ok = guid_parse(r->schema_id, strlen(r->schema_id), guid) == 0;
     size_t n = 0, cap = 8;
     api_ctxid_t *ids = malloc(cap * sizeof(*ids));
-    hmap_slot_t *slot;
+    const store_schema_t *s;
     size_t pos = 0;
-    while (guid[0] && (slot = hmap_next(&api->store->schemas, &pos)) != NULL) {
-        const store_schema_t *s = slot->val;
-        if (s->uses == 0 || strcmp(s->guid, guid) != 0)
+    while (ok && (s = ptrtab_next(&api->store->schemas, &pos)) != NULL) {
+        if (s->uses == 0 || memcmp(s->guid, guid, GUID_BYTES) != 0)
             continue;
         size_t i = 0;
         while (i < n && strcmp(ids[i].context, s->context) != 0)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guid.h"
 #include "utf8.h"
 
 void
@@ -54,6 +55,18 @@ render__extras(buf_t *b, const store_schema_t *s)
     }
 }
 
+/* "guid":"..." with `sep` before it. */
+static void
+render__guid(buf_t *b, const store_schema_t *s, const char *sep)
+{
+    char g[GUID_LEN + 1];
+    guid_format(s->guid, g);
+    buf_puts(b, sep);
+    buf_puts(b, "\"guid\":\"");
+    buf_append(b, g, GUID_LEN);
+    buf_puts(b, "\"");
+}
+
 /* "schemaType": 7.9 leaves it out for Avro, 8.x always writes it. */
 static void
 render__type(buf_t *b, const store_schema_t *s, int dialect, const char *sep)
@@ -65,24 +78,37 @@ render__type(buf_t *b, const store_schema_t *s, int dialect, const char *sep)
     buf_json_string(b, s->schema_type, strlen(s->schema_type));
 }
 
+/* 8.x's "ts" (when the record had a timestamp) and "deleted" of a stored
+ * version, as toSchemaEntity gives them. */
+static void
+render__state(buf_t *b, const store_version_t *v)
+{
+    if (v == NULL)
+        return;
+    if (v->ts >= 0)
+        buf_printf(b, ",\"ts\":%lld", (long long)v->ts);
+    buf_puts(b, v->deleted ? ",\"deleted\":true" : ",\"deleted\":false");
+}
+
 void
 render_schema_string(render_split_t *r, const store_schema_t *s, int max_id, int dialect)
 {
-    render_schema_string_of(r, s, NULL, 0, max_id, dialect);
+    render_schema_string_of(r, s, NULL, NULL, max_id, dialect);
 }
 
 void
 render_schema_string_of(render_split_t *r, const store_schema_t *s, const char *subject,
-                        int version, int max_id, int dialect)
+                        const store_version_t *at, int max_id, int dialect)
 {
     buf_puts(&r->head, "{");
     if (dialect >= 8) {
-        if (subject != NULL) {
+        if (subject != NULL && at != NULL) {
             buf_puts(&r->head, "\"subject\":");
             buf_json_string(&r->head, subject, strlen(subject));
-            buf_printf(&r->head, ",\"version\":%d,", version);
+            buf_printf(&r->head, ",\"version\":%d,", at->version);
         }
-        buf_printf(&r->head, "\"guid\":\"%s\",", s->guid);
+        render__guid(&r->head, s, "");
+        buf_puts(&r->head, ",");
     }
     render__type(&r->head, s, dialect, "");
     if (r->head.len > 1 && r->head.data[r->head.len - 1] != ',')
@@ -92,23 +118,26 @@ render_schema_string_of(render_split_t *r, const store_schema_t *s, const char *
     render__extras(&r->tail, s);
     if (max_id >= 0)
         buf_printf(&r->tail, ",\"maxId\":%d", max_id);
+    if (dialect >= 8)
+        render__state(&r->tail, subject != NULL && at != NULL ? at : store_schema_holder(s));
     buf_puts(&r->tail, "}");
 }
 
 void
-render_subject_version(render_split_t *r, const char *subject, int version,
-                       const store_schema_t *s, int deleted, int dialect)
+render_subject_version(render_split_t *r, const char *subject, const store_version_t *v,
+                       int shape, int dialect)
 {
+    const store_schema_t *s = v->schema;
     buf_puts(&r->head, "{\"subject\":");
     buf_json_string(&r->head, subject, strlen(subject));
-    buf_printf(&r->head, ",\"version\":%d,\"id\":%d", version, s->id);
+    buf_printf(&r->head, ",\"version\":%d,\"id\":%d", v->version, s->id);
     if (dialect >= 8)
-        buf_printf(&r->head, ",\"guid\":\"%s\"", s->guid);
+        render__guid(&r->head, s, ",");
     render__type(&r->head, s, dialect, ",");
     render__extras(&r->head, s);
     buf_puts(&r->head, ",\"schema\":");
-    if (dialect >= 8)
-        buf_puts(&r->tail, deleted ? ",\"deleted\":true" : ",\"deleted\":false");
+    if (dialect >= 8 && shape == RENDER_STORED)
+        render__state(&r->tail, v);
     buf_puts(&r->tail, "}");
 }
 
@@ -117,7 +146,7 @@ render_registered(render_split_t *r, int version, const store_schema_t *s, int d
 {
     buf_printf(&r->head, "{\"id\":%d,\"version\":%d", s->id, version);
     if (dialect >= 8)
-        buf_printf(&r->head, ",\"guid\":\"%s\"", s->guid);
+        render__guid(&r->head, s, ",");
     render__type(&r->head, s, dialect, ",");
     render__extras(&r->head, s);
     buf_puts(&r->head, ",\"schema\":");

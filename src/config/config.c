@@ -206,6 +206,18 @@ config__set_host_name(loader_t *ld, const char *key, const char *val)
     return 0;
 }
 
+static int
+config__set_inter_protocol(loader_t *ld, const char *key, const char *val)
+{
+    if (strcasecmp(val, "http") == 0)
+        ld->cf->inter_instance_tls = 0;
+    else if (strcasecmp(val, "https") == 0)
+        ld->cf->inter_instance_tls = 1;
+    else
+        return config__fail(ld, "%s must be http or https, not '%s'", key, val);
+    return 0;
+}
+
 /* -1 asks the broker for its default.replication.factor (KIP-464). */
 static int
 config__set_replication(loader_t *ld, const char *key, const char *val)
@@ -466,6 +478,12 @@ static const setting_t config__settings[] = {
     { "http.max.memory.per.worker", K_FN, 0, 0, 0, config__set_worker_memory },
     { "http2.max.concurrent.streams", K_INT, F(h2_max_streams), 1, 100, NULL },
     { "idle.timeout.ms", K_INT, F(idle_timeout_ms), 100, 3600000, NULL },
+    { "inter.instance.protocol", K_FN, 0, 0, 0, config__set_inter_protocol },
+    { "schema.registry.inter.instance.protocol", K_FN, 0, 0, 0, config__set_inter_protocol },
+    { "leader.connect.timeout.ms", K_INT, F(leader_connect_ms), 1, INT_MAX, NULL },
+    { "master.connect.timeout.ms", K_INT, F(leader_connect_ms), 1, INT_MAX, NULL },
+    { "leader.read.timeout.ms", K_INT, F(leader_read_ms), 1, INT_MAX, NULL },
+    { "master.read.timeout.ms", K_INT, F(leader_read_ms), 1, INT_MAX, NULL },
     { "leader.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },
     { "master.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },
     { "kafkastore.bootstrap.servers", K_FN, 0, 0, 0, config__set_bootstrap },
@@ -499,11 +517,8 @@ static const char *const config__ignored[] = {
     "kafkastore.topic.skip.validation", "kafkastore.checkpoint.dir",
     "kafkastore.checkpoint.version", "kafkastore.update.handlers",
     "kafkastore.zk.session.timeout.ms", "zookeeper.set.acl",
-    "schema.registry.inter.instance.protocol", "inter.instance.protocol",
     "inter.instance.listener.name", "inter.instance.headers.whitelist",
     "leader.election.sticky", "leader.election.delay",
-    "leader.connect.timeout.ms", "leader.read.timeout.ms",
-    "master.connect.timeout.ms", "master.read.timeout.ms",
     "schema.cache.size", "schema.cache.expiry.secs", "schema.validate.fields",
     "schema.providers", "schema.canonicalize.on.consume",
     "metadata.encoder.topic", "authentication.realm", "authentication.roles",
@@ -770,6 +785,26 @@ config__resolve_tls(loader_t *ld)
     return 0;
 }
 
+/* The listener other nodes forward writes to: the first of the scheme
+ * inter.instance.protocol names (Confluent refuses to start without one),
+ * or the first listener when the setting is absent. */
+static int
+config__resolve_advertised(loader_t *ld)
+{
+    config_t *cf = ld->cf;
+    cf->advertised = 0;
+    if (cf->inter_instance_tls < 0)
+        return 0;
+    for (int i = 0; i < cf->nlisteners; i++) {
+        if (cf->listeners[i].tls == cf->inter_instance_tls) {
+            cf->advertised = i;
+            return 0;
+        }
+    }
+    return config__fail(ld, "inter.instance.protocol is %s but no listener uses that scheme",
+                        cf->inter_instance_tls ? "https" : "http");
+}
+
 static int
 config__finish(loader_t *ld)
 {
@@ -782,6 +817,8 @@ config__finish(loader_t *ld)
     }
     if (ld->avro_level != NULL)
         config__replace(&cf->compatibility_level, ld->avro_level);
+    if (config__resolve_advertised(ld) < 0)
+        return -1;
     if (cf->host_name == NULL) {
         char host[256] = "localhost";
 
@@ -810,6 +847,9 @@ config__defaults(void)
     cf->data_dir = mem_strdup("/var/lib/schemad");
     cf->table_size = (size_t)4 << 30;
     cf->leader_eligibility = 1;
+    cf->inter_instance_tls = -1;
+    cf->leader_connect_ms = 60000;    /* Confluent's defaults */
+    cf->leader_read_ms = 60000;
     cf->request_max_bytes = (size_t)16 << 20;
     cf->max_connections = 1024;
     cf->worker_max_memory = (size_t)512 << 20;

@@ -108,6 +108,7 @@ typedef struct journal_kafka {
     int session_ms;             /* kafkagroup.session.timeout.ms */
     int64_t reclaim_at;         /* deposed: no new claim before (monotonic ms) */
     char follow[768];           /* why a follower does not write */
+    char leader_url[512];       /* the last claimant's scheme://host:port */
 } journal_kafka_t;
 
 /* --- librdkafka callbacks (served on our thread from poll calls) --- */
@@ -537,21 +538,22 @@ journal_kafka__consume(journal_kafka_t *k, rd_kafka_message_t *m)
     }
     const char *val = m->payload;
     size_t vlen = val != NULL ? m->len : 0;
+    int64_t ts = rd_kafka_message_timestamp(m, NULL);    /* -1 when none */
     if (c != NULL) {
         journal_kafka__on_claim(k, m->offset, w, wlen);
-        k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+        k->j->apply(k->j->ctx, m->offset, ts, m->key, m->key_len, val, vlen);
         return;
     }
     int stands = w == NULL || (k->claimant != NULL && strlen(k->claimant) == wlen &&
                                memcmp(k->claimant, w, wlen) == 0);
     if (!stands) {
         if (k->j->fenced != NULL)
-            k->j->fenced(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+            k->j->fenced(k->j->ctx, m->offset, ts, m->key, m->key_len, val, vlen);
         return;
     }
     if (w == NULL)
         journal_kafka__on_other(k, m->offset);
-    k->j->apply(k->j->ctx, m->offset, m->key, m->key_len, val, vlen);
+    k->j->apply(k->j->ctx, m->offset, ts, m->key, m->key_len, val, vlen);
 }
 
 /*
@@ -795,8 +797,8 @@ journal_kafka__identity(const config_t *cf)
     else if (gethostname(host, sizeof(host) - 1) == 0)
         host[sizeof(host) - 1] = '\0';
     if (cf->nlisteners > 0) {
-        scheme = cf->listeners[0].tls ? "https" : "http";
-        port = cf->listeners[0].port;
+        scheme = cf->listeners[cf->advertised].tls ? "https" : "http";
+        port = cf->listeners[cf->advertised].port;
     }
     if (getrandom(&nonce, sizeof(nonce), GRND_NONBLOCK) != (ssize_t)sizeof(nonce))
         nonce = (uint64_t)deadline_now_ms() ^ ((uint64_t)getpid() << 32);
@@ -1045,6 +1047,22 @@ journal_kafka_refusal(journal_t *j)
     return k->follow;
 }
 
+/* Where a follower sends writes: the URL of the last claim's writer. */
+static int
+journal_kafka_follows(journal_t *j, const char **url)
+{
+    journal_kafka_t *k = j->impl;
+    *url = NULL;
+    if (k == NULL || k->refusal[0] != '\0' || journal_kafka_refusal(j) == NULL)
+        return 0;
+    if (k->claimant != NULL) {
+        size_t n = strcspn(k->claimant, " ");
+        snprintf(k->leader_url, sizeof(k->leader_url), "%.*s", (int)n, k->claimant);
+        *url = k->leader_url;
+    }
+    return 1;
+}
+
 const journal_ops_t journal_kafka_ops = {
     .name = "kafka",
     .open = journal_kafka_open,
@@ -1054,4 +1072,5 @@ const journal_ops_t journal_kafka_ops = {
     .close = journal_kafka_close,
     .refusal = journal_kafka_refusal,
     .claim = journal_kafka_claim,
+    .follows = journal_kafka_follows,
 };

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <systemd/sd-daemon.h>
 
+#include "leader_error.h"
 #include "log.h"
 #include "publish.h"
 #include "record.h"
@@ -303,19 +304,20 @@ master__answer_write(master_t *m, master_write_t *wr)
 /* ---- the journal ------------------------------------------------------- */
 
 static void
-master__on_apply(void *ctx, int64_t offset, const char *key, size_t klen,
+master__on_apply(void *ctx, int64_t offset, int64_t ts, const char *key, size_t klen,
                  const char *val, size_t vlen)
 {
     master_t *m = ctx;
-    store_apply(&m->store, offset, key, klen, val, vlen);
+    store_apply(&m->store, offset, ts, key, klen, val, vlen);
     m->dirty = 1;
 }
 
 /* A fenced writer's record: skipped, but its ids are never given again. */
 static void
-master__on_fenced(void *ctx, int64_t offset, const char *key, size_t klen,
+master__on_fenced(void *ctx, int64_t offset, int64_t ts, const char *key, size_t klen,
                   const char *val, size_t vlen)
 {
+    (void)ts;
     master_t *m = ctx;
     store_fenced(&m->store, offset, key, klen, val, vlen);
     m->dirty = 1;
@@ -389,6 +391,69 @@ master__refusal(master_t *m)
     return m->journal.ops->refusal(&m->journal);
 }
 
+/* 1 when this node follows another (*url: the leader's, or NULL when
+ * none is known), 0 when it writes or refuses for good. */
+static int
+master__follows(master_t *m, const char **url)
+{
+    *url = NULL;
+    if (m->journal.ops == NULL || m->journal.ops->follows == NULL)
+        return 0;
+    return m->journal.ops->follows(&m->journal, url);
+}
+
+/* Answer a write this node does not carry out itself with Confluent's
+ * error for its route: 50004 when no leader is known, 50003 when another
+ * node relayed it here (one hop at most). */
+static void
+master__refuse_write(master_t *m, master_write_t *wr, int unknown)
+{
+    char msg[512];
+    int code = leader_error_of(wr->method, wr->method_len, wr->path, wr->path_len, unknown, msg,
+                               sizeof(msg));
+    buf_t b = {0};
+    render_error(&b, code, msg);
+    master__send(m, wr->worker, wr->pid, wr->id, 500, b.data, b.len);
+    buf_free(&b);
+}
+
+/* Tell the worker to relay its request to the leader at url. */
+static void
+master__send_forward(master_t *m, const master_write_t *wr, const char *url)
+{
+    master_worker_t *w = &m->workers[wr->worker];
+    if (w->fd < 0 || w->pid != wr->pid)
+        return;
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    ipc_pack_forward(&sb, wr->id, url, strlen(url));
+    ipc_outq_push(&w->out, sb.data, sb.size);
+    msgpack_sbuffer_destroy(&sb);
+    master__flush(m, wr->worker);
+}
+
+/* A write this node must not carry out: a follower's worker relays it to
+ * the leader, else it is refused.  wr is answered and freed. */
+static void
+master__not_writing(master_t *m, master_write_t *wr, const char *why)
+{
+    const char *url;
+    if (!master__follows(m, &url)) {
+        /* A node that saw another registry write: it says why. */
+        buf_t b = {0};
+        char *msg = mem_printf("This node does not write: %s", why);
+        render_error(&b, LEADER_ERROR_UNKNOWN, msg);
+        master__send(m, wr->worker, wr->pid, wr->id, 500, b.data, b.len);
+        buf_free(&b);
+        free(msg);
+    } else if (wr->forwarded || url == NULL) {
+        master__refuse_write(m, wr, url == NULL);
+    } else {
+        master__send_forward(m, wr, url);
+    }
+    master__write_free(wr);
+}
+
 /* Plan one write against the current state and append its records.
  * Returns -1 (wr untouched, to be planned again) when this node must first
  * claim the journal, else 0 (wr answered or in flight). */
@@ -399,16 +464,9 @@ master__plan(master_t *m, master_write_t *wr)
     api_handle(&m->api, &req, &wr->res);
     const char *why = master__refusal(m);
     if (wr->res.nrecords > 0 && why != NULL) {
-        /* A follower, or a node that saw another registry write: refuse
-         * what would write (re-registrations of known schemas are reads and
-         * still answered). */
-        buf_t b = {0};
-        char *msg = mem_printf("This node does not write: %s", why);
-        render_error(&b, 50004, msg);
-        master__send(m, wr->worker, wr->pid, wr->id, 500, b.data, b.len);
-        buf_free(&b);
-        free(msg);
-        master__write_free(wr);
+        /* A follower, or a node that saw another registry write (a
+         * re-registration of a known schema is a read: answered here). */
+        master__not_writing(m, wr, why);
         return 0;
     }
     if (wr->res.nrecords > 0 && m->journal.ops->claim != NULL &&
@@ -775,6 +833,7 @@ master__on_request(master_t *m, int slot, const ipc_request_t *req)
     wr->ctype_len = req->ctype_len;
     wr->body = mem_strndup(req->body ? req->body : "", req->body_len);
     wr->body_len = req->body_len;
+    wr->forwarded = req->forwarded;
     clock_gettime(CLOCK_MONOTONIC, &wr->queued);
     if (!write) {
         char key[12];
@@ -1020,6 +1079,15 @@ master__shutdown(master_t *m)
     }
 }
 
+/* Readiness: this node writes, or follows a leader it knows. */
+static void
+master__publish_leader(master_t *m)
+{
+    const char *url;
+    int follows = master__follows(m, &url);
+    table_set_leader_known(m->table, follows ? url != NULL : master__refusal(m) == NULL);
+}
+
 static void
 master__loop(master_t *m)
 {
@@ -1029,6 +1097,7 @@ master__loop(master_t *m)
         if (m->journal.ops->poll(&m->journal, 0) != 0)
             log_fatal("the journal failed; exiting so that a restart replays it");
         master__publish(m);
+        master__publish_leader(m);
         master__run_reads(m);
         if (m->sig_chld)
             master__reap(m);
@@ -1053,6 +1122,9 @@ master__replay(master_t *m)
     m->journal.ctx = m;
     if (!m->journal.ops->applies_on_append)
         m->api.pending = &m->pending;
+    /* With an election the journal decides who writes (a follower
+     * forwards); without one, leader.eligibility=false refuses. */
+    m->api.leader = m->cf->leader_eligibility || m->journal.ops->follows != NULL;
     if (m->journal.ops->open(&m->journal, m->cf, err, sizeof(err)) != 0) {
         log_error("%s", err);
         /* systemd shows why the unit failed (it exits before READY=1). */
@@ -1061,6 +1133,7 @@ master__replay(master_t *m)
     }
     m->dirty = 1;
     master__publish(m);
+    master__publish_leader(m);
     table_set_ready(m->table, 1);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -34,17 +34,39 @@ publish_key(char *out, char kind, const char *a, const char *b)
     return n;
 }
 
-/* A split body around the interned schema literal. */
+size_t
+publish_guid_key(char *out, const unsigned char guid[16])
+{
+    out[0] = 'U';
+    memcpy(out + 1, guid, 16);
+    return 17;
+}
+
+/* The three parts of a split body around the interned schema literal. */
+static void
+publish__split_parts(table_part_t parts[3], const render_split_t *r, uint64_t blob)
+{
+    parts[0] = (table_part_t){.data = r->head.data, .len = r->head.len};
+    parts[1] = (table_part_t){.blob = blob};
+    parts[2] = (table_part_t){.data = r->tail.data, .len = r->tail.len};
+}
+
 static int
 publish__split(table_t *t, const char *key, size_t klen, const render_split_t *r,
                uint64_t blob)
 {
-    table_part_t parts[3] = {
-        {r->head.data, r->head.len, 0},
-        {NULL, 0, blob},
-        {r->tail.data, r->tail.len, 0},
-    };
+    table_part_t parts[3];
+    publish__split_parts(parts, r, blob);
     return table_put(t, key, klen, parts, 3);
+}
+
+/* Put `key` with the value of `src` (just put), sharing its bytes. */
+static int
+publish__same(table_t *t, const char *key, size_t klen, const char *src, size_t slen)
+{
+    table_part_t parts[3];
+    int n = table_parts(t, src, slen, parts, 3);
+    return n < 0 ? -1 : table_put(t, key, klen, parts, (size_t)n);
 }
 
 /* Park `s` at the bytes of its blob `handle`: the master's text lives on
@@ -80,18 +102,31 @@ publish__literal(table_t *t, store_schema_t *s)
     return s->literal;
 }
 
+/* I ctx id of a schema into key; its length, 0 when it does not fit. */
+static size_t
+publish__id_key(char *key, const store_schema_t *s)
+{
+    char id[16];
+    snprintf(id, sizeof(id), "%d", s->id);
+    return publish_key(key, 'I', s->context, id);
+}
+
 /* U guid: the answer for the schema the store now chooses for s's GUID
- * (another schema with the same content, once s is gone). */
+ * (another schema with the same content, once s is gone).  It is that
+ * schema's I answer: its bytes are shared when the I key is in place. */
 static int
 publish__guid(table_t *t, const store_t *st, const store_schema_t *s, int dialect)
 {
-    char key[PUBLISH_KEY_MAX];
-    size_t klen = publish_key(key, 'U', s->guid, NULL);
-    store_schema_t *g = store_schema_by_guid(st, s->guid);
-    if (klen == 0 || dialect < 8)
+    char key[PUBLISH_KEY_MAX], ikey[PUBLISH_KEY_MAX];
+    if (dialect < 8)
         return 0;
+    size_t klen = publish_guid_key(key, s->guid);
+    store_schema_t *g = store_schema_by_guid(st, s->guid);
     if (g == NULL || g->uses == 0)
         return table_del(t, key, klen);
+    size_t ilen = publish__id_key(ikey, g);
+    if (ilen != 0 && publish__same(t, key, klen, ikey, ilen) == 0)
+        return 0;
     uint64_t lit = publish__literal(t, g);
     if (lit == 0)
         return -1;
@@ -105,65 +140,76 @@ publish__guid(table_t *t, const store_t *st, const store_schema_t *s, int dialec
 static int
 publish__schema(table_t *t, const store_t *st, store_schema_t *s, int dialect)
 {
-    char key[PUBLISH_KEY_MAX], id[16];
-    snprintf(id, sizeof(id), "%d", s->id);
-    size_t klen = publish_key(key, 'I', s->context, id);
+    char key[PUBLISH_KEY_MAX];
+    size_t klen = publish__id_key(key, s);
     if (klen == 0)
         return 0;
     if (s->uses == 0) {
-        table_del(t, key, klen);
-        key[0] = 'R';
         int rc = table_del(t, key, klen);
         return rc | publish__guid(t, st, s, dialect);
     }
     uint64_t lit = publish__literal(t, s);
     if (lit == 0)
         return -1;
+    /* The raw text (GET /schemas/ids/{id}/schema) is the literal part
+     * unescaped by the worker: no key of its own. */
     render_split_t r = {0};
     render_schema_string(&r, s, -1, dialect);
     int rc = publish__split(t, key, klen, &r, lit);
     render_split_free(&r);
-    /* The raw text is the literal unescaped: the worker does that rather
-     * than the table holding the text twice. */
-    key[0] = 'R';
-    table_part_t part = {NULL, 0, lit};
-    if (rc == 0)
-        rc = table_put(t, key, klen, &part, 1);
     return rc | publish__guid(t, st, s, dialect);
+}
+
+/* P subject fp: the lookup's parts (the version's head, shared: the lookup
+ * answers as the version does but for 8.x's ts and deleted), then the
+ * re-registration's answer. */
+static int
+publish__fingerprint(table_t *t, const char *vkey, size_t vklen, const store_version_t *v,
+                     uint64_t lit, const char *key, size_t klen, int dialect)
+{
+    table_part_t parts[PUBLISH_LOOKUP_PARTS + 3];
+    if (table_parts(t, vkey, vklen, parts, PUBLISH_LOOKUP_PARTS) != PUBLISH_LOOKUP_PARTS)
+        return -1;
+    parts[2] = (table_part_t){.data = "}", .len = 1};
+    if (dialect < 8) {
+        char idbody[32];
+        int n = snprintf(idbody, sizeof(idbody), "{\"id\":%d}", v->schema->id);
+        parts[PUBLISH_LOOKUP_PARTS] = (table_part_t){.data = idbody, .len = (size_t)n};
+        return table_put(t, key, klen, parts, PUBLISH_LOOKUP_PARTS + 1);
+    }
+    /* 8.x answers a registration with the whole schema. */
+    render_split_t q = {0};
+    render_registered(&q, v->version, v->schema, dialect);
+    publish__split_parts(parts + PUBLISH_LOOKUP_PARTS, &q, lit);
+    int rc = table_put(t, key, klen, parts, PUBLISH_LOOKUP_PARTS + 3);
+    render_split_free(&q);
+    return rc;
 }
 
 static int
 publish__version(table_t *t, const store_subject_t *sub, const store_version_t *v,
                  int latest, int dialect)
 {
-    char key[PUBLISH_KEY_MAX], ver[16];
+    char key[PUBLISH_KEY_MAX], vkey[PUBLISH_KEY_MAX], ver[16];
     snprintf(ver, sizeof(ver), "%d", v->version);
     uint64_t lit = publish__literal(t, v->schema);
     if (lit == 0)
         return -1;
+    size_t vklen = publish_key(vkey, 'V', sub->name, ver);
+    if (vklen == 0)
+        return 0;
     render_split_t r = {0};
-    render_subject_version(&r, sub->name, v->version, v->schema, 0, dialect);
-    int rc = 0;
-    size_t klen = publish_key(key, 'V', sub->name, ver);
-    if (klen != 0)
-        rc |= publish__split(t, key, klen, &r, lit);
-    if (latest && (klen = publish_key(key, 'L', sub->name, NULL)) != 0)
-        rc |= publish__split(t, key, klen, &r, lit);
-    if ((klen = publish_key(key, 'P', sub->name, v->schema->fingerprint)) != 0)
-        rc |= publish__split(t, key, klen, &r, lit);
+    render_subject_version(&r, sub->name, v, RENDER_STORED, dialect);
+    int rc = publish__split(t, vkey, vklen, &r, lit);
     render_split_free(&r);
-    klen = publish_key(key, 'Q', sub->name, v->schema->fingerprint);
-    if (klen != 0 && dialect >= 8) {
-        /* 8.x answers a registration with the whole schema. */
-        render_split_t q = {0};
-        render_registered(&q, v->version, v->schema, dialect);
-        rc |= publish__split(t, key, klen, &q, lit);
-        render_split_free(&q);
-    } else if (klen != 0) {
-        char idbody[32];
-        int n = snprintf(idbody, sizeof(idbody), "{\"id\":%d}", v->schema->id);
-        rc |= table_put_bytes(t, key, klen, idbody, (size_t)n);
-    }
+    if (rc != 0)
+        return rc;
+    /* The latest version and the lookup answer with the version's bytes. */
+    size_t klen;
+    if (latest && (klen = publish_key(key, 'L', sub->name, NULL)) != 0)
+        rc |= publish__same(t, key, klen, vkey, vklen);
+    if ((klen = publish_key(key, 'P', sub->name, v->schema->fingerprint)) != 0)
+        rc |= publish__fingerprint(t, vkey, vklen, v, lit, key, klen, dialect);
     return rc;
 }
 
@@ -180,8 +226,6 @@ publish__unversion(table_t *t, const store_subject_t *sub, int version,
     if (s == NULL)
         return;
     if ((klen = publish_key(key, 'P', sub->name, s->fingerprint)) != 0)
-        table_del(t, key, klen);
-    if ((klen = publish_key(key, 'Q', sub->name, s->fingerprint)) != 0)
         table_del(t, key, klen);
 }
 
@@ -340,9 +384,9 @@ publish__list_put(publish_list_t *l, table_t *t, const char *key)
     table_part_t *parts = mem_alloc(2 * l->n * sizeof(table_part_t));
     size_t np = 0;
     for (size_t i = 0; i < l->n; i++) {
-        parts[np++] = (table_part_t){l->text.data + l->off[i], l->len[i], 0};
+        parts[np++] = (table_part_t){.data = l->text.data + l->off[i], .len = l->len[i]};
         if (l->blob[i] != 0)
-            parts[np++] = (table_part_t){NULL, 0, l->blob[i]};
+            parts[np++] = (table_part_t){.blob = l->blob[i]};
     }
     int rc = table_put(t, key, strlen(key), parts, np);
     free(parts);
@@ -369,7 +413,7 @@ publish__schema_list(store_subject_t **subs, size_t n, table_t *t, int dialect)
                 return -1;
             }
             render_split_t sp = {0};
-            render_subject_version(&sp, subs[i]->name, v->version, v->schema, 0, dialect);
+            render_subject_version(&sp, subs[i]->name, v, RENDER_STORED, dialect);
             if (l.n > 0)
                 buf_puts(&l.text, ",");
             buf_append(&l.text, sp.head.data, sp.head.len);
@@ -439,15 +483,14 @@ publish__lists(publish_t *p, store_t *st, table_t *t)
 static int
 publish__rebuild_done(store_t *st, table_t *t, int fits)
 {
-    hmap_slot_t *slot;
+    store_schema_t *s;
     size_t pos = 0;
     /* Every schema was published into the new half, but a text left
      * behind in the old one would dangle: make sure. */
-    while (fits && (slot = hmap_next(&st->schemas, &pos)) != NULL)
-        fits = publish__literal(t, slot->val) != 0;
+    while (fits && (s = ptrtab_next(&st->schemas, &pos)) != NULL)
+        fits = publish__literal(t, s) != 0;
     pos = 0;
-    while ((slot = hmap_next(&st->schemas, &pos)) != NULL) {
-        store_schema_t *s = slot->val;
+    while ((s = ptrtab_next(&st->schemas, &pos)) != NULL) {
         if (!fits)
             s->literal = 0;
         else

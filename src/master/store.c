@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mem.h"
 #include "record.h"
+#include "text.h"
 
 void
 store_ptrs_push(store_ptrs_t *v, void *p)
@@ -29,10 +30,93 @@ struct store_order {
     store_ptrs_t added;         /* subjects created since */
 };
 
+/* The keys of the schema indexes (ptrtab.h). */
+typedef struct store_idkey {
+    const char *context;
+    int id;
+} store_idkey_t;
+
+typedef struct store_fpkey {
+    const char *context;
+    const char *fingerprint;
+} store_fpkey_t;
+
+static uint64_t
+store__id_hash(const char *context, int id)
+{
+    uint64_t h = (uint64_t)(unsigned)id * 0x9e3779b97f4a7c15ULL;
+    return strcmp(context, ".") == 0 ? h : h ^ hmap_hash(context, strlen(context));
+}
+
+static uint64_t
+store__schema_id_hash(const void *obj)
+{
+    const store_schema_t *s = obj;
+    return store__id_hash(s->context, s->id);
+}
+
+static int
+store__schema_id_match(const void *obj, const void *key)
+{
+    const store_schema_t *s = obj;
+    const store_idkey_t *k = key;
+    return s->id == k->id && strcmp(s->context, k->context) == 0;
+}
+
+static uint64_t
+store__fp_hash(const char *context, const char *fingerprint)
+{
+    /* An MD5 in hex: its first 16 digits are as good a hash as any. */
+    uint64_t h = 0;
+    for (int i = 0; i < 16 && fingerprint[i] != '\0'; i++) {
+        int d = text_hex_digit((unsigned char)fingerprint[i]);
+        h = h << 4 | (uint64_t)(d < 0 ? 0 : d);
+    }
+    return h ^ (strcmp(context, ".") == 0 ? 0 : hmap_hash(context, strlen(context)));
+}
+
+static uint64_t
+store__schema_fp_hash(const void *obj)
+{
+    const store_schema_t *s = obj;
+    return store__fp_hash(s->context, s->fingerprint);
+}
+
+static int
+store__schema_fp_match(const void *obj, const void *key)
+{
+    const store_schema_t *s = obj;
+    const store_fpkey_t *k = key;
+    return strcmp(s->fingerprint, k->fingerprint) == 0 && strcmp(s->context, k->context) == 0;
+}
+
+static uint64_t
+store__guid_hash(const unsigned char *guid)
+{
+    uint64_t h;
+    memcpy(&h, guid, sizeof(h));
+    return h;
+}
+
+static uint64_t
+store__schema_guid_hash(const void *obj)
+{
+    return store__guid_hash(((const store_schema_t *)obj)->guid);
+}
+
+static int
+store__schema_guid_match(const void *obj, const void *key)
+{
+    return memcmp(((const store_schema_t *)obj)->guid, key, GUID_BYTES) == 0;
+}
+
 void
 store_init(store_t *st)
 {
     memset(st, 0, sizeof(*st));
+    ptrtab_init(&st->schemas, store__schema_id_hash, store__schema_id_match);
+    ptrtab_init(&st->fingerprints, store__schema_fp_hash, store__schema_fp_match);
+    ptrtab_init(&st->guids, store__schema_guid_hash, store__schema_guid_match);
     st->offset = -1;
     st->texts = mem_calloc(1, sizeof(hmap_t));
     st->order = mem_calloc(1, sizeof(*st->order));
@@ -40,11 +124,37 @@ store_init(store_t *st)
     st->dirty_config = 1;
 }
 
+/* The names nearly every schema has (the default context, the three
+ * types), shared rather than copied per schema. */
+static const char *const store__names[] = {".", "AVRO", "JSON", "PROTOBUF"};
+
+/* `name`: one of store__names, or a copy the caller frees with
+ * store__name_free(). */
+static const char *
+store__shared_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof(store__names) / sizeof(store__names[0]); i++) {
+        if (strcmp(name, store__names[i]) == 0)
+            return store__names[i];
+    }
+    return mem_strdup(name);
+}
+
+static void
+store__name_free(const char *name)
+{
+    for (size_t i = 0; i < sizeof(store__names) / sizeof(store__names[0]); i++) {
+        if (name == store__names[i])
+            return;
+    }
+    free((void *)(uintptr_t)name);
+}
+
 static void
 store__schema_free(store_schema_t *s)
 {
-    free(s->context);
-    free(s->schema_type);
+    store__name_free(s->context);
+    store__name_free(s->schema_type);
     if (!s->text_in_arena)
         free(s->text);
     json_decref(s->references);
@@ -72,8 +182,9 @@ store_free(store_t *st)
     while ((s = hmap_next(&st->subjects, &pos)) != NULL)
         store__subject_free(s->val);
     pos = 0;
-    while ((s = hmap_next(&st->schemas, &pos)) != NULL)
-        store__schema_free(s->val);
+    store_schema_t *schema;
+    while ((schema = ptrtab_next(&st->schemas, &pos)) != NULL)
+        store__schema_free(schema);
     pos = 0;
     while ((s = hmap_next(&st->contexts, &pos)) != NULL) {
         store_context_t *c = s->val;
@@ -90,10 +201,10 @@ store_free(store_t *st)
     }
     free(st->arena_schemas.p);
     hmap_free(&st->subjects);
-    hmap_free(&st->schemas);
-    hmap_free(&st->fingerprints);
+    ptrtab_free(&st->schemas);
+    ptrtab_free(&st->fingerprints);
     hmap_free(&st->contexts);
-    hmap_free(&st->guids);
+    ptrtab_free(&st->guids);
     pos = 0;
     while ((s = hmap_next(&st->assocs, &pos)) != NULL)
         json_decref(s->val);
@@ -196,14 +307,6 @@ store_subject_context(const char *subject)
     return mem_strndup(subject + 1, len);
 }
 
-static char *
-store__key2(const char *a, const char *b, size_t *len)
-{
-    char *k = mem_printf("%s\x1f%s", a, b);
-    *len = strlen(k);
-    return k;
-}
-
 store_subject_t *
 store_subject(const store_t *st, const char *name)
 {
@@ -213,17 +316,14 @@ store_subject(const store_t *st, const char *name)
 store_schema_t *
 store_schema_by_id(const store_t *st, const char *context, int id)
 {
-    char k[512];
-    int n = snprintf(k, sizeof(k), "%s\x1f%d", context, id);
-    if (n < 0 || (size_t)n >= sizeof(k))
-        return NULL;
-    return hmap_get(&st->schemas, k, (size_t)n);
+    store_idkey_t k = {context, id};
+    return ptrtab_get(&st->schemas, store__id_hash(context, id), &k);
 }
 
 store_schema_t *
-store_schema_by_guid(const store_t *st, const char *guid)
+store_schema_by_guid(const store_t *st, const unsigned char guid[GUID_BYTES])
 {
-    return hmap_get(&st->guids, guid, strlen(guid));
+    return ptrtab_get(&st->guids, store__guid_hash(guid), guid);
 }
 
 /* Which of two schemas with one GUID answers for it: Confluent looks in
@@ -241,11 +341,8 @@ store_schema_t *
 store_schema_by_fingerprint(const store_t *st, const char *context,
                             const char *fingerprint)
 {
-    size_t len;
-    char *k = store__key2(context, fingerprint, &len);
-    store_schema_t *s = hmap_get(&st->fingerprints, k, len);
-    free(k);
-    return s;
+    store_fpkey_t k = {context, fingerprint};
+    return ptrtab_get(&st->fingerprints, store__fp_hash(context, fingerprint), &k);
 }
 
 store_version_t *
@@ -288,6 +385,7 @@ store__context(store_t *st, const char *name)
         return c;
     c = mem_calloc(1, sizeof(*c));
     c->name = mem_strdup(name);
+    c->listed = 1;
     hmap_put(&st->contexts, name, strlen(name), c);
     st->dirty_lists = 1;
     return c;
@@ -312,30 +410,72 @@ store__json_hash(EVP_MD_CTX *md, const json_t *j)
     free(s);
 }
 
-void
-store_fingerprint(const char *schema, const json_t *references,
-                  const json_t *metadata, const json_t *rule_set, char out[33])
+static int
+store__plain(const json_t *references, const json_t *metadata, const json_t *rule_set)
 {
-    static const char hex[] = "0123456789abcdef";
+    return json_array_size(references) == 0 && metadata == NULL && rule_set == NULL;
+}
+
+/* The fingerprint's 16 bytes (see store_fingerprint). */
+static void
+store__fingerprint_raw(const char *schema, const json_t *references,
+                       const json_t *metadata, const json_t *rule_set, unsigned char out[16])
+{
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     EVP_DigestInit_ex(md, EVP_md5(), NULL);
     EVP_DigestUpdate(md, schema, strlen(schema));
-    if (references != NULL && json_array_size(references) > 0)
-        store__json_hash(md, references);
-    else
-        EVP_DigestUpdate(md, "\x00", 1);
-    store__json_hash(md, metadata);
-    EVP_DigestUpdate(md, "\x02", 1);
-    store__json_hash(md, rule_set);
+    if (!store__plain(references, metadata, rule_set)) {
+        /* A canonical text holds no raw NUL: these bytes cannot be its own. */
+        if (references != NULL && json_array_size(references) > 0)
+            store__json_hash(md, references);
+        else
+            EVP_DigestUpdate(md, "\x00", 1);
+        store__json_hash(md, metadata);
+        EVP_DigestUpdate(md, "\x02", 1);
+        store__json_hash(md, rule_set);
+    }
     EVP_DigestFinal_ex(md, d, &dlen);
     EVP_MD_CTX_free(md);
+    memcpy(out, d, 16);
+}
+
+static void
+store__hex(const unsigned char d[16], char out[33])
+{
+    static const char hex[] = "0123456789abcdef";
     for (unsigned int i = 0; i < 16; i++) {
         out[2 * i] = hex[d[i] >> 4];
         out[2 * i + 1] = hex[d[i] & 15];
     }
     out[32] = '\0';
+}
+
+void
+store_fingerprint(const char *schema, const json_t *references,
+                  const json_t *metadata, const json_t *rule_set, char out[33])
+{
+    unsigned char d[16];
+    store__fingerprint_raw(schema, references, metadata, rule_set, d);
+    store__hex(d, out);
+}
+
+/* A new schema's fingerprint and GUID (the record's md5 when it has one):
+ * for a schema without references, metadata and rule set both are the
+ * MD5 of its text, hashed once. */
+static void
+store__digests(store_schema_t *s, const char *md5)
+{
+    unsigned char d[16];
+    store__fingerprint_raw(s->text, s->references, s->metadata, s->rule_set, d);
+    store__hex(d, s->fingerprint);
+    if (guid_from_md5_base64(md5, s->guid) == 0)
+        return;
+    if (store__plain(s->references, s->metadata, s->rule_set))
+        memcpy(s->guid, d, GUID_BYTES);
+    else
+        guid_digest(s->text, s->references, s->metadata, s->rule_set, s->guid);
 }
 
 /* Whether GET /subjects lists the subject: it has a live version. */
@@ -385,8 +525,8 @@ store_mark_all(store_t *st)
 {
     hmap_slot_t *slot;
     size_t pos = 0;
-    while ((slot = hmap_next(&st->schemas, &pos)) != NULL) {
-        store_schema_t *s = slot->val;
+    store_schema_t *s;
+    while ((s = ptrtab_next(&st->schemas, &pos)) != NULL) {
         s->literal = 0;
         store__mark_schema(st, s);
     }
@@ -419,8 +559,8 @@ store__schema_add(store_t *st, const char *context, const record_schema_t *r)
 {
     store_schema_t *s = mem_calloc(1, sizeof(*s));
     s->id = r->id;
-    s->context = mem_strdup(context);
-    s->schema_type = mem_strdup(r->schema_type ? r->schema_type : "AVRO");
+    s->context = store__shared_name(context);
+    s->schema_type = store__shared_name(r->schema_type ? r->schema_type : "AVRO");
     const char *text = r->schema ? r->schema : "";
     s->text = mem_arena_strndup(&st->arena, text, strlen(text));
     s->text_in_arena = 1;
@@ -429,25 +569,17 @@ store__schema_add(store_t *st, const char *context, const record_schema_t *r)
         s->references = json_incref(r->references);
     s->metadata = json_incref(r->metadata);
     s->rule_set = json_incref(r->rule_set);
-    store_fingerprint(s->text, s->references, s->metadata, s->rule_set,
-                      s->fingerprint);
-    if (guid_from_md5_base64(r->md5, s->guid) != 0)
-        guid_of(s->text, s->references, s->metadata, s->rule_set, s->guid);
-    store_schema_t *g = hmap_get(&st->guids, s->guid, strlen(s->guid));
+    store__digests(s, r->md5);
+    store_schema_t *g = store_schema_by_guid(st, s->guid);
     if (g == NULL || store__guid_better(s, g))
-        hmap_put(&st->guids, s->guid, strlen(s->guid), s);
+        ptrtab_put(&st->guids, store__guid_hash(s->guid), s->guid, s);
 
-    char idbuf[16];
-    snprintf(idbuf, sizeof(idbuf), "%d", s->id);
-    size_t len;
-    char *k = store__key2(context, idbuf, &len);
-    hmap_put(&st->schemas, k, len, s);
-    free(k);
+    store_idkey_t ik = {s->context, s->id};
+    ptrtab_put(&st->schemas, store__id_hash(s->context, s->id), &ik, s);
     /* The newest id wins, as in Confluent's content-hash index: the same
      * text imported again under another id answers with the new id. */
-    k = store__key2(context, s->fingerprint, &len);
-    hmap_put(&st->fingerprints, k, len, s);
-    free(k);
+    store_fpkey_t fk = {s->context, s->fingerprint};
+    ptrtab_put(&st->fingerprints, store__fp_hash(s->context, s->fingerprint), &fk, s);
 
     store_context_t *c = store__context(st, context);
     if (s->id > c->max_id)
@@ -461,16 +593,87 @@ store__schema_add(store_t *st, const char *context, const record_schema_t *r)
 static store_schema_t *
 store__same_content(const store_t *st, const store_schema_t *gone)
 {
-    store_schema_t *best = NULL;
-    hmap_slot_t *slot;
+    store_schema_t *best = NULL, *s;
     size_t pos = 0;
-    while ((slot = hmap_next(&st->schemas, &pos)) != NULL) {
-        store_schema_t *s = slot->val;
+    while ((s = ptrtab_next(&st->schemas, &pos)) != NULL) {
         if (s != gone && strcmp(s->fingerprint, gone->fingerprint) == 0 &&
             strcmp(s->context, gone->context) == 0 && (best == NULL || s->id > best->id))
             best = s;
     }
     return best;
+}
+
+/*
+ * Java's String.hashCode over a name's UTF-16 units, spread and masked as
+ * a ConcurrentHashMap of 16 bins does: the bin the name iterates in.  (The
+ * map grows past 12 entries; more subjects than that sharing one id are
+ * ordered as if it had not.)
+ */
+static unsigned
+store__chm_bin(const char *name)
+{
+    uint32_t h = 0;
+    const unsigned char *p = (const unsigned char *)name;
+    while (*p) {
+        uint32_t cp = *p++;
+        int more = cp >= 0xF0 ? 3 : cp >= 0xE0 ? 2 : cp >= 0xC0 ? 1 : 0;
+        if (more)
+            cp &= 0x3Fu >> more;
+        for (; more > 0 && (*p & 0xC0) == 0x80; more--)
+            cp = cp << 6 | (*p++ & 0x3Fu);
+        if (cp >= 0x10000) {
+            h = 31 * h + (0xD800 + ((cp - 0x10000) >> 10));
+            cp = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+        }
+        h = 31 * h + cp;
+    }
+    h = (h ^ (h >> 16)) & 0x7fffffffu;
+    return h & 15u;
+}
+
+/* `sub` now holds `s` at `version` (its record was applied last): the
+ * holder if it comes first in the map, or is the holder already. */
+static void
+store__holder_add(store_schema_t *s, const store_subject_t *sub, int version)
+{
+    if (s->holder == NULL || s->holder == sub ||
+        store__chm_bin(sub->name) < store__chm_bin(s->holder->name)) {
+        s->holder = sub;
+        s->holder_version = version;
+    }
+}
+
+/* `sub`'s `version` no longer holds `s` (already removed from the model):
+ * when it was the holder, the first of the other subjects holding `s`.
+ * One pass over the versions, and only for a schema that other versions
+ * share (a unique schema has no use left). */
+static void
+store__holder_drop(store_t *st, store_schema_t *s, const store_subject_t *sub, int version)
+{
+    if (s->holder != sub || s->holder_version != version)
+        return;
+    s->holder = NULL;
+    if (s->uses == 0)
+        return;
+    hmap_slot_t *slot;
+    size_t pos = 0;
+    while ((slot = hmap_next(&st->subjects, &pos)) != NULL) {
+        const store_subject_t *o = slot->val;
+        for (size_t i = o == sub ? o->nversions : 0; i < o->nversions; i++) {
+            if (o->versions[i].schema == s && (s->holder == NULL || s->holder == o ||
+                                               store__chm_bin(o->name) <
+                                                   store__chm_bin(s->holder->name))) {
+                s->holder = o;
+                s->holder_version = o->versions[i].version;
+            }
+        }
+    }
+}
+
+const store_version_t *
+store_schema_holder(const store_schema_t *s)
+{
+    return s->holder ? store_version(s->holder, s->holder_version) : NULL;
 }
 
 /* Drop one use of a schema; with none left it leaves the indexes. */
@@ -481,33 +684,28 @@ store__schema_unuse(store_t *st, store_schema_t *s)
         store__mark_schema(st, s);
         return;
     }
-    char idbuf[16];
-    size_t len;
-    snprintf(idbuf, sizeof(idbuf), "%d", s->id);
-    char *k = store__key2(s->context, idbuf, &len);
-    hmap_del(&st->schemas, k, len);
-    free(k);
-    k = store__key2(s->context, s->fingerprint, &len);
-    if (hmap_get(&st->fingerprints, k, len) == s) {
-        hmap_del(&st->fingerprints, k, len);
+    store_idkey_t ik = {s->context, s->id};
+    ptrtab_del(&st->schemas, store__id_hash(s->context, s->id), &ik);
+    store_fpkey_t fk = {s->context, s->fingerprint};
+    uint64_t fh = store__fp_hash(s->context, s->fingerprint);
+    if (ptrtab_get(&st->fingerprints, fh, &fk) == s) {
+        ptrtab_del(&st->fingerprints, fh, &fk);
         store_schema_t *other = store__same_content(st, s);
         if (other != NULL)
-            hmap_put(&st->fingerprints, k, len, other);
+            ptrtab_put(&st->fingerprints, fh, &fk, other);
     }
-    free(k);
-    if (hmap_get(&st->guids, s->guid, strlen(s->guid)) == s) {
-        hmap_del(&st->guids, s->guid, strlen(s->guid));
-        store_schema_t *best = NULL;
-        hmap_slot_t *slot;
+    uint64_t gh = store__guid_hash(s->guid);
+    if (ptrtab_get(&st->guids, gh, s->guid) == s) {
+        ptrtab_del(&st->guids, gh, s->guid);
+        store_schema_t *best = NULL, *o;
         size_t pos = 0;
-        while ((slot = hmap_next(&st->schemas, &pos)) != NULL) {
-            store_schema_t *o = slot->val;
-            if (o != s && strcmp(o->guid, s->guid) == 0 &&
+        while ((o = ptrtab_next(&st->schemas, &pos)) != NULL) {
+            if (o != s && memcmp(o->guid, s->guid, GUID_BYTES) == 0 &&
                 (best == NULL || store__guid_better(o, best)))
                 best = o;
         }
         if (best != NULL)
-            hmap_put(&st->guids, best->guid, strlen(best->guid), best);
+            ptrtab_put(&st->guids, gh, best->guid, best);
     }
     store_ptrs_push(&st->dead_schemas, s);
 }
@@ -541,7 +739,8 @@ store__version_remove(store_subject_t *sub, store_version_t *v)
 }
 
 static void
-store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t vlen)
+store__apply_schema(store_t *st, const record_key_t *k, int64_t ts, const char *val,
+                    size_t vlen)
 {
     store_subject_t *sub = store_subject(st, k->subject);
     int was_listed = store__listed(sub);
@@ -549,8 +748,10 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
         store_version_t *v = sub ? store_version(sub, k->version) : NULL;
         if (v == NULL)
             return;
-        store__schema_unuse(st, v->schema);
+        store_schema_t *gone = v->schema;
+        store__schema_unuse(st, gone);
         store__version_remove(sub, v);
+        store__holder_drop(st, gone, sub, k->version);
         st->nversions--;
         store__mark_subject(st, sub);
         store__relist(st, sub, was_listed);
@@ -574,8 +775,10 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
     sub = store__subject_get_or_add(st, k->subject);
     store_version_t *v = store_version(sub, k->version);
     if (v != NULL && v->schema != s) {
-        store__schema_unuse(st, v->schema);
+        store_schema_t *old = v->schema;
+        store__schema_unuse(st, old);
         v->schema = NULL;
+        store__holder_drop(st, old, sub, k->version);
     }
     if (v == NULL) {
         v = store__version_insert(sub, k->version);
@@ -585,7 +788,9 @@ store__apply_schema(store_t *st, const record_key_t *k, const char *val, size_t 
         v->schema = s;
         s->uses++;
     }
+    store__holder_add(s, sub, k->version);
     v->deleted = r.deleted;
+    v->ts = ts;
     v->dirty = 1;
     store__mark_schema(st, s);
     store__mark_subject(st, sub);
@@ -608,6 +813,7 @@ store__apply_delete_subject(store_t *st, const record_key_t *k, json_t *v)
         if (ver->version <= upto && !ver->deleted) {
             ver->deleted = 1;
             ver->dirty = 1;
+            store__mark_schema(st, ver->schema);
         }
     }
     store__mark_subject(st, sub);
@@ -622,8 +828,11 @@ store__clear_subject(store_t *st, store_subject_t *sub)
         store_version_t *v = &sub->versions[i - 1];
         if (!v->deleted)
             continue;
-        store__schema_unuse(st, v->schema);
+        store_schema_t *gone = v->schema;
+        int version = v->version;
+        store__schema_unuse(st, gone);
         store__version_remove(sub, v);
+        store__holder_drop(st, gone, sub, version);
         st->nversions--;
     }
     store__mark_subject(st, sub);
@@ -700,8 +909,26 @@ store__apply_id_floor(store_t *st, const json_t *v)
         st->id_floor = (int)floor;
 }
 
+/* A CONTEXT record lists its context; its tombstone (DELETE
+ * /contexts/{context}) takes it off the list. */
+static void
+store__apply_context(store_t *st, const record_key_t *k, const json_t *v)
+{
+    if (k->context == NULL)
+        return;
+    if (v != NULL) {
+        store__context(st, k->context)->listed = 1;
+        return;
+    }
+    store_context_t *c = hmap_get(&st->contexts, k->context, strlen(k->context));
+    if (c != NULL && c->listed) {
+        c->listed = 0;
+        st->dirty_lists = 1;
+    }
+}
+
 void
-store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
+store_apply(store_t *st, int64_t offset, int64_t ts, const char *key, size_t klen,
             const char *val, size_t vlen)
 {
     record_key_t k;
@@ -720,7 +947,7 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
         return;
     }
     if (k.type == RECORD_SCHEMA) {
-        store__apply_schema(st, &k, val, vlen);
+        store__apply_schema(st, &k, ts, val, vlen);
         record_key_free(&k);
         return;
     }
@@ -748,8 +975,7 @@ store_apply(store_t *st, int64_t offset, const char *key, size_t klen,
             store__apply_clear_subject(st, &k);
         break;
     case RECORD_CONTEXT:
-        if (k.context != NULL)
-            store__context(st, k.context);
+        store__apply_context(st, &k, v);
         break;
     case RECORD_NOOP:
         break;

@@ -127,12 +127,12 @@ guid__rule_set(EVP_MD_CTX *md, const json_t *rs)
     guid__member(md, rs, "enableAt");
 }
 
-static void
-guid__format(const unsigned char d[16], char out[GUID_LEN + 1])
+void
+guid_format(const unsigned char d[GUID_BYTES], char out[GUID_LEN + 1])
 {
     static const char hex[] = "0123456789abcdef";
     size_t o = 0;
-    for (int i = 0; i < 16; i++) {
+    for (int i = 0; i < GUID_BYTES; i++) {
         if (i == 4 || i == 6 || i == 8 || i == 10)
             out[o++] = '-';
         out[o++] = hex[d[i] >> 4];
@@ -142,8 +142,8 @@ guid__format(const unsigned char d[16], char out[GUID_LEN + 1])
 }
 
 void
-guid_of(const char *schema, const json_t *references, const json_t *metadata,
-        const json_t *rule_set, char out[GUID_LEN + 1])
+guid_digest(const char *schema, const json_t *references, const json_t *metadata,
+            const json_t *rule_set, unsigned char out[GUID_BYTES])
 {
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
@@ -172,13 +172,22 @@ guid_of(const char *schema, const json_t *references, const json_t *metadata,
     }
     EVP_DigestFinal_ex(md, d, &dlen);
     EVP_MD_CTX_free(md);
-    guid__format(d, out);
+    memcpy(out, d, GUID_BYTES);
+}
+
+void
+guid_of(const char *schema, const json_t *references, const json_t *metadata,
+        const json_t *rule_set, char out[GUID_LEN + 1])
+{
+    unsigned char d[GUID_BYTES];
+    guid_digest(schema, references, metadata, rule_set, d);
+    guid_format(d, out);
 }
 
 int
-guid_from_md5_base64(const char *b64, char out[GUID_LEN + 1])
+guid_from_md5_base64(const char *b64, unsigned char out[GUID_BYTES])
 {
-    out[0] = '\0';
+    memset(out, 0, GUID_BYTES);
     size_t len = b64 ? strlen(b64) : 0;
     if (len != 24)
         return -1;
@@ -186,16 +195,15 @@ guid_from_md5_base64(const char *b64, char out[GUID_LEN + 1])
     if (EVP_DecodeBlock(d, (const unsigned char *)b64, (int)len) != 18 ||
         b64[22] != '=' || b64[23] != '=')
         return -1;
-    guid__format(d, out);
+    memcpy(out, d, GUID_BYTES);
     return 0;
 }
 
 int
-guid_normalize(const char *in, size_t len, char out[GUID_LEN + 1])
+guid_parse(const char *in, size_t len, unsigned char out[GUID_BYTES])
 {
-    unsigned char d[16];
     size_t nd = 0;
-    out[0] = '\0';
+    memset(out, 0, GUID_BYTES);
     if (len != 32 && len != GUID_LEN)
         return -1;
     for (size_t i = 0; i < len; i++) {
@@ -206,13 +214,27 @@ guid_normalize(const char *in, size_t len, char out[GUID_LEN + 1])
         }
         int hi = text_hex_digit((unsigned char)in[i]);
         int lo = i + 1 < len ? text_hex_digit((unsigned char)in[i + 1]) : -1;
-        if (hi < 0 || lo < 0)
+        if (hi < 0 || lo < 0 || nd == GUID_BYTES) {
+            memset(out, 0, GUID_BYTES);
             return -1;
-        d[nd++] = (unsigned char)(hi << 4 | lo);
+        }
+        out[nd++] = (unsigned char)(hi << 4 | lo);
         i++;
     }
-    if (nd != 16)
+    if (nd != GUID_BYTES) {
+        memset(out, 0, GUID_BYTES);
         return -1;
-    guid__format(d, out);
+    }
+    return 0;
+}
+
+int
+guid_normalize(const char *in, size_t len, char out[GUID_LEN + 1])
+{
+    unsigned char d[GUID_BYTES];
+    out[0] = '\0';
+    if (guid_parse(in, len, d) != 0)
+        return -1;
+    guid_format(d, out);
     return 0;
 }

@@ -33,13 +33,25 @@ ipc_pack_request(msgpack_sbuffer *out, const ipc_request_t *r)
 {
     msgpack_packer pk;
     msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
-    msgpack_pack_array(&pk, 6);
+    msgpack_pack_array(&pk, 7);
     msgpack_pack_int(&pk, IPC_REQUEST);
     msgpack_pack_uint32(&pk, r->id);
     ipc__pack_str(&pk, r->method, r->method_len);
     ipc__pack_str(&pk, r->path, r->path_len);
     ipc__pack_str(&pk, r->ctype, r->ctype_len);
     ipc__pack_bin(&pk, r->body, r->body_len);
+    msgpack_pack_int(&pk, r->forwarded ? 1 : 0);
+}
+
+void
+ipc_pack_forward(msgpack_sbuffer *out, uint32_t id, const char *url, size_t url_len)
+{
+    msgpack_packer pk;
+    msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+    msgpack_pack_array(&pk, 3);
+    msgpack_pack_int(&pk, IPC_FORWARD);
+    msgpack_pack_uint32(&pk, id);
+    ipc__pack_str(&pk, url, url_len);
 }
 
 void
@@ -72,7 +84,8 @@ ipc_type(const msgpack_object *o)
     const msgpack_object *t = &o->via.array.ptr[0];
     if (t->type != MSGPACK_OBJECT_POSITIVE_INTEGER)
         return -1;
-    if (t->via.u64 != IPC_REQUEST && t->via.u64 != IPC_REPLY && t->via.u64 != IPC_CANCEL)
+    if (t->via.u64 != IPC_REQUEST && t->via.u64 != IPC_REPLY && t->via.u64 != IPC_CANCEL &&
+        t->via.u64 != IPC_FORWARD)
         return -1;
     return (int)t->via.u64;
 }
@@ -113,7 +126,7 @@ ipc__u32(const msgpack_object *o, uint32_t *v)
 int
 ipc_unpack_request(const msgpack_object *o, ipc_request_t *r)
 {
-    if (ipc_type(o) != IPC_REQUEST || o->via.array.size != 6)
+    if (ipc_type(o) != IPC_REQUEST || o->via.array.size != 7)
         return -1;
     const msgpack_object *a = o->via.array.ptr;
     memset(r, 0, sizeof(*r));
@@ -121,7 +134,20 @@ ipc_unpack_request(const msgpack_object *o, ipc_request_t *r)
         ipc__bytes(&a[2], &r->method, &r->method_len) != 0 || r->method == NULL ||
         ipc__bytes(&a[3], &r->path, &r->path_len) != 0 || r->path == NULL ||
         ipc__bytes(&a[4], &r->ctype, &r->ctype_len) != 0 ||
-        ipc__bytes(&a[5], &r->body, &r->body_len) != 0)
+        ipc__bytes(&a[5], &r->body, &r->body_len) != 0 ||
+        a[6].type != MSGPACK_OBJECT_POSITIVE_INTEGER || a[6].via.u64 > 1)
+        return -1;
+    r->forwarded = (int)a[6].via.u64;
+    return 0;
+}
+
+int
+ipc_unpack_forward(const msgpack_object *o, uint32_t *id, const char **url, size_t *url_len)
+{
+    if (ipc_type(o) != IPC_FORWARD || o->via.array.size != 3)
+        return -1;
+    const msgpack_object *a = o->via.array.ptr;
+    if (ipc__u32(&a[1], id) != 0 || ipc__bytes(&a[2], url, url_len) != 0 || *url == NULL)
         return -1;
     return 0;
 }
@@ -230,7 +256,7 @@ ipc__element(const unsigned char *p, size_t avail, size_t *hdr, size_t *body)
 
 /*
  * Check a message's shape before msgpack-c sees it: a fixarray of at most
- * six scalar, string or binary elements.  msgpack-c allocates an array's
+ * seven scalar, string or binary elements.  msgpack-c allocates an array's
  * storage from its header's count, so a corrupt header could ask for
  * gigabytes.  Returns 1 when whole, 0 when more bytes are needed, -1 when
  * corrupt.
@@ -240,7 +266,7 @@ ipc__prescan(const unsigned char *p, size_t len)
 {
     if (len == 0)
         return 0;
-    if (p[0] < 0x91 || p[0] > 0x96)
+    if (p[0] < 0x91 || p[0] > 0x97)
         return -1;
     size_t off = 1;
     for (unsigned i = 0; i < (unsigned)(p[0] & 0x0f); i++) {

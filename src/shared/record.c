@@ -247,10 +247,66 @@ record__key_fields(json_t *o, record_key_t *out)
     return 0;
 }
 
+static int record__fast_str(const jscan_field_t *f, char **out);
+static int record__fast_int(const jscan_field_t *f, int *out, int *seen);
+static int record__key_is(const jscan_field_t *f, const char *name);
+
+/* One member of a flat key; -1 when the fast path cannot say.  Members
+ * the general path ignores are ignored here too. */
+static int
+record__fast_key_member(const jscan_field_t *f, record_key_t *out, int *seen)
+{
+    if (record__key_is(f, "keytype"))
+        return f->type == JSCAN_STRING ? record__fast_str(f, &out->keytype) : -1;
+    if (record__key_is(f, "subject"))
+        return record__fast_str(f, &out->subject);
+    if (record__key_is(f, "tenant"))
+        return record__fast_str(f, &out->tenant);
+    if (record__key_is(f, "context"))
+        return record__fast_str(f, &out->context);
+    if (record__key_is(f, "version"))
+        return record__fast_int(f, &out->version, &seen[0]);
+    if (record__key_is(f, "magic"))
+        return record__fast_int(f, &out->magic, &seen[1]);
+    return 0;
+}
+
+/*
+ * Every key Confluent writes is a flat object: decoded without a jansson
+ * tree (a replay decodes one per record).  0 when decoded; -1 when the
+ * general path must decide, with *out left empty.
+ */
+static int
+record__key_fast(const char *buf, size_t len, record_key_t *out)
+{
+    jscan_field_t f[8];
+    int n = jscan_flat_object(buf, len, f, 8), seen[2] = {0, 0};
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < i; j++)
+            if (f[j].klen == f[i].klen && memcmp(f[j].key, f[i].key, f[i].klen) == 0)
+                goto slow;
+        if (record__fast_key_member(&f[i], out, seen) != 0)
+            goto slow;
+    }
+    if (out->keytype == NULL)
+        goto slow;
+    out->type = record__type_of(out->keytype);
+    if (out->type == RECORD_SCHEMA && (out->subject == NULL || !seen[0]))
+        goto slow;
+    return 0;
+slow:
+    record_key_free(out);
+    return -1;
+}
+
 int
 record_key_decode(const char *buf, size_t len, record_key_t *out)
 {
     memset(out, 0, sizeof(*out));
+    if (record__key_fast(buf, len, out) == 0)
+        return 0;
     json_t *o = record__load(buf, len, 1);
     if (o == NULL)
         return -1;

@@ -50,6 +50,9 @@ static const int route_method_table[ROUTE__COUNT] = {
     [ROUTE_ASSOC_RESOURCE_ID] = ROUTE_M_GET,
     [ROUTE_ASSOC_SUBJECT] = ROUTE_M_GET,
     [ROUTE_METADATA_DEPLOYMENT] = ROUTE_M_GET,
+    /* 8.x has DELETE only (405 for the rest), 7.9 no such path (404 for
+     * all): the API tells them apart by the dialect. */
+    [ROUTE_CONTEXT] = ROUTE_M_GET | ROUTE_M_POST | ROUTE_M_PUT | ROUTE_M_DELETE,
 };
 
 int
@@ -73,6 +76,8 @@ route_is_write(const route_t *r)
     case ROUTE_MODE_SUBJECT:
     case ROUTE_VERSION_TAGS:
         return r->id == ROUTE_SUBJECT ? r->method == ROUTE_M_DELETE : 1;
+    case ROUTE_CONTEXT:
+        return r->method == ROUTE_M_DELETE;
     default:
         return 0;
     }
@@ -229,6 +234,10 @@ route__match(char **seg, int n, route_t *r)
             return ROUTE_COMPAT_VERSIONS;
         r->version = seg[4];
         return n == 5 ? ROUTE_COMPAT_VERSION : ROUTE_NOT_FOUND;
+    }
+    if (route__is(s0, "contexts") && n == 2) {
+        r->subject = seg[1];
+        return ROUTE_CONTEXT;
     }
     if (route__is(s0, "contexts"))
         return n == 1 ? ROUTE_CONTEXTS : ROUTE_NOT_FOUND;

@@ -46,7 +46,7 @@ struct table_hdr {
     uint64_t index;   /* atomic: offset of the readers' main bucket array */
     int64_t offset;   /* atomic: applied journal offset */
     uint32_t stale;   /* atomic: a put failed, the table may lag the master */
-    uint32_t pad;
+    uint32_t leader;  /* atomic: this node knows where writes go */
 };
 
 /*
@@ -498,6 +498,13 @@ table_blob_bytes(const table_t *t, uint64_t handle, size_t *len)
     return (const unsigned char *)b + TABLE_BLOB_KEY;
 }
 
+/* Shared bytes are trusted only inside the generation's used arena. */
+static int
+table__shared_ok(const table_t *t, uint64_t at, size_t len)
+{
+    return at >= t->g.start && at <= t->g.used && len <= t->g.used - at;
+}
+
 /* Bytes an entry needs, or 0 if a part is invalid or too large. */
 static size_t
 table__entry_size(const table_t *t, size_t klen, const table_part_t *parts,
@@ -512,6 +519,9 @@ table__entry_size(const table_t *t, size_t klen, const table_part_t *parts,
             if (b == NULL)
                 return 0;
             n = b->len;
+        } else if (parts[i].at != 0) {
+            if (!table__shared_ok(t, parts[i].at, n))
+                return 0;
         } else {
             inl += n;
         }
@@ -548,6 +558,12 @@ table__entry_fill(table_t *t, uint64_t off, uint64_t hash, const void *key,
             d[i].off = parts[i].blob + TABLE_BLOB_KEY;
             d[i].len = table__blob(t, parts[i].blob)->len;
             d[i].blob = 1;
+            continue;
+        }
+        if (parts[i].at != 0) {
+            d[i].off = parts[i].at;
+            d[i].len = (uint32_t)parts[i].len;
+            d[i].blob = 0;
             continue;
         }
         d[i].off = ioff;
@@ -671,6 +687,30 @@ table_get(const table_t *t, const void *key, size_t klen,
 }
 
 int
+table_parts(const table_t *t, const void *key, size_t klen,
+            table_part_t *out, int max)
+{
+    uint64_t off, slot;
+    if (!table__writable(t))
+        return -1;
+    uint64_t hash = table__hash(table__hdr(t)->seed, key, klen);
+    off = table__probe(t, table__index_at(t, t->g.work), hash, key, klen,
+                       TABLE_ENTRY_KEY, &slot);
+    if (off == 0)
+        return -1;
+    const struct table_entry *e = (const void *)(t->base + off);
+    if (e->flags & TABLE_DELETED)
+        return -1;
+    if (e->nparts > (uint32_t)(max < 0 ? 0 : max))
+        return -2;
+    const struct table_pdesc *d =
+        (const void *)(t->base + off + TABLE_ENTRY_KEY + table__align8(e->klen));
+    for (uint32_t i = 0; i < e->nparts; i++)
+        out[i] = (table_part_t){.len = d[i].len, .at = d[i].off};
+    return (int)e->nparts;
+}
+
+int
 table_count(const table_t *t, const void *key, size_t klen)
 {
     uint64_t off;
@@ -712,6 +752,19 @@ int
 table_ready(const table_t *t)
 {
     return (int)__atomic_load_n(&table__hdr(t)->ready, __ATOMIC_ACQUIRE);
+}
+
+void
+table_set_leader_known(table_t *t, int known)
+{
+    if (table__writable(t))
+        __atomic_store_n(&table__hdr(t)->leader, known ? 1u : 0u, __ATOMIC_RELEASE);
+}
+
+int
+table_leader_known(const table_t *t)
+{
+    return (int)__atomic_load_n(&table__hdr(t)->leader, __ATOMIC_ACQUIRE);
 }
 
 void

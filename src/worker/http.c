@@ -138,6 +138,8 @@ http_init(http_t *h, const config_t *cf, int nslots, char *err, size_t errlen)
      * a slow answer of the master is not cut. */
     h->stall_ms = 3 * (uint64_t)cf->idle_timeout_ms;
     h->memory_budget = cf->worker_max_memory;
+    h->leader_connect_ms = (uint64_t)cf->leader_connect_ms;
+    h->leader_read_ms = (uint64_t)cf->leader_read_ms;
     h2o_hostconf_t *host = h2o_config_register_host(&h->globalconf,
                                                     h2o_iovec_init(H2O_STRLIT("default")), 65535);
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);

@@ -6,6 +6,8 @@
  */
 #include "respond.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 static h2o_generator_t respond_generator = {NULL, NULL};
@@ -39,8 +41,12 @@ respond__start(h2o_req_t *req, int status, size_t len)
     req->res.status = status;
     req->res.reason = status == 200 ? "OK" : "Error";
     req->res.content_length = len;
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ct,
-                   strlen(ct));
+    /* 204 (DELETE /contexts/{context}) has no body, hence no type. */
+    if (status == 204)
+        req->res.reason = "No Content";
+    else
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, ct,
+                       strlen(ct));
     h2o_start_response(req, &respond_generator);
 }
 
@@ -69,3 +75,20 @@ respond_send(h2o_req_t *req, int status, const char *body, size_t len, int copy)
     h2o_send(req, &buf, 1, H2O_SEND_STATE_FINAL);
 }
 
+
+int
+respond_forwarded(const h2o_req_t *req)
+{
+    return h2o_find_header_by_str(&req->headers, H2O_STRLIT(RESPOND_H_FORWARDED), -1) >= 0;
+}
+
+void
+respond_mark_offset(h2o_req_t *req, int64_t offset)
+{
+    if (!respond_forwarded(req))
+        return;
+    char *v = h2o_mem_alloc_pool(&req->pool, 24);
+    int n = snprintf(v, 24, "%" PRId64, offset);
+    h2o_set_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT(RESPOND_H_OFFSET), 0, v,
+                          (size_t)n, 1);
+}

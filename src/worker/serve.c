@@ -56,15 +56,34 @@ serve__table(h2o_req_t *req, serve_ctx_t *w, const char *key, size_t klen)
     return 0;
 }
 
-/* A value that is one JSON string literal, sent as the text it stands for. */
+/* The parts [from, to) of a value (to < 0: to its end); 0 when sent, -1
+ * on a miss or when the value has fewer parts. */
+static int
+serve__table_range(h2o_req_t *req, serve_ctx_t *w, const char *key, size_t klen,
+                   int from, int to)
+{
+    struct iovec iov[PUBLISH_LOOKUP_PARTS + 3];
+    if (klen == 0)
+        return -1;
+    int n = table_get(w->table, key, klen, iov, PUBLISH_LOOKUP_PARTS + 3);
+    if (to < 0)
+        to = n;
+    if (n < to || from >= to)
+        return -1;
+    serve__send_parts(req, iov + from, to - from);
+    return 0;
+}
+
+/* GET /schemas/ids/{id}/schema: the I value's literal part, sent as the
+ * text it stands for. */
 static int
 serve__table_unescaped(h2o_req_t *req, serve_ctx_t *w, const char *key, size_t klen)
 {
-    struct iovec iov[1];
-    if (klen == 0 || table_get(w->table, key, klen, iov, 1) != 1)
+    struct iovec iov[3];
+    if (klen == 0 || table_get(w->table, key, klen, iov, 3) != 3)
         return -1;
-    char *text = h2o_mem_alloc_pool(&req->pool, iov[0].iov_len + 1);
-    long n = mem_json_unescape(iov[0].iov_base, iov[0].iov_len, text);
+    char *text = h2o_mem_alloc_pool(&req->pool, iov[1].iov_len + 1);
+    long n = mem_json_unescape(iov[1].iov_base, iov[1].iov_len, text);
     if (n < 0)
         return -1;
     respond_send(req, 200, text, (size_t)n, 0);
@@ -121,7 +140,7 @@ serve__schema_id(h2o_req_t *req, serve_ctx_t *w, const route_t *r, char kind)
         return -1;
     char idbuf[16];
     snprintf(idbuf, sizeof(idbuf), "%d", id);
-    size_t klen = publish_key(key, kind, ".", idbuf);
+    size_t klen = publish_key(key, 'I', ".", idbuf);
     if (kind == 'R')
         return serve__table_unescaped(req, w, key, klen);
     return serve__table(req, w, key, klen);
@@ -151,7 +170,7 @@ serve__version(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
  * worker), then one probe.
  */
 static int
-serve__by_fingerprint(h2o_req_t *req, serve_ctx_t *w, const route_t *r, char kind)
+serve__by_fingerprint(h2o_req_t *req, serve_ctx_t *w, const route_t *r, int registration)
 {
     static const char *const allowed[] = {"normalize", "false", "deleted", "false", NULL};
     char key[PUBLISH_KEY_MAX];
@@ -162,7 +181,10 @@ serve__by_fingerprint(h2o_req_t *req, serve_ctx_t *w, const route_t *r, char kin
         req->entity.base == NULL ||
         canon_cache_fingerprint(w->canon, req->entity.base, req->entity.len, fp) != 0)
         return -1;
-    return serve__table(req, w, key, publish_key(key, kind, r->subject, fp));
+    size_t klen = publish_key(key, 'P', r->subject, fp);
+    if (registration)
+        return serve__table_range(req, w, key, klen, PUBLISH_LOOKUP_PARTS, -1);
+    return serve__table_range(req, w, key, klen, 0, PUBLISH_LOOKUP_PARTS);
 }
 
 /* A subject's mode: READONLY_OVERRIDE set globally answers for every
@@ -184,10 +206,11 @@ serve__mode_subject(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
 static int
 serve__guid(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
 {
-    char key[PUBLISH_KEY_MAX], guid[GUID_LEN + 1];
-    if (r->nquery || guid_normalize(r->schema_id, strlen(r->schema_id), guid) != 0)
+    char key[PUBLISH_KEY_MAX];
+    unsigned char guid[GUID_BYTES];
+    if (r->nquery || guid_parse(r->schema_id, strlen(r->schema_id), guid) != 0)
         return -1;
-    return serve__table(req, w, key, publish_key(key, 'U', guid, NULL));
+    return serve__table(req, w, key, publish_guid_key(key, guid));
 }
 
 /* Try the table; 0 when answered.  Called inside table_enter/leave. */
@@ -232,9 +255,9 @@ serve__hot(h2o_req_t *req, serve_ctx_t *w, const route_t *r)
         }
     }
     if (r->method == ROUTE_M_POST && r->id == ROUTE_SUBJECT)
-        return serve__by_fingerprint(req, w, r, 'P');
+        return serve__by_fingerprint(req, w, r, 0);
     if (r->method == ROUTE_M_POST && r->id == ROUTE_VERSIONS)
-        return serve__by_fingerprint(req, w, r, 'Q');
+        return serve__by_fingerprint(req, w, r, 1);
     return -1;
 }
 
@@ -317,8 +340,14 @@ serve__on_req(h2o_handler_t *self, h2o_req_t *req)
         route_parse("GET", 3, req->path.base, req->path.len, &r);
     else
         route_parse(req->method.base, req->method.len, req->path.base, req->path.len, &r);
+    /* Read before any table probe: what a relayed request is answered
+     * from covers at least this offset. */
+    respond_mark_offset(req, table_offset(w->table));
     if (r.id == ROUTE_HEALTH_LIVE) {
         respond_send(req, 200, "{\"status\":\"UP\"}", 15, 0);
+    } else if (r.id == ROUTE_HEALTH_READY && table_ready(w->table) &&
+               !table_leader_known(w->table)) {
+        serve__error(req, 503, 50301, "schemad knows no leader to send writes to yet");
     } else if (r.id == ROUTE_HEALTH_READY && table_ready(w->table)) {
         respond_send(req, 200, "{\"status\":\"UP\"}", 15, 0);
     } else if (!table_ready(w->table)) {

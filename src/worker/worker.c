@@ -13,6 +13,7 @@
 
 #include "http.h"
 #include "log.h"
+#include "relay.h"
 #include "respond.h"
 #include "serve.h"
 
@@ -131,6 +132,7 @@ worker_forward(worker_t *w, h2o_req_t *req)
         .ctype_len = ct >= 0 ? req->headers.entries[ct].value.len : 0,
         .body = req->entity.base,
         .body_len = req->entity.base ? req->entity.len : 0,
+        .forwarded = respond_forwarded(req),
     };
     msgpack_sbuffer sb;
     msgpack_sbuffer_init(&sb);
@@ -157,8 +159,45 @@ worker__on_reply(worker_t *w, const ipc_reply_t *rep)
     slot->live = 0;
     slot->req = NULL;
     w->npending--;
+    if (req == NULL)
+        return;
+    /* The master answers a write once it is in the table: its offset now
+     * covers it. */
+    respond_mark_offset(req, table_offset(w->table));
+    respond_send(req, rep->status, rep->body, rep->body_len, 1);
+}
+
+/* The master says: a follower's write, to relay to the leader at url. */
+static void
+worker__on_forward(worker_t *w, uint32_t id, const char *url, size_t url_len)
+{
+    worker_pending_t *slot = &w->pending[id % WORKER_PENDING];
+    if (slot->id != id || !slot->live)
+        return;     /* its client went away */
+    h2o_req_t *req = slot->req;
+    slot->live = 0;
+    slot->req = NULL;
+    w->npending--;
     if (req != NULL)
-        respond_send(req, rep->status, rep->body, rep->body_len, 1);
+        relay_start(&w->relay, req, url, url_len);
+}
+
+static void
+worker__on_message(worker_t *w, const msgpack_object *o)
+{
+    if (ipc_type(o) == IPC_FORWARD) {
+        uint32_t id;
+        const char *url;
+        size_t url_len;
+        if (ipc_unpack_forward(o, &id, &url, &url_len) != 0)
+            log_fatal("malformed message from the master");
+        worker__on_forward(w, id, url, url_len);
+        return;
+    }
+    ipc_reply_t rep;
+    if (ipc_unpack_reply(o, &rep) != 0)
+        log_fatal("malformed message from the master");
+    worker__on_reply(w, &rep);
 }
 
 static void
@@ -171,12 +210,8 @@ worker__on_ipc_read(h2o_socket_t *sock, const char *err)
     h2o_buffer_consume(&sock->input, sock->input->size);
     const msgpack_object *o;
     int rc;
-    while ((rc = ipc_reader_next(&w->reader, &o)) == 1) {
-        ipc_reply_t rep;
-        if (ipc_unpack_reply(o, &rep) != 0)
-            log_fatal("malformed message from the master");
-        worker__on_reply(w, &rep);
-    }
+    while ((rc = ipc_reader_next(&w->reader, &o)) == 1)
+        worker__on_message(w, o);
     mem_release(ipc_reader_shrink(&w->reader));
     if (rc < 0)
         log_fatal("corrupt stream from the master");
@@ -214,7 +249,7 @@ worker__drain(worker_t *w)
         h2o_evloop_run(w->loop, 50);
         clock_gettime(CLOCK_MONOTONIC, &now);
         long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if ((w->npending == 0 && ms > 200) || ms > 10000)
+        if ((w->npending == 0 && w->relay.inflight == 0 && ms > 200) || ms > 10000)
             break;
     }
 }
@@ -265,6 +300,7 @@ worker_main(http_t *http, table_t *table, int index, int ipc_fd)
 
     http_conns_init(&w->conns, w->loop, http->max_connections, http->stall_ms,
                     http->memory_budget);
+    relay_init(&w->relay, w->loop, w->table, http->leader_connect_ms, http->leader_read_ms);
 
     w->ipc_sock = h2o_evloop_socket_create(w->loop, ipc_fd, 0);
     w->ipc_sock->data = w;

@@ -83,7 +83,7 @@ one_request(api_t *api, table_t *t, publish_t *pub, int64_t *offset, const fuzz_
     check_answer(&res);
     for (size_t i = 0; i < res.nrecords; i++) {
         api_record_t *rec = &res.records[i];
-        store_apply(api->store, (*offset)++, rec->key, rec->klen, rec->val, rec->vlen);
+        store_apply(api->store, (*offset)++, -1, rec->key, rec->klen, rec->val, rec->vlen);
     }
     if (res.nrecords > 0) {
         (void)publish_dirty(pub, api->store, t);

@@ -53,6 +53,7 @@ round_trip(const msgpack_object *o)
         FUZZ_CHECK((rq.ctype == NULL) == (rq2.ctype == NULL));
         FUZZ_CHECK(bytes_eq(rq.ctype, rq.ctype_len, rq2.ctype, rq2.ctype_len));
         FUZZ_CHECK(bytes_eq(rq.body, rq.body_len, rq2.body, rq2.body_len));
+        FUZZ_CHECK(rq.forwarded == rq2.forwarded);
     } else {
         FUZZ_CHECK(ipc_unpack_reply(o2, &rp2) == 0);
         FUZZ_CHECK(rp.id == rp2.id && rp.status == rp2.status);
@@ -69,7 +70,7 @@ round_trip(const msgpack_object *o)
 static void
 check_incomplete(const char *p, size_t n)
 {
-    if (n == 0 || (unsigned char)p[0] < 0x91 || (unsigned char)p[0] > 0x96)
+    if (n == 0 || (unsigned char)p[0] < 0x91 || (unsigned char)p[0] > 0x97)
         return;
     msgpack_unpacked u;
     size_t off = 0;

@@ -41,11 +41,12 @@ typedef struct replay {
 } replay_t;
 
 static void
-on_apply(void *ctx, int64_t offset, const char *key, size_t klen, const char *val, size_t vlen)
+on_apply(void *ctx, int64_t offset, int64_t ts, const char *key, size_t klen, const char *val,
+         size_t vlen)
 {
     replay_t *r = ctx;
     FUZZ_CHECK(klen > 0);
-    store_apply(&r->store, offset, key, klen, val, vlen);
+    store_apply(&r->store, offset, ts, key, klen, val, vlen);
     r->n++;
     r->last_offset = offset;
     r->last_klen = klen;

@@ -3,7 +3,8 @@
  * stored text, the loaders' checks, JsonSchemaDiff both ways, tag edits.
  *
  * Input: up to two schema texts split on 0xFF (the second, when present,
- * is the other side of the compatibility checks).  Checks: a failure
+ * is the other side of the compatibility checks, and the document a
+ * reference named "r.json" brings: $refs may cross into it and back).  Checks: a failure
  * always has a message and is -1 (not JSON) or -2 (not a schema); the
  * stored text parses again to itself, and so does the normalized one;
  * a verdict is 0 or 1 and an incompatible one has messages, all strings;
@@ -45,12 +46,34 @@ compat(const char *reader, const char *writer, int reader_is_new)
     return rc;
 }
 
+/* Whether `text` holds an exponent of ten digits: BigDecimal.toString()
+ * may print one past an int (scale -2^31 with several digits), which
+ * BigDecimal cannot read back, in Java as here. */
+static int
+huge_exponent(const char *text)
+{
+    for (const char *e = strstr(text, "E+"); e != NULL; e = strstr(e + 2, "E+"))
+        if (strspn(e + 2, "0123456789") >= 10)
+            return 1;
+    return 0;
+}
+
+/* Whether `text` holds -0.0: Jackson's double for a literal past
+ * BigDecimal's range that is a negative zero, which reads back as the
+ * BigDecimal 0.0, in Java as here. */
+static int
+negative_zero(const char *text)
+{
+    return strstr(text, "-0.0") != NULL;
+}
+
 static void
 stable(const char *text, int normalize)
 {
     char *again = NULL;
-    FUZZ_CHECK(canonical(text, strlen(text), normalize, &again) == 0);
-    FUZZ_CHECK(strcmp(text, again) == 0);
+    int rc = canonical(text, strlen(text), normalize, &again);
+    FUZZ_CHECK(rc == 0 || (rc == -1 && huge_exponent(text)));
+    FUZZ_CHECK(rc != 0 || strcmp(text, again) == 0 || negative_zero(text));
     free(again);
 }
 
@@ -72,6 +95,27 @@ tags(const char *text)
     free(err);
     json_decref(add);
     json_decref(none);
+}
+
+/* The first text with the second as the reference "r.json", and the two
+ * compared through it. */
+static void
+with_ref(const char *text, size_t len, const char *other, const char *plain0)
+{
+    schema_ref_t ref = {.name = "r.json", .text = (char *)other};
+    char *out = NULL, *err = NULL;
+    int rc = schema_json_canonical(text, len, &ref, 1, 0, &out, &err);
+    FUZZ_CHECK(rc == 0 || rc == -1 || rc == -2);
+    FUZZ_CHECK(rc == 0 ? out != NULL && err == NULL : out == NULL && err != NULL);
+    free(out);
+    free(err);
+    if (plain0 == NULL)
+        return;
+    json_t *msgs = json_array();
+    int v = schema_json_compatible(plain0, &ref, 1, plain0, &ref, 1, 1, msgs);
+    FUZZ_CHECK(v == 0 || v == 1);
+    FUZZ_CHECK(v == 0 ? json_array_size(msgs) > 0 : json_array_size(msgs) == 0);
+    json_decref(msgs);
 }
 
 int
@@ -102,6 +146,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int v = schema_json_compatible(plain[1], NULL, 0, plain[0], NULL, 0, 1, NULL);
         FUZZ_CHECK(v == compat(plain[1], plain[0], 1));
     }
+    if (n == 2 && rc[1] == 0)
+        with_ref(text[0], parts[0].n, plain[1], rc[0] == 0 ? plain[0] : NULL);
     for (int i = 0; i < 2; i++) {
         free(text[i]);
         free(plain[i]);

@@ -105,9 +105,14 @@ def mp_uint(n):
     return bytes([n]) if n < 128 else b'\xce' + struct.pack('>I', n)
 
 
-def ipc_request(i, method, path, ctype, body):
-    return (b'\x96\x01' + mp_uint(i) + mp_str(method.encode()) + mp_str(path.encode())
-            + (b'\xc0' if ctype is None else mp_str(ctype.encode())) + mp_bin(body or b''))
+def ipc_request(i, method, path, ctype, body, forwarded=0):
+    return (b'\x97\x01' + mp_uint(i) + mp_str(method.encode()) + mp_str(path.encode())
+            + (b'\xc0' if ctype is None else mp_str(ctype.encode())) + mp_bin(body or b'')
+            + bytes([forwarded]))
+
+
+def ipc_forward(i, url):
+    return b'\x93\x04' + mp_uint(i) + mp_str(url.encode())
 
 
 def ipc_reply(i, status, body):
@@ -134,8 +139,11 @@ def seeds(scenarios, records):
             if body is not None:
                 s['request'].append(body)
             ctype = st.get('ct', 'application/vnd.schemaregistry.v1+json' if body else None)
-            msgs.append(ipc_request(i, st['m'], path, ctype, body))
-            msgs.append(ipc_reply(i, 200, b'{"id":1}'))
+            msgs.append(ipc_request(i, st['m'], path, ctype, body, i % 2))
+            if i % 3 == 0:
+                msgs.append(ipc_forward(i, 'http://127.0.0.1:8081'))
+            else:
+                msgs.append(ipc_reply(i, 200, b'{"id":1}'))
         reqs = [bytes([METHODS.get(st['m'], 0)]) + subst(st['p']).encode() + b'\n'
                 + (body_bytes(st) or b'') for st in steps]
         for k in range(0, len(reqs), 8):

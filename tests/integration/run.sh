@@ -7,5 +7,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${SCHEMAD_BIN:?set SCHEMAD_BIN to the schemad binary}"
 export SCHEMAD_BIN
 sh "$here/fetch_kafka.sh" >/dev/null
+sh "$here/../diff/fetch_ref.sh" >/dev/null
 cd "$here"
 exec python3 -m pytest -p no:cacheprovider -v -s ${PYTEST_ARGS:-} .

@@ -140,10 +140,10 @@ class Schemad:
     def url(self):
         return 'http://127.0.0.1:%d' % self.port
 
-    def request(self, method, path, body=None, ctype=CT, timeout=10):
+    def request(self, method, path, body=None, ctype=CT, timeout=10, headers=None):
         c = http.client.HTTPConnection('127.0.0.1', self.port, timeout=timeout)
         try:
-            headers = {}
+            headers = dict(headers or {})
             data = None
             if body is not None:
                 data = body if isinstance(body, (bytes, str)) else json.dumps(body)
@@ -161,7 +161,7 @@ class Schemad:
     def get(self, path):
         return self.request('GET', path)
 
-    def register(self, subject, schema, **extra):
+    def register(self, subject, schema, headers=None, **extra):
         body = {'schema': schema}
         body.update(extra)
-        return self.request('POST', '/subjects/%s/versions' % subject, body)
+        return self.request('POST', '/subjects/%s/versions' % subject, body, headers=headers)

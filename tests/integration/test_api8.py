@@ -6,12 +6,14 @@ import hashlib
 import json
 import os
 import struct
+import time
 import uuid
 
 import pytest
 
 from schemad_proc import Schemad, avro_record
 from test_daemon import _assert_table_equals_master
+from topics import read_topic
 
 USER = avro_record('User', [('id', 'int'), ('name', 'string')], namespace='ex')
 GUID_LEN = 36
@@ -92,13 +94,17 @@ def test_schema_answers_carry_the_guid(v8):
     assert st == 200
     assert keys(body) == ['subject', 'version', 'id', 'guid', 'schemaType', 'schema', 'deleted']
     assert json.loads(body)['deleted'] is False and json.loads(body)['guid'] == guid
+    # SchemaString (8.3's RestApiTest: getDeleted() is false, not null).
     st, body = raw(v8, 'GET', '/schemas/ids/1')
-    assert keys(body) == ['guid', 'schemaType', 'schema']
+    assert keys(body) == ['guid', 'schemaType', 'schema', 'deleted']
     st, body = raw(v8, 'GET', '/schemas/ids/1?subject=u')
-    assert keys(body) == ['subject', 'version', 'guid', 'schemaType', 'schema']
+    assert keys(body) == ['subject', 'version', 'guid', 'schemaType', 'schema', 'deleted']
     assert json.loads(body)['subject'] == 'u' and json.loads(body)['version'] == 1
+    # The lookup answers with a copy of the request: neither ts nor deleted.
     st, body = raw(v8, 'POST', '/subjects/u', {'schema': USER})
     assert st == 200 and json.loads(body)['guid'] == guid
+    assert keys(body) == ['subject', 'version', 'id', 'guid', 'schemaType', 'schema']
+    assert raw(v8, 'POST', '/subjects/u?unknownParameter=1', {'schema': USER}) == (st, body)
     st, lst = v8.get('/schemas')
     assert st == 200 and lst[0]['guid'] == guid
     # Soft-deleted: only asked for, and marked.
@@ -128,7 +134,7 @@ def test_schemas_by_guid(v8):
     st, reg = v8.register('u', USER)
     guid = reg['guid']
     st, body = raw(v8, 'GET', '/schemas/guids/' + guid)
-    assert st == 200 and keys(body) == ['guid', 'schemaType', 'schema']
+    assert st == 200 and keys(body) == ['guid', 'schemaType', 'schema', 'deleted']
     assert json.loads(body)['schema'] == reg['schema']
     # Served from the table: the master answers the same bytes.
     _assert_table_equals_master(v8, '/schemas/guids/' + guid)
@@ -320,3 +326,133 @@ def test_pagination_of_8(v8, v7):
     assert v8.get('/subjects/p/versions?limit=-1') == (200, [1, 2, 3, 4])
     assert v8.get('/subjects/p/versions?offset=x')[0] == 404
     assert v7.get('/subjects/p/versions?offset=1&limit=2') == (200, [1, 2, 3, 4])
+
+
+def raw_response(d, method, path):
+    """Status, headers and body bytes of one request."""
+    import http.client
+    c = http.client.HTTPConnection('127.0.0.1', d.port, timeout=10)
+    c.request(method, path)
+    r = c.getresponse()
+    out = r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+    c.close()
+    return out
+
+
+def test_delete_context(v8, v7, tmp_path):
+    """ContextsResource.deleteContext (8.3): the path is normalized as a
+    qualified subject; a context with subjects, soft-deleted versions
+    included, is 42211 under 422 naming the normalized context; otherwise
+    its CONTEXT key is tombstoned (it leaves GET /contexts) and the answer
+    is 204 without a body.  7.9 has no such path."""
+    v8.register(':.ctx:a', '"string"')
+    v8.register(':.other:b', '"int"')
+    assert v8.get('/contexts')[1] == ['.', '.ctx', '.other']
+    busy = {'error_code': 42211, 'message': "The specified context ':.ctx:' is not empty."}
+    assert v8.request('DELETE', '/contexts/:.ctx:') == (422, busy)
+    # Without its closing colon the name is spelled back with it.
+    assert v8.request('DELETE', '/contexts/:.ctx') == (422, busy)
+    # Soft-deleted versions still count; only a permanent delete empties it.
+    assert v8.request('DELETE', '/subjects/:.ctx:a')[0] == 200
+    assert v8.request('DELETE', '/contexts/:.ctx:') == (422, busy)
+    assert v8.request('DELETE', '/subjects/:.ctx:a?permanent=true')[0] == 200
+    st, headers, body = raw_response(v8, 'DELETE', '/contexts/:.ctx:')
+    assert (st, body) == (204, b'') and 'content-type' not in headers
+    assert v8.get('/contexts')[1] == ['.', '.other']
+    # Deleting it again (or a context never created) is the same 204.
+    assert raw_response(v8, 'DELETE', '/contexts/:.never:')[0] == 204
+    # The default context: ":.:" names it, with its subjects.
+    v8.register('plain', '"long"')
+    assert v8.request('DELETE', '/contexts/:.:') == (
+        422, {'error_code': 42211, 'message': "The specified context '' is not empty."})
+    # ".__GLOBAL" holds every subject.
+    assert v8.request('DELETE', '/contexts/:.__GLOBAL:')[0] == 422
+    # A bare name is a subject of the default context: only that subject counts.
+    assert v8.request('DELETE', '/contexts/plain') == (
+        422, {'error_code': 42211, 'message': "The specified context 'plain' is not empty."})
+    assert raw_response(v8, 'DELETE', '/contexts/nosuchsubject')[0] == 204
+    # Registering into the deleted context lists it again (a new CONTEXT record).
+    assert v8.register(':.ctx:c', '"bytes"')[0] == 200
+    assert v8.get('/contexts')[1] == ['.', '.ctx', '.other']
+    # Other methods: 405 under 8; no such path under 7.
+    assert v8.get('/contexts/:.ctx:') == (405, {'error_code': 405,
+                                                 'message': 'HTTP 405 Method Not Allowed'})
+    not_found = (404, {'error_code': 404, 'message': 'HTTP 404 Not Found'})
+    assert v7.request('DELETE', '/contexts/:.ctx:') == not_found
+    assert v7.get('/contexts/:.ctx:') == not_found
+
+
+def test_deleted_context_stays_deleted_after_restart(tmp_path):
+    d = d8(tmp_path)
+    try:
+        d.register(':.gone:a', '"string"')
+        d.request('DELETE', '/subjects/:.gone:a')
+        d.request('DELETE', '/subjects/:.gone:a?permanent=true')
+        assert raw_response(d, 'DELETE', '/contexts/:.gone:')[0] == 204
+        d.stop()
+        d.start()
+        assert d.get('/contexts')[1] == ['.']
+        # Its ids are not given again.
+        st, reg = d.register(':.gone:b', '"int"')
+        assert st == 200 and reg['id'] == 2, reg
+    finally:
+        d.stop()
+    tomb = [k for k, v in journal_records(d) if b'"CONTEXT"' in k and v is None]
+    assert tomb == [b'{"keytype":"CONTEXT","tenant":"default","context":".gone","magic":0}']
+
+
+def test_ts_is_the_records_timestamp(kafka, tmp_path):
+    """8.x's `ts` is the timestamp of the version's SCHEMA record in
+    `_schemas` (KafkaStoreMessageHandler.validateUpdate sets it on the cached
+    value; toSchemaEntity hands it out): in a version's answer, GET /schemas,
+    and GET /schemas/ids/{id} and /schemas/guids/{guid} (SchemaString, the
+    record of the subject-version the id is found under).  A soft delete is
+    a new record, hence a new ts.  The lookup copies the request (no ts, no
+    deleted).  Records never carry it; confluent.version=7 never shows it."""
+    from confluent_kafka import Producer
+    from confluent_kafka.admin import AdminClient, NewTopic
+    topic = '_schemas_ts_%d' % os.getpid()
+    admin = AdminClient({'bootstrap.servers': kafka.bootstrap})
+    for f in admin.create_topics([NewTopic(topic, 1, 1, config={'cleanup.policy': 'compact'})]).values():
+        f.result(30)
+    p = Producer({'bootstrap.servers': kafka.bootstrap})
+    key = b'{"keytype":"SCHEMA","subject":"u","version":1,"magic":1}'
+    val = b'{"subject":"u","version":1,"id":1,"schema":"\\"string\\"","deleted":false}'
+    p.produce(topic, key=key, value=val, timestamp=1700000000123)
+    p.flush(30)
+    s = {'journal': 'kafka', 'kafkastore.bootstrap.servers': kafka.bootstrap,
+         'kafkastore.topic': topic, 'kafkastore.init.timeout.ms': '30000'}
+    d = Schemad(tmp_path / 'k8', dict(s, **{'confluent.version': '8'}))
+    d.start()
+    try:
+        st, body = raw(d, 'GET', '/subjects/u/versions/1')
+        assert keys(body) == ['subject', 'version', 'id', 'guid', 'schemaType', 'schema',
+                              'ts', 'deleted']
+        assert json.loads(body)['ts'] == 1700000000123
+        st, body = raw(d, 'GET', '/schemas/ids/1')
+        assert keys(body) == ['guid', 'schemaType', 'schema', 'ts', 'deleted']
+        guid = json.loads(body)['guid']
+        assert raw(d, 'GET', '/schemas/guids/' + guid) == (200, body)
+        assert d.get('/schemas')[1][0]['ts'] == 1700000000123
+        st, body = raw(d, 'POST', '/subjects/u', {'schema': '"string"'})
+        assert 'ts' not in keys(body) and 'deleted' not in keys(body)
+        for path in ['/subjects/u/versions/1', '/subjects/u/versions/latest', '/schemas/ids/1',
+                     '/schemas/guids/' + guid]:
+            assert _assert_table_equals_master(d, path) == 200, path
+        before = int(time.time() * 1000) - 1
+        assert d.request('DELETE', '/subjects/u/versions/1')[0] == 200
+        st, v = d.get('/subjects/u/versions/1?deleted=true')
+        assert v['deleted'] is True and v['ts'] >= before
+        st, i = d.get('/schemas/ids/1')
+        assert i['deleted'] is True and i['ts'] == v['ts']
+    finally:
+        d.stop()
+    recs = read_topic(kafka.bootstrap, topic)
+    assert all(b'"ts"' not in v for k, v in recs if v), recs
+    d7 = Schemad(tmp_path / 'k7', dict(s, **{'confluent.version': '7'}))
+    d7.start()
+    try:
+        st, body = raw(d7, 'GET', '/subjects/u/versions/1?deleted=true')
+        assert keys(body) == ['subject', 'version', 'id', 'schema']
+    finally:
+        d7.stop()

@@ -1,9 +1,10 @@
 """Several schemad nodes with default settings on one Kafka topic: one
-leader, elected in a consumer group; the others answer writes with 50004
-naming it.  A leader claims the topic in the log before its first write;
-records a deposed leader lands after a later claim are fenced alike on
-every node.  In the topic, no id is bound to two schemas among the records
-that stand."""
+leader, elected in a consumer group; the others forward writes to it (and
+answer 50003 when it cannot be reached, 50004 when no leader is known).  A
+leader claims the topic in the log before its first write; records a
+deposed leader lands after a later claim are fenced alike on every node.
+In the topic, no id is bound to two schemas among the records that
+stand."""
 
 import itertools
 import json
@@ -29,7 +30,9 @@ def node(kafka, workdir, topic, **settings):
     s = {'journal': 'kafka', 'kafkastore.bootstrap.servers': kafka.bootstrap,
          'kafkastore.topic': topic, 'kafkastore.init.timeout.ms': '30000',
          'kafkastore.timeout.ms': '5000', 'workers': '1',
-         'kafkagroup.session.timeout.ms': '6000', 'kafkagroup.heartbeat.interval.ms': '1000'}
+         'kafkagroup.session.timeout.ms': '6000', 'kafkagroup.heartbeat.interval.ms': '1000',
+         'host.name': '127.0.0.1', 'leader.connect.timeout.ms': '2000',
+         'leader.read.timeout.ms': '4000'}
     s.update(settings)
     return Schemad(workdir, s)
 
@@ -103,26 +106,40 @@ def wait_for(pred, timeout=15):
     return pred()
 
 
-def refused(reply):
+def refused(reply, code=50004):
     st, body = reply
-    return st == 500 and isinstance(body, dict) and body.get('error_code') == 50004
+    return st == 500 and isinstance(body, dict) and body.get('error_code') == code
+
+
+def answers(d, path):
+    """The status of GET path, or None while the node does not listen."""
+    try:
+        return d.get(path)[0]
+    except OSError:
+        return None
+
+
+# The mark of a write relayed by another node: a node that does not lead
+# answers it 50003 (or 50004) instead of relaying it again.
+RELAYED = {'X-Schemad-Forwarded': '1'}
 
 
 def leader_of(nodes, tag, timeout=30):
-    """The node that takes a new registration (subject `tag`), after
-    waiting for one to; the others answer 50004."""
+    """The node that takes a new registration itself (subject `tag`, sent
+    as if relayed, so that a follower does not forward it), after waiting
+    for one to."""
     deadline = time.monotonic() + timeout
     k = 0
     while time.monotonic() < deadline:
         for d in nodes:
             k += 1
             try:
-                st, body = d.register('%s-%d' % (tag, k), schema(10 ** 6 + k))
+                st, body = d.register('%s-%d' % (tag, k), schema(10 ** 6 + k), headers=RELAYED)
             except OSError:
                 continue
             if st == 200:
                 return d
-            assert st == 500 and body['error_code'] in (50001, 50002, 50004), (st, body)
+            assert st == 500 and body['error_code'] in (50001, 50002, 50003, 50004), (st, body)
         time.sleep(0.2)
     raise AssertionError('no leader after %ss' % timeout)
 
@@ -135,12 +152,16 @@ def test_one_leader_among_default_nodes(kafka, tmp_path):
     try:
         # The first node up was elected and kept the lead as others joined.
         assert nodes[0].register('s1', schema(1)) == (200, {'id': 1})
-        for d in nodes[1:]:
+        for k, d in enumerate(nodes[1:]):
             assert wait_for(lambda: d.get('/schemas/ids/1')[0] == 200)
-            st, body = d.register('s2', schema(2))
-            assert refused((st, body)), (st, body)
-            assert 'not the leader' in body['message'], body
-            assert ':%d' % nodes[0].port in body['message'], body
+            # A follower relays a write to the leader, and reads it at once.
+            assert d.register('f%d' % k, schema(2 + k)) == (200, {'id': 2 + k})
+            assert d.get('/subjects/f%d/versions/1' % k)[1]['id'] == 2 + k
+            # Relayed once, never twice: a follower answers a relayed write 50003.
+            st, body = d.register('s2', schema(9), headers=RELAYED)
+            assert (st, body) == (500, {'error_code': 50003, 'message':
+                                        'Error while forwarding register schema request to '
+                                        'the leader'}), (st, body)
             # A re-registration of a known schema is a read: still answered.
             assert d.register('s1', schema(1)) == (200, {'id': 1})
         # A leader that stops leaves the group: another takes over at once.
@@ -148,9 +169,10 @@ def test_one_leader_among_default_nodes(kafka, tmp_path):
         t0 = time.monotonic()
         new = leader_of(nodes[1:], 'after-stop')
         print('handover after a clean stop: %.2f s' % (time.monotonic() - t0))
-        assert new.register('s2', schema(2))[0] == 200
+        assert new.register('s2', schema(20))[0] == 200
         nodes[0].start()
-        assert refused(nodes[0].register('s3', schema(3)))
+        assert refused(nodes[0].register('s3', schema(30), headers=RELAYED), 50003)
+        assert nodes[0].register('s3', schema(30))[0] == 200
         settled = [d.get('/subjects') for d in nodes]
         assert wait_for(lambda: all(d.get('/subjects') == new.get('/subjects')
                                     for d in nodes)), settled
@@ -192,7 +214,8 @@ def test_concurrent_writes_to_three_default_nodes(kafka, tmp_path):
                 with lock:
                     acked.append(('c%d' % i, body['id'], schema(i)))
             else:
-                assert st == 500 and body['error_code'] in (50001, 50002, 50004), (st, body)
+                assert st == 500 and body['error_code'] in (50001, 50002, 50003, 50004), \
+                    (st, body)
 
     try:
         threads = [threading.Thread(target=client, args=(s,)) for s in range(6)]
@@ -204,7 +227,7 @@ def test_concurrent_writes_to_three_default_nodes(kafka, tmp_path):
         assert not errors, errors
         assert acked
         writers = [d for k, d in enumerate(nodes)
-                   if not refused(d.register('probe%d' % k, schema(10 ** 6 + k)))]
+                   if d.register('probe%d' % k, schema(10 ** 6 + k), headers=RELAYED)[0] == 200]
         assert len(writers) <= 1, [d.port for d in writers]
         # Settled: every node answers every acknowledged write alike.
         for d in nodes:
@@ -232,7 +255,7 @@ def test_a_stopped_leader_comes_back_fenced(kafka, tmp_path):
         for i in range(1, 4):
             assert a.register('z%d' % i, schema(i)) == (200, {'id': i})
         b.start()
-        assert refused(b.register('b0', schema(199)))
+        assert b.register('b0', schema(199)) == (200, {'id': 4})   # relayed to a
         a.proc.send_signal(signal.SIGSTOP)
         results = {}
 
@@ -245,20 +268,30 @@ def test_a_stopped_leader_comes_back_fenced(kafka, tmp_path):
         try:
             t.start()
             t0 = time.monotonic()
+            # Relayed to the stopped leader, b's writes fail (50003 after
+            # leader.read.timeout.ms) until b is elected.
             assert wait_for(lambda: b.register('b1', schema(200))[0] == 200, 30)
             print('failover from a stopped leader: %.2f s' % (time.monotonic() - t0))
-            assert b.get('/subjects/b1/versions/1')[1]['id'] == 4
+            assert b.get('/subjects/b1/versions/1')[1]['id'] == 5
         finally:
             a.proc.send_signal(signal.SIGCONT)
         t.join(30)
+        # The write a held when stopped: if a planned it before it saw b's
+        # claim, it is fenced and not acknowledged; if after, a relays it to b
+        # (acknowledged, and then it stands on both).
         st, body = results['a']
-        assert st != 200, body
         assert wait_for(lambda: a.get('/subjects/b1/versions/1')[0] == 200)
-        assert wait_for(lambda: refused(a.register('zz', schema(300))))
+        assert wait_for(lambda: refused(a.register('zz', schema(300), headers=RELAYED), 50003))
+        assert a.register('zz', schema(300))[0] == 200      # relayed to b
         assert b.register('b2', schema(201))[0] == 200
         for d in (a, b):
-            assert d.get('/subjects/zombie/versions')[0] == 404
-            assert d.get('/schemas/ids/4')[1]['schema'] == schema(200)
+            got = d.get('/subjects/zombie/versions/1')
+            if st == 200:
+                assert got[0] == 200 and got[1]['id'] == body['id'], (got, body)
+            else:
+                assert got[0] == 404, got
+            assert d.get('/schemas/ids/5')[1]['schema'] == schema(200)
+        print('the stopped leader\'s queued write: %s' % (st,))
     finally:
         a.stop()
         b.stop()
@@ -312,15 +345,22 @@ def test_an_ineligible_node_never_writes(kafka, tmp_path):
     b.start()
     try:
         assert a.register('s', schema(1)) == (200, {'id': 1})
-        assert b.register('t', schema(2)) == (500, {'error_code': 50004,
-                                                   'message': 'Leader not known.'})
-        st, body = b.request('PUT', '/config/s', {'compatibility': 'NONE'})
-        assert refused((st, body)) and 'leader.eligibility' in body['message'], body
-        # The leader stops: b stays a reader and a takes writes again on restart.
+        # b relays its writes to a.
+        assert b.register('t', schema(2)) == (200, {'id': 2})
+        assert b.request('PUT', '/config/s', {'compatibility': 'NONE'}) == \
+            (200, {'compatibility': 'NONE'})
+        assert b.get('/config/s')[1]['compatibilityLevel'] == 'NONE'
+        # The leader stops: b stays a reader, relaying to where a was.
         a.stop()
-        assert refused(b.request('PUT', '/config', {'compatibility': 'NONE'}))
+        assert b.request('PUT', '/config', {'compatibility': 'NONE'}) == \
+            (500, {'error_code': 50003,
+                   'message': 'Error while forwarding update config request to the leader'})
+        assert b.request('PUT', '/mode/s', {'mode': 'READONLY'}) == \
+            (500, {'error_code': 50003,
+                   'message': 'Error while forwarding update mode request to the leader'})
         a.start()
-        assert a.register('u', schema(3)) == (200, {'id': 2})
+        assert a.register('u', schema(3)) == (200, {'id': 3})
+        assert b.register('v', schema(4)) == (200, {'id': 4})
     finally:
         a.stop()
         b.stop()
@@ -425,14 +465,351 @@ def test_a_group_held_by_another_protocol(kafka, tmp_path):
         while not other.assignment() and time.monotonic() < deadline:
             other.poll(0.2)
         assert other.assignment()
-        a.start()
+        a.start(wait=False)
+        assert wait_for(lambda: answers(a, '/subjects') == 200, 40)   # replayed
         for _ in range(5):
             other.poll(0.2)
             st, body = a.register('s', schema(1))
-            assert refused((st, body)) and 'no leader is known' in body['message'], body
+            assert (st, body) == (500, {'error_code': 50004, 'message': 'Leader not known.'})
+            # Not ready: it knows no leader to send writes to.
+            assert a.get('/health/ready')[0] == 503
         other.close()
         t0 = time.monotonic()
         assert wait_for(lambda: a.register('s', schema(1)) == (200, {'id': 1}), 60)
         print('elected %.2f s after the other members left' % (time.monotonic() - t0))
+        assert a.get('/health/ready')[0] == 200
     finally:
         a.stop()
+
+
+def test_writes_through_any_node_read_at_once(kafka, tmp_path):
+    """Registrations from 6 clients sent to random nodes of three: every one
+    succeeds, each is readable at once through the node it went to, and
+    every node gives the same id.  409 and 422 through a follower are the
+    leader's answers.  Figures: registrations/s through the leader and
+    through a follower."""
+    topic = new_topic()
+    nodes = [node(kafka, tmp_path / n, topic) for n in 'abc']
+    for d in nodes:
+        d.start()
+    try:
+        leader = leader_of(nodes, 'warm')
+        followers = [d for d in nodes if d is not leader]
+        acked, errors, lock = [], [], threading.Lock()
+        counter = itertools.count(1)
+        stop_at = time.monotonic() + 5
+
+        def client(seed):
+            rnd = random.Random(seed)
+            try:
+                while time.monotonic() < stop_at:
+                    i = next(counter)
+                    d = rnd.choice(nodes)
+                    st, body = d.register('w%d' % i, schema(i))
+                    assert st == 200, (d.port, st, body)
+                    got = d.get('/subjects/w%d/versions/1' % i)
+                    assert got[0] == 200 and got[1]['id'] == body['id'], (d.port, got, body)
+                    with lock:
+                        acked.append(('w%d' % i, body['id'], schema(i)))
+            except Exception as e:  # a thread's failure fails the test below
+                errors.append(repr(e))
+        threads = [threading.Thread(target=client, args=(s,)) for s in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert not errors, errors[:3]
+        print('%d registrations through random nodes, each read at once where written'
+              % len(acked))
+        ids = [sid for _, sid, _ in acked]
+        assert len(set(ids)) == len(ids)
+        for d in nodes:
+            for subject, sid, text in acked:
+                assert wait_for(lambda: d.get('/subjects/%s/versions/1' % subject)[0] == 200)
+                body = d.get('/subjects/%s/versions/1' % subject)[1]
+                assert (body['id'], body['schema']) == (sid, text), (d.port, subject, body)
+
+        # Errors: a follower answers as the leader does.
+        f = followers[0]
+        assert f.request('PUT', '/config/e', {'compatibility': 'FULL'})[0] == 200
+        assert f.register('e', schema(1))[0] == 200
+        incompatible = json.dumps({'type': 'record', 'name': 'R1',
+                                   'fields': [{'name': 'g', 'type': 'long'}]})
+        for d in (f, leader):
+            st, body = d.register('e', incompatible)
+            assert st == 409 and body['error_code'] in (409, 40901), body
+        assert f.register('e', incompatible) == leader.register('e', incompatible)
+        assert f.register('e', '{"type":"nope"}') == leader.register('e', '{"type":"nope"}')
+        assert f.register('e', '{"type":"nope"}')[0] == 422
+
+        for name, d in (('the leader', leader), ('a follower', f)):
+            print('%.0f registrations/s through %s (8 clients, 3 nodes)'
+                  % (rate(d, name[0]), name))
+    finally:
+        for d in nodes:
+            d.stop()
+    check_topic(kafka, topic)
+
+
+def rate(d, tag, clients=8, seconds=3):
+    """Registrations/s sent by `clients` threads to node d."""
+    counter = itertools.count(1)
+    done = []
+    stop_at = time.monotonic() + seconds
+
+    def client():
+        n = 0
+        while time.monotonic() < stop_at:
+            i = next(counter)
+            if d.register('rate-%s-%d' % (tag, i), schema(2 * 10 ** 6 + i))[0] != 200:
+                done.append(-10 ** 9)   # fails the check below
+                return
+            n += 1
+        done.append(n)
+    t0 = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(done) == clients and min(done) >= 0, done
+    return sum(done) / (time.monotonic() - t0)
+
+
+def test_failover_under_load_through_followers(kafka, tmp_path):
+    """The leader killed (kill -9) while clients write through the two
+    followers: they answer 50003 (the relay to the dead leader fails) or
+    50004 for a while, then relay to the new leader.  Every acknowledged
+    registration is readable alike on every node.  Figure: the time from the
+    kill to the first write acknowledged through a follower."""
+    topic = new_topic()
+    nodes = [node(kafka, tmp_path / n, topic) for n in 'abc']
+    for d in nodes:
+        d.start()
+    acked, errors, codes, lock = [], [], {}, threading.Lock()
+    try:
+        leader = leader_of(nodes, 'first')
+        followers = [d for d in nodes if d is not leader]
+        counter = itertools.count(1)
+        killed_at = [None]
+        first_after = [None]
+        stop = threading.Event()
+
+        def client(seed):
+            rnd = random.Random(seed)
+            try:
+                while not stop.is_set():
+                    i = next(counter)
+                    d = rnd.choice(followers)
+                    sent = time.monotonic()
+                    try:
+                        st, body = d.register('l%d' % i, schema(i))
+                    except OSError:
+                        continue
+                    with lock:
+                        if st == 200:
+                            acked.append(('l%d' % i, body['id'], schema(i)))
+                            # The first write sent after the kill (one in flight
+                            # may have reached the leader before it died).
+                            if killed_at[0] is not None and sent > killed_at[0] and \
+                                    first_after[0] is None:
+                                first_after[0] = time.monotonic()
+                        else:
+                            assert st == 500 and body['error_code'] in (50001, 50002, 50003,
+                                                                        50004), (st, body)
+                            codes[body['error_code']] = codes.get(body['error_code'], 0) + 1
+            except Exception as e:  # a thread's failure fails the test below
+                errors.append(repr(e))
+        threads = [threading.Thread(target=client, args=(s,)) for s in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(2)
+        before = len(acked)
+        leader.stop(signal.SIGKILL)
+        killed_at[0] = time.monotonic()
+        assert wait_for(lambda: first_after[0] is not None, 40)
+        time.sleep(2)
+        stop.set()
+        for t in threads:
+            t.join(60)
+        assert not errors, errors[:3]
+        assert before > 0 and len(acked) > before
+        print('failover through followers: first write acknowledged %.2f s after the leader '
+              'died; %d writes acknowledged, refused meanwhile: %s'
+              % (first_after[0] - killed_at[0], len(acked), codes))
+        assert set(codes) <= {50003, 50004, 50001, 50002}
+        leader.start()
+        for d in nodes:
+            for subject, sid, text in acked:
+                assert wait_for(lambda: d.get('/subjects/%s/versions/1' % subject)[0] == 200)
+                body = d.get('/subjects/%s/versions/1' % subject)[1]
+                assert (body['id'], body['schema']) == (sid, text), (d.port, subject, body)
+    finally:
+        for d in nodes:
+            d.stop()
+    check_topic(kafka, topic)
+
+
+class FakeLeader:
+    """An HTTP server standing for the leader: it records what a follower
+    relays and answers from a script of (status, body, headers, delay),
+    or b'garbage' (bytes that are no HTTP answer)."""
+
+    def __init__(self):
+        import http.server
+        fake = self
+        self.seen, self.script = [], []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = 'HTTP/1.1'
+
+            def log_message(self, *args):
+                pass
+
+            def relay(self):
+                n = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(n)
+                fake.seen.append((self.command, self.path,
+                                  {k.lower(): v for k, v in self.headers.items()}, body))
+                step = fake.script.pop(0)
+                if step == b'garbage':
+                    self.wfile.write(b'garbage\r\n\r\n')
+                    self.close_connection = True
+                    return
+                status, text, headers, delay = step
+                time.sleep(delay)
+                try:
+                    self.send_response(status)
+                    self.send_header('Content-Type', 'application/vnd.schemaregistry.v1+json')
+                    self.send_header('Content-Length', str(len(text)))
+                    for k, v in headers.items():
+                        self.send_header(k, v)
+                    self.end_headers()
+                    self.wfile.write(text)
+                except OSError:         # the follower gave up waiting (a slow leader)
+                    self.close_connection = True
+            do_POST = do_PUT = do_DELETE = relay
+
+        self.server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def claim_for(bootstrap, topic, url):
+    """A claim in the log naming `url` as the leader, as a schemad leader
+    writes it."""
+    from confluent_kafka import Producer
+    p = Producer({'bootstrap.servers': bootstrap})
+    p.produce(topic, key=b'{"keytype":"NOOP","magic":0}', value=None,
+              headers=[('schemad.writer', ('%s pid 1 0' % url).encode()),
+                       ('schemad.claim', b'1')])
+    p.flush(30)
+
+
+def test_relay_to_the_leader_as_it_answers(kafka, tmp_path):
+    """A follower (here leader.eligibility=false) relays a write to the
+    leader the log names: method, path, body, Content-Type, Accept,
+    Authorization and X-Request-ID arrive there, with the relay mark; the
+    leader's status and body come back unchanged (409, 422 with its own
+    text); a leader that answers garbage, too slowly or not at all gives
+    50003; an answer naming an offset this node never reaches is given
+    after the bounded wait (leader.read.timeout.ms)."""
+    topic = new_topic()
+    admin = AdminClient({'bootstrap.servers': kafka.bootstrap})
+    admin.create_topics([NewTopic(topic, 1, 1, config={'cleanup.policy': 'compact'})])[
+        topic].result(30)
+    fake = FakeLeader()
+    claim_for(kafka.bootstrap, topic, 'http://127.0.0.1:%d' % fake.port)
+    b = node(kafka, tmp_path / 'b', topic, **{'leader.eligibility': 'false',
+                                             'leader.read.timeout.ms': '1500'})
+    b.start()
+    try:
+        hdrs = {'Authorization': 'Basic dXNlcjpwYXNz', 'X-Request-ID': 'req-42',
+                'Accept': 'application/vnd.schemaregistry.v1+json'}
+        fake.script.append((200, b'{"id":77}', {'X-Schemad-Offset': '0'}, 0))
+        assert b.register('x', schema(1), headers=hdrs) == (200, {'id': 77})
+        method, path, seen, body = fake.seen[-1]
+        assert (method, path) == ('POST', '/subjects/x/versions')
+        assert json.loads(body) == {'schema': schema(1)}
+        for k, v in hdrs.items():
+            assert seen[k.lower()] == v, (k, seen)
+        assert seen['content-type'] == 'application/vnd.schemaregistry.v1+json'
+        assert seen['x-schemad-forwarded'] == '1'
+        print('headers at the leader: %s' % sorted(seen.items()))
+
+        leader_409 = b'{"error_code":40901,"message":"the leader\'s own words"}'
+        fake.script.append((409, leader_409, {}, 0))
+        assert b.register('x', schema(2)) == (409, json.loads(leader_409))
+        fake.script.append((422, b'{"error_code":42201,"message":"Invalid schema!"}', {}, 0))
+        st, body = b.request('PUT', '/config/x', {'compatibility': 'NONE'})
+        assert (st, body) == (422, {'error_code': 42201, 'message': 'Invalid schema!'})
+        assert fake.seen[-1][:2] == ('PUT', '/config/x')
+
+        # Relayed once, never twice: nothing reaches the leader.
+        n = len(fake.seen)
+        assert b.register('x', schema(3), headers=RELAYED) == (500, {
+            'error_code': 50003,
+            'message': 'Error while forwarding register schema request to the leader'})
+        assert len(fake.seen) == n
+
+        # An offset never reached here: answered after the bounded wait.
+        fake.script.append((200, b'{"id":78}', {'X-Schemad-Offset': str(10 ** 12)}, 0))
+        t0 = time.monotonic()
+        assert b.register('x', schema(4)) == (200, {'id': 78})
+        waited = time.monotonic() - t0
+        assert 1.3 < waited < 5, waited
+
+        failed = (500, {'error_code': 50003,
+                        'message': 'Error while forwarding register schema request to the leader'})
+        fake.script.append(b'garbage')
+        assert b.register('x', schema(5)) == failed
+        fake.script.append((200, b'{"id":79}', {}, 3))     # past leader.read.timeout.ms
+        t0 = time.monotonic()
+        assert b.register('x', schema(6)) == failed
+        assert time.monotonic() - t0 < 3
+        fake.stop()
+        time.sleep(0.5)
+        assert b.register('x', schema(7)) == failed
+        assert b.get('/health/ready')[0] == 200    # it knows (where) its leader (was)
+    finally:
+        b.stop()
+
+
+def test_relay_over_https(kafka, tmp_path):
+    """inter.instance.protocol=https: the leader announces its https
+    listener, and a follower relays writes to it over TLS."""
+    from kafka_broker import make_tls_files
+    from schemad_proc import free_port
+    make_tls_files(str(tmp_path / 'tls'))
+    topic = new_topic()
+    nodes = []
+    for n, extra in (('a', {}), ('b', {'leader.eligibility': 'false'})):
+        http_port, https_port = free_port(), free_port()
+        extra.update({
+            'listeners': 'http://127.0.0.1:%d,https://127.0.0.1:%d' % (http_port, https_port),
+            'ssl.certificate.location': str(tmp_path / 'tls' / 'server.pem'),
+            'ssl.key.location': str(tmp_path / 'tls' / 'server.key'),
+            'inter.instance.protocol': 'https'})
+        d = node(kafka, tmp_path / n, topic, **extra)
+        d.port = http_port
+        d.https_port = https_port
+        nodes.append(d)
+    a, b = nodes
+    a.start()
+    b.start()
+    try:
+        assert a.register('s', schema(1)) == (200, {'id': 1})
+        assert b.register('t', schema(2)) == (200, {'id': 2})
+        assert b.get('/subjects/t/versions/1')[1]['id'] == 2
+        claims = [h['schemad.writer'].decode() for _, _, _, h in
+                  read_records(kafka.bootstrap, topic) if 'schemad.claim' in h]
+        assert claims and claims[-1].startswith('https://127.0.0.1:%d ' % a.https_port), claims
+    finally:
+        a.stop()
+        b.stop()

@@ -89,3 +89,37 @@ def test_ready_at_once_when_the_broker_is_up(kafka_private, tmp_path):
         assert d.get('/subjects') == (200, [])
     finally:
         d.stop()
+
+
+def test_ready_only_once_a_leader_is_known(kafka_private, tmp_path):
+    """A node that may not lead (leader.eligibility=false) alone on a new
+    topic serves reads but is not ready: it knows no leader to send writes
+    to (50004).  Once an eligible node is elected and claims the topic, it
+    is ready and relays writes there."""
+    topic = '_schemas_ready_%d_%d' % (os.getpid(), next(_topics))
+    common = {'journal': 'kafka', 'kafkastore.bootstrap.servers': kafka_private.bootstrap,
+              'kafkastore.topic': topic, 'host.name': '127.0.0.1'}
+    b = Schemad(tmp_path / 'b', dict(common, **{'leader.eligibility': 'false'}))
+    a = Schemad(tmp_path / 'a', dict(common))
+    b.start(wait=False)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if b.get('/subjects') == (200, []):
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, b.log_text()
+            time.sleep(0.05)
+        st, body = b.get('/health/ready')
+        assert st == 503 and body['error_code'] == 50301, body
+        assert b.register('s', '"string"') == (500, {'error_code': 50004,
+                                                      'message': 'Leader not known.'})
+        a.start()
+        b.wait_ready(30)
+        assert b.register('s', '"string"') == (200, {'id': 1})
+        assert b.get('/subjects/s/versions/1')[1]['id'] == 1
+    finally:
+        b.stop()
+        a.stop()

@@ -6,6 +6,9 @@ answering a known schema from the table while the master is stopped."""
 import json
 import os
 import signal
+import time
+
+import pytest
 
 from test_daemon import _assert_table_equals_master
 
@@ -163,3 +166,85 @@ def test_worker_answers_a_known_schema_from_the_table(schemad):
     finally:
         os.kill(schemad.proc.pid, signal.SIGCONT)
     assert json.loads(json.dumps(schemad.get('/subjects/hot/versions')[1])) == [1]
+
+
+def test_refs_followed_into_other_subjects(schemad):
+    """A $ref names another subject's document by the reference's name
+    (Confluent registers each under that name, resolved against the
+    referrer's $id); a pointer into it must exist; compatibility compares
+    through the $ref."""
+    dep1 = '{"type":"object","definitions":{"x":{"type":"string"}},"properties":{"a":{"type":"string"}}}'
+    dep2 = '{"type":"object","definitions":{"x":{"type":"string"}},"properties":{"a":{"type":"integer"}}}'
+    assert schemad.request('PUT', '/config/rdep', {'compatibility': 'NONE'})[0] == 200
+    assert reg(schemad, 'rdep', dep1)[0] == 200
+    assert reg(schemad, 'rdep', dep2)[0] == 200
+    holder = '{"type":"object","properties":{"d":{"$ref":"dep.json"},"x":{"$ref":"dep.json#/definitions/x"}}}'
+    refs1 = [{'name': 'dep.json', 'subject': 'rdep', 'version': 1}]
+    refs2 = [{'name': 'dep.json', 'subject': 'rdep', 'version': 2}]
+    assert reg(schemad, 'rholder', holder, references=refs1)[0] == 200
+    bad = '{"properties":{"x":{"$ref":"dep.json#/definitions/nope"}}}'
+    st, body = reg(schemad, 'rbad', bad, references=refs1)
+    assert (st, body['error_code']) == (422, 42201)
+    with_id = ('{"$id":"http://example.com/s/holder.json","properties":'
+               '{"x":{"$ref":"dep.json#/definitions/x"}}}')
+    st, _ = reg(schemad, 'rid', with_id,
+                references=[{'name': 'http://example.com/s/dep.json', 'subject': 'rdep', 'version': 1}])
+    assert st == 200
+    st, body = schemad.request(
+        'POST', '/compatibility/subjects/rholder/versions/latest?verbose=true',
+        {'schema': holder, 'schemaType': 'JSON', 'references': refs2})
+    assert st == 200 and body['is_compatible'] is False
+    assert any('TYPE_CHANGED' in m and '#/properties/d/properties/a' in m for m in body['messages'])
+    st, body = reg(schemad, 'rholder', holder, references=refs2)
+    assert st == 409
+
+
+def test_json_serializer_with_references_through_kafka(kafka, tmp_path):
+    """confluent-kafka's JSONSerializer and JSONDeserializer carry records
+    through schemad and a real broker, with a $ref to another subject."""
+    from confluent_kafka import Consumer, Producer
+    from confluent_kafka.schema_registry import Schema, SchemaReference, SchemaRegistryClient
+    from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+    from schemad_proc import Schemad
+
+    d = Schemad(tmp_path / 'schemad')
+    d.start()
+    try:
+        client = SchemaRegistryClient({'url': d.url})
+        address = ('{"$schema":"http://json-schema.org/draft-07/schema#","type":"object",'
+                   '"properties":{"city":{"type":"string"}},"required":["city"]}')
+        client.register_schema('address', Schema(address, 'JSON'))
+        user = ('{"$schema":"http://json-schema.org/draft-07/schema#","title":"User",'
+                '"type":"object","properties":{"name":{"type":"string"},'
+                '"address":{"$ref":"address.json"}},"required":["name","address"]}')
+        schema = Schema(user, 'JSON', [SchemaReference('address.json', 'address', 1)])
+        topic = 'json-refs-%d' % os.getpid()
+        ser = JSONSerializer(schema, client, conf={'auto.register.schemas': True})
+        de = JSONDeserializer(None, schema_registry_client=client)
+        ctx = SerializationContext(topic, MessageField.VALUE)
+        sent = [{'name': 'n%d' % i, 'address': {'city': 'c%d' % i}} for i in range(3)]
+        p = Producer({'bootstrap.servers': kafka.bootstrap})
+        for v in sent:
+            p.produce(topic, value=ser(v, ctx))
+        assert p.flush(30) == 0
+        c = Consumer({'bootstrap.servers': kafka.bootstrap, 'group.id': topic,
+                      'auto.offset.reset': 'earliest'})
+        c.subscribe([topic])
+        got = []
+        deadline = time.time() + 60
+        while len(got) < len(sent) and time.time() < deadline:
+            m = c.poll(1.0)
+            if m is None or m.error():
+                continue
+            got.append(de(m.value(), ctx))
+        c.close()
+        assert got == sent
+        st, body = d.get('/subjects/%s-value/versions/latest' % topic)
+        assert st == 200 and body['references'] == [
+            {'name': 'address.json', 'subject': 'address', 'version': 1}]
+        # A record that breaks the referenced document is refused by the serializer.
+        with pytest.raises(Exception):
+            ser({'name': 'x', 'address': {'city': 7}}, ctx)
+    finally:
+        d.stop()

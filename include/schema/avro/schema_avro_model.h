@@ -91,8 +91,10 @@ avro_schema_t *avro_parse_text(avro_ctx_t *c, const char *text, size_t len);
 
 /**
  * Java's Schema.isValidDefault: whether `def` (NULL: none) is a valid
- * default for `s`; a union's is its first branch's, a record's takes each
- * missing field's own default.  `depth` is 0 from the caller.
+ * default for `s` (1) or not (0); a union's is its first branch's, a
+ * record's takes each missing field's own default.  -1 when Java throws
+ * instead: a value reaches an empty union ("Index 0 out of bounds for
+ * length 0").  `depth` is 0 from the caller.
  */
 int avro_default_valid(const avro_schema_t *s, const json_t *def, int depth);
 
@@ -101,6 +103,27 @@ char *avro_to_string(avro_schema_t *s, avro_schema_t *const *known, size_t nknow
 
 /** Confluent's AvroSchemaUtils.toNormalizedString text (not yet re-parsed).  Caller frees. */
 char *avro_normalized_text(avro_schema_t *s, avro_schema_t *const *refs, size_t nrefs);
+
+/*
+ * Numbers Jackson reads that jansson cannot hold: an integer past a long
+ * (BigIntegerNode, written as its digits) and a double past the finite
+ * range or a float field's "NaN"/"Infinity" default (DoubleNode, written
+ * quoted).  The parser keeps one as a jansson string no parsed text can
+ * be (a 0xFF byte, the kind, the text Jackson writes); it is no text to
+ * the rules (avro_is_text) and a number to the default checks.
+ */
+#define AVRO_NUM_BIG 'B'
+#define AVRO_NUM_NONFINITE 'D'
+/** The kind of a special number, or 0 for any other value. */
+int avro_json_special(const json_t *v);
+/** A new special number of `kind` written as `text` (len bytes). */
+json_t *avro_json_special_new(int kind, const char *text, size_t len);
+/** JsonNode.isTextual(): a string that is no special number. */
+int avro_is_text(const json_t *v);
+
+/** JDK 17's Character.isLetter / isLetterOrDigit of a code point (0 past the BMP). */
+int avro_java_is_letter(unsigned cp);
+int avro_java_is_letter_or_digit(unsigned cp);
 
 /** Compact JSON as Jackson writes a JsonNode; `sorted` orders object keys. */
 void avro_write_json(buf_t *b, json_t *v, int sorted);

@@ -59,4 +59,15 @@ int schema_json_edit_tags(const char *text, const json_t *add, const json_t *rem
  */
 int schema_json_regex_ok(const char *pattern, size_t len);
 
+/**
+ * A java.util.regex `pattern` as a POSIX extended regular expression that
+ * finds the same strings, for regcomp(): Java's class escapes (\d \s \w and
+ * their negations, also inside brackets), escaped punctuation, non-capturing
+ * groups, a leading (?i) (sets *icase), lazy and possessive suffixes (which
+ * do not change whether a match is found).  Malloc'd (the caller frees), or
+ * NULL for what has no POSIX spelling (lookaround, backreferences, class
+ * intersections, other flags).
+ */
+char *schema_json_regex_posix(const char *pattern, size_t len, int *icase);
+
 #endif

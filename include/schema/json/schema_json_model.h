@@ -17,6 +17,7 @@
 #include "hmap.h"
 #include "mem.h"
 #include "schema_json_node.h"
+#include "schema_json_refs.h"
 
 /* everit's schema classes, as far as the diff tells them apart. */
 typedef enum {
@@ -43,20 +44,36 @@ struct sjm_schema {
 typedef struct sjm_doc {
     const jsn_t *root;
     const char *id_key;
+    int draft2020;              /* 2020-12: prefixItems is the tuple, items what follows */
     hmap_t memo;                /* jsn address -> sjm_schema_t */
     mem_arena_t *arena;         /* where its model lives (freed by the owner at once) */
+    struct sjm_lib *lib;        /* the documents its $refs may reach, or NULL */
 } sjm_doc_t;
 
-/** Start the model of `root` in `arena` (the caller resets the arena). */
-void sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena);
+/* The documents one schema's references bring, each with its model, made
+ * on the first $ref into it. */
+typedef struct sjm_lib {
+    sjr_set_t set;
+    sjm_doc_t *docs;            /* per reference; root NULL until used */
+    mem_arena_t *arena;
+} sjm_lib_t;
+
+/** Start the model of `root` in `arena` (the caller resets the arena); `lib` may be NULL. */
+void sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib);
 
 /** Free the document's index (the model itself is in the arena). */
 void sjm_doc_free(sjm_doc_t *d);
 
+/** A library over `n` references (borrowed; they outlive it). */
+void sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena);
+
+/** Free the library's documents and indexes. */
+void sjm_lib_free(sjm_lib_t *l);
+
 /** The model of node `j` of `d` (NULL for NULL), built on first use. */
 sjm_schema_t *sjm_load(sjm_doc_t *d, const jsn_t *j);
 
-/** ReferenceSchema.getReferredSchema(): a $ref into its own document, else NULL. */
+/** ReferenceSchema.getReferredSchema(): a $ref into its own document or a referenced one, else NULL. */
 sjm_schema_t *sjm_referred(const sjm_schema_t *s);
 
 /** A keyword of the object the schema was read from, or NULL. */

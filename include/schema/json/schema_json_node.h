@@ -66,6 +66,9 @@ void jsn_write(buf_t *b, const jsn_t *j, int sorted);
 /** Whether two trees are equal as Jackson's JsonNode.equals says (member order aside). */
 int jsn_equal(const jsn_t *a, const jsn_t *b);
 
+/** Whether `j` is a non-finite number (NaN, Infinity, -Infinity: a JSN_DEC
+ *  with that text), which Jackson reads and org.json refuses. */
+int jsn_nonfinite(const jsn_t *j);
 /** Whether `j` is a number (JSN_INT or JSN_DEC); its value as a double in *out. */
 int jsn_number(const jsn_t *j, double *out);
 

@@ -6,6 +6,7 @@
  * new AvroSchema(normalized).canonicalString().
  */
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,9 +203,40 @@ write_default_number(buf_t *b, json_t *v, avro_type_t t, int has_schema)
  * JacksonUtils.toObject(default, fieldSchema) then toJsonNode: values that
  * do not fit the type become null and the default is dropped (returns 0).
  */
+/*
+ * A number Jackson holds and jansson cannot (avro_json_special) inside a
+ * default: an integer past a long becomes a float or double's value; a
+ * NaN or an infinity (written quoted) would read back as text, so it is
+ * dropped like one (a float or double field's own default keeps it: see
+ * field_props).  So the normalized text normalizes to itself.
+ */
+static int
+write_default_special(buf_t *b, json_t *v, const avro_schema_t *s)
+{
+    int nonfinite = avro_json_special(v) == AVRO_NUM_NONFINITE;
+    if (s == NULL) {
+        avro_write_json(b, v, 1);
+        return 1;
+    }
+    if (s->type == AVRO_UNION)
+        s = s->nbranches > 0 ? s->branches[0] : NULL;
+    if (nonfinite || s == NULL || (s->type != AVRO_FLOAT && s->type != AVRO_DOUBLE))
+        return 0;
+    double d = strtod(json_string_value(v) + 2, NULL);
+    if (!isfinite(s->type == AVRO_FLOAT ? (double)(float)d : d))
+        return 0;
+    if (s->type == AVRO_FLOAT)
+        avro_write_float(b, (float)d);
+    else
+        avro_write_double(b, d);
+    return 1;
+}
+
 static int
 write_default(norm_t *n, buf_t *b, json_t *v, const avro_schema_t *s)
 {
+    if (avro_json_special(v) != 0)
+        return write_default_special(b, v, s);
     if (s != NULL && s->type == AVRO_UNION)
         s = s->nbranches > 0 ? s->branches[0] : NULL;
     avro_type_t t = s != NULL ? s->type : AVRO_NULL;
@@ -258,7 +290,12 @@ field_props(norm_t *n, buf_t *b, const avro_field_t *f)
     }
     if (f->def != NULL) {
         buf_t d = {0};
-        if (write_default(n, &d, f->def, f->schema)) {
+        /* A float or double field reads its quoted NaN or infinity back as the number. */
+        int own_nonfinite = avro_json_special(f->def) == AVRO_NUM_NONFINITE &&
+                            (f->schema->type == AVRO_FLOAT || f->schema->type == AVRO_DOUBLE);
+        if (own_nonfinite)
+            avro_write_json(&d, f->def, 1);
+        if (own_nonfinite || write_default(n, &d, f->def, f->schema)) {
             buf_puts(b, ",\"default\":");
             buf_append(b, d.data, d.len);
         }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "schema_avro_model.h"
+#include "schema_avro_numbers.h"
 
 static avro_schema_t *parse_node(avro_ctx_t *c, json_t *j);
 
@@ -128,7 +129,7 @@ static const char *
 text_of(json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
+    return avro_is_text(v) ? json_string_value(v) : NULL;
 }
 
 static int
@@ -164,23 +165,6 @@ utf8_next(const unsigned char *p, unsigned *cp)
     return 1;
 }
 
-/*
- * Character.isLetter approximation for non-ASCII: Latin-1 letters and the
- * rest of the BMP count as letters; supplementary characters are surrogate
- * pairs in Java and never letters.
- */
-static int
-java_is_letter(unsigned cp)
-{
-    if (cp < 0x80)
-        return isalpha((int)cp);
-    if (cp < 0xc0)
-        return cp == 0xaa || cp == 0xb5 || cp == 0xba;
-    if (cp == 0xd7 || cp == 0xf7)
-        return 0;
-    return cp < 0x10000;
-}
-
 static int
 validate_name(avro_ctx_t *c, const char *name)
 {
@@ -191,11 +175,11 @@ validate_name(avro_ctx_t *c, const char *name)
     const unsigned char *p = (const unsigned char *)name;
     unsigned cp;
     p += utf8_next(p, &cp);
-    if (!(java_is_letter(cp) || cp == '_'))
+    if (!(avro_java_is_letter(cp) || cp == '_'))
         return fail(c, mem_printf("Illegal initial character: %s", name)), -1;
     while (*p) {
         p += utf8_next(p, &cp);
-        if (!(java_is_letter(cp) || (cp < 0x80 && isdigit((int)cp)) || cp == '_'))
+        if (!(avro_java_is_letter_or_digit(cp) || cp == '_'))
             return fail(c, mem_printf("Illegal character in: %s", name)), -1;
     }
     return 0;
@@ -314,7 +298,7 @@ parse_alias_strings(avro_ctx_t *c, json_t *node, json_t **list)
     size_t i;
     json_t *v;
     json_array_foreach(a, i, v) {
-        if (!json_is_string(v))
+        if (!avro_is_text(v))
             return fail_json(c, "alias not a string: ", v), -1;
     }
     *list = a;
@@ -419,15 +403,25 @@ double_default(avro_ctx_t *c, const char *text)
 {
     double d;
     if (java_parse_double(text, &d) < 0) {
-        if (*text == '\0')
+        /* Java's readJavaFormatString trims (chars up to ' ') first and
+         * names the trimmed text. */
+        size_t len = strlen(text);
+        while (len > 0 && (unsigned char)text[len - 1] <= ' ')
+            len--;
+        while (len > 0 && (unsigned char)*text <= ' ') {
+            text++;
+            len--;
+        }
+        if (len == 0)
             return fail(c, mem_strdup("empty String"));
-        return fail(c, mem_printf("For input string: \"%s\"", text));
+        return fail(c, mem_printf("For input string: \"%.*s\"", (int)len, text));
     }
-    /* Jackson quotes non-finite numbers; a string renders the same way. */
+    /* A DoubleNode: a number to isValidDefault, quoted when written. */
     if (isnan(d))
-        return json_string("NaN");
+        return avro_json_special_new(AVRO_NUM_NONFINITE, "NaN", 3);
     if (isinf(d))
-        return json_string(d < 0 ? "-Infinity" : "Infinity");
+        return d < 0 ? avro_json_special_new(AVRO_NUM_NONFINITE, "-Infinity", 9)
+                     : avro_json_special_new(AVRO_NUM_NONFINITE, "Infinity", 8);
     return json_real(d);
 }
 
@@ -438,7 +432,7 @@ parse_order(avro_ctx_t *c, avro_field_t *f, json_t *fj)
     f->order = AVRO_ORDER_ASCENDING;
     if (on == NULL)
         return 0;
-    if (!json_is_string(on))
+    if (!avro_is_text(on))
         return fail(c, mem_strdup("Cannot invoke \"String.toUpperCase(java.util.Locale)\" because the "
                                   "return value of \"com.fasterxml.jackson.databind.JsonNode.textValue()\" "
                                   "is null")), -1;
@@ -466,7 +460,7 @@ parse_field_type(avro_ctx_t *c, avro_field_t *f, json_t *fj, const char *fname)
     json_t *ft = json_object_get(fj, "type");
     if (ft == NULL)
         return fail_json(c, "No field type: ", fj), -1;
-    if (json_is_string(ft)) {
+    if (avro_is_text(ft)) {
         avro_schema_t *known;
         if (names_get(c, json_string_value(ft), &known) < 0)
             return -1;
@@ -494,7 +488,7 @@ parse_field(avro_ctx_t *c, avro_field_t *f, json_t *fj, int pos)
     if (parse_field_type(c, f, fj, fname) < 0 || parse_order(c, f, fj) < 0)
         return -1;
     json_t *d = json_object_get(fj, "default");
-    if (d != NULL && json_is_string(d) &&
+    if (d != NULL && avro_is_text(d) &&
         (f->schema->type == AVRO_FLOAT || f->schema->type == AVRO_DOUBLE)) {
         f->def = double_default(c, json_string_value(d));
         if (f->def == NULL)
@@ -504,7 +498,10 @@ parse_field(avro_ctx_t *c, avro_field_t *f, json_t *fj, int pos)
     }
     if (validate_name(c, fname) < 0)
         return -1;
-    if (c->validate_defaults && f->def != NULL && !avro_default_valid(f->schema, f->def, 0)) {
+    int valid = c->validate_defaults && f->def != NULL ? avro_default_valid(f->schema, f->def, 0) : 1;
+    if (valid < 0)
+        return fail(c, mem_strdup("Index 0 out of bounds for length 0")), -1;
+    if (valid == 0) {
         char *dv = avro_json_text(f->def), *st = avro_to_string(f->schema, NULL, 0);
         fail(c, mem_printf("Invalid default for field %s: %s not a %s", fname, dv, st));
         free(dv);
@@ -589,7 +586,7 @@ parse_enum(avro_ctx_t *c, json_t *j, avro_name_t *name)
     size_t i;
     json_t *v;
     json_array_foreach(syms, i, v) {
-        const char *sym = json_is_string(v) ? json_string_value(v) : NULL;
+        const char *sym = avro_is_text(v) ? json_string_value(v) : NULL;
         if (validate_name(c, sym) < 0) {
             rc = NULL;
             break;
@@ -695,7 +692,7 @@ set_logical(avro_schema_t *s)
     if (lt == NULL)
         return;
     for (size_t i = 0; i < 4; i++)
-        if (json_is_string(json_object_get(s->props, incompatible[i])))
+        if (avro_is_text(json_object_get(s->props, incompatible[i])))
             return;
     if (strcmp(lt, "decimal") == 0) {
         if (decimal_valid(s))
@@ -810,7 +807,7 @@ parse_node(avro_ctx_t *c, json_t *j)
 {
     if (j == NULL)
         return fail(c, mem_strdup("Cannot parse <null> schema"));
-    if (json_is_string(j)) {
+    if (avro_is_text(j)) {
         avro_schema_t *s;
         if (names_get(c, json_string_value(j), &s) < 0)
             return NULL;
@@ -916,34 +913,45 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
         return fail(c, mem_strdup("Cannot parse <null> schema"));
     }
     json_error_t e;
-    size_t deep = too_deep_at(t, len);
-    json_t *j = json_loadb(t, len, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &e);
-    if (deep < len && (j != NULL || e.position < 0 || (size_t)e.position > deep)) {
+    avro_numbers_t nums;
+    avro_numbers_mark(&nums, t, len);
+    const char *jt = nums.text != NULL ? nums.text : t;
+    size_t jlen = nums.text != NULL ? nums.len : len;
+    size_t deep = too_deep_at(jt, jlen);
+    json_t *j = json_loadb(jt, jlen, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &e);
+    if (deep < jlen && (j != NULL || e.position < 0 || (size_t)e.position > deep)) {
         /* Jackson stops at the opening too many, before any later error. */
         json_decref(j);
+        avro_numbers_free(&nums);
         free(t);
         return fail_too_deep(c);
     }
     if (j == NULL) {
+        avro_numbers_free(&nums);
         free(t);
         return fail(c, mem_printf("com.fasterxml.jackson.core.JsonParseException: %s\n at [Source: REDACTED "
                                   "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: %d, "
                                   "column: %d]", e.text, e.line, e.column));
     }
+    j = avro_numbers_restore(&nums, j);
     c->space = NULL;
     avro_schema_t *s = parse_node(c, j);
     json_decref(j);
-    size_t used = e.position > 0 && (size_t)e.position <= len ? (size_t)e.position : len;
-    if (s != NULL && !only_space(t + used, len - used)) {
+    size_t used = e.position > 0 && (size_t)e.position <= jlen ? avro_numbers_orig_pos(&nums, (size_t)e.position)
+                                                              : len;
+    avro_numbers_free(&nums);
+    /* Java reads what its parser left unread as it is: a comment after
+     * the schema is dangling content too. */
+    if (s != NULL && !only_space(text + used, len - used)) {
         size_t a = used, b = len;
-        while (a < b && (unsigned char)t[a] <= ' ')
+        while (a < b && (unsigned char)text[a] <= ' ')
             a++;
-        while (b > a && (unsigned char)t[b - 1] <= ' ')
+        while (b > a && (unsigned char)text[b - 1] <= ' ')
             b--;
         /* Bytes, not a C string: the text may go on past a NUL. */
         buf_t m = {0};
         buf_puts(&m, "dangling content after end of schema: ");
-        buf_append(&m, t + a, b - a);
+        buf_append(&m, text + a, b - a);
         s = fail(c, buf_steal(&m, NULL));
     }
     free(t);

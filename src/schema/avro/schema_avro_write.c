@@ -4,6 +4,7 @@
  * the canonical text is byte for byte what Confluent stores.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,83 +40,6 @@ avro_full_name(const avro_schema_t *s)
     return type_names[s->type];
 }
 
-/*
- * Java prints the shortest digit string that reads back to the same value,
- * plain between 1e-3 and 1e7, else as d.dddEn.
- */
-static void
-write_java_number(buf_t *b, double d, int max_digits, int is_float)
-{
-    if (isnan(d)) {
-        buf_puts(b, "NaN");
-        return;
-    }
-    if (isinf(d)) {
-        buf_puts(b, d < 0 ? "-Infinity" : "Infinity");
-        return;
-    }
-    if (d == 0) {
-        buf_puts(b, signbit(d) ? "-0.0" : "0.0");
-        return;
-    }
-    char tmp[64];
-    for (int p = 1; p <= max_digits; p++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", p - 1, d);
-        if (is_float ? strtof(tmp, NULL) == (float)d : strtod(tmp, NULL) == d)
-            break;
-    }
-    /* tmp is [-]D[.DDD]e[+-]XX: collect the digits and the exponent. */
-    char digits[32];
-    size_t nd = 0;
-    const char *p = tmp;
-    if (*p == '-') {
-        buf_puts(b, "-");
-        p++;
-    }
-    for (; *p && *p != 'e'; p++)
-        if (*p != '.')
-            digits[nd++] = *p;
-    while (nd > 1 && digits[nd - 1] == '0')
-        nd--;
-    int exp = atoi(p + 1);
-    if (exp >= -3 && exp < 7) {
-        if (exp < 0) {
-            buf_puts(b, "0.");
-            for (int i = -1; i > exp; i--)
-                buf_puts(b, "0");
-            buf_append(b, digits, nd);
-            return;
-        }
-        for (int i = 0; i <= exp; i++)
-            buf_append(b, i < (int)nd ? &digits[i] : "0", 1);
-        buf_puts(b, ".");
-        if ((int)nd > exp + 1)
-            buf_append(b, digits + exp + 1, nd - (size_t)exp - 1);
-        else
-            buf_puts(b, "0");
-        return;
-    }
-    buf_append(b, digits, 1);
-    buf_puts(b, ".");
-    if (nd > 1)
-        buf_append(b, digits + 1, nd - 1);
-    else
-        buf_puts(b, "0");
-    buf_printf(b, "E%d", exp);
-}
-
-void
-avro_write_double(buf_t *b, double d)
-{
-    write_java_number(b, d, 17, 0);
-}
-
-void
-avro_write_float(buf_t *b, float f)
-{
-    write_java_number(b, (double)f, 9, 1);
-}
-
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -146,6 +70,34 @@ write_object(buf_t *b, json_t *v, int sorted)
     free(keys);
 }
 
+int
+avro_json_special(const json_t *v)
+{
+    const char *t = json_string_value(v);
+    if (t == NULL || json_string_length(v) < 2 || (unsigned char)t[0] != 0xFF)
+        return 0;
+    return t[1];
+}
+
+json_t *
+avro_json_special_new(int kind, const char *text, size_t len)
+{
+    char *t = mem_alloc(len + 2);
+    t[0] = (char)0xFF;
+    t[1] = (char)kind;
+    memcpy(t + 2, text, len);
+    /* Not UTF-8 on purpose: no text jansson parsed can be this string. */
+    json_t *v = json_stringn_nocheck(t, len + 2);
+    free(t);
+    return v;
+}
+
+int
+avro_is_text(const json_t *v)
+{
+    return json_is_string(v) && avro_json_special(v) == 0;
+}
+
 void
 avro_write_json(buf_t *b, json_t *v, int sorted)
 {
@@ -165,7 +117,12 @@ avro_write_json(buf_t *b, json_t *v, int sorted)
         buf_puts(b, "]");
         break;
     case JSON_STRING:
-        buf_json_string(b, json_string_value(v), json_string_length(v));
+        if (avro_json_special(v) == AVRO_NUM_BIG)
+            buf_append(b, json_string_value(v) + 2, json_string_length(v) - 2);
+        else if (avro_json_special(v) == AVRO_NUM_NONFINITE)
+            buf_json_string(b, json_string_value(v) + 2, json_string_length(v) - 2);
+        else
+            buf_json_string(b, json_string_value(v), json_string_length(v));
         break;
     case JSON_INTEGER:
         buf_printf(b, "%lld", (long long)json_integer_value(v));

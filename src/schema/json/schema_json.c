@@ -14,14 +14,15 @@
 
 #include "schema_json.h"
 #include "schema_json_node.h"
+#include "schema_json_refs.h"
 
 /* A chain of $refs deeper than this overflowed everit's stack, which
  * Confluent reports as an invalid schema too. */
 #define SJ_MAX_WALK 2000
 
 typedef struct sj_check {
-    const jsn_t *root;
-    size_t nrefs;
+    const jsn_t *root;  /* the document whose $refs are being followed */
+    sjr_set_t *refs;
     int modern;         /* 2019-09 or 2020-12: json-sKema reads beside $ref */
     int draft4;
     hmap_t seen;        /* $ref targets already checked, by address */
@@ -69,17 +70,23 @@ sj__ref(sj_check_t *c, const jsn_t *ref, int depth)
     size_t base = hash ? (size_t)(hash - ref->str) : ref->len;
     int self = base == 0 || (id != NULL && id->type == JSN_STR && id->len == base &&
                              memcmp(id->str, ref->str, base) == 0);
-    if (!self)
-        return c->nrefs > 0 ? 0 : -1;
+    const jsn_t *doc = c->root;
+    if (!self && sjr_find(c->refs, ref->str, base, id, &doc) < 0)
+        return c->refs->n > 0 ? 0 : -1;
     const char *frag = hash ? hash + 1 : ref->str + ref->len;
-    const jsn_t *target = jsn_pointer(c->root, frag, (size_t)(ref->str + ref->len - frag));
+    const jsn_t *target = jsn_pointer(doc, frag, (size_t)(ref->str + ref->len - frag));
     if (target == NULL)
         return -1;
     uintptr_t key = (uintptr_t)target;
     if (hmap_get(&c->seen, &key, sizeof(key)) != NULL)
         return 0;
     hmap_put(&c->seen, &key, sizeof(key), c);
-    return sj__schema(c, target, depth + 1);
+    /* The $refs of another document are its own: resolved in it. */
+    const jsn_t *was = c->root;
+    c->root = doc;
+    int rc = sj__schema(c, target, depth + 1);
+    c->root = was;
+    return rc;
 }
 
 static int
@@ -267,9 +274,9 @@ sj__draft(sj_check_t *c, const jsn_t *root)
 }
 
 static int
-sj__validate(const jsn_t *root, size_t nrefs)
+sj__validate(const jsn_t *root, sjr_set_t *refs)
 {
-    sj_check_t c = {.root = root, .nrefs = nrefs};
+    sj_check_t c = {.root = root, .refs = refs};
     if (root->type == JSN_NULL)
         return -1;
     /* Confluent accepts a top-level array, number or string as it stands. */
@@ -281,11 +288,30 @@ sj__validate(const jsn_t *root, size_t nrefs)
     return rc;
 }
 
+/*
+ * Whether the tree holds NaN or an infinity anywhere.  Jackson reads them
+ * (ALLOW_NON_NUMERIC_NUMBERS, or a literal past BigDecimal's range), but
+ * Confluent hands the tree to its loader through org.json
+ * (treeToValue(JSONObject)), which refuses a non-finite number: "Invalid
+ * JSON Schema".  Bounded by the parser's depth.
+ */
+static int
+sj__holds_nonfinite(const jsn_t *j, int depth)
+{
+    if (jsn_nonfinite(j))
+        return 1;
+    if (depth > JSN_MAX_DEPTH || (j->type != JSN_ARR && j->type != JSN_OBJ))
+        return 0;
+    for (size_t i = 0; i < j->n; i++)
+        if (sj__holds_nonfinite(j->items[i], depth + 1))
+            return 1;
+    return 0;
+}
+
 int
 schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                       int flags, char **out, char **err)
 {
-    (void)refs;
     *out = NULL;
     *err = NULL;
     jsn_t *root = jsn_parse(text, len);
@@ -296,7 +322,11 @@ schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, si
         *err = buf_steal(&b, NULL);
         return -1;
     }
-    if (sj__validate(root, nrefs) != 0) {
+    sjr_set_t set;
+    sjr_init(&set, refs, nrefs);
+    int invalid = sj__holds_nonfinite(root, 0) || sj__validate(root, &set) != 0;
+    sjr_free(&set);
+    if (invalid) {
         jsn_free(root);
         *err = mem_strdup("Invalid JSON Schema");
         return -2;

@@ -17,7 +17,6 @@
  * words ($id, title, description, default) are not recorded: they reach
  * neither a verdict nor a message.
  */
-#include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,36 +24,14 @@
 #include "schema_json.h"
 #include "schema_json_diff.h"
 #include "schema_json_model.h"
+#include "schema_json_compat.h"
 
-#define SJC_BUDGET 200000
 #define SJC_MAX_DEPTH 1000
 
-typedef struct sjc_diff {
-    sjd_type_t type;
-    char *path;
-} sjc_diff_rec_t;
-
-typedef struct sjc_ctx {
-    sjc_diff_rec_t *diffs;
-    size_t n, cap;
-} sjc_ctx_t;
-
-typedef struct sjc_run {
-    sjm_doc_t orig, upd;
-    mem_arena_t arena;          /* both documents' models: freed at once */
-    buf_t path;                 /* "a/b/c", the Context's jsonPath */
-    size_t *marks;              /* path lengths to restore, a stack */
-    size_t nmarks, capmarks;
-    hmap_t entered;             /* original schemas being compared (Context.schemas) */
-    long budget;
-    int depth;
-} sjc_run_t;
-
-static void sjc_compare(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u);
 
 /* ---- the Context: differences, the path, the schemas entered ---- */
 
-static void
+void
 sjc_push(sjc_run_t *r, const char *seg, size_t len)
 {
     if (r->nmarks == r->capmarks) {
@@ -67,13 +44,13 @@ sjc_push(sjc_run_t *r, const char *seg, size_t len)
     buf_append(&r->path, seg, len);
 }
 
-static void
+void
 sjc_pop(sjc_run_t *r)
 {
     r->path.len = r->marks[--r->nmarks];
 }
 
-static void
+void
 sjc_add(sjc_run_t *r, sjc_ctx_t *ctx, sjd_type_t type)
 {
     if (ctx->n == ctx->cap) {
@@ -88,7 +65,7 @@ sjc_add(sjc_run_t *r, sjc_ctx_t *ctx, sjd_type_t type)
     ctx->n++;
 }
 
-static void
+void
 sjc_add_at(sjc_run_t *r, sjc_ctx_t *ctx, const char *attr, sjd_type_t type)
 {
     sjc_push(r, attr, strlen(attr));
@@ -97,7 +74,7 @@ sjc_add_at(sjc_run_t *r, sjc_ctx_t *ctx, const char *attr, sjd_type_t type)
 }
 
 /* Move the differences of `sub` to the end of `ctx`; `sub` is left empty. */
-static void
+void
 sjc_take(sjc_ctx_t *ctx, sjc_ctx_t *sub)
 {
     for (size_t i = 0; i < sub->n; i++) {
@@ -111,7 +88,7 @@ sjc_take(sjc_ctx_t *ctx, sjc_ctx_t *sub)
     *sub = (sjc_ctx_t){0};
 }
 
-static void
+void
 sjc_ctx_free(sjc_ctx_t *ctx)
 {
     for (size_t i = 0; i < ctx->n; i++)
@@ -120,7 +97,7 @@ sjc_ctx_free(sjc_ctx_t *ctx)
     *ctx = (sjc_ctx_t){0};
 }
 
-static int
+int
 sjc_compatible(const sjc_ctx_t *ctx)
 {
     for (size_t i = 0; i < ctx->n; i++) {
@@ -142,7 +119,7 @@ sjc_is_num(const jsn_t *v)
  * A bound of Integer or Number: equal texts are no change; otherwise added,
  * removed, or compared by doubleValue() (equal values: no difference).
  */
-static void
+void
 sjc_bound(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
           const char *key, sjd_type_t added)
 {
@@ -249,7 +226,7 @@ sjc_contains_all(const hmap_t *set, const jsn_t *list)
 }
 
 /* The three-way comparison of two value lists as sets. */
-static int
+int
 sjc_set_relation(const jsn_t *a, const jsn_t *b)
 {
     hmap_t sa = {0}, sb = {0};
@@ -284,406 +261,12 @@ sjc_not(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
     sjc_ctx_free(&sub);
 }
 
-/* ---- objects ---- */
-
-typedef struct sjc_obj {
-    const sjm_schema_t *s;
-    sjm_doc_t *doc;
-    const jsn_t *props;         /* "properties", or NULL */
-    const jsn_t *patterns;      /* "patternProperties", or NULL */
-    const jsn_t *additional;    /* "additionalProperties", or NULL */
-    hmap_t required;
-} sjc_obj_t;
-
-static void
-sjc_obj_init(sjc_obj_t *ob, const sjm_schema_t *s, sjm_doc_t *doc)
-{
-    memset(ob, 0, sizeof(*ob));
-    ob->s = s;
-    ob->doc = doc;
-    ob->props = sjm_kw(s, "properties");
-    if (ob->props != NULL && ob->props->type != JSN_OBJ)
-        ob->props = NULL;
-    ob->patterns = sjm_kw(s, "patternProperties");
-    if (ob->patterns != NULL && (ob->patterns->type != JSN_OBJ || ob->patterns->n == 0))
-        ob->patterns = NULL;
-    ob->additional = sjm_kw(s, "additionalProperties");
-    const jsn_t *req = sjm_kw(s, "required");
-    for (size_t i = 0; req != NULL && req->type == JSN_ARR && i < req->n; i++) {
-        const jsn_t *e = req->items[i];
-        if (e->type == JSN_STR)
-            hmap_put(&ob->required, e->str, e->len, ob);
-    }
-}
-
-static int
-sjc_obj_permits(const sjc_obj_t *ob)
-{
-    return ob->additional == NULL || ob->additional->type != JSN_FALSE;
-}
-
-/* getSchemaOfAdditionalProperties(): set by an object, not by a boolean. */
-static const jsn_t *
-sjc_obj_additional(const sjc_obj_t *ob)
-{
-    return ob->additional != NULL && ob->additional->type == JSN_OBJ ? ob->additional : NULL;
-}
-
-static int
-sjc_obj_open(const sjc_obj_t *ob)
-{
-    return ob->patterns == NULL && sjc_obj_additional(ob) == NULL && sjc_obj_permits(ob);
-}
-
-static int
-sjc_regex_find(sjc_run_t *r, const char *pattern, const char *key)
-{
-    regex_t re;
-    r->budget -= 16;
-    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-        return 0;
-    int found = regexec(&re, key, 0, NULL, 0) == 0;
-    regfree(&re);
-    return found;
-}
-
-/* schemaFromPartiallyOpenContentModel: the first pattern that finds the
- * key, else the schema of additional properties (NULL when neither). */
-static const jsn_t *
-sjc_obj_partial(sjc_run_t *r, const sjc_obj_t *ob, const char *key)
-{
-    for (size_t i = 0; ob->patterns != NULL && i < ob->patterns->n; i++) {
-        if (sjc_regex_find(r, ob->patterns->keys[i], key))
-            return ob->patterns->items[i];
-    }
-    return sjc_obj_additional(ob);
-}
-
-static int
-sjc_has_default(const jsn_t *prop)
-{
-    return prop != NULL && jsn_get(prop, "default") != NULL;
-}
-
-static void
-sjc_obj_required(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
-{
-    size_t n;
-    sjm_key_t *keys = sjm_map_keys(o->props, &n);
-    sjc_push(r, "required", 8);
-    for (size_t i = 0; i < n; i++) {
-        long at = jsn_find(u->props, keys[i].key, keys[i].klen);
-        if (at < 0)
-            continue;
-        int was = hmap_get(&o->required, keys[i].key, keys[i].klen) != NULL;
-        int is = hmap_get(&u->required, keys[i].key, keys[i].klen) != NULL;
-        sjc_push(r, keys[i].key, keys[i].klen);
-        if (was && !is)
-            sjc_add(r, ctx, SJD_REQUIRED_ATTRIBUTE_REMOVED);
-        else if (!was && is)
-            sjc_add(r, ctx, sjc_has_default(u->props->items[at])
-                                ? SJD_REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED
-                                : SJD_REQUIRED_ATTRIBUTE_ADDED);
-        sjc_pop(r);
-    }
-    sjc_pop(r);
-    free(keys);
-}
-
-static int
+int
 sjc_is_empty(const sjm_schema_t *s)
 {
     return s != NULL && (s->kind == SJM_EMPTY || s->kind == SJM_TRUE);
 }
 
-static void
-sjc_prop_removed(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
-                 const jsn_t *orig, const char *key)
-{
-    if (sjc_obj_open(u)) {
-        sjc_add(r, ctx, SJD_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL);
-        return;
-    }
-    const jsn_t *partial = sjc_obj_partial(r, u, key);
-    if (partial != NULL) {
-        sjc_ctx_t sub = {0};
-        sjc_compare(r, &sub, sjm_load(o->doc, orig), sjm_load(u->doc, partial));
-        int ok = sjc_compatible(&sub);
-        sjc_take(ctx, &sub);
-        sjc_add(r, ctx, ok ? SJD_PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                           : SJD_PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
-        return;
-    }
-    sjc_add(r, ctx, orig->type == JSN_FALSE
-                        ? SJD_PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
-                        : SJD_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
-}
-
-static void
-sjc_prop_added(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
-               const jsn_t *upd, const char *key)
-{
-    sjm_schema_t *us = sjm_load(u->doc, upd);
-    if (sjc_obj_open(o)) {
-        sjc_add(r, ctx, sjc_is_empty(us) ? SJD_PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
-                                         : SJD_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL);
-        return;
-    }
-    const jsn_t *partial = sjc_obj_partial(r, o, key);
-    if (partial != NULL) {
-        sjc_ctx_t sub = {0};
-        sjc_compare(r, &sub, sjm_load(o->doc, partial), us);
-        int ok = sjc_compatible(&sub);
-        sjc_take(ctx, &sub);
-        sjc_add(r, ctx, ok ? SJD_PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                           : SJD_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
-    }
-    if (hmap_get(&u->required, key, strlen(key)) != NULL)
-        sjc_add(r, ctx, sjc_has_default(upd)
-                            ? SJD_REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL
-                            : SJD_REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL);
-    else
-        sjc_add(r, ctx, SJD_OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL);
-}
-
-static void
-sjc_obj_properties(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
-{
-    size_t n;
-    sjm_key_t *keys = sjm_union_keys(o->props, u->props, &n);
-    sjc_push(r, "properties", 10);
-    for (size_t i = 0; i < n; i++) {
-        long ao = jsn_find(o->props, keys[i].key, keys[i].klen);
-        long au = jsn_find(u->props, keys[i].key, keys[i].klen);
-        const jsn_t *orig = ao >= 0 ? o->props->items[ao] : NULL;
-        const jsn_t *upd = au >= 0 ? u->props->items[au] : NULL;
-        sjc_push(r, keys[i].key, keys[i].klen);
-        if (upd == NULL)
-            sjc_prop_removed(r, ctx, o, u, orig, keys[i].key);
-        else if (orig == NULL)
-            sjc_prop_added(r, ctx, o, u, upd, keys[i].key);
-        else
-            sjc_compare(r, ctx, sjm_load(o->doc, orig), sjm_load(u->doc, upd));
-        sjc_pop(r);
-    }
-    sjc_pop(r);
-    free(keys);
-}
-
-/* The dependencies of one kind: arrays (property) or schemas. */
-static const jsn_t *
-sjc_dep(const jsn_t *deps, const char *key, size_t klen, int arrays)
-{
-    long at = jsn_find(deps, key, klen);
-    if (at < 0)
-        return NULL;
-    const jsn_t *v = deps->items[at];
-    return (v->type == JSN_ARR) == arrays ? v : NULL;
-}
-
-static void
-sjc_obj_dependencies(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
-{
-    const jsn_t *od = sjm_kw(o->s, "dependencies"), *ud = sjm_kw(u->s, "dependencies");
-    size_t n;
-    sjm_key_t *keys = sjm_union_keys(od, ud, &n);
-    sjc_push(r, "dependencies", 12);
-    for (int arrays = 1; arrays >= 0; arrays--) {
-        for (size_t i = 0; i < n; i++) {
-            const jsn_t *a = sjc_dep(od, keys[i].key, keys[i].klen, arrays);
-            const jsn_t *b = sjc_dep(ud, keys[i].key, keys[i].klen, arrays);
-            if (a == NULL && b == NULL)
-                continue;
-            sjc_push(r, keys[i].key, keys[i].klen);
-            if (b == NULL) {
-                sjc_add(r, ctx, arrays ? SJD_DEPENDENCY_ARRAY_REMOVED : SJD_DEPENDENCY_SCHEMA_REMOVED);
-            } else if (a == NULL) {
-                sjc_add(r, ctx, arrays ? SJD_DEPENDENCY_ARRAY_ADDED : SJD_DEPENDENCY_SCHEMA_ADDED);
-            } else if (arrays) {
-                static const sjd_type_t by[] = {SJD_COUNT, SJD_DEPENDENCY_ARRAY_EXTENDED,
-                                                SJD_DEPENDENCY_ARRAY_NARROWED,
-                                                SJD_DEPENDENCY_ARRAY_CHANGED};
-                int rel = sjc_set_relation(a, b);
-                if (rel != 0)
-                    sjc_add(r, ctx, by[rel]);
-            } else {
-                sjc_compare(r, ctx, sjm_load(o->doc, a), sjm_load(u->doc, b));
-            }
-            sjc_pop(r);
-        }
-    }
-    sjc_pop(r);
-    free(keys);
-}
-
-static void
-sjc_obj_additional_cmp(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
-{
-    const jsn_t *a = sjc_obj_additional(o), *b = sjc_obj_additional(u);
-    sjc_push(r, "additionalProperties", 20);
-    if (sjc_obj_permits(o) != sjc_obj_permits(u))
-        sjc_add(r, ctx, sjc_obj_permits(u) ? SJD_ADDITIONAL_PROPERTIES_ADDED
-                                           : SJD_ADDITIONAL_PROPERTIES_REMOVED);
-    else if (a == NULL && b != NULL)
-        sjc_add(r, ctx, SJD_ADDITIONAL_PROPERTIES_NARROWED);
-    else if (b == NULL && a != NULL)
-        sjc_add(r, ctx, SJD_ADDITIONAL_PROPERTIES_EXTENDED);
-    else if (a != NULL)
-        sjc_compare(r, ctx, sjm_load(o->doc, a), sjm_load(u->doc, b));
-    sjc_pop(r);
-}
-
-static void
-sjc_object(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *os, const sjm_schema_t *us)
-{
-    sjc_obj_t o, u;
-    sjc_obj_init(&o, os, os->doc);
-    sjc_obj_init(&u, us, us->doc);
-    sjc_obj_required(r, ctx, &o, &u);
-    sjc_obj_properties(r, ctx, &o, &u);
-    sjc_obj_dependencies(r, ctx, &o, &u);
-    sjc_obj_additional_cmp(r, ctx, &o, &u);
-    sjc_bound(r, ctx, os, us, "maxProperties", SJD_MAX_PROPERTIES_ADDED);
-    sjc_bound(r, ctx, os, us, "minProperties", SJD_MIN_PROPERTIES_ADDED);
-    hmap_free(&o.required);
-    hmap_free(&u.required);
-}
-
-/* ---- arrays ---- */
-
-/* getAllItemSchema(): "items" as one schema; NULL for a tuple or none. */
-static const jsn_t *
-sjc_all_items(const sjm_schema_t *s)
-{
-    const jsn_t *v = sjm_kw(s, "items");
-    return v != NULL && v->type != JSN_ARR ? v : NULL;
-}
-
-static size_t
-sjc_tuple(const sjm_schema_t *s, const jsn_t ***items)
-{
-    const jsn_t *v = sjm_kw(s, "items");
-    *items = NULL;
-    if (v == NULL || v->type != JSN_ARR)
-        return 0;
-    *items = (const jsn_t **)v->items;
-    return v->n;
-}
-
-static int
-sjc_arr_permits(const sjm_schema_t *s)
-{
-    const jsn_t *v = sjm_kw(s, "additionalItems");
-    return v == NULL || v->type != JSN_FALSE;
-}
-
-static const jsn_t *
-sjc_arr_additional(const sjm_schema_t *s)
-{
-    const jsn_t *v = sjm_kw(s, "additionalItems");
-    return v != NULL && v->type == JSN_OBJ ? v : NULL;
-}
-
-static int
-sjc_arr_open(const sjm_schema_t *s)
-{
-    return sjc_arr_additional(s) == NULL && sjc_arr_permits(s);
-}
-
-static void
-sjc_item_path(sjc_run_t *r, size_t index)
-{
-    char seg[32];
-    int n = snprintf(seg, sizeof(seg), "items/%zu", index);
-    sjc_push(r, seg, (size_t)n);
-}
-
-static void
-sjc_item_removed(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
-                 const jsn_t *orig)
-{
-    if (sjc_arr_open(u)) {
-        sjc_add(r, ctx, SJD_ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL);
-        return;
-    }
-    const jsn_t *partial = sjc_arr_additional(u);
-    if (partial != NULL) {
-        sjc_ctx_t sub = {0};
-        sjc_compare(r, &sub, sjm_load(o->doc, orig), sjm_load(u->doc, partial));
-        int ok = sjc_compatible(&sub);
-        sjc_take(ctx, &sub);
-        sjc_add(r, ctx, ok ? SJD_ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                           : SJD_ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
-        return;
-    }
-    sjc_add(r, ctx, orig->type == JSN_FALSE ? SJD_ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL
-                                            : SJD_ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL);
-}
-
-static void
-sjc_item_added(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
-               const jsn_t *upd)
-{
-    sjm_schema_t *us = sjm_load(u->doc, upd);
-    if (sjc_arr_open(o)) {
-        sjc_add(r, ctx, sjc_is_empty(us) ? SJD_ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
-                                         : SJD_ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
-        return;
-    }
-    const jsn_t *partial = sjc_arr_additional(o);
-    if (partial == NULL) {
-        sjc_add(r, ctx, SJD_ITEM_ADDED_TO_CLOSED_CONTENT_MODEL);
-        return;
-    }
-    sjc_ctx_t sub = {0};
-    sjc_compare(r, &sub, sjm_load(o->doc, partial), us);
-    int ok = sjc_compatible(&sub);
-    sjc_take(ctx, &sub);
-    sjc_add(r, ctx, ok ? SJD_ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
-                       : SJD_ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
-}
-
-static void
-sjc_array(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u)
-{
-    sjc_push(r, "items", 5);
-    sjc_compare(r, ctx, sjm_load(o->doc, sjc_all_items(o)), sjm_load(u->doc, sjc_all_items(u)));
-    sjc_pop(r);
-    const jsn_t **oi, **ui;
-    size_t no = sjc_tuple(o, &oi), nu = sjc_tuple(u, &ui), i = 0;
-    for (; i < no && i < nu; i++) {
-        sjc_item_path(r, i);
-        sjc_compare(r, ctx, sjm_load(o->doc, oi[i]), sjm_load(u->doc, ui[i]));
-        sjc_pop(r);
-    }
-    for (size_t k = i; k < no; k++) {
-        sjc_item_path(r, k);
-        sjc_item_removed(r, ctx, o, u, oi[k]);
-        sjc_pop(r);
-    }
-    for (size_t k = i; k < nu; k++) {
-        sjc_item_path(r, k);
-        sjc_item_added(r, ctx, o, u, ui[k]);
-        sjc_pop(r);
-    }
-    const jsn_t *a = sjc_arr_additional(o), *b = sjc_arr_additional(u);
-    sjc_push(r, "additionalItems", 15);
-    if (sjc_arr_permits(o) != sjc_arr_permits(u))
-        sjc_add(r, ctx, sjc_arr_permits(o) ? SJD_ADDITIONAL_ITEMS_REMOVED : SJD_ADDITIONAL_ITEMS_ADDED);
-    else if (a == NULL && b != NULL)
-        sjc_add(r, ctx, SJD_ADDITIONAL_ITEMS_NARROWED);
-    else if (b == NULL && a != NULL)
-        sjc_add(r, ctx, SJD_ADDITIONAL_ITEMS_EXTENDED);
-    else if (a != NULL)
-        sjc_compare(r, ctx, sjm_load(o->doc, a), sjm_load(u->doc, b));
-    sjc_pop(r);
-    sjc_bound(r, ctx, o, u, "maxItems", SJD_MAX_ITEMS_ADDED);
-    sjc_bound(r, ctx, o, u, "minItems", SJD_MIN_ITEMS_ADDED);
-    const jsn_t *ua = sjm_kw(o, "uniqueItems"), *ub = sjm_kw(u, "uniqueItems");
-    int was = ua != NULL && ua->type == JSN_TRUE, is = ub != NULL && ub->type == JSN_TRUE;
-    if (was != is)
-        sjc_add_at(r, ctx, "uniqueItems", was ? SJD_UNIQUE_ITEMS_REMOVED : SJD_UNIQUE_ITEMS_ADDED);
-}
 
 /* ---- combined schemas ---- */
 
@@ -857,7 +440,7 @@ sjc_dispatch(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
     }
 }
 
-static void
+void
 sjc_compare(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
 {
     if (o == NULL && u == NULL)
@@ -902,10 +485,6 @@ schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
                        const schema_ref_t *writer_refs, size_t nwriter_refs,
                        int reader_is_new, json_t *messages)
 {
-    (void)reader_refs;
-    (void)nreader_refs;
-    (void)writer_refs;
-    (void)nwriter_refs;
     jsn_t *upd = jsn_parse(reader, strlen(reader));
     jsn_t *orig = jsn_parse(writer, strlen(writer));
     if (upd == NULL || orig == NULL) {
@@ -915,8 +494,11 @@ schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
     }
     sjc_run_t r = {.budget = SJC_BUDGET};
     sjc_ctx_t ctx = {0};
-    sjm_doc_init(&r.orig, orig, &r.arena);
-    sjm_doc_init(&r.upd, upd, &r.arena);
+    sjm_lib_t olib, ulib;
+    sjm_lib_init(&olib, writer_refs, nwriter_refs, &r.arena);
+    sjm_lib_init(&ulib, reader_refs, nreader_refs, &r.arena);
+    sjm_doc_init(&r.orig, orig, &r.arena, &olib);
+    sjm_doc_init(&r.upd, upd, &r.arena, &ulib);
     sjc_compare(&r, &ctx, sjm_load(&r.orig, orig), sjm_load(&r.upd, upd));
     int compatible = 1;
     for (size_t i = 0; i < ctx.n; i++) {
@@ -933,6 +515,8 @@ schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
     sjc_ctx_free(&ctx);
     sjm_doc_free(&r.orig);
     sjm_doc_free(&r.upd);
+    sjm_lib_free(&olib);
+    sjm_lib_free(&ulib);
     hmap_free(&r.entered);
     buf_free(&r.path);
     free(r.marks);

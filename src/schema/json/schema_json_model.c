@@ -18,21 +18,57 @@ sjm_criterion(int criterion)
 }
 
 void
-sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena)
+sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib)
 {
     const jsn_t *sv = jsn_get(root, "$schema");
     int draft4 = sv != NULL && sv->type == JSN_STR &&
                  strstr(sv->str, "json-schema.org/draft-04/schema") != NULL;
     d->root = root;
     d->id_key = draft4 ? "id" : "$id";
+    d->draft2020 = sv != NULL && sv->type == JSN_STR &&
+                   strstr(sv->str, "json-schema.org/draft/2020-12/schema") != NULL;
     d->memo = (hmap_t){0};
     d->arena = arena;
+    d->lib = lib;
 }
 
 void
 sjm_doc_free(sjm_doc_t *d)
 {
     hmap_free(&d->memo);
+}
+
+void
+sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena)
+{
+    sjr_init(&l->set, refs, n);
+    l->docs = n ? mem_calloc(n, sizeof(*l->docs)) : NULL;
+    l->arena = arena;
+}
+
+void
+sjm_lib_free(sjm_lib_t *l)
+{
+    for (size_t i = 0; i < l->set.n; i++)
+        sjm_doc_free(&l->docs[i]);
+    free(l->docs);
+    sjr_free(&l->set);
+}
+
+/* The document of another reference a $ref names (its `base` bytes), or NULL. */
+static sjm_doc_t *
+sjm__other(const sjm_doc_t *d, const char *ref, size_t base)
+{
+    const jsn_t *root;
+    if (d->lib == NULL)
+        return NULL;
+    long i = sjr_find(&d->lib->set, ref, base, jsn_get(d->root, d->id_key), &root);
+    if (i < 0)
+        return NULL;
+    sjm_doc_t *o = &d->lib->docs[i];
+    if (o->root == NULL)
+        sjm_doc_init(o, root, d->lib->arena, d->lib);
+    return o;
 }
 
 const jsn_t *
@@ -81,7 +117,8 @@ static const char *const sjm_object_keys[] = {"properties", "required", "minProp
                                               "patternProperties", "additionalProperties",
                                               "propertyNames", NULL};
 static const char *const sjm_array_keys[] = {"items", "additionalItems", "minItems",
-                                             "maxItems", "uniqueItems", "contains", NULL};
+                                             "maxItems", "uniqueItems", "contains",
+                                             "prefixItems", NULL};
 
 static sjm_schema_t *
 sjm__typed(sjm_doc_t *d, const jsn_t *j, const char *type, size_t tlen)
@@ -226,11 +263,12 @@ sjm_referred(const sjm_schema_t *s)
     size_t base = hash ? (size_t)(hash - s->ref) : strlen(s->ref);
     int self = base == 0 || (id != NULL && id->type == JSN_STR && id->len == base &&
                              memcmp(id->str, s->ref, base) == 0);
-    if (!self)
+    sjm_doc_t *d = self ? s->doc : sjm__other(s->doc, s->ref, base);
+    if (d == NULL)
         return NULL;
     const char *frag = hash ? hash + 1 : s->ref + base;
-    const jsn_t *t = jsn_pointer(s->doc->root, frag, strlen(frag));
-    return t ? sjm_load(s->doc, t) : NULL;
+    const jsn_t *t = jsn_pointer(d->root, frag, strlen(frag));
+    return t ? sjm_load(d, t) : NULL;
 }
 
 static uint32_t

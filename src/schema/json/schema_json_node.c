@@ -4,6 +4,7 @@
  * is bounded by JSN_MAX_DEPTH: the parser refuses deeper documents, so
  * every walk over a parsed tree is bounded too.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ typedef struct jsn_parser {
 } jsn_parser_t;
 
 static jsn_t *jsn__value(jsn_parser_t *ps, int depth);
+static int jsn__word(jsn_parser_t *ps, const char *w);
 
 jsn_t *
 jsn_new(jsn_type_t type)
@@ -115,9 +117,28 @@ jsn__digits(jsn_parser_t *ps)
 }
 
 /*
+ * Double.toString() of a literal past BigDecimal's range, as Jackson
+ * falls back to its double: "0.0", "-0.0", "Infinity", "-Infinity"
+ * (JSN_NONFINITE_TEXT tells the last two).  NULL for any other value.
+ */
+static char *
+jsn__double_text(const char *s, size_t n)
+{
+    char *t = mem_strndup(s, n);
+    double d = strtod(t, NULL);
+    free(t);
+    if (isinf(d))
+        return mem_strdup(d < 0 ? "-Infinity" : "Infinity");
+    if (d == 0)
+        return mem_strdup(signbit(d) ? "-0.0" : "0.0");
+    return NULL;
+}
+
+/*
  * BigDecimal.toString() of the literal: the unscaled digits and the scale
- * decide between plain and scientific notation.  NULL when the exponent is
- * out of BigDecimal's range.
+ * decide between plain and scientific notation.  Past BigDecimal's range
+ * (an int each for the exponent and the scale), the double Jackson falls
+ * back to; NULL when that is neither zero nor infinite.
  */
 static char *
 jsn__decimal(const char *s, size_t n)
@@ -146,13 +167,20 @@ jsn__decimal(const char *s, size_t n)
             eneg = s[i++] == '-';
         for (; i < n; i++) {
             exp = exp * 10 + (s[i] - '0');
-            if (exp > 1000000000LL) {
+            if (exp > 2147483648LL) {
                 buf_free(&digits);
-                return NULL;
+                return jsn__double_text(s, n);
             }
         }
         if (eneg)
             exp = -exp;
+    }
+    /* BigDecimal(String): "Exponent overflow." past an int, "Scale out of
+     * range." when the scale (fraction digits less the exponent) is past
+     * one: Jackson then takes the literal's double, ±0.0 or ±Infinity. */
+    if (exp > INT32_MAX || frac - exp > INT32_MAX || frac - exp < INT32_MIN) {
+        buf_free(&digits);
+        return jsn__double_text(s, n);
     }
     if (digits.len == 0) {
         buf_append(&digits, "0", 1);
@@ -188,9 +216,42 @@ jsn__decimal(const char *s, size_t n)
     return buf_steal(&out, NULL);
 }
 
+/*
+ * JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS, which Confluent's mapper
+ * enables: NaN, Infinity, and after a sign Infinity or INF.  A JSN_DEC
+ * holding "NaN", "Infinity" or "-Infinity" (jsn_nonfinite); NULL when the
+ * text there is none of them.
+ */
+static jsn_t *
+jsn__nonfinite(jsn_parser_t *ps)
+{
+    static const struct { const char *word; const char *text; } words[] = {
+        {"NaN", "NaN"}, {"Infinity", "Infinity"}, {"+Infinity", "Infinity"}, {"-Infinity", "-Infinity"},
+        {"+INF", "Infinity"}, {"-INF", "-Infinity"},
+    };
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (jsn__word(ps, words[i].word)) {
+            jsn_t *j = jsn_new(JSN_DEC);
+            j->str = mem_strdup(words[i].text);
+            j->len = strlen(j->str);
+            return j;
+        }
+    }
+    return NULL;
+}
+
+int
+jsn_nonfinite(const jsn_t *j)
+{
+    return j != NULL && j->type == JSN_DEC && (j->str[0] == 'N' || j->str[0] == 'I' || j->str[1] == 'I');
+}
+
 static jsn_t *
 jsn__number(jsn_parser_t *ps)
 {
+    jsn_t *nf = jsn__nonfinite(ps);
+    if (nf != NULL)
+        return nf;
     const char *s = ps->p;
     int dec = 0;
     if (ps->p < ps->end && *ps->p == '-')

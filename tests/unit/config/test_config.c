@@ -437,6 +437,31 @@ test_env(void)
     config_free(cf);
 }
 
+/* Which listener other nodes forward writes to, and how long they wait. */
+static void
+test_inter_instance(void)
+{
+    static const char both[] = "listeners=http://0.0.0.0:8081,https://0.0.0.0:8443\n"
+                               "ssl.certificate.location=/etc/c.pem\n"
+                               "ssl.key.location=/etc/k.pem\n";
+    char text[512];
+    config_t *cf = load(both, NULL);
+    CHECK(cf != NULL && cf->advertised == 0 && cf->inter_instance_tls == -1 &&
+          cf->leader_connect_ms == 60000 && cf->leader_read_ms == 60000);
+    config_free(cf);
+    snprintf(text, sizeof(text), "%sinter.instance.protocol=HTTPS\n"
+             "leader.connect.timeout.ms=1500\nmaster.read.timeout.ms=2500\n", both);
+    cf = load(text, NULL);
+    CHECK(cf != NULL && cf->advertised == 1 && cf->leader_connect_ms == 1500 &&
+          cf->leader_read_ms == 2500);
+    config_free(cf);
+    load_fails(__LINE__, "listeners=http://0.0.0.0:8081\ninter.instance.protocol=https\n", NULL,
+               "inter.instance.protocol", "https", NULL);
+    load_fails(__LINE__, "inter.instance.protocol=ftp\n", NULL, "inter.instance.protocol",
+               "ftp", NULL);
+    load_fails(__LINE__, "leader.read.timeout.ms=0\n", NULL, "leader.read.timeout.ms", NULL);
+}
+
 static void
 test_listeners(void)
 {
@@ -687,6 +712,7 @@ main(void)
     test_jaas();
     test_env();
     test_listeners();
+    test_inter_instance();
     test_values();
     test_kafka_extra();
     test_shipped_file();

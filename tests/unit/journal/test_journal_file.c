@@ -41,8 +41,10 @@ typedef struct seen {
 } seen_t;
 
 static void
-on_apply(void *ctx, int64_t offset, const char *key, size_t klen, const char *val, size_t vlen)
+on_apply(void *ctx, int64_t offset, int64_t ts, const char *key, size_t klen, const char *val,
+         size_t vlen)
 {
+    (void)ts;
     seen_t *s = ctx;
     if (!s->keep) {
         s->nrecs++;

@@ -28,7 +28,7 @@ eq(const char *a, const char *b)
 static void
 put(store_t *st, int64_t off, const char *key, const char *val)
 {
-    store_apply(st, off, key, strlen(key), val, val ? strlen(val) : 0);
+    store_apply(st, off, -1, key, strlen(key), val, val ? strlen(val) : 0);
 }
 
 /* A SCHEMA key and value for subject/version/id/text in Confluent's shape. */
@@ -594,6 +594,8 @@ test_fingerprint(tally_t *t)
     store_fingerprint("x", NULL, NULL, NULL, a);
     store_fingerprint("x", refs, NULL, NULL, b);
     check(t, strlen(a) == 32 && eq(a, b), "empty references fingerprint as none");
+    /* A plain schema's fingerprint is the MD5 of its text, its GUID's bytes. */
+    check(t, eq(a, "9dd4e461268c8034f5c8564e155c67a6"), "a plain text's MD5");
     json_array_append_new(refs, json_pack("{s:s,s:s,s:i}", "name", "n", "subject", "s", "version", 1));
     store_fingerprint("x", refs, NULL, NULL, c);
     check(t, !eq(a, c), "references change the fingerprint");
@@ -752,6 +754,78 @@ test_fenced(tally_t *t)
     store_free(&st);
 }
 
+/* A SCHEMA record with a timestamp, as a Kafka journal delivers it. */
+static void
+put_schema_at(store_t *st, int64_t off, int64_t ts, const char *subject, int version, int id,
+              const char *schema_json, int deleted)
+{
+    char *key = mem_printf("{\"keytype\":\"SCHEMA\",\"subject\":\"%s\",\"version\":%d,\"magic\":1}",
+                           subject, version);
+    char *val = mem_printf("{\"subject\":\"%s\",\"version\":%d,\"id\":%d,\"schema\":%s,"
+                           "\"deleted\":%s}",
+                           subject, version, id, schema_json, deleted ? "true" : "false");
+    store_apply(st, off, ts, key, strlen(key), val, strlen(val));
+    free(key);
+    free(val);
+}
+
+/* 8.x's ts is the record's timestamp, the latest record's for a version (a
+ * soft delete rewrites it); -1 where the journal keeps none.  The version
+ * GET /schemas/ids/{id} answers with is the first of its holders in a
+ * ConcurrentHashMap's order of subject names ("a" hashes to bin 1, "b" to
+ * 2, "q" (113) to 1 after "a"), whatever order they came in. */
+static void
+test_timestamps_and_holder(tally_t *t)
+{
+    store_t st;
+    store_init(&st);
+    put_schema_at(&st, 0, 1700000000123, "b", 1, 1, "\"\\\"string\\\"\"", 0);
+    store_schema_t *s = store_schema_by_id(&st, ".", 1);
+    const store_version_t *h = store_schema_holder(s);
+    check(t, h != NULL && h->ts == 1700000000123 && !h->deleted, "ts from the record");
+    put_schema_at(&st, 1, 1700000000200, "q", 1, 1, "\"\\\"string\\\"\"", 0);
+    check(t, store_schema_holder(s) == store_version(store_subject(&st, "q"), 1),
+          "an earlier bin holds the id");
+    put_schema_at(&st, 2, 1700000000300, "a", 1, 1, "\"\\\"string\\\"\"", 0);
+    check(t, store_schema_holder(s) == store_version(store_subject(&st, "q"), 1),
+          "the same bin keeps the first");
+    put_schema_at(&st, 3, 1700000000400, "q", 1, 1, "\"\\\"string\\\"\"", 1);
+    h = store_schema_holder(s);
+    check(t, h != NULL && h->deleted && h->ts == 1700000000400,
+          "a soft delete is the version's new record");
+    tomb_schema(&st, 4, "q", 1);
+    h = store_schema_holder(s);
+    check(t, h == store_version(store_subject(&st, "a"), 1) && h->ts == 1700000000300,
+          "the next holder once the holder is gone");
+    tomb_schema(&st, 5, "a", 1);
+    check(t, store_schema_holder(s) == store_version(store_subject(&st, "b"), 1), "then the last");
+    put(&st, 6, "{\"keytype\":\"SCHEMA\",\"subject\":\"c\",\"version\":1,\"magic\":1}",
+        "{\"subject\":\"c\",\"version\":1,\"id\":2,\"schema\":\"\\\"int\\\"\",\"deleted\":false}");
+    h = store_schema_holder(store_schema_by_id(&st, ".", 2));
+    check(t, h != NULL && h->ts == -1, "no timestamp from a journal without them");
+    store_free(&st);
+}
+
+/* A CONTEXT tombstone (DELETE /contexts/{context}) takes the context off
+ * the list and keeps its ids; a CONTEXT record lists it again. */
+static void
+test_context_tombstone(tally_t *t)
+{
+    store_t st;
+    store_init(&st);
+    const char *ck = "{\"keytype\":\"CONTEXT\",\"tenant\":\"default\",\"context\":\".c\",\"magic\":0}";
+    put(&st, 0, ck, "{\"tenant\":\"default\",\"context\":\".c\"}");
+    put_schema(&st, 1, ":.c:s", 1, 7, "\"\\\"int\\\"\"", 0);
+    tomb_schema(&st, 2, ":.c:s", 1);
+    put(&st, 3, ck, NULL);
+    store_context_t *c = hmap_get(&st.contexts, ".c", 2);
+    check(t, c != NULL && !c->listed && store_next_id(&st, ".c") == 8,
+          "a tombstoned context is unlisted, its ids kept");
+    put(&st, 4, ck, "{\"tenant\":\"default\",\"context\":\".c\"}");
+    check(t, c->listed, "listed again by its record");
+    store_free(&st);
+}
+
 int
 main(void)
 {
@@ -776,6 +850,8 @@ main(void)
     test_check_record(&t);
     test_id_floor(&t);
     test_fenced(&t);
+    test_timestamps_and_holder(&t);
+    test_context_tombstone(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

@@ -57,10 +57,22 @@ main(void)
     guid_of("abc", NULL, NULL, rs, g);
     check(&t, strcmp(g, "f571eb81-7872-9f75-69d1-1dcba7bad6ef") == 0, "a rule set");
 
-    check(&t, guid_from_md5_base64("HSDLueXjXpdU59oXC25d2w==", g) == 0 &&
-                  strcmp(g, "1d20cbb9-e5e3-5e97-54e7-da170b6e5ddb") == 0,
-          "a record's md5");
-    check(&t, guid_from_md5_base64("HSDL", g) == -1 && g[0] == '\0', "a short md5");
+    unsigned char raw[GUID_BYTES], zero[GUID_BYTES] = {0};
+    check(&t, guid_from_md5_base64("HSDLueXjXpdU59oXC25d2w==", raw) == 0, "a record's md5");
+    guid_format(raw, g);
+    check(&t, strcmp(g, "1d20cbb9-e5e3-5e97-54e7-da170b6e5ddb") == 0, "its GUID");
+    unsigned char d[GUID_BYTES];
+    check(&t, guid_from_md5_base64("HSDL", d) == -1 && memcmp(d, zero, GUID_BYTES) == 0,
+          "a short md5");
+    guid_digest("{\"type\":\"record\",\"name\":\"myrecord\",\"fields\":[{\"type\":\"string\","
+                "\"default\":null,\"name\":\"f\"}]}", NULL, NULL, NULL, d);
+    check(&t, memcmp(d, raw, GUID_BYTES) == 0, "the digest is the GUID's bytes");
+    check(&t, guid_parse("1D20CBB9-E5E3-5E97-54E7-DA170B6E5DDB", GUID_LEN, d) == 0 &&
+                  memcmp(d, raw, GUID_BYTES) == 0, "parsed to its bytes");
+    check(&t, guid_parse("1d20cbb9e5e35e9754e7da170b6e5ddb", 32, d) == 0 &&
+                  memcmp(d, raw, GUID_BYTES) == 0, "parsed without dashes");
+    check(&t, guid_parse("1d20cbb9e5e35e9754e7da170b6e5dd", 32, d) == -1 &&
+                  memcmp(d, zero, GUID_BYTES) == 0, "a stray character");
 
     const char *up = "1D20CBB9-E5E3-5E97-54E7-DA170B6E5DDB";
     check(&t, guid_normalize(up, strlen(up), g) == 0 &&

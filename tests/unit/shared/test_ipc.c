@@ -76,6 +76,7 @@ test_request_roundtrip(tally_t *t)
         check(t, same(out.ctype, out.ctype_len, "application/vnd.schemaregistry.v1+json"),
               "request content type");
         check(t, same(out.body, out.body_len, body), "request body");
+        check(t, out.forwarded == 0, "not forwarded");
     }
     check(t, rc == 0 && ipc_unpack_reply(&u.data, &(ipc_reply_t){0}) == -1,
           "a request is not a reply");
@@ -200,7 +201,7 @@ static void
 m_bad_type(msgpack_packer *pk)
 {
     msgpack_pack_array(pk, 4);
-    msgpack_pack_int(pk, 4);
+    msgpack_pack_int(pk, 5);
     msgpack_pack_int(pk, 1);
     msgpack_pack_int(pk, 200);
     msgpack_pack_nil(pk);
@@ -343,7 +344,7 @@ test_malformed(tally_t *t)
 {
     expect_malformed(t, m_not_array, -1, "a map is no message");
     expect_malformed(t, m_empty_array, -1, "an empty array is no message");
-    expect_malformed(t, m_bad_type, -1, "type 4 is unknown");
+    expect_malformed(t, m_bad_type, -1, "type 5 is unknown");
     expect_malformed(t, m_negative_type, -1, "negative type is unknown");
     expect_malformed(t, m_request_short, IPC_REQUEST, "request with 5 fields refused");
     expect_malformed(t, m_request_nil_method, IPC_REQUEST, "request with nil method refused");
@@ -618,6 +619,36 @@ test_cancel(tally_t *t)
     msgpack_sbuffer_destroy(&sb);
 }
 
+/* A relayed request keeps its mark; the master's forward instruction
+ * carries the leader's URL and is nothing else. */
+static void
+test_forward(tally_t *t)
+{
+    msgpack_sbuffer sb;
+    msgpack_sbuffer_init(&sb);
+    ipc_request_t in = make_request(9, "PUT", "/config", NULL, "{}", 2);
+    in.forwarded = 1;
+    ipc_pack_request(&sb, &in);
+    ipc_pack_forward(&sb, 9, "https://h:8081", 14);
+    ipc_reader_t rd;
+    ipc_reader_init(&rd);
+    ipc_reader_feed(&rd, sb.data, sb.size);
+    const msgpack_object *o = NULL;
+    ipc_request_t out;
+    check(t, ipc_reader_next(&rd, &o) == 1 && ipc_unpack_request(o, &out) == 0 &&
+              out.forwarded == 1, "a relayed request keeps its mark");
+    uint32_t id = 0;
+    const char *url = NULL;
+    size_t len = 0;
+    check(t, ipc_reader_next(&rd, &o) == 1 && ipc_type(o) == IPC_FORWARD, "forward's type");
+    check(t, ipc_unpack_forward(o, &id, &url, &len) == 0 && id == 9 &&
+              same(url, len, "https://h:8081"), "forward's id and url round-trip");
+    check(t, ipc_unpack_reply(o, &(ipc_reply_t){0}) == -1 && ipc_unpack_request(o, &out) == -1,
+          "a forward is neither a reply nor a request");
+    ipc_reader_free(&rd);
+    msgpack_sbuffer_destroy(&sb);
+}
+
 /* A queue grown by a large reply gives its buffer back once written; a
  * small or unwritten one keeps it. */
 static void
@@ -811,6 +842,7 @@ main(void)
     test_reader_corrupt(&t);
     test_write_all(&t);
     test_cancel(&t);
+    test_forward(&t);
     test_outq_same_bytes(&t);
     test_outq_shrink(&t);
     test_outq_partial(&t);

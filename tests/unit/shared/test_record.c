@@ -371,6 +371,45 @@ test_fast_path(tally_t *t)
     record_schema_free(&s);
 }
 
+static int
+eq(const char *a, const char *b)
+{
+    return a == NULL || b == NULL ? a == b : strcmp(a, b) == 0;
+}
+
+/* Keys decode the same whether the flat scan or jansson reads them. */
+static void
+test_fast_keys(tally_t *t)
+{
+    static const struct {
+        const char *key;
+        int type, version;
+        const char *subject;
+    } cases[] = {
+        {"{\"keytype\":\"SCHEMA\",\"subject\":\"s\",\"version\":3,\"magic\":1}", RECORD_SCHEMA, 3, "s"},
+        {"{\"keytype\":\"SCHEMA\",\"subject\":\"a\\u00e9\",\"version\":1.0,\"magic\":1}",
+         RECORD_SCHEMA, 1, "a\xc3\xa9"},
+        {"{\"keytype\":\"CONFIG\",\"subject\":null,\"magic\":0}", RECORD_CONFIG, 0, NULL},
+        {"{\"keytype\":\"MODE\",\"magic\":0,\"other\":true}", RECORD_MODE, 0, NULL},
+        {"{\"keytype\":\"SCHEMA\",\"subject\":\"x\",\"subject\":\"y\",\"version\":2}",
+         RECORD_SCHEMA, 2, "y"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        record_key_t k;
+        char what[256];
+        snprintf(what, sizeof(what), "key decoded: %s", cases[i].key);
+        int rc = record_key_decode(cases[i].key, strlen(cases[i].key), &k);
+        check(t, rc == 0 && (int)k.type == cases[i].type && k.version == cases[i].version &&
+                     eq(k.subject, cases[i].subject), what);
+        record_key_free(&k);
+    }
+    const char *ctx = "{\"keytype\":\"CONTEXT\",\"tenant\":\"default\",\"context\":\".c\",\"magic\":0}";
+    record_key_t k;
+    check(t, record_key_decode(ctx, strlen(ctx), &k) == 0 && eq(k.tenant, "default") &&
+                 eq(k.context, ".c") && k.magic == 0, "a CONTEXT key");
+    record_key_free(&k);
+}
+
 int
 main(void)
 {
@@ -387,6 +426,7 @@ main(void)
     test_garbage(&t);
     test_unknown_and_large(&t);
     test_fast_path(&t);
+    test_fast_keys(&t);
     printf("%d passed, %d failed\n", t.passed, t.failed);
     return t.failed != 0;
 }

@@ -125,7 +125,10 @@ static const rcase_t route_cases[] = {
     {"GET", "/health/dead", ROUTE_NOT_FOUND, NULL, NULL, NULL, NULL},
     {"GET", "/v1/metadata", ROUTE_NOT_FOUND, NULL, NULL, NULL, NULL},
     {"GET", "/v1/metadata/other", ROUTE_NOT_FOUND, NULL, NULL, NULL, NULL},
-    {"GET", "/contexts/.c", ROUTE_NOT_FOUND, NULL, NULL, NULL, NULL},
+    /* /contexts/{context} itself (8.x's DELETE): the name in `subject`. */
+    {"DELETE", "/contexts/:.c:", ROUTE_CONTEXT, ":.c:", NULL, NULL, NULL},
+    {"GET", "/contexts/.c", ROUTE_CONTEXT, ".c", NULL, NULL, NULL},
+    {"DELETE", "/contexts/%3A.c%3A", ROUTE_CONTEXT, ":.c:", NULL, NULL, NULL},
     {"GET", "/a/b/c/d/e/f/g/h/i/j", ROUTE_NOT_FOUND, NULL, NULL, NULL, NULL},
     {"GET", "/subjects%2Fs", ROUTE_NOT_FOUND, NULL, NULL, NULL, NULL},
     {"GET", "/schemas/guids", ROUTE_NOT_FOUND, NULL, NULL, NULL, NULL},
@@ -374,6 +377,8 @@ static const wcase_t write_cases[] = {
     {"HEAD", "/config", 0},
     {"GET", "/schemas/ids/1", 0},
     {"DELETE", "/nowhere", 0},
+    {"DELETE", "/contexts/:.c:", 1},
+    {"GET", "/contexts/:.c:", 0},
 };
 
 static void

@@ -710,6 +710,46 @@ bench_get(results_t *r)
     table_close(t);
 }
 
+/*
+ * table_parts: a value put with another's parts shares their bytes (the
+ * arena grows by the descriptors only), reads the same, and outlives a
+ * later put of its source; parts that point outside the generation's used
+ * arena are refused; a rebuild's values share within the new generation.
+ */
+static void
+test_shared_parts(results_t *r)
+{
+    table_t *t = table_create(1 << 20);
+    uint64_t blob = table_intern(t, "\"text\"", 6);
+    table_part_t parts[3] = {{.data = "{\"s\":", .len = 5}, {.blob = blob},
+                             {.data = ",\"deleted\":false}", .len = 17}};
+    CHECK(r, table_put(t, "V", 1, parts, 3) == 0);
+    table_part_t got[4];
+    CHECK(r, table_parts(t, "V", 1, got, 2) == -2 && table_parts(t, "nope", 4, got, 4) == -1);
+    CHECK(r, table_parts(t, "V", 1, got, 4) == 3);
+    size_t before = table_used(t);
+    CHECK(r, table_put(t, "L", 1, got, 3) == 0);
+    CHECK(r, table_used(t) - before < 24 + 8 + 3 * 16 + 8);     /* no bytes copied */
+    CHECK(r, value_is(t, "L", "{\"s\":\"text\",\"deleted\":false}"));
+    got[2] = (table_part_t){.data = "}", .len = 1};
+    CHECK(r, table_put(t, "P", 1, got, 3) == 0 && value_is(t, "P", "{\"s\":\"text\"}"));
+    CHECK(r, put_str(t, "V", "new") == 0 && value_is(t, "L", "{\"s\":\"text\",\"deleted\":false}"));
+    table_part_t bad = {.len = 8, .at = (uint64_t)1 << 40};    /* past the arena */
+    CHECK(r, table_put(t, "B", 1, &bad, 1) == -1 && table_count(t, "B", 1) == -1);
+    bad.at = 8;     /* the header, before the generation's half */
+    CHECK(r, table_put(t, "B", 1, &bad, 1) == -1);
+    CHECK(r, table_del(t, "L", 1) == 0 && table_parts(t, "L", 1, got, 4) == -1);
+
+    CHECK(r, table_rebuild_begin(t) == 0);
+    blob = table_intern(t, "\"text\"", 6);
+    parts[1].blob = blob;
+    CHECK(r, table_put(t, "V", 1, parts, 3) == 0 && table_parts(t, "V", 1, got, 4) == 3);
+    CHECK(r, table_put(t, "L", 1, got, 3) == 0);
+    table_rebuild_end(t);
+    CHECK(r, value_is(t, "L", "{\"s\":\"text\",\"deleted\":false}"));
+    table_close(t);
+}
+
 int
 main(void)
 {
@@ -722,6 +762,7 @@ main(void)
     test_concurrent(&r);
     test_generations(&r);
     test_generations_concurrent(&r);
+    test_shared_parts(&r);
     bench_get(&r);
     printf("%d passed, %d failed\n", r.passed, r.failed);
     return r.failed ? 1 : 0;

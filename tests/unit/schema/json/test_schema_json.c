@@ -3,6 +3,7 @@
  * the documents Confluent's loaders refuse, the regex check, and the
  * compatibility rules of JsonSchemaDiff with Confluent's messages.
  */
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,6 +163,49 @@ test_regex(tally_t *t)
     for (const char **p = bad; *p; p++)
         ok &= !schema_json_regex_ok(*p, strlen(*p));
     check(t, ok, "patterns Java refuses");
+}
+
+/* Whether the Java `pattern`, through its POSIX spelling, finds a match in `s`. */
+static int
+java_find(const char *pattern, const char *s)
+{
+    int icase;
+    char *posix = schema_json_regex_posix(pattern, strlen(pattern), &icase);
+    regex_t re;
+    if (posix == NULL || regcomp(&re, posix, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0))) {
+        free(posix);
+        return -1;
+    }
+    int found = regexec(&re, s, 0, NULL, 0) == 0;
+    regfree(&re);
+    free(posix);
+    return found;
+}
+
+/* patternProperties keys are Java regexes: found as java.util.regex's find() would. */
+static void
+test_regex_posix(tally_t *t)
+{
+    static const struct { const char *pattern, *s; int found; } cases[] = {
+        {"^\\d+$", "123", 1}, {"^\\d+$", "12a", 0}, {"^\\d+$", "ddd", 0},
+        {"\\s", "a b", 1}, {"\\S+", "   ", 0}, {"^\\w+$", "a_1", 1}, {"^\\w+$", "a-1", 0},
+        {"\\W", "ab", 0}, {"^[\\d-]+$", "1-2", 1}, {"^[\\d-]+$", "1_2", 0},
+        {"^[a\\]]+$", "a]a", 1}, {"^[\\^a]$", "^", 1}, {"^[\\^a]$", "b", 0},
+        {"^[^\\d]+$", "abc", 1}, {"^[^\\d]+$", "a1", 0}, {"(?i)^abc$", "ABC", 1},
+        {"^(?:ab)+?$", "abab", 1}, {"^a*+b", "aab", 1}, {"\\.", "a", 0}, {"\\.", "a.", 1},
+        {"^x_[\\w.]{1,3}$", "x_a.b", 1}, {"^[\\[]", "[", 1}, {"[a[b]]", "a", -1}, {"(?=a)", "a", -1},
+        {"\\1", "a", -1}, {"[a&&b]", "a", -1},
+    };
+    int ok = 1;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int got = java_find(cases[i].pattern, cases[i].s);
+        if (got != cases[i].found) {
+            printf("  %s on %s: %d, want %d\n", cases[i].pattern, cases[i].s, got,
+                   cases[i].found);
+            ok = 0;
+        }
+    }
+    check(t, ok, "Java patterns find in POSIX what they find in Java");
 }
 
 /*
@@ -417,6 +461,109 @@ test_tags(tally_t *t)
          "a path without its type word");
 }
 
+/* The verdict of `reader` (with its one reference `rdep`) against
+ * `writer` (with `wdep`), both referring to it as `name`. */
+static int
+compat_refs(const char *writer, const char *wdep, const char *reader, const char *rdep,
+            const char *name, json_t *msgs)
+{
+    schema_ref_t w = {.name = (char *)name, .text = (char *)wdep};
+    schema_ref_t r = {.name = (char *)name, .text = (char *)rdep};
+    return schema_json_compatible(reader, &r, 1, writer, &w, 1, 1, msgs);
+}
+
+/* Canonical with one reference: the rc. */
+static int
+canon_ref(const char *holder, const char *name, const char *dep)
+{
+    char *out = NULL, *err = NULL;
+    schema_ref_t r = {.name = (char *)name, .text = (char *)dep};
+    int rc = schema_json_canonical(holder, strlen(holder), &r, 1, 0, &out, &err);
+    free(out);
+    free(err);
+    return rc;
+}
+
+/* $refs to other subjects' documents, found by the reference's name as
+ * Confluent's loaders register them (resolved against the referrer's $id). */
+static void
+test_refs(tally_t *t)
+{
+    const char *dep = "{\"definitions\":{\"x\":{\"type\":\"string\"}},\"type\":\"object\"}";
+    check(t, canon_ref("{\"properties\":{\"d\":{\"$ref\":\"dep.json#/definitions/x\"}}}",
+                       "dep.json", dep) == 0, "a $ref into a referenced document");
+    check(t, canon_ref("{\"properties\":{\"d\":{\"$ref\":\"./dep.json\"}}}", "dep.json", dep) == 0,
+          "./name names the same document");
+    check(t, canon_ref("{\"properties\":{\"d\":{\"$ref\":\"dep.json#/definitions/nope\"}}}",
+                       "dep.json", dep) == -2, "a pointer to nothing in a referenced document");
+    check(t, canon_ref("{\"$id\":\"http://example.com/s/holder.json\",\"properties\":"
+                       "{\"d\":{\"$ref\":\"dep.json#/definitions/x\"}}}",
+                       "http://example.com/s/dep.json", dep) == 0,
+          "a relative $ref resolved against the referrer's $id");
+    check(t, canon_ref("{\"properties\":{\"d\":{\"$ref\":\"dep.json#/definitions/y\"}}}",
+                       "dep.json", "{\"definitions\":{\"y\":{\"$ref\":\"#/definitions/z\"}}}") == -2,
+          "the referenced document's own $refs resolve in it");
+
+    const char *holder = "{\"type\":\"object\",\"properties\":{\"d\":{\"$ref\":\"dep.json\"}}}";
+    const char *a_str = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"}}}";
+    const char *a_int = "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}";
+    json_t *msgs = json_array();
+    check(t, compat_refs(holder, a_str, holder, a_str, "dep.json", msgs) == 1,
+          "equal referenced documents are compatible");
+    check(t, compat_refs(holder, a_str, holder, a_int, "dep.json", msgs) == 0,
+          "a change inside a referenced document is seen through the $ref");
+    const char *m = json_string_value(json_array_get(msgs, 0));
+    check(t, m != NULL && strstr(m, "TYPE_CHANGED") != NULL &&
+             strstr(m, "#/properties/d/properties/a") != NULL,
+          "and worded at its path through the $ref");
+    json_decref(msgs);
+}
+
+/* The messages of `reader` against `writer`, joined by '|' (malloc'd). */
+static char *
+messages(const char *writer, const char *reader)
+{
+    json_t *msgs = json_array();
+    schema_json_compatible(reader, NULL, 0, writer, NULL, 0, 1, msgs);
+    buf_t b = {0};
+    for (size_t i = 0; i < json_array_size(msgs); i++)
+        buf_printf(&b, "%s|", json_string_value(json_array_get(msgs, i)));
+    buf_append(&b, "", 1);
+    json_decref(msgs);
+    return buf_steal(&b, NULL);
+}
+
+/* Draft 2020-12's arrays (prefixItems, items after it) compare as their
+ * draft-07 spelling does, as Confluent's SchemaTranslator maps them. */
+static void
+test_draft2020_arrays(tally_t *t)
+{
+    static const char *const pairs[][4] = {
+        {"{\"type\":\"array\",\"items\":[{\"type\":\"string\"}],\"additionalItems\":false}",
+         "{\"type\":\"array\",\"items\":[{\"type\":\"string\"},{\"type\":\"integer\"}],\"additionalItems\":false}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"prefixItems\":[{\"type\":\"string\"}],\"items\":false}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"prefixItems\":[{\"type\":\"string\"},{\"type\":\"integer\"}],\"items\":false}"},
+        {"{\"type\":\"array\",\"items\":[{\"type\":\"string\"}]}",
+         "{\"type\":\"array\",\"items\":[{\"type\":\"integer\"}],\"additionalItems\":{\"type\":\"string\"}}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"prefixItems\":[{\"type\":\"string\"}]}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"prefixItems\":[{\"type\":\"integer\"}],\"items\":{\"type\":\"string\"}}"},
+        {"{\"type\":\"array\",\"items\":{\"type\":\"string\"}}",
+         "{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"items\":{\"type\":\"string\"}}",
+         "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"array\",\"items\":{\"type\":\"integer\"}}"},
+    };
+    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+        char *old = messages(pairs[i][0], pairs[i][1]);
+        char *now = messages(pairs[i][2], pairs[i][3]);
+        int ok = strcmp(old, now) == 0 && (i == 0 || old[0] != '\0');
+        if (!ok)
+            printf("  draft-07: %s\n  2020-12: %s\n", old, now);
+        check(t, ok, "2020-12 arrays compare as their draft-07 spelling");
+        free(old);
+        free(now);
+    }
+}
+
 int
 main(void)
 {
@@ -425,10 +572,13 @@ main(void)
     test_invalid(&t);
     test_depth(&t);
     test_regex(&t);
+    test_regex_posix(&t);
     test_compat_types(&t);
     test_compat_objects(&t);
     test_compat_values(&t);
     test_compat_arrays_and_unions(&t);
     test_tags(&t);
+    test_refs(&t);
+    test_draft2020_arrays(&t);
     return tally_report(&t);
 }

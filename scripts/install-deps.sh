@@ -10,5 +10,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential autoconf automake libtool pkg-config \
     libh2o-evloop-dev libmsgpack-dev libavro-dev \
     libjansson-dev libssl-dev libsystemd-dev \
+    g++ libprotobuf-dev libprotoc-dev \
     dpkg-dev libsasl2-dev libzstd-dev liblz4-dev zlib1g-dev >/dev/null
 sh "$(dirname "$0")/build-librdkafka.sh" >/dev/null

@@ -21,7 +21,7 @@ pip_install() {
     python3 -m pip install -q "$@" 2>/dev/null ||
         python3 -m pip install -q --break-system-packages "$@"
 }
-pip_install pytest pytest-asyncio 'confluent-kafka[avro,schemaregistry]>=2.14'
+pip_install pytest pytest-asyncio 'confluent-kafka[avro,protobuf,schemaregistry]>=2.14'
 sh "$here/../tests/integration/fetch_kafka.sh" >/dev/null
 sh "$here/../tests/diff/fetch_ref.sh" >/dev/null
 # Node.js and the npm packages of confluent-kafka-javascript's e2e tests

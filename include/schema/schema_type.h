@@ -74,6 +74,16 @@ typedef struct schema_type {
      */
     int (*edit_tags)(const char *text, const json_t *add, const json_t *remove,
                      char **out, char **err);
+
+    /**
+     * The text Confluent's formattedString(format) answers for a stored
+     * text with its references' texts (Protobuf: "serialized", the base64
+     * FileDescriptorProto; "ignore_extensions").  The text malloc'd (the
+     * caller frees), or NULL when the format is the stored text (none, an
+     * unknown one: Confluent ignores those).  NULL hook: no formats.
+     */
+    char *(*formatted)(const char *text, const schema_ref_t *refs, size_t nrefs,
+                       const char *format);
 } schema_type_t;
 
 /**

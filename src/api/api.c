@@ -6,13 +6,16 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "compat.h"
 #include "config.h"
 #include "log.h"
 #include "render.h"
+#include "schema_type.h"
 
 void
 api_render_version(const api_t *api, const store_subject_t *sub, const store_version_t *v,
@@ -23,6 +26,40 @@ api_render_version(const api_t *api, const store_subject_t *sub, const store_ver
     res->status = 200;
     render_join(&res->body, &sp, v->schema);
     render_split_free(&sp);
+}
+
+/* The text `?format=` asks for (the type's formattedString), malloc'd, or
+ * NULL: the stored text. */
+static char *
+api__formatted(const api_t *api, const route_t *r, const store_schema_t *s)
+{
+    const char *format = route_query(r, "format");
+    if (format == NULL || format[0] == '\0')
+        return NULL;
+    const schema_type_t *st = schema_type_find(s->schema_type);
+    if (st == NULL || st->formatted == NULL)
+        return NULL;
+    size_t n;
+    schema_ref_t *refs = compat_schema_refs(api->store, s, &n);
+    char *text = st->formatted(store_schema_text(api->store, s), refs, n, format);
+    schema_refs_free(refs, n);
+    return text;
+}
+
+/* Join a split around the formatted text, or the stored one. */
+static void
+api__join(const api_t *api, const route_t *r, buf_t *out, const render_split_t *sp,
+          const store_schema_t *s)
+{
+    char *text = api__formatted(api, r, s);
+    if (text == NULL) {
+        render_join(out, sp, s);
+        return;
+    }
+    buf_append(out, sp->head.data, sp->head.len);
+    buf_json_string(out, text, strlen(text));
+    buf_append(out, sp->tail.data, sp->tail.len);
+    free(text);
 }
 
 void
@@ -362,7 +399,7 @@ api__schema_by_id(api_t *api, const route_t *r, api_result_t *res)
     render_schema_string_of(&sp, s, at ? sub->name : NULL, at, max_id,
                             api->cf->confluent_version);
     res->status = 200;
-    render_join(&res->body, &sp, s);
+    api__join(api, r, &res->body, &sp, s);
     render_split_free(&sp);
 }
 
@@ -380,10 +417,54 @@ api__schema_by_id_raw(api_t *api, const route_t *r, api_result_t *res)
         api_error(res, 500, 500, "Internal Server Error");
         return;
     }
-    api__ok(res, store_schema_text(api->store, s));
+    char *text = api__formatted(api, r, s);
+    api__ok(res, text ? text : store_schema_text(api->store, s));
+    free(text);
 }
 
-/* Every (subject, version) holding a schema, in subject order. */
+/* Java's String.hashCode of a UTF-8 string (over its UTF-16 units). */
+static uint32_t
+api__java_hash(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t h = 0;
+    while (*p) {
+        uint32_t c = *p++;
+        int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+        c &= more == 3 ? 0x07 : more == 2 ? 0x0f : more == 1 ? 0x1f : 0xff;
+        for (; more > 0 && (*p & 0xc0) == 0x80; more--)
+            c = (c << 6) | (*p++ & 0x3f);
+        if (c >= 0x10000) {
+            h = 31 * h + (0xd800 + ((c - 0x10000) >> 10));
+            c = 0xdc00 + ((c - 0x10000) & 0x3ff);
+        }
+        h = 31 * h + c;
+    }
+    return h;
+}
+
+/* A subject with its bin in Confluent's ConcurrentHashMap of subjects. */
+typedef struct api_bin {
+    uint32_t bin;
+    size_t rank;            /* subject order, for subjects in one bin */
+    store_subject_t *sub;
+} api_bin_t;
+
+static int
+api__bin_cmp(const void *a, const void *b)
+{
+    const api_bin_t *x = a, *y = b;
+    if (x->bin != y->bin)
+        return x->bin < y->bin ? -1 : 1;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/*
+ * Every (subject, version) holding a schema, in the order Confluent lists
+ * them: SchemaIdAndSubjects keeps them in a ConcurrentHashMap by subject,
+ * so they come by hash bin (a table of 16 bins, doubled from 12 entries
+ * on), subjects of one bin in subject order.
+ */
 static void
 api__id_uses(api_t *api, const route_t *r, api_result_t *res, int with_versions)
 {
@@ -398,14 +479,30 @@ api__id_uses(api_t *api, const route_t *r, api_result_t *res, int with_versions)
         return;
     }
     int deleted = route_query_bool(r, "deleted", 0);
-    size_t n;
+    size_t n, k = 0;
     store_subject_t **subs = store_sorted_subjects(api->store, &n);
+    api_bin_t *bins = mem_alloc((n + 1) * sizeof(*bins));
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < subs[i]->nversions; j++) {
+            if (subs[i]->versions[j].schema == s) {
+                bins[k++] = (api_bin_t){api__java_hash(subs[i]->name), i, subs[i]};
+                break;
+            }
+        }
+    }
+    uint32_t cap = 16;
+    while (k >= cap - cap / 4)
+        cap *= 2;
+    for (size_t i = 0; i < k; i++)
+        bins[i].bin = (bins[i].bin ^ (bins[i].bin >> 16)) & (cap - 1);
+    qsort(bins, k, sizeof(*bins), api__bin_cmp);
     int first = 1;
     res->status = 200;
     buf_puts(&res->body, "[");
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < subs[i]->nversions; j++) {
-            store_version_t *v = &subs[i]->versions[j];
+    for (size_t i = 0; i < k; i++) {
+        store_subject_t *sub = bins[i].sub;
+        for (size_t j = 0; j < sub->nversions; j++) {
+            store_version_t *v = &sub->versions[j];
             if (v->schema != s || (v->deleted && !deleted))
                 continue;
             if (!first)
@@ -413,15 +510,16 @@ api__id_uses(api_t *api, const route_t *r, api_result_t *res, int with_versions)
             first = 0;
             if (with_versions) {
                 buf_puts(&res->body, "{\"subject\":");
-                buf_json_string(&res->body, subs[i]->name, strlen(subs[i]->name));
+                buf_json_string(&res->body, sub->name, strlen(sub->name));
                 buf_printf(&res->body, ",\"version\":%d}", v->version);
             } else {
-                buf_json_string(&res->body, subs[i]->name, strlen(subs[i]->name));
+                buf_json_string(&res->body, sub->name, strlen(sub->name));
                 break;
             }
         }
     }
     buf_puts(&res->body, "]");
+    free(bins);
     free(subs);
 }
 
@@ -705,9 +803,15 @@ api__version(api_t *api, const route_t *r, api_result_t *res, int raw)
     store_version_t *v = api__get_version(api, r, res, &sub, &subject,
                                           route_query_bool(r, "deleted", 0));
     if (v != NULL && raw) {
-        api__ok(res, store_schema_text(api->store, v->schema));
+        char *text = api__formatted(api, r, v->schema);
+        api__ok(res, text ? text : store_schema_text(api->store, v->schema));
+        free(text);
     } else if (v != NULL) {
-        api_render_version(api, sub, v, RENDER_STORED, res);
+        render_split_t sp = {0};
+        render_subject_version(&sp, sub->name, v, RENDER_STORED, api->cf->confluent_version);
+        res->status = 200;
+        api__join(api, r, &res->body, &sp, v->schema);
+        render_split_free(&sp);
     }
     free(subject);
 }

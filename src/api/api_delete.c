@@ -196,13 +196,20 @@ api_delete_subject(api_t *api, const route_t *r, api_result_t *res)
                    "to delete permanently", subject);
         goto out;
     }
-    if (permanent && !all_deleted) {
-        api_errorf(res, 404, 40405, "Subject '%s' was not deleted first before being "
-                   "permanently deleted", subject);
-        goto out;
+    /* KafkaSchemaRegistry.deleteSubject checks each version in turn: is
+     * it referenced (42206), then, when permanent, was it soft-deleted
+     * (40405); the live ones only when not permanent. */
+    for (size_t i = 0; i < sub->nversions; i++) {
+        if (!permanent && sub->versions[i].deleted)
+            continue;
+        if (api__referenced_error(api, subject, &sub->versions[i], 1, res) != 0)
+            goto out;
+        if (permanent && !sub->versions[i].deleted) {
+            api_errorf(res, 404, 40405, "Subject '%s' was not deleted first before being "
+                       "permanently deleted", subject);
+            goto out;
+        }
     }
-    if (api__referenced_error(api, subject, sub->versions, sub->nversions, res) != 0)
-        goto out;
     size_t klen, vlen;
     res->status = 200;
     buf_puts(&res->body, "[");

@@ -8,10 +8,12 @@
  * modules: this table depends on no type's own header. */
 extern const schema_type_t schema_avro_type;
 extern const schema_type_t schema_json_type;
+extern const schema_type_t schema_proto_type;
 
 static const schema_type_t *const schema_types[] = {
     &schema_avro_type,
     &schema_json_type,
+    &schema_proto_type,
 };
 
 /* The types Confluent's providers register, whether or not schemad has them. */

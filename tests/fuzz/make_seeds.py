@@ -119,9 +119,16 @@ def ipc_reply(i, status, body):
     return b'\x94\x02' + mp_uint(i) + mp_uint(status) + mp_bin(body)
 
 
+def proto_texts(steps):
+    """Protobuf schema texts of the request bodies, in order."""
+    return [subst(st['b']['schema']).encode() for st in steps
+            if isinstance(st.get('b'), dict) and isinstance(st['b'].get('schema'), str)
+            and st['b'].get('schemaType') == 'PROTOBUF']
+
+
 def seeds(scenarios, records):
     s = {h: [] for h in ('route', 'request', 'avro_parse', 'avro_compat', 'record',
-                         'ipc', 'journal_file', 'api')}
+                         'ipc', 'journal_file', 'api', 'schema_proto')}
     for sc in scenarios:
         steps = sc['steps'] + sc.get('teardown', [])
         msgs = []
@@ -143,6 +150,10 @@ def seeds(scenarios, records):
             s['api'].append(SEP.join(reqs[k:k + 8]))
         for k in range(0, len(msgs), 8):
             s['ipc'].append(bytes([(k * 37) % 256]) + b''.join(msgs[k:k + 8]))
+        protos = proto_texts(steps)
+        s['schema_proto'].extend(protos)
+        for a, b in zip(protos, protos[1:]):
+            s['schema_proto'].append(a + SEP + b)
         texts = avro_texts(steps)
         s['avro_parse'].extend(texts)
         for a, b in zip(texts, texts[1:]):

@@ -29,6 +29,7 @@ dict_of() {
     api) echo api ;;
     journal_file) echo journal_file ;;
     schema_json) echo schema_json ;;
+    schema_proto) echo schema_proto ;;
     *) echo json ;;
     esac
 }

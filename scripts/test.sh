@@ -41,7 +41,7 @@ check "$src/build-asan"
 # seed once, then each harness for a fixed number of runs from a fixed
 # seed (the same inputs on every run of CI; `make fuzz` explores anew).
 echo "== fuzzing (clang, libFuzzer, ASan+UBSan)"
-build "$src/build-fuzz" --enable-fuzzing CC=clang
+build "$src/build-fuzz" --enable-fuzzing CC=clang CXX=clang++
 (cd "$src/build-fuzz" && make fuzz-regress &&
     FUZZ_RUNS="${FUZZ_CI_RUNS:-100000}" make fuzz)
 # One closing line for every check that ran: the unit tests' own counts

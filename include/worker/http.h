@@ -45,6 +45,13 @@ int http_init(http_t *h, const struct config *cf, int nslots, char *err, size_t 
 /** Bind more slots (a reload asked for more workers).  0 or -1. */
 int http_grow(http_t *h, const struct config *cf, int nslots, char *err, size_t errlen);
 
+/**
+ * Set what the workers spawned from now on relay writes with (the leader
+ * timeouts, the trust store): at init and on a reload.  0, or -1 with the
+ * cause in err[errlen] and nothing changed.
+ */
+int http_relay_settings(http_t *h, const struct config *cf, char *err, size_t errlen);
+
 /** Close every socket and free the configuration. */
 void http_free(http_t *h);
 

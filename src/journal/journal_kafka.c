@@ -59,6 +59,7 @@
 
 #include "config.h"
 #include "deadline.h"
+#include "kafka_group.h"
 #include "kafka_topic.h"
 #include "log.h"
 #include "mem.h"
@@ -151,6 +152,10 @@ typedef struct journal_kafka {
     uint64_t txn_seq;           /* the current transaction's number (from 1) */
     int64_t floor_from;         /* offset of the last claim carrying a floor, or -1 */
     uint64_t term;              /* this node's claims, numbered (the claim header's value) */
+    kafka_group_watch_t *gw;    /* owned: the group's holder, when not this node */
+    int foreign_seen;           /* another registry held the group since the last claim read */
+    char foreign_logged[512];   /* their leader as last logged */
+    char *group;                /* owned: schema.registry.group.id */
 } journal_kafka_t;
 
 /* --- librdkafka callbacks (served on our thread from poll calls) --- */
@@ -434,6 +439,7 @@ journal_kafka__on_claim(journal_kafka_t *k, int64_t offset, const void *w, size_
     char term[24];
     free(k->claimant);
     k->claimant = mem_strndup(w, wlen);
+    k->foreign_seen = 0;    /* schemad nodes hold the group again */
     if (journal_kafka__mine(k, w, wlen)) {
         /* Only this term's claim: an earlier one of ours (its commit
          * reported failed, yet it landed) precedes this term's floor. */
@@ -461,13 +467,31 @@ journal_kafka__on_claim(journal_kafka_t *k, int64_t offset, const void *w, size_
              (long long)offset);
 }
 
+/* Whether another registry (Confluent's or Karapace's protocol) holds the
+ * group: *v says who leads it. */
+static int
+journal_kafka__foreign(journal_kafka_t *k, kafka_group_view_t *v)
+{
+    kafka_group_watch_get(k->gw, v);
+    if (v->state != KAFKA_GROUP_FOREIGN)
+        return 0;
+    k->foreign_seen = 1;
+    return 1;
+}
+
 /* A standing record with no writer header written since our start: a
- * registry that is not schemad (or an older one) writes to the topic. */
+ * registry that is not schemad (or an older one) writes to the topic.
+ * While that registry holds our group its records are its leader's, the
+ * one writer the group allows: they are read as Confluent's followers
+ * read them. */
 static void
 journal_kafka__on_other(journal_kafka_t *k, int64_t offset)
 {
     char why[600];
+    kafka_group_view_t v;
     if (offset < k->start_hi || !k->eligible)
+        return;
+    if (k->claim != JOURNAL_KAFKA_CLAIMED && (journal_kafka__foreign(k, &v) || k->foreign_seen))
         return;
     snprintf(why, sizeof(why), "a writer that is not schemad (Confluent Schema Registry, "
              "Karapace, or an older schemad) wrote the record at offset %lld",
@@ -603,6 +627,29 @@ journal_kafka__elect_poll(journal_kafka_t *k)
     if (k->elected && k->claim == JOURNAL_KAFKA_UNCLAIMED && k->refusal[0] == '\0' &&
         deadline_now_ms() >= k->reclaim_at)
         journal_kafka__send_claim(k);
+}
+
+/* Another registry's group: describes run on the watch's thread while
+ * this node does not lead; their leader is logged when it changes. */
+static void
+journal_kafka__watch_poll(journal_kafka_t *k)
+{
+    kafka_group_view_t v;
+    kafka_group_watch_want(k->gw, !k->elected);
+    if (!journal_kafka__foreign(k, &v)) {
+        k->foreign_logged[0] = '\0';
+        return;
+    }
+    const char *now = v.leader[0] != '\0' ? v.leader : v.why;
+    if (strcmp(now, k->foreign_logged) == 0)
+        return;
+    snprintf(k->foreign_logged, sizeof(k->foreign_logged), "%s", now);
+    if (v.leader[0] != '\0')
+        log_info("kafka: group %s is held by another registry (Confluent Schema Registry or "
+                 "Karapace); its leader %s takes this node's writes", k->group, v.leader);
+    else
+        log_warn("kafka: group %s is held by another registry (Confluent Schema Registry or "
+                 "Karapace) and no leader is known: %s", k->group, v.why);
 }
 
 /* --- reading --- */
@@ -1152,6 +1199,7 @@ journal_kafka__next_deadline(journal_kafka_t *k)
 static void
 journal_kafka__free(journal_kafka_t *k)
 {
+    kafka_group_watch_stop(k->gw);     /* it borrows the producer */
     if (k->pq != NULL)
         rd_kafka_queue_destroy(k->pq);
     if (k->cq != NULL)
@@ -1190,6 +1238,7 @@ journal_kafka__free(journal_kafka_t *k)
     free(k->servers);
     free(k->writer);
     free(k->claimant);
+    free(k->group);
     free(k);
 }
 
@@ -1271,6 +1320,25 @@ journal_kafka__txn_conf(journal_kafka_t *k, const config_t *cf, char *err, size_
     return k->sconf != NULL ? 0 : -1;
 }
 
+/* Learn who holds the group before the first write is planned (a node
+ * that did not get into it may stand beside Confluent's), then keep
+ * watching on a thread. */
+static void
+journal_kafka__watch_start(journal_kafka_t *k, const config_t *cf, int64_t deadline)
+{
+    kafka_group_view_t v = { .state = KAFKA_GROUP_UNKNOWN };
+    int interval = cf->group_heartbeat_ms > 0 ? cf->group_heartbeat_ms : 3000;
+
+    if (k->elect == NULL || !k->rebalanced)
+        kafka_group_describe(k->prod, k->group, deadline_slice_ms(deadline, 5000), &v);
+    k->gw = kafka_group_watch_start(k->prod, k->group, interval < 2000 ? interval : 2000);
+    if (k->gw == NULL)
+        log_warn("kafka: cannot start a thread to watch group %s: a registry of another kind "
+                 "holding it will not be found", k->group);
+    kafka_group_watch_set(k->gw, &v);
+    journal_kafka__watch_poll(k);
+}
+
 static int
 journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
 {
@@ -1287,6 +1355,7 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
     k->valid_from = k->valid_to = INT64_MAX;
     k->floor_from = -1;
     k->txn_seq = 1;
+    k->group = mem_strdup(cf->group_id);
     k->topic = mem_strdup(cf->topic != NULL && cf->topic[0] != '\0' ? cf->topic
                                                                     : JOURNAL_KAFKA_DEFAULT_TOPIC);
     k->timeout_ms = cf->timeout_ms > 0 ? cf->timeout_ms : JOURNAL_KAFKA_DEFAULT_TIMEOUT_MS;
@@ -1314,6 +1383,7 @@ journal_kafka_open(journal_t *j, const config_t *cf, char *err, size_t errlen)
         goto fail;
     if (k->elect != NULL)
         journal_kafka__elect_wait(k, deadline);
+    journal_kafka__watch_start(k, cf, deadline);
     if (journal_kafka__wakeups(k, err, errlen) < 0)
         goto fail;
     k->opening = 0;
@@ -1486,6 +1556,7 @@ journal_kafka_poll(journal_t *j, int timeout_ms)
     if (k->tprod != NULL)
         rd_kafka_poll(k->tprod, 0);
     journal_kafka__elect_poll(k);
+    journal_kafka__watch_poll(k);
     /* What the master appended since the last poll is one transaction. */
     journal_kafka__txn_commit(k);
     int n = 0;
@@ -1568,8 +1639,19 @@ journal_kafka_refusal(journal_t *j)
     journal_kafka_t *k = j->impl;
     if (k == NULL)
         return NULL;
+    kafka_group_view_t v;
     if (k->refusal[0] != '\0')
         return k->refusal;
+    if (!k->elected && journal_kafka__foreign(k, &v)) {
+        if (v.leader[0] != '\0')
+            snprintf(k->follow, sizeof(k->follow), "it is not the leader; group %s is held by "
+                     "another registry (Confluent Schema Registry or Karapace) whose leader is "
+                     "%s", k->group, v.leader);
+        else
+            snprintf(k->follow, sizeof(k->follow), "group %s is held by another registry "
+                     "(Confluent Schema Registry or Karapace): %s", k->group, v.why);
+        return k->follow;
+    }
     if (!k->eligible)
         return "leader.eligibility is false";
     if (k->elect == NULL || k->elected || journal_kafka__led_last(k))
@@ -1584,14 +1666,23 @@ journal_kafka_refusal(journal_t *j)
     return k->follow;
 }
 
-/* Where a follower sends writes: the URL of the last claim's writer. */
+/* Where a follower sends writes: the leader of the registry that holds
+ * the group if it is not schemad, else the URL of the last claim's writer. */
 static int
 journal_kafka_follows(journal_t *j, const char **url)
 {
     journal_kafka_t *k = j->impl;
+    kafka_group_view_t v;
     *url = NULL;
     if (k == NULL || k->refusal[0] != '\0' || journal_kafka_refusal(j) == NULL)
         return 0;
+    if (!k->elected && journal_kafka__foreign(k, &v)) {
+        if (v.leader[0] != '\0') {
+            snprintf(k->leader_url, sizeof(k->leader_url), "%s", v.leader);
+            *url = k->leader_url;
+        }
+        return 1;
+    }
     if (k->claimant != NULL) {
         size_t n = strcspn(k->claimant, " ");
         snprintf(k->leader_url, sizeof(k->leader_url), "%.*s", (int)n, k->claimant);

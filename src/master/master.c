@@ -1006,7 +1006,8 @@ master__reload(master_t *m)
         sd_notify(0, "READY=1");
         return;
     }
-    if (http_grow(&m->http, cf, n, err, sizeof(err)) != 0) {
+    if (http_grow(&m->http, cf, n, err, sizeof(err)) != 0 ||
+        http_relay_settings(&m->http, cf, err, sizeof(err)) != 0) {
         log_error("reload refused: %s", err);
         config_free(cf);
         sd_notify(0, "READY=1");

@@ -120,23 +120,32 @@ http_grow(http_t *h, const config_t *cf, int nslots, char *err, size_t errlen)
     return 0;
 }
 
-/* The CAs a follower trusts in an https leader's certificate, as PEM text
- * the workers inherit (NULL: the system's). */
-static int
-http__relay_trust(http_t *h, const config_t *cf, char *err, size_t errlen)
+/* How a follower's workers relay writes to the leader: its timeouts, and
+ * the CAs it trusts in an https leader's certificate, as PEM text the
+ * workers inherit (NULL: the system's).  Read again on a reload (a rotated
+ * trust store, new timeouts); a store that cannot be read changes nothing. */
+int
+http_relay_settings(http_t *h, const config_t *cf, char *err, size_t errlen)
 {
     const char *path = cf->relay_truststore;
     char why[512];
-    if (path == NULL)
-        return 0;
-    h->relay_trust_pem = cf->relay_truststore_pem
-                             ? tls_store_pem_certs(path, why, sizeof(why))
-                             : tls_store_p12_certs_pem(path, cf->relay_truststore_password,
-                                                       why, sizeof(why));
-    if (h->relay_trust_pem != NULL)
-        return 0;
-    snprintf(err, errlen, "ssl.truststore.location: %s", why);
-    return -1;
+    char *pem = NULL;
+    if (path != NULL) {
+        pem = cf->relay_truststore_pem
+                  ? tls_store_pem_certs(path, why, sizeof(why))
+                  : tls_store_p12_certs_pem(path, cf->relay_truststore_password, why,
+                                            sizeof(why));
+        if (pem == NULL) {
+            snprintf(err, errlen, "ssl.truststore.location: %s", why);
+            return -1;
+        }
+    }
+    free(h->relay_trust_pem);
+    h->relay_trust_pem = pem;
+    h->relay_verify_host = cf->relay_verify_host;
+    h->leader_connect_ms = (uint64_t)cf->leader_connect_ms;
+    h->leader_read_ms = (uint64_t)cf->leader_read_ms;
+    return 0;
 }
 
 int
@@ -157,10 +166,7 @@ http_init(http_t *h, const config_t *cf, int nslots, char *err, size_t errlen)
      * a slow answer of the master is not cut. */
     h->stall_ms = 3 * (uint64_t)cf->idle_timeout_ms;
     h->memory_budget = cf->worker_max_memory;
-    h->leader_connect_ms = (uint64_t)cf->leader_connect_ms;
-    h->leader_read_ms = (uint64_t)cf->leader_read_ms;
-    h->relay_verify_host = cf->relay_verify_host;
-    if (http__relay_trust(h, cf, err, errlen) != 0)
+    if (http_relay_settings(h, cf, err, errlen) != 0)
         return -1;
     h2o_hostconf_t *host = h2o_config_register_host(&h->globalconf,
                                                     h2o_iovec_init(H2O_STRLIT("default")), 65535);

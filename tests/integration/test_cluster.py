@@ -783,6 +783,33 @@ def test_relay_to_the_leader_as_it_answers(kafka, tmp_path):
         b.stop()
 
 
+def test_a_reload_changes_the_relay_timeouts(kafka, tmp_path):
+    """leader.read.timeout.ms and leader.connect.timeout.ms are read again
+    on a reload (SIGHUP): the workers it spawns relay with the new ones."""
+    topic = new_topic()
+    admin = AdminClient({'bootstrap.servers': kafka.bootstrap})
+    admin.create_topics([NewTopic(topic, 1, 1, config={'cleanup.policy': 'compact'})])[
+        topic].result(30)
+    fake = FakeLeader()
+    claim_for(kafka.bootstrap, topic, 'http://127.0.0.1:%d' % fake.port)
+    b = node(kafka, tmp_path / 'b', topic, **{'leader.eligibility': 'false',
+                                             'leader.read.timeout.ms': '1000'})
+    b.start()
+    try:
+        fake.script.append((200, b'{"id":5}', {}, 2))
+        assert refused(b.register('x', schema(1)), 50003)
+        b.settings['leader.read.timeout.ms'] = '6000'
+        b.write_config()
+        b.proc.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: 'configuration reloaded' in b.log_text(), 30)
+        time.sleep(1)       # the old workers drain
+        fake.script.append((200, b'{"id":6}', {}, 2))
+        assert b.register('x', schema(2)) == (200, {'id': 6})
+    finally:
+        b.stop()
+        fake.stop()
+
+
 def https_nodes(kafka, tmp_path, topic, trust, tls):
     """Two nodes with http and https listeners (the certificate in `tls`),
     inter.instance.protocol=https: `a` leads, `b` (ineligible) relays to a's
@@ -993,3 +1020,91 @@ def test_a_cluster_that_refuses_transactions(tmp_path):
     finally:
         a.stop()
         kb.stop()
+
+
+def confluent_schema_record(subject, version, sid, text):
+    """A SCHEMA record as Confluent's leader writes it: no headers."""
+    key = json.dumps({'keytype': 'SCHEMA', 'subject': subject, 'version': version,
+                      'magic': 1}, separators=(',', ':'))
+    value = json.dumps({'subject': subject, 'version': version, 'id': sid, 'schema': text,
+                        'deleted': False}, separators=(',', ':'))
+    return key.encode(), value.encode()
+
+
+def test_beside_a_confluent_registry(kafka, tmp_path):
+    """Beside a running Confluent or Karapace registry (a member of
+    protocol type `sr` in the same group, with Confluent's member metadata
+    and assignment): schemad never writes; it reads their leader from the
+    group's assignment and relays writes to it, whose status and body pass
+    through; their leader's records (no writer header) are read, not taken
+    for a rogue writer's; readiness says a leader is known.  An assignment
+    naming no leader gives 50004 and not ready.  Once their nodes leave,
+    schemad nodes elect among themselves and give ids above theirs."""
+    from confluent_kafka import Producer
+    from sr_member import SrMember, identity
+    topic = new_topic()
+    group = 'confluent-%s' % topic
+    admin = AdminClient({'bootstrap.servers': kafka.bootstrap})
+    admin.create_topics([NewTopic(topic, 1, 1, config={'cleanup.policy': 'compact'})])[
+        topic].result(30)
+    fake = FakeLeader()
+    theirs = [SrMember(kafka.bootstrap, group, identity('127.0.0.1', fake.port))]
+    ours = []
+    try:
+        assert theirs[0].joined()['master_identity']['port'] == fake.port
+        settings = {'schema.registry.group.id': group}
+        ours = [node(kafka, tmp_path / 'a', topic, **settings),
+                node(kafka, tmp_path / 'b', topic, **settings, **{'leader.eligibility': 'false'})]
+        for d in ours:
+            d.start()
+        hdrs = {'Authorization': 'Basic dXNlcjpwYXNz', 'X-Request-ID': 'req-7'}
+        for i, d in enumerate(ours):
+            fake.script.append((200, b'{"id":%d}' % (101 + i), {}, 0))
+            assert d.register('x', schema(i), headers=hdrs) == (200, {'id': 101 + i})
+            method, path, seen, _ = fake.seen[-1]
+            assert (method, path) == ('POST', '/subjects/x/versions')
+            assert seen['authorization'] == hdrs['Authorization']
+            assert seen['x-request-id'] == hdrs['X-Request-ID']
+            assert d.get('/health/ready')[0] == 200
+        fake.script.append((409, b'{"error_code":40901,"message":"theirs"}', {}, 0))
+        assert ours[0].register('x', schema(9)) == (409, {'error_code': 40901, 'message': 'theirs'})
+
+        # Their leader writes: read by every node, which keeps relaying.
+        p = Producer({'bootstrap.servers': kafka.bootstrap})
+        for v, sid in ((1, 101), (2, 102)):
+            k, val = confluent_schema_record('x', v, sid, schema(v - 1))
+            p.produce(topic, key=k, value=val)
+        assert p.flush(30) == 0
+        for d in ours:
+            assert wait_for(lambda: d.get('/schemas/ids/102')[0] == 200)
+        fake.script.append((200, b'{"id":103}', {}, 0))
+        assert ours[0].register('x3', schema(3)) == (200, {'id': 103})
+
+        # Their assignment names no leader (their one eligible node left,
+        # an ineligible one stays): 50004, not ready.
+        theirs.append(SrMember(kafka.bootstrap, group,
+                               identity('127.0.0.1', fake.port + 1, eligible=False)))
+        assert wait_for(lambda: len(theirs[0].coord.assignment or {}) and
+                        theirs[1].coord.assignment is not None, 30)
+        theirs.pop(0).stop()
+        assert wait_for(lambda: refused(ours[0].register('x4', schema(4))), 30)
+        assert ours[0].register('x4', schema(4)) == (500, {'error_code': 50004,
+                                                          'message': 'Leader not known.'})
+        assert ours[0].get('/health/ready')[0] == 503
+        assert not [r for r in read_records(kafka.bootstrap, topic) if 'schemad.writer' in r[3]]
+
+        # Their nodes gone: schemad elects, and its ids are above theirs.
+        theirs.pop().stop()
+        t0 = time.monotonic()
+        assert wait_for(lambda: ours[0].register('y', schema(5))[0] == 200, 60)
+        print('schemad elected %.2f s after their last node left' % (time.monotonic() - t0))
+        st, body = ours[0].register('y', schema(5))
+        assert st == 200 and body['id'] > 102, body     # above every id in the topic
+        assert ours[1].register('y6', schema(6))[0] == 200     # relayed to the new leader
+        check_topic(kafka, topic)
+    finally:
+        for m in theirs:
+            m.stop()
+        for d in ours:
+            d.stop()
+        fake.stop()

@@ -1199,7 +1199,6 @@ journal_kafka__next_deadline(journal_kafka_t *k)
 static void
 journal_kafka__free(journal_kafka_t *k)
 {
-    kafka_group_watch_stop(k->gw);     /* it borrows the producer */
     if (k->pq != NULL)
         rd_kafka_queue_destroy(k->pq);
     if (k->cq != NULL)
@@ -1220,6 +1219,9 @@ journal_kafka__free(journal_kafka_t *k)
         rd_kafka_consumer_close(k->cons);
         rd_kafka_destroy(k->cons);
     }
+    /* After the election's member left (a quick handover), before the
+     * producer it borrows goes. */
+    kafka_group_watch_stop(k->gw);
     if (k->prod != NULL) {
         rd_kafka_purge(k->prod, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
         rd_kafka_poll(k->prod, 0);

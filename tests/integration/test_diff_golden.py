@@ -51,7 +51,7 @@ def load(name):
 
 
 def run(rows):
-    lines = ''.join(json.dumps({k: v for k, v in r.items() if k != 'g'}) + '\n'
+    lines = ''.join(json.dumps({k: v for k, v in r.items() if k not in ('g', 'why')}) + '\n'
                     for r in rows).encode()
     p = subprocess.run([driver_path()], input=lines, stdout=subprocess.PIPE, check=True,
                        timeout=600)

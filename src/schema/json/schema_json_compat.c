@@ -548,15 +548,17 @@ sjc_write_sub(buf_t *b, const jsn_t *j, int mode, int depth)
 }
 
 /*
- * The text of subschema `s` of `c`.  A part `c` was split into from its own
- * node (a type list's types, a type's sniffed keywords) prints as its kind
- * alone would: the kind tells such siblings apart.
+ * The text of subschema `s` of `c`.  A part split from a node another part
+ * shares (a type list's types, a type's sniffed keywords) prints as its
+ * kind alone would: the kind tells such siblings apart.
  */
 static char *
 sjc_sub_text(const sjm_schema_t *c, const sjm_schema_t *s)
 {
     buf_t b = {0};
-    if (s->src == c->src)
+    /* 2019-09 / 2020-12: a member's parts flattened into the list (see
+     * sjm__add_member) share their node too. */
+    if (s->src == c->src || s->doc->modern)
         buf_printf(&b, "%d:%d:", (int)s->kind, s->integer);
     sjc_write_sub(&b, s->src, SJC_SCHEMA, 0);
     return buf_steal(&b, NULL);

@@ -21,4 +21,7 @@
  */
 int sjl_translator_loops(const jsn_t *root);
 
+/** Whether SchemaTranslator knows object `t` only by its one keyword schema's product. */
+int sjl_forgotten(const jsn_t *t);
+
 #endif

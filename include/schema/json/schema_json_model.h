@@ -51,6 +51,9 @@ typedef struct sjm_doc {
                                  * prefixItems is the tuple, items what follows */
     hmap_t memo;                /* (scope, jsn address) -> sjm_schema_t */
     hmap_t anchors;             /* jsn_anchor's index of plain-name fragments */
+    hmap_t main;                /* modern: the nodes SchemaTranslator's first pass
+                                 * visits (not $defs), filled on first use */
+    int main_done;
     const jsn_t *scope;         /* the scope of the schemas being built */
     mem_arena_t *arena;         /* where its model lives (freed by the owner at once) */
     struct sjm_lib *lib;        /* the documents its $refs may reach, or NULL */

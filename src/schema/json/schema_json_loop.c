@@ -43,9 +43,8 @@ sjl__loader(const char *k, size_t kl)
     return 0;
 }
 
-/* Whether SchemaTranslator knows object `t` only by its one keyword's product. */
-static int
-sjl__forgotten(const jsn_t *t)
+int
+sjl_forgotten(const jsn_t *t)
 {
     if (t->type != JSN_OBJ)
         return 0;
@@ -94,7 +93,7 @@ sjl__walk(sjl_t *l, const jsn_t *s, int depth)
         return 0;
     const jsn_t *ref = jsn_get(s, "$ref");
     const jsn_t *t = ref != NULL ? sjl__resolve(l, ref) : NULL;
-    if (t != NULL && sjl__forgotten(t) && sjl__target(l, t, depth + 1))
+    if (t != NULL && sjl_forgotten(t) && sjl__target(l, t, depth + 1))
         return 1;
     for (const char *const *k = one; *k; k++) {
         const jsn_t *v = jsn_get(s, *k);

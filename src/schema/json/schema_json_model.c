@@ -4,9 +4,11 @@
  * a JSON object becomes, references into the document, and the order of
  * Java's HashMap and HashSet.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema_json_loop.h"
 #include "schema_json_model.h"
 
 static const char *const sjm_criteria[] = {"allOf", "anyOf", "oneOf"};
@@ -27,6 +29,8 @@ sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib
     d->modern = d->draft == JSN_DRAFT2020 || d->draft == JSN_DRAFT2019;
     d->memo = (hmap_t){0};
     d->anchors = (hmap_t){0};
+    d->main = (hmap_t){0};
+    d->main_done = 0;
     d->scope = NULL;
     d->arena = arena;
     d->lib = lib;
@@ -37,6 +41,7 @@ sjm_doc_free(sjm_doc_t *d)
 {
     hmap_free(&d->memo);
     hmap_free(&d->anchors);
+    hmap_free(&d->main);
 }
 
 void
@@ -327,23 +332,79 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
     return d->modern && sjm__dynamic_target(d, j) != NULL ? sjm__dynamic(d, j, s) : s;
 }
 
-/* The model of node `j` of document `d`: built once, so loops of $refs
- * meet the same schema again (which the Context then does not re-enter). */
+/* The model of node `j` of document `d` under `key` (a scope): built once,
+ * so loops of $refs meet the same schema again (which the Context then
+ * does not re-enter); its subschemas are loaded in scope `kids`. */
 static sjm_schema_t *
-sjm__load(sjm_doc_t *d, const jsn_t *scope, const jsn_t *j)
+sjm__load_as(sjm_doc_t *d, const jsn_t *key_scope, const jsn_t *kids, const jsn_t *j)
 {
     if (j == NULL)
         return NULL;
-    const jsn_t *key[2] = {scope, j};
+    const jsn_t *key[2] = {key_scope, j};
     sjm_schema_t *s = hmap_get(&d->memo, key, sizeof(key));
     if (s == NULL) {
         const jsn_t *was = d->scope;
-        d->scope = scope;
+        d->scope = kids;
         s = sjm__build(d, j);
         d->scope = was;
         hmap_put(&d->memo, key, sizeof(key), s);
     }
     return s;
+}
+
+static sjm_schema_t *
+sjm__load(sjm_doc_t *d, const jsn_t *scope, const jsn_t *j)
+{
+    return sjm__load_as(d, scope, scope, j);
+}
+
+/* SchemaTranslator's first pass over the document: what SchemaVisitor
+ * visits from the root ($defs are translated apart, $refs not followed). */
+static void
+sjm__mark_main(sjm_doc_t *d, const jsn_t *s, int depth)
+{
+    static const char *const one[] = {"not", "if", "then", "else", "items", "contains",
+                                      "additionalProperties", "propertyNames",
+                                      "unevaluatedItems", "unevaluatedProperties", NULL};
+    static const char *const many[] = {"allOf", "anyOf", "oneOf", "prefixItems", "properties",
+                                       "patternProperties", "dependentSchemas", NULL};
+    if (depth > JSN_MAX_DEPTH || s->type != JSN_OBJ)
+        return;
+    uintptr_t key = (uintptr_t)s;
+    hmap_put(&d->main, &key, sizeof(key), d);
+    for (const char *const *k = one; *k; k++) {
+        const jsn_t *v = jsn_get(s, *k);
+        if (v != NULL)
+            sjm__mark_main(d, v, depth + 1);
+    }
+    for (const char *const *k = many; *k; k++) {
+        const jsn_t *v = jsn_get(s, *k);
+        for (size_t i = 0; v != NULL && (v->type == JSN_OBJ || v->type == JSN_ARR) && i < v->n; i++)
+            sjm__mark_main(d, v->items[i], depth + 1);
+    }
+}
+
+/*
+ * Where the subschemas of what a 2019-09 / 2020-12 $ref reaches live.
+ * SchemaContext.close() builds each ReferenceSchema's referred schema from
+ * the builder it remembers for the target: a new object over the children
+ * built once (those of the first pass: scope NULL, or of the target's own
+ * translation when the first pass did not make it: scope `t`); a target
+ * it does not remember is translated anew for every $ref (scope `ref`).
+ */
+static const jsn_t *
+sjm__ref_kids(sjm_doc_t *d, const sjm_doc_t *from, const jsn_t *ref, const jsn_t *t)
+{
+    if (sjl_forgotten(t))
+        return ref;
+    if (d != from)
+        return t;
+    if (!d->main_done) {
+        sjm__mark_main(d, d->root, 0);
+        d->main_done = 1;
+    }
+    uintptr_t key = (uintptr_t)t;
+    return hmap_get(&d->main, &key, sizeof(key)) != NULL ? NULL : t;
 }
 
 sjm_schema_t *
@@ -382,9 +443,12 @@ sjm_referred(const sjm_schema_t *s)
     if (t == NULL)
         return NULL;
     /* everit resolves a target once: one copy per target.  SchemaTranslator
-     * builds each ReferenceSchema's referred schema anew: one copy per
-     * $ref, so a loop through a $ref into $defs shows one level more. */
-    return sjm__load(d, s->doc->modern ? s->src : t, t);
+     * builds each ReferenceSchema's referred schema anew (see
+     * sjm__ref_kids), so a loop through a $ref into $defs shows one level
+     * more. */
+    if (!s->doc->modern)
+        return sjm__load(d, t, t);
+    return sjm__load_as(d, s->src, sjm__ref_kids(d, s->doc, s->src, t), t);
 }
 
 static uint32_t

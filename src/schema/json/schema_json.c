@@ -404,7 +404,7 @@ sj__validate(const jsn_t *root, sjr_set_t *refs)
     if (sv != NULL && sv->type != JSN_STR)
         return -1;
     int rc = sj__schema(&c, root, 0);
-    if (rc == 0 && c.modern && sjl_translator_loops(root))
+    if (rc == 0 && c.modern && (jsn_anchor_clash(root, &c.anchors) || sjl_translator_loops(root)))
         rc = -1;
     hmap_free(&c.seen);
     hmap_free(&c.anchors);

@@ -498,7 +498,17 @@ MODERN = {
                {'not': {'properties': {'a': {'$ref': '#'}}}}, {'allOf': [{'$ref': '#'}]},
                {'$defs': {'x': {'not': {'$ref': '#/$defs/x'}}}, '$ref': '#/$defs/x'},
                {'$defs': {'x': {'type': 'object', 'properties': {'a': {'$ref': '#/$defs/x'}}}},
-                '$ref': '#/$defs/x'}, S],
+                '$ref': '#/$defs/x'},
+               {'$defs': {'a': {'$anchor': 'x', 'type': 'string'}, 'b': {'$anchor': 'x', 'type': 'integer'}},
+                '$ref': '#x'},
+               {'$defs': {'a': {'$anchor': 'x', 'type': 'string'}, 'b': {'$anchor': 'x', 'type': 'integer'}}},
+               {'$defs': {'a': {'$dynamicAnchor': 'x', 'type': 'string'},
+                          'b': {'$dynamicAnchor': 'x', 'type': 'integer'}}, '$ref': '#x'},
+               {'$defs': {'a': {'$dynamicAnchor': 'x', 'type': 'string'}, 'b': {'$anchor': 'x', 'type': 'integer'}},
+                '$ref': '#x'},
+               {'$defs': {'a': {'$anchor': 'x', 'type': 'string'}, 'b': {'$dynamicAnchor': 'x', 'type': 'integer'}},
+                '$ref': '#x'},
+               {'$defs': {'a': {'$anchor': 'x', '$dynamicAnchor': 'x', 'type': 'string'}}, '$ref': '#x'}, S],
 }
 
 D2019 = 'https://json-schema.org/draft/2019-09/schema'

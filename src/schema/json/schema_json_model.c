@@ -80,7 +80,8 @@ sjm__other(const sjm_doc_t *d, const char *ref, size_t base)
 const jsn_t *
 sjm_kw(const sjm_schema_t *s, const char *key)
 {
-    return jsn_get(s->src, key);
+    const jsn_t *v = s->over != NULL ? jsn_get(s->over, key) : NULL;
+    return v != NULL ? v : jsn_get(s->src, key);
 }
 
 static sjm_schema_t *
@@ -247,10 +248,18 @@ sjm__dynamic_target(sjm_doc_t *d, const jsn_t *j)
 static sjm_schema_t *
 sjm__dynamic(sjm_doc_t *d, const jsn_t *j, sjm_schema_t *self)
 {
+    sjm_schema_t *t = sjm__load(d, j, sjm__dynamic_target(d, j));
+    /* SchemaContext.join merges two string or two number schemas into one. */
+    if (t->kind == self->kind && (t->kind == SJM_STRING || t->kind == SJM_NUMBER) && t->over == NULL) {
+        sjm_schema_t *m = mem_arena_alloc(d->arena, sizeof(*m));
+        *m = *t;
+        m->over = self->src;
+        m->integer = t->integer || self->integer;
+        return m;
+    }
     sjm_schema_t *c = sjm__new(d, SJM_COMBINED, j);
     c->criterion = SJM_ALL;
     c->generated = 1;
-    sjm_schema_t *t = sjm__load(d, j, sjm__dynamic_target(d, j));
     sjm_schema_t *both[2] = {t, self};
     for (int k = 0; k < 2; k++) {
         if (both[k]->kind == SJM_COMBINED && both[k]->generated) {

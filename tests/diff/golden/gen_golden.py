@@ -15,7 +15,10 @@ additionalItems; types narrowed and extended; enum and const; oneOf, anyOf
 and allOf with sub-schema matching; numeric, string and array bounds;
 tuples; $ref; not; if/then/else; draft-04/06/07 spellings), each pair also
 nested under a property, the items, a combined branch and a definition, and
-random compositions.  Avro texts ("anorm"): the Avro inputs of
+random compositions; 2019-09 and 2020-12 documents (json-sKema and
+Confluent's SchemaTranslator, 7.9.0's loadLatestDraft): the keywords those
+drafts read otherwise, per draft, nested, under every spelling of $schema,
+alone (accepted or refused) and paired, random and mutated.  Avro texts ("anorm"): the Avro inputs of
 tests/diff/gen.py (names, namespaces, aliases, orders, properties, defaults,
 logical types, references) and a set of order/namespace permutations.
 Deterministic.
@@ -554,6 +557,22 @@ def modern_pairs(r):
         draft = r.choice([D2019, D2020])
         a = compose(r, leaves, 3)
         out.append(('json-modern-mutate', with_draft(a, draft), with_draft(mutate_deep(r, a, leaves), draft)))
+    # The documents with $refs, anchors and $dynamicRefs, mutated at depth,
+    # and placed where a combination or a property holds them.
+    refd = [v for fam in ('defs', 'anchor', 'refsib', 'values') for v in MODERN[fam] if isinstance(v, dict)]
+    for a in refd:
+        for _ in range(4):
+            draft = r.choice([D2019, D2020])
+            b = mutate_deep(r, a, leaves)
+            out.append(('json-modern-refs', with_draft(a, draft), with_draft(b, draft)))
+            x = r.choice(leaves)
+            out.append(('json-modern-refs', with_draft({'anyOf': [x, a]}, draft),
+                        with_draft({'anyOf': [x, b]}, draft)))
+    for _ in range(300):
+        draft = r.choice([D2019, D2020])
+        a, b = r.choice(refd), r.choice(refd)
+        extra = {r.choice(['maxLength', 'minimum', 'minItems', 'maxProperties']): r.randint(1, 3)}
+        out.append(('json-modern-refs', with_draft(dict(a, **extra), draft), with_draft(b, draft)))
     return out
 
 

@@ -151,6 +151,20 @@ test_compat(tally_t *t)
            D20 "\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#\"},\"b\":" I "}}",
            CHANGED("#/properties/a/properties/b") "|" CHANGED("#/properties/b"),
            "over the children of the first pass, which are entered once");
+    compat(t, D20 "\"$defs\":{\"x\":{\"$dynamicAnchor\":\"n\",\"type\":\"integer\"}},\"$dynamicRef\":\"#n\","
+           "\"minimum\":1}",
+           D20 "\"$defs\":{\"x\":{\"$dynamicAnchor\":\"n\",\"type\":\"integer\"}},\"$dynamicRef\":\"#n\","
+           "\"minimum\":2}",
+           AT("MINIMUM_INCREASED", "", "The value at path '#/minimum' in the new schema is more than its "
+              "value in the old schema"),
+           "a $dynamicRef's number target and the schema's own number merge into one");
+    compat(t, D20 "\"anyOf\":[{},{\"$anchor\":5,\"maximum\":2}]}", D20 "\"anyOf\":[{},{\"$anchor\":5}]}",
+           AT("SUM_TYPE_NARROWED", "", "An array or combined type at path '#/' has fewer elements in the "
+              "new schema than the old schema"),
+           "a member prints without what the translator drops: {} twice is one member");
+    compat(t, D20 "\"anyOf\":[{},{\"minLength\":1}]}", D20 "\"anyOf\":[{},{\"readOnly\":true,\"format\":\"email\"}]}",
+           AT("SUM_TYPE_NARROWED", "", "An array or combined type at path '#/' has fewer elements in the "
+              "new schema than the old schema"), "readOnly and format as well");
 }
 
 int

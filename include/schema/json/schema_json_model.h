@@ -40,6 +40,7 @@ struct sjm_schema {
     struct sjm_doc *doc;        /* the document it was read from */
     const jsn_t *scope;         /* the $ref target it was loaded under, or NULL (see sjm_load) */
     int generated;              /* COMBINED: the allOf of one object's several parts, no keyword */
+    int part;                   /* one of those parts (its object's other keywords are not its own) */
     const jsn_t *over;          /* STRING, NUMBER: the object of a schema joined into this one
                                  * (SchemaUtils.merge): its keywords first, or NULL */
 };

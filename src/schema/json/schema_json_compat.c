@@ -575,6 +575,63 @@ sjc_write_sub(buf_t *b, const jsn_t *j, int mode, int depth)
     }
 }
 
+/* Whether part `s` (see sjm_schema_t.part) owns keyword `k` of its object. */
+static int
+sjc_part_takes(const sjm_schema_t *s, const char *k, size_t kl)
+{
+    static const char *const kind_type[] = {
+        [SJM_STRING] = "string", [SJM_NUMBER] = "number", [SJM_OBJECT] = "object",
+        [SJM_ARRAY] = "array", [SJM_BOOLEAN] = "boolean", [SJM_NULL] = "null",
+    };
+    const jsn_t *t = jsn_get(s->src, "type");
+    switch (s->kind) {
+    case SJM_STRING: case SJM_NUMBER: case SJM_OBJECT: case SJM_ARRAY: case SJM_BOOLEAN: case SJM_NULL:
+        if (sjc_is_key(k, kl, "type"))
+            return t != NULL && t->type == JSN_STR && sjc_type_takes(t, kind_type[s->kind]);
+        if (s->kind == SJM_OBJECT && (sjc_is_key(k, kl, "dependentRequired") ||
+                                      sjc_is_key(k, kl, "dependentSchemas")))
+            return 1;
+        if (s->kind == SJM_ARRAY && sjc_is_key(k, kl, "prefixItems"))
+            return 1;
+        return kind_type[s->kind] != NULL && strcmp(sjc_kw_type(k, kl), kind_type[s->kind]) == 0;
+    case SJM_ENUM:
+        return sjc_is_key(k, kl, "enum");
+    case SJM_CONST:
+        return sjc_is_key(k, kl, "const");
+    case SJM_NOT:
+        return sjc_is_key(k, kl, "not");
+    case SJM_REF:
+        return sjc_is_key(k, kl, "$ref");
+    case SJM_COND:
+        return sjc_is_key(k, kl, "if") || sjc_is_key(k, kl, "then") || sjc_is_key(k, kl, "else");
+    case SJM_COMBINED:
+        /* A type list's anyOf, or an allOf/anyOf/oneOf keyword's. */
+        if (t != NULL && t->type == JSN_ARR && s->criterion == SJM_ANY && jsn_get(s->src, "anyOf") == NULL)
+            return sjc_is_key(k, kl, "type") || *sjc_kw_type(k, kl) != '\0';
+        return sjc_is_key(k, kl, sjm_criterion(s->criterion));
+    default:
+        return 1;
+    }
+}
+
+/*
+ * A part of a generated allOf (2019-09 / 2020-12) prints as SchemaTranslator's
+ * product of its keywords alone: flattened into a combination's members, it
+ * meets the set of members with only those (title and the like went to the
+ * allOf).
+ */
+static void
+sjc_write_part(buf_t *b, const sjm_schema_t *s)
+{
+    jsn_t *o = jsn_new(JSN_OBJ);
+    for (size_t i = 0; i < s->src->n; i++) {
+        if (sjc_part_takes(s, s->src->keys[i], s->src->klens[i]))
+            jsn_set(o, s->src->keys[i], s->src->klens[i], jsn_copy(s->src->items[i]));
+    }
+    sjc_write_sub(b, o, SJC_SCHEMA | SJC_SKEMA, 0);
+    jsn_free(o);
+}
+
 /*
  * The text of subschema `s` of `c`.  A part split from a node another part
  * shares (a type list's types, a type's sniffed keywords) prints as its
@@ -584,9 +641,11 @@ static char *
 sjc_sub_text(const sjm_schema_t *c, const sjm_schema_t *s)
 {
     buf_t b = {0};
-    /* 2019-09 / 2020-12: a member's parts flattened into the list (see
-     * sjm__add_member) share their node too. */
-    if (s->src == c->src || s->doc->modern)
+    if (s->doc->modern && s->part) {
+        sjc_write_part(&b, s);
+        return buf_steal(&b, NULL);
+    }
+    if (s->src == c->src)
         buf_printf(&b, "%d:%d:", (int)s->kind, s->integer);
     sjc_write_sub(&b, s->src, SJC_SCHEMA | (s->doc->modern ? SJC_SKEMA : 0), 0);
     return buf_steal(&b, NULL);

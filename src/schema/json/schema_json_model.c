@@ -335,8 +335,10 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
         s = sjm__new(d, SJM_COMBINED, j);
         s->criterion = SJM_ALL;
         s->generated = 1;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
+            parts[i]->part = 1;
             sjm__add_sub(d, s, parts[i]);
+        }
     }
     return d->modern && sjm__dynamic_target(d, j) != NULL ? sjm__dynamic(d, j, s) : s;
 }

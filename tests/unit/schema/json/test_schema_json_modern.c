@@ -165,6 +165,11 @@ test_compat(tally_t *t)
     compat(t, D20 "\"anyOf\":[{},{\"minLength\":1}]}", D20 "\"anyOf\":[{},{\"readOnly\":true,\"format\":\"email\"}]}",
            AT("SUM_TYPE_NARROWED", "", "An array or combined type at path '#/' has fewer elements in the "
               "new schema than the old schema"), "readOnly and format as well");
+    compat(t, D20 "\"anyOf\":[{\"type\":\"string\",\"enum\":[\"a\",\"b\"]},{\"type\":\"string\",\"minLength\":1}]}",
+           D20 "\"anyOf\":[{\"type\":\"string\",\"enum\":[\"a\",\"b\"]}," S "]}",
+           AT("SUM_TYPE_NARROWED", "", "An array or combined type at path '#/' has fewer elements in the "
+              "new schema than the old schema"),
+           "a flattened part prints as its own keywords: the string of {type, enum} meets a plain string");
 }
 
 int

@@ -39,6 +39,10 @@ struct sjm_schema {
     const char *ref;            /* REF: the $ref, resolved in `doc` */
     struct sjm_doc *doc;        /* the document it was read from */
     const jsn_t *scope;         /* the $ref target it was loaded under, or NULL (see sjm_load) */
+    int generated;              /* COMBINED: the allOf of one object's several parts, no keyword */
+    int part;                   /* one of those parts (its object's other keywords are not its own) */
+    const jsn_t *over;          /* STRING, NUMBER: the object of a schema joined into this one
+                                 * (SchemaUtils.merge): its keywords first, or NULL */
 };
 
 /* One document: its root, its draft's id keyword, the model by node. */
@@ -46,9 +50,13 @@ typedef struct sjm_doc {
     const jsn_t *root;
     const char *id_key;
     int draft;                  /* jsn_draft of the root */
-    int draft2020;              /* 2020-12: prefixItems is the tuple, items what follows */
+    int modern;                 /* 2019-09 or 2020-12 (json-sKema, both read as 2020-12):
+                                 * prefixItems is the tuple, items what follows */
     hmap_t memo;                /* (scope, jsn address) -> sjm_schema_t */
     hmap_t anchors;             /* jsn_anchor's index of plain-name fragments */
+    hmap_t main;                /* modern: the nodes SchemaTranslator's first pass
+                                 * visits (not $defs), filled on first use */
+    int main_done;
     const jsn_t *scope;         /* the scope of the schemas being built */
     mem_arena_t *arena;         /* where its model lives (freed by the owner at once) */
     struct sjm_lib *lib;        /* the documents its $refs may reach, or NULL */

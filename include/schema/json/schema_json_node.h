@@ -107,6 +107,21 @@ const jsn_t *jsn_pointer(const jsn_t *root, const char *p, size_t n);
 const jsn_t *jsn_anchor(const jsn_t *root, const char *id_key, hmap_t *index,
                         const char *name, size_t n);
 
+/*
+ * The same for 2019-09 and 2020-12, as json-sKema's lookupAnchors finds it
+ * in the tree Confluent hands it (locations unknown, so the walk enters
+ * every object and array but the values of enum and const), in document
+ * order: the object whose `$anchor` is "name" (a second one is a clash,
+ * see jsn_anchor_clash), a later `$dynamicAnchor` of that name replacing
+ * it.  NULL when none: json-sKema then reads the name as a JSON pointer
+ * and fails.
+ */
+const jsn_t *jsn_anchor_named(const jsn_t *root, hmap_t *index, const char *name, size_t n);
+
+/** Whether two objects of `root` give one $anchor name (json-sKema throws), or an
+ * $anchor names an earlier $dynamicAnchor's object; `index` as above. */
+int jsn_anchor_clash(const jsn_t *root, hmap_t *index);
+
 enum { JSN_DRAFT4 = 4, JSN_DRAFT6 = 6, JSN_DRAFT7 = 7, JSN_DRAFT2019 = 2019, JSN_DRAFT2020 = 2020 };
 int jsn_draft(const jsn_t *root);
 

@@ -13,12 +13,15 @@
 #include <string.h>
 
 #include "schema_json.h"
+#include "schema_json_loop.h"
 #include "schema_json_node.h"
 #include "schema_json_refs.h"
 
 /* A chain of $refs deeper than this overflowed everit's stack, which
  * Confluent reports as an invalid schema too. */
 #define SJ_MAX_WALK 2000
+/* The enclosing objects a $dynamicRef is looked up in (deeper ones are not). */
+#define SJ_MAX_SCOPE 64
 
 typedef struct sj_check {
     const jsn_t *root;  /* the document whose $refs are being followed */
@@ -28,9 +31,12 @@ typedef struct sj_check {
     int draft;          /* jsn_draft of the root: what everit reads as keywords */
     hmap_t seen;        /* $ref targets already checked, by address */
     hmap_t anchors;     /* jsn_anchor's index */
+    const jsn_t *scope[SJ_MAX_SCOPE];   /* modern: the objects enclosing the one checked */
+    int nscope;
 } sj_check_t;
 
 static int sj__schema(sj_check_t *c, const jsn_t *s, int depth);
+static int sj__children(sj_check_t *c, const jsn_t *s, int depth);
 
 static const char *const sj_types[] = {
     "string", "integer", "number", "boolean", "null", "array", "object", NULL,
@@ -77,9 +83,12 @@ sj__ref(sj_check_t *c, const jsn_t *ref, int depth)
         return c->refs->n > 0 ? 0 : -1;
     const char *frag = hash ? hash + 1 : ref->str + ref->len;
     size_t flen = (size_t)(ref->str + ref->len - frag);
-    const jsn_t *target = flen > 0 && frag[0] != '/'
-                              ? jsn_anchor(doc, c->draft4 ? "id" : "$id", &c->anchors, frag, flen)
-                              : jsn_pointer(doc, frag, flen);
+    const jsn_t *target;
+    if (flen > 0 && frag[0] != '/')
+        target = c->modern ? jsn_anchor_named(doc, &c->anchors, frag, flen)
+                           : jsn_anchor(doc, c->draft4 ? "id" : "$id", &c->anchors, frag, flen);
+    else
+        target = jsn_pointer(doc, frag, flen);
     if (target == NULL)
         return -1;
     uintptr_t key = (uintptr_t)target;
@@ -191,7 +200,7 @@ sj__dependencies(sj_check_t *c, const jsn_t *s, int depth)
 /*
  * exclusiveMinimum/Maximum: a boolean beside minimum/maximum in draft-04, a
  * number of its own from draft-06 on (everit requires the one its draft
- * knows).  json-sKema's drafts are left to either.
+ * knows; json-sKema's exclusiveMinimumLoader requires a number too).
  */
 static int
 sj__exclusive_ok(const jsn_t *s, const char *key, int draft)
@@ -202,9 +211,7 @@ sj__exclusive_ok(const jsn_t *s, const char *key, int draft)
         return 1;
     if (draft == JSN_DRAFT4)
         return is_bool;
-    if (draft == JSN_DRAFT6 || draft == JSN_DRAFT7)
-        return sj__number(s, key);
-    return is_bool || sj__number(s, key);
+    return sj__number(s, key);
 }
 
 static int
@@ -245,6 +252,69 @@ sj__keywords(const jsn_t *s, int draft)
     return 0;
 }
 
+/*
+ * 2019-09 / 2020-12: json-sKema's SchemaVisitor looks a $dynamicRef's
+ * "#name" up in its dynamic scope first (the schemas it is inside of) and
+ * visits what it finds in place; a $dynamicAnchor of an enclosing schema
+ * is met again inside itself without end: a StackOverflowError, which
+ * Confluent reports as an invalid schema.
+ */
+static int
+sj__dynamic_loop(const sj_check_t *c, const jsn_t *s)
+{
+    const jsn_t *dr = jsn_get(s, "$dynamicRef");
+    if (dr == NULL || dr->type != JSN_STR)
+        return dr != NULL;
+    const char *hash = memchr(dr->str, '#', dr->len);
+    const char *name = hash ? hash + 1 : dr->str + dr->len;
+    size_t n = (size_t)(dr->str + dr->len - name);
+    for (int i = 0; i < c->nscope; i++) {
+        const jsn_t *a = jsn_get(c->scope[i], "$dynamicAnchor");
+        if (a != NULL && a->type == JSN_STR && a->len == n && memcmp(a->str, name, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* What json-sKema's loader reads of a 2019-09 / 2020-12 object beyond
+ * draft-07's checks: every keyword it knows, eagerly ($defs too, beside a
+ * $ref too); `items` one schema; what it does not know (definitions,
+ * dependencies, additionalItems) not at all. */
+static int
+sj__modern(sj_check_t *c, const jsn_t *s, int depth)
+{
+    if (sj__dynamic_loop(c, s))
+        return -1;
+    const jsn_t *dr = jsn_get(s, "$dynamicRef");
+    if (dr != NULL && sj__ref(c, dr, depth) != 0)
+        return -1;
+    const jsn_t *items = jsn_get(s, "items");
+    if (items != NULL && items->type != JSN_OBJ && items->type != JSN_TRUE && items->type != JSN_FALSE)
+        return -1;
+    /* $dynamicAnchor is read as a string; $anchor only by the anchor walk,
+     * which passes over anything else. */
+    if (!sj__kind(s, "$dynamicAnchor", JSN_STR))
+        return -1;
+    const jsn_t *dep = jsn_get(s, "deprecated");
+    if (dep != NULL && dep->type != JSN_TRUE && dep->type != JSN_FALSE)
+        return -1;
+    const jsn_t *dreq = jsn_get(s, "dependentRequired");
+    if (dreq != NULL && dreq->type != JSN_OBJ)
+        return -1;
+    for (size_t i = 0; dreq != NULL && i < dreq->n; i++) {
+        if (!sj__strings(dreq->items[i]))
+            return -1;
+    }
+    if (c->nscope >= SJ_MAX_SCOPE)
+        return sj__sub_map(c, s, "$defs", 0, depth);
+    c->scope[c->nscope++] = s;
+    int rc = sj__sub_map(c, s, "$defs", 0, depth);
+    if (rc == 0)
+        rc = sj__children(c, s, depth);
+    c->nscope--;
+    return rc;
+}
+
 static int
 sj__schema(sj_check_t *c, const jsn_t *s, int depth)
 {
@@ -261,9 +331,18 @@ sj__schema(sj_check_t *c, const jsn_t *s, int depth)
         return 0;
     if (sj__keywords(s, c->draft) != 0 || !sj__kind(s, c->draft4 ? "id" : "$id", JSN_STR))
         return -1;
+    return c->modern ? sj__modern(c, s, depth) : sj__children(c, s, depth);
+}
+
+/* The subschemas the loader reads of object `s`. */
+static int
+sj__children(sj_check_t *c, const jsn_t *s, int depth)
+{
     static const char *const one[] = {"not", "contains", "propertyNames", "if", "then",
                                       "else", "additionalProperties", "additionalItems",
                                       "unevaluatedProperties", "unevaluatedItems", NULL};
+    /* json-sKema knows no additionalItems ... */
+    int no_additional_items = c->modern;
     /* What a draft does not know is no keyword to everit: not looked into. */
     int no_cond = c->draft == JSN_DRAFT4 || c->draft == JSN_DRAFT6;
     static const char *const lists[] = {"allOf", "anyOf", "oneOf", "prefixItems", NULL};
@@ -272,10 +351,18 @@ sj__schema(sj_check_t *c, const jsn_t *s, int depth)
         int six = strcmp(*k, "contains") == 0 || strcmp(*k, "propertyNames") == 0;
         if ((cond && no_cond) || (six && c->draft == JSN_DRAFT4))
             continue;
+        if (no_additional_items && strcmp(*k, "additionalItems") == 0)
+            continue;
+        /* ... and everit no unevaluated* (2019-09 keywords). */
+        if (!c->modern && strncmp(*k, "unevaluated", 11) == 0)
+            continue;
         if (sj__sub(c, s, *k, depth) != 0)
             return -1;
     }
     for (const char *const *k = lists; *k; k++) {
+        /* everit knows no prefixItems. */
+        if (!c->modern && strcmp(*k, "prefixItems") == 0)
+            continue;
         if (sj__sub_list(c, s, *k, depth) != 0)
             return -1;
     }
@@ -288,9 +375,9 @@ sj__schema(sj_check_t *c, const jsn_t *s, int depth)
         return -1;
     if (sj__sub_map(c, s, "properties", 0, depth) != 0 ||
         sj__sub_map(c, s, "patternProperties", 1, depth) != 0 ||
-        sj__sub_map(c, s, "dependentSchemas", 0, depth) != 0)
+        (c->modern && sj__sub_map(c, s, "dependentSchemas", 0, depth) != 0))
         return -1;
-    return sj__dependencies(c, s, depth);
+    return c->modern ? 0 : sj__dependencies(c, s, depth);
 }
 
 /* The draft of the root's `$schema` (Confluent's SpecificationVersion.getFromUrl). */
@@ -317,6 +404,8 @@ sj__validate(const jsn_t *root, sjr_set_t *refs)
     if (sv != NULL && sv->type != JSN_STR)
         return -1;
     int rc = sj__schema(&c, root, 0);
+    if (rc == 0 && c.modern && (jsn_anchor_clash(root, &c.anchors) || sjl_translator_loops(root)))
+        rc = -1;
     hmap_free(&c.seen);
     hmap_free(&c.anchors);
     return rc;

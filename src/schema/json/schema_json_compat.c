@@ -281,6 +281,9 @@ sjc_is_empty(const sjm_schema_t *s)
  * dropped).  Only equality matters here: keys are sorted.
  */
 enum { SJC_VALUE, SJC_SCHEMA, SJC_SCHEMA_MAP };
+/* A flag on a schema mode: 2019-09 / 2020-12, printed as SchemaTranslator's
+ * everit schema prints (what it drops is not there). */
+#define SJC_SKEMA 8
 
 static int
 sjc_is_key(const char *k, size_t kl, const char *name)
@@ -406,9 +409,12 @@ sjc_type_takes(const jsn_t *t, const char *kwtype)
 static void
 sjc_member(sjc_member_t *m, const char *k, size_t kl, const jsn_t *v, int mode, int depth)
 {
-    int child = mode == SJC_SCHEMA ? sjc_kw_mode(k, kl) : mode == SJC_SCHEMA_MAP ? SJC_SCHEMA
+    int flag = mode & SJC_SKEMA, base = mode & ~SJC_SKEMA;
+    int child = base == SJC_SCHEMA ? sjc_kw_mode(k, kl) : base == SJC_SCHEMA_MAP ? SJC_SCHEMA
                                                                                  : SJC_VALUE;
-    int id = mode == SJC_SCHEMA && sjc_is_key(k, kl, "$id");
+    if (child != SJC_VALUE)
+        child |= flag;
+    int id = base == SJC_SCHEMA && sjc_is_key(k, kl, "$id");
     m->key = id ? "id" : k;
     m->klen = id ? 2 : kl;
     memset(&m->text, 0, sizeof(m->text));
@@ -420,7 +426,7 @@ sjc_member(sjc_member_t *m, const char *k, size_t kl, const jsn_t *v, int mode, 
  * with the keywords its loader reads, the rest beside the anyOf.
  */
 static void
-sjc_write_type_list(buf_t *b, const jsn_t *j, const jsn_t *types, int depth)
+sjc_write_type_list(buf_t *b, const jsn_t *j, const jsn_t *types, int flag, int depth)
 {
     sjc_member_t *m = mem_calloc(j->n + 2, sizeof(*m));
     size_t n = 0;
@@ -437,7 +443,8 @@ sjc_write_type_list(buf_t *b, const jsn_t *j, const jsn_t *types, int depth)
             const char *kt = sjc_kw_type(j->keys[i], j->klens[i]);
             if (*kt != '\0' && sjc_type_takes(ty, kt) &&
                 !sjc_default_kw(j->keys[i], j->klens[i], j->items[i]))
-                sjc_member(&part[pn++], j->keys[i], j->klens[i], j->items[i], SJC_SCHEMA, depth);
+                sjc_member(&part[pn++], j->keys[i], j->klens[i], j->items[i], SJC_SCHEMA | flag,
+                           depth);
         }
         if (t)
             buf_puts(&any, ",");
@@ -458,7 +465,7 @@ sjc_write_type_list(buf_t *b, const jsn_t *j, const jsn_t *types, int depth)
         /* A keyword no listed type reads stays beside the anyOf. */
         if (sjc_is_key(k, kl, "type") || taken || sjc_default_kw(k, kl, j->items[i]))
             continue;
-        sjc_member(&m[n++], k, kl, j->items[i], SJC_SCHEMA, depth);
+        sjc_member(&m[n++], k, kl, j->items[i], SJC_SCHEMA | flag, depth);
     }
     sjc_emit_members(b, m, n);
     free(m);
@@ -492,12 +499,30 @@ sjc_write_enum(buf_t *b, const jsn_t *list, int depth)
     free(t);
 }
 
+/* A keyword json-sKema reads and SchemaTranslator carries into no everit
+ * schema (then/else count only beside an if). */
+static int
+sjc_skema_dropped(const jsn_t *j, const char *k, size_t kl)
+{
+    static const char *const dropped[] = {
+        "$anchor", "$dynamicAnchor", "$dynamicRef", "$schema", "$vocabulary", "readOnly",
+        "writeOnly", "deprecated", "format", "minContains", "maxContains", "unevaluatedItems",
+        "unevaluatedProperties", NULL,
+    };
+    for (const char *const *d = dropped; *d; d++) {
+        if (sjc_is_key(k, kl, *d))
+            return 1;
+    }
+    return (sjc_is_key(k, kl, "then") || sjc_is_key(k, kl, "else")) && jsn_get(j, "if") == NULL;
+}
+
 static void
 sjc_write_object(buf_t *b, const jsn_t *j, int mode, int depth)
 {
-    const jsn_t *types = mode == SJC_SCHEMA ? jsn_get(j, "type") : NULL;
+    int flag = mode & SJC_SKEMA, base = mode & ~SJC_SKEMA;
+    const jsn_t *types = base == SJC_SCHEMA ? jsn_get(j, "type") : NULL;
     if (types != NULL && types->type == JSN_ARR && jsn_get(j, "anyOf") == NULL) {
-        sjc_write_type_list(b, j, types, depth);
+        sjc_write_type_list(b, j, types, flag, depth);
         return;
     }
     sjc_member_t *m = mem_calloc(j->n + 1, sizeof(*m));
@@ -505,9 +530,11 @@ sjc_write_object(buf_t *b, const jsn_t *j, int mode, int depth)
     for (size_t i = 0; i < j->n; i++) {
         const char *k = j->keys[i];
         size_t kl = j->klens[i];
-        if (mode == SJC_SCHEMA && sjc_default_kw(k, kl, j->items[i]))
+        if (base == SJC_SCHEMA && sjc_default_kw(k, kl, j->items[i]))
             continue;
-        if (mode == SJC_SCHEMA && sjc_is_key(k, kl, "enum") && j->items[i]->type == JSN_ARR) {
+        if (base == SJC_SCHEMA && flag && sjc_skema_dropped(j, k, kl))
+            continue;
+        if (base == SJC_SCHEMA && sjc_is_key(k, kl, "enum") && j->items[i]->type == JSN_ARR) {
             m[n].key = k;
             m[n].klen = kl;
             memset(&m[n].text, 0, sizeof(m[n].text));
@@ -534,7 +561,8 @@ sjc_write_sub(buf_t *b, const jsn_t *j, int mode, int depth)
         for (size_t i = 0; i < j->n; i++) {
             if (i)
                 buf_puts(b, ",");
-            sjc_write_sub(b, j->items[i], mode == SJC_SCHEMA ? SJC_SCHEMA : SJC_VALUE, depth + 1);
+            sjc_write_sub(b, j->items[i], (mode & ~SJC_SKEMA) == SJC_SCHEMA ? mode : SJC_VALUE,
+                          depth + 1);
         }
         buf_puts(b, "]");
         return;
@@ -547,18 +575,79 @@ sjc_write_sub(buf_t *b, const jsn_t *j, int mode, int depth)
     }
 }
 
+/* Whether part `s` (see sjm_schema_t.part) owns keyword `k` of its object. */
+static int
+sjc_part_takes(const sjm_schema_t *s, const char *k, size_t kl)
+{
+    static const char *const kind_type[] = {
+        [SJM_STRING] = "string", [SJM_NUMBER] = "number", [SJM_OBJECT] = "object",
+        [SJM_ARRAY] = "array", [SJM_BOOLEAN] = "boolean", [SJM_NULL] = "null",
+    };
+    const jsn_t *t = jsn_get(s->src, "type");
+    switch (s->kind) {
+    case SJM_STRING: case SJM_NUMBER: case SJM_OBJECT: case SJM_ARRAY: case SJM_BOOLEAN: case SJM_NULL:
+        if (sjc_is_key(k, kl, "type"))
+            return t != NULL && t->type == JSN_STR && sjc_type_takes(t, kind_type[s->kind]);
+        if (s->kind == SJM_OBJECT && (sjc_is_key(k, kl, "dependentRequired") ||
+                                      sjc_is_key(k, kl, "dependentSchemas")))
+            return 1;
+        if (s->kind == SJM_ARRAY && sjc_is_key(k, kl, "prefixItems"))
+            return 1;
+        return kind_type[s->kind] != NULL && strcmp(sjc_kw_type(k, kl), kind_type[s->kind]) == 0;
+    case SJM_ENUM:
+        return sjc_is_key(k, kl, "enum");
+    case SJM_CONST:
+        return sjc_is_key(k, kl, "const");
+    case SJM_NOT:
+        return sjc_is_key(k, kl, "not");
+    case SJM_REF:
+        return sjc_is_key(k, kl, "$ref");
+    case SJM_COND:
+        return sjc_is_key(k, kl, "if") || sjc_is_key(k, kl, "then") || sjc_is_key(k, kl, "else");
+    case SJM_COMBINED:
+        /* A type list's anyOf, or an allOf/anyOf/oneOf keyword's. */
+        if (t != NULL && t->type == JSN_ARR && s->criterion == SJM_ANY && jsn_get(s->src, "anyOf") == NULL)
+            return sjc_is_key(k, kl, "type") || *sjc_kw_type(k, kl) != '\0';
+        return sjc_is_key(k, kl, sjm_criterion(s->criterion));
+    default:
+        return 1;
+    }
+}
+
 /*
- * The text of subschema `s` of `c`.  A part `c` was split into from its own
- * node (a type list's types, a type's sniffed keywords) prints as its kind
- * alone would: the kind tells such siblings apart.
+ * A part of a generated allOf (2019-09 / 2020-12) prints as SchemaTranslator's
+ * product of its keywords alone: flattened into a combination's members, it
+ * meets the set of members with only those (title and the like went to the
+ * allOf).
+ */
+static void
+sjc_write_part(buf_t *b, const sjm_schema_t *s)
+{
+    jsn_t *o = jsn_new(JSN_OBJ);
+    for (size_t i = 0; i < s->src->n; i++) {
+        if (sjc_part_takes(s, s->src->keys[i], s->src->klens[i]))
+            jsn_set(o, s->src->keys[i], s->src->klens[i], jsn_copy(s->src->items[i]));
+    }
+    sjc_write_sub(b, o, SJC_SCHEMA | SJC_SKEMA, 0);
+    jsn_free(o);
+}
+
+/*
+ * The text of subschema `s` of `c`.  A part split from a node another part
+ * shares (a type list's types, a type's sniffed keywords) prints as its
+ * kind alone would: the kind tells such siblings apart.
  */
 static char *
 sjc_sub_text(const sjm_schema_t *c, const sjm_schema_t *s)
 {
     buf_t b = {0};
+    if (s->doc->modern && s->part) {
+        sjc_write_part(&b, s);
+        return buf_steal(&b, NULL);
+    }
     if (s->src == c->src)
         buf_printf(&b, "%d:%d:", (int)s->kind, s->integer);
-    sjc_write_sub(&b, s->src, SJC_SCHEMA, 0);
+    sjc_write_sub(&b, s->src, SJC_SCHEMA | (s->doc->modern ? SJC_SKEMA : 0), 0);
     return buf_steal(&b, NULL);
 }
 

@@ -18,7 +18,7 @@
 static int
 sjc_prefixed(const sjm_schema_t *s)
 {
-    const jsn_t *p = s->doc->draft2020 ? sjm_kw(s, "prefixItems") : NULL;
+    const jsn_t *p = s->doc->modern ? sjm_kw(s, "prefixItems") : NULL;
     return p != NULL && p->type == JSN_ARR && p->n > 0;
 }
 
@@ -26,7 +26,7 @@ sjc_prefixed(const sjm_schema_t *s)
 static const jsn_t *
 sjc_after_tuple(const sjm_schema_t *s)
 {
-    if (!s->doc->draft2020)
+    if (!s->doc->modern)
         return sjm_kw(s, "additionalItems");
     const jsn_t *v = sjm_kw(s, "items");
     if (v != NULL && (sjc_prefixed(s) || v->type == JSN_FALSE))
@@ -39,7 +39,7 @@ static const jsn_t *
 sjc_all_items(const sjm_schema_t *s)
 {
     const jsn_t *v = sjm_kw(s, "items");
-    if (v != NULL && s->doc->draft2020 && (sjc_prefixed(s) || v->type != JSN_OBJ))
+    if (v != NULL && s->doc->modern && (sjc_prefixed(s) || v->type != JSN_OBJ))
         return NULL;
     return v != NULL && v->type != JSN_ARR ? v : NULL;
 }
@@ -47,7 +47,7 @@ sjc_all_items(const sjm_schema_t *s)
 static size_t
 sjc_tuple(const sjm_schema_t *s, const jsn_t ***items)
 {
-    const jsn_t *v = sjm_kw(s, s->doc->draft2020 ? "prefixItems" : "items");
+    const jsn_t *v = sjm_kw(s, s->doc->modern ? "prefixItems" : "items");
     *items = NULL;
     if (v == NULL || v->type != JSN_ARR)
         return 0;

@@ -195,28 +195,40 @@ sjc_obj_properties(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
     free(keys);
 }
 
-/* The dependencies of one kind: arrays (property) or schemas. */
 static const jsn_t *
-sjc_dep(const jsn_t *deps, const char *key, size_t klen, int arrays)
+sjc_deps(const sjm_schema_t *s, int arrays)
 {
+    if (!s->doc->modern)
+        return sjm_kw(s, "dependencies");
+    return sjm_kw(s, arrays ? "dependentRequired" : "dependentSchemas");
+}
+
+/* The dependencies of one kind: arrays (property) or schemas.  In 2019-09
+ * and 2020-12 SchemaTranslator makes them of dependentRequired (an empty
+ * list adds none) and dependentSchemas; everit's of `dependencies`. */
+static const jsn_t *
+sjc_dep(const sjm_schema_t *s, const char *key, size_t klen, int arrays)
+{
+    const jsn_t *deps = sjc_deps(s, arrays);
     long at = jsn_find(deps, key, klen);
     if (at < 0)
         return NULL;
     const jsn_t *v = deps->items[at];
+    if (s->doc->modern)
+        return arrays && (v->type != JSN_ARR || v->n == 0) ? NULL : v;
     return (v->type == JSN_ARR) == arrays ? v : NULL;
 }
 
 static void
 sjc_obj_dependencies(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
 {
-    const jsn_t *od = sjm_kw(o->s, "dependencies"), *ud = sjm_kw(u->s, "dependencies");
-    size_t n;
-    sjm_key_t *keys = sjm_union_keys(od, ud, &n);
     sjc_push(r, "dependencies", 12);
     for (int arrays = 1; arrays >= 0; arrays--) {
+        size_t n;
+        sjm_key_t *keys = sjm_union_keys(sjc_deps(o->s, arrays), sjc_deps(u->s, arrays), &n);
         for (size_t i = 0; i < n; i++) {
-            const jsn_t *a = sjc_dep(od, keys[i].key, keys[i].klen, arrays);
-            const jsn_t *b = sjc_dep(ud, keys[i].key, keys[i].klen, arrays);
+            const jsn_t *a = sjc_dep(o->s, keys[i].key, keys[i].klen, arrays);
+            const jsn_t *b = sjc_dep(u->s, keys[i].key, keys[i].klen, arrays);
             if (a == NULL && b == NULL)
                 continue;
             sjc_push(r, keys[i].key, keys[i].klen);
@@ -236,9 +248,9 @@ sjc_obj_dependencies(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u)
             }
             sjc_pop(r);
         }
+        free(keys);
     }
     sjc_pop(r);
-    free(keys);
 }
 
 static void

@@ -4,9 +4,11 @@
  * a JSON object becomes, references into the document, and the order of
  * Java's HashMap and HashSet.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema_json_loop.h"
 #include "schema_json_model.h"
 
 static const char *const sjm_criteria[] = {"allOf", "anyOf", "oneOf"};
@@ -23,9 +25,12 @@ sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib
     d->draft = jsn_draft(root);
     d->root = root;
     d->id_key = d->draft == JSN_DRAFT4 ? "id" : "$id";
-    d->draft2020 = d->draft == JSN_DRAFT2020;
+    /* json-sKema 0.19 reads 2019-09 as 2020-12 (its only draft). */
+    d->modern = d->draft == JSN_DRAFT2020 || d->draft == JSN_DRAFT2019;
     d->memo = (hmap_t){0};
     d->anchors = (hmap_t){0};
+    d->main = (hmap_t){0};
+    d->main_done = 0;
     d->scope = NULL;
     d->arena = arena;
     d->lib = lib;
@@ -36,6 +41,7 @@ sjm_doc_free(sjm_doc_t *d)
 {
     hmap_free(&d->memo);
     hmap_free(&d->anchors);
+    hmap_free(&d->main);
 }
 
 void
@@ -74,7 +80,8 @@ sjm__other(const sjm_doc_t *d, const char *ref, size_t base)
 const jsn_t *
 sjm_kw(const sjm_schema_t *s, const char *key)
 {
-    return jsn_get(s->src, key);
+    const jsn_t *v = s->over != NULL ? jsn_get(s->over, key) : NULL;
+    return v != NULL ? v : jsn_get(s->src, key);
 }
 
 static sjm_schema_t *
@@ -99,15 +106,41 @@ sjm__add_sub(sjm_doc_t *d, sjm_schema_t *c, sjm_schema_t *sub)
     c->subs = v;
 }
 
+/*
+ * A member of an allOf/anyOf/oneOf keyword.  SchemaTranslator (2019-09,
+ * 2020-12) joins the members into the combined schema and flattens a
+ * member that is the generated allOf of several parts into its parts
+ * (SchemaContext.join's flatten), whatever the keyword; everit keeps it.
+ */
+static void
+sjm__add_member(sjm_doc_t *d, sjm_schema_t *c, sjm_schema_t *m)
+{
+    if (!d->modern || m->kind != SJM_COMBINED || !m->generated) {
+        sjm__add_sub(d, c, m);
+        return;
+    }
+    for (size_t i = 0; i < m->nsubs; i++)
+        sjm__add_sub(d, c, m->subs[i]);
+}
 
 /* Whether `j` holds one of `keys` that draft `draft` knows (draft-04 has
  * no contains and no propertyNames: everit reads them as nothing). */
 static int
 sjm__has_any(const jsn_t *j, const char *const *keys, int draft)
 {
+    int modern = draft == JSN_DRAFT2019 || draft == JSN_DRAFT2020;
     for (; *keys; keys++) {
         if (draft == JSN_DRAFT4 &&
             (strcmp(*keys, "contains") == 0 || strcmp(*keys, "propertyNames") == 0))
+            continue;
+        /* SchemaTranslator: formats ignored; json-sKema: no dependencies, no
+         * additionalItems (dependentRequired, dependentSchemas and
+         * prefixItems instead, which everit does not know). */
+        if (modern && (strcmp(*keys, "format") == 0 || strcmp(*keys, "dependencies") == 0 ||
+                       strcmp(*keys, "additionalItems") == 0))
+            continue;
+        if (!modern && (strcmp(*keys, "dependentRequired") == 0 ||
+                        strcmp(*keys, "dependentSchemas") == 0 || strcmp(*keys, "prefixItems") == 0))
             continue;
         if (jsn_get(j, *keys) != NULL)
             return 1;
@@ -121,7 +154,8 @@ static const char *const sjm_number_keys[] = {"minimum", "maximum", "exclusiveMi
 static const char *const sjm_object_keys[] = {"properties", "required", "minProperties",
                                               "maxProperties", "dependencies",
                                               "patternProperties", "additionalProperties",
-                                              "propertyNames", NULL};
+                                              "propertyNames", "dependentRequired",
+                                              "dependentSchemas", NULL};
 static const char *const sjm_array_keys[] = {"items", "additionalItems", "minItems",
                                              "maxItems", "uniqueItems", "contains",
                                              "prefixItems", NULL};
@@ -189,6 +223,55 @@ sjm__type_parts(sjm_doc_t *d, const jsn_t *j, sjm_schema_t **parts, size_t *n)
     }
 }
 
+/* The schema a `$dynamicRef` "#name" of `j` reaches: the first $anchor or
+ * $dynamicAnchor of that name in the document (json-sKema's dynamic scope
+ * finds the same one in the documents seen here), or NULL. */
+static const jsn_t *
+sjm__dynamic_target(sjm_doc_t *d, const jsn_t *j)
+{
+    const jsn_t *dr = jsn_get(j, "$dynamicRef");
+    if (dr == NULL || dr->type != JSN_STR)
+        return NULL;
+    const char *hash = memchr(dr->str, '#', dr->len);
+    if (hash == NULL)
+        return NULL;
+    size_t n = (size_t)(dr->str + dr->len - hash - 1);
+    return jsn_anchor_named(d->root, &d->anchors, hash + 1, n);
+}
+
+/*
+ * json-sKema's SchemaVisitor visits what a $dynamicRef reaches in place and
+ * SchemaTranslator joins it with the schema's own product (`self`, an
+ * EmptySchema when it has none): a generated allOf of both, each
+ * flattened.
+ */
+static sjm_schema_t *
+sjm__dynamic(sjm_doc_t *d, const jsn_t *j, sjm_schema_t *self)
+{
+    sjm_schema_t *t = sjm__load(d, j, sjm__dynamic_target(d, j));
+    /* SchemaContext.join merges two string or two number schemas into one. */
+    if (t->kind == self->kind && (t->kind == SJM_STRING || t->kind == SJM_NUMBER) && t->over == NULL) {
+        sjm_schema_t *m = mem_arena_alloc(d->arena, sizeof(*m));
+        *m = *t;
+        m->over = self->src;
+        m->integer = t->integer || self->integer;
+        return m;
+    }
+    sjm_schema_t *c = sjm__new(d, SJM_COMBINED, j);
+    c->criterion = SJM_ALL;
+    c->generated = 1;
+    sjm_schema_t *both[2] = {t, self};
+    for (int k = 0; k < 2; k++) {
+        if (both[k]->kind == SJM_COMBINED && both[k]->generated) {
+            for (size_t i = 0; i < both[k]->nsubs; i++)
+                sjm__add_sub(d, c, both[k]->subs[i]);
+        } else {
+            sjm__add_sub(d, c, both[k]);
+        }
+    }
+    return c;
+}
+
 static sjm_schema_t *
 sjm__build(sjm_doc_t *d, const jsn_t *j)
 {
@@ -199,13 +282,17 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
     if (j->type != JSN_OBJ)
         return sjm__new(d, SJM_EMPTY, j);
     const jsn_t *ref = jsn_get(j, "$ref");
+    sjm_schema_t *parts[16];
+    size_t n = 0;
     if (ref != NULL && ref->type == JSN_STR) {
         sjm_schema_t *s = sjm__new(d, SJM_REF, j);
         s->ref = ref->str;
-        return s;
+        /* everit reads nothing beside a $ref; json-sKema reads it all, and
+         * SchemaTranslator joins the $ref with the rest (below). */
+        if (!d->modern)
+            return s;
+        parts[n++] = s;
     }
-    sjm_schema_t *parts[16];
-    size_t n = 0;
     if (jsn_get(j, "enum") != NULL)
         parts[n++] = sjm__new(d, SJM_ENUM, j);
     for (int c = SJM_ALL; c <= SJM_ONE; c++) {
@@ -215,7 +302,7 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
         sjm_schema_t *comb = sjm__new(d, SJM_COMBINED, j);
         comb->criterion = c;
         for (size_t i = 0; i < list->n; i++)
-            sjm__add_sub(d, comb, sjm__load(d, d->scope, list->items[i]));
+            sjm__add_member(d, comb, sjm__load(d, d->scope, list->items[i]));
         parts[n++] = comb;
     }
     const jsn_t *not = jsn_get(j, "not");
@@ -230,10 +317,16 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
     sjm__type_parts(d, j, parts, &n);
     /* The property sniffer's last schema: a conditional one (draft-07 on). */
     int cond_known = d->draft != JSN_DRAFT4 && d->draft != JSN_DRAFT6;
-    if (cond_known &&
-        (jsn_get(j, "if") != NULL || jsn_get(j, "then") != NULL || jsn_get(j, "else") != NULL))
+    /* json-sKema's ifThenElseLoader is keyed on `if`: then/else alone are nothing. */
+    int cond = jsn_get(j, "if") != NULL ||
+               (!d->modern && (jsn_get(j, "then") != NULL || jsn_get(j, "else") != NULL));
+    if (cond_known && cond)
         parts[n++] = sjm__new(d, SJM_COND, j);
     sjm_schema_t *s;
+    if (n == 0 && d->modern && sjm__dynamic_target(d, j) != NULL) {
+        s = sjm__new(d, SJM_EMPTY, j);
+        return sjm__dynamic(d, j, s);
+    }
     if (n == 0) {
         s = sjm__new(d, SJM_EMPTY, j);
     } else if (n == 1) {
@@ -241,29 +334,88 @@ sjm__build(sjm_doc_t *d, const jsn_t *j)
     } else {
         s = sjm__new(d, SJM_COMBINED, j);
         s->criterion = SJM_ALL;
-        for (size_t i = 0; i < n; i++)
+        s->generated = 1;
+        for (size_t i = 0; i < n; i++) {
+            parts[i]->part = 1;
             sjm__add_sub(d, s, parts[i]);
+        }
     }
-    return s;
+    return d->modern && sjm__dynamic_target(d, j) != NULL ? sjm__dynamic(d, j, s) : s;
 }
 
-/* The model of node `j` of document `d`: built once, so loops of $refs
- * meet the same schema again (which the Context then does not re-enter). */
+/* The model of node `j` of document `d` under `key` (a scope): built once,
+ * so loops of $refs meet the same schema again (which the Context then
+ * does not re-enter); its subschemas are loaded in scope `kids`. */
 static sjm_schema_t *
-sjm__load(sjm_doc_t *d, const jsn_t *scope, const jsn_t *j)
+sjm__load_as(sjm_doc_t *d, const jsn_t *key_scope, const jsn_t *kids, const jsn_t *j)
 {
     if (j == NULL)
         return NULL;
-    const jsn_t *key[2] = {scope, j};
+    const jsn_t *key[2] = {key_scope, j};
     sjm_schema_t *s = hmap_get(&d->memo, key, sizeof(key));
     if (s == NULL) {
         const jsn_t *was = d->scope;
-        d->scope = scope;
+        d->scope = kids;
         s = sjm__build(d, j);
         d->scope = was;
         hmap_put(&d->memo, key, sizeof(key), s);
     }
     return s;
+}
+
+static sjm_schema_t *
+sjm__load(sjm_doc_t *d, const jsn_t *scope, const jsn_t *j)
+{
+    return sjm__load_as(d, scope, scope, j);
+}
+
+/* SchemaTranslator's first pass over the document: what SchemaVisitor
+ * visits from the root ($defs are translated apart, $refs not followed). */
+static void
+sjm__mark_main(sjm_doc_t *d, const jsn_t *s, int depth)
+{
+    static const char *const one[] = {"not", "if", "then", "else", "items", "contains",
+                                      "additionalProperties", "propertyNames",
+                                      "unevaluatedItems", "unevaluatedProperties", NULL};
+    static const char *const many[] = {"allOf", "anyOf", "oneOf", "prefixItems", "properties",
+                                       "patternProperties", "dependentSchemas", NULL};
+    if (depth > JSN_MAX_DEPTH || s->type != JSN_OBJ)
+        return;
+    uintptr_t key = (uintptr_t)s;
+    hmap_put(&d->main, &key, sizeof(key), d);
+    for (const char *const *k = one; *k; k++) {
+        const jsn_t *v = jsn_get(s, *k);
+        if (v != NULL)
+            sjm__mark_main(d, v, depth + 1);
+    }
+    for (const char *const *k = many; *k; k++) {
+        const jsn_t *v = jsn_get(s, *k);
+        for (size_t i = 0; v != NULL && (v->type == JSN_OBJ || v->type == JSN_ARR) && i < v->n; i++)
+            sjm__mark_main(d, v->items[i], depth + 1);
+    }
+}
+
+/*
+ * Where the subschemas of what a 2019-09 / 2020-12 $ref reaches live.
+ * SchemaContext.close() builds each ReferenceSchema's referred schema from
+ * the builder it remembers for the target: a new object over the children
+ * built once (those of the first pass: scope NULL, or of the target's own
+ * translation when the first pass did not make it: scope `t`); a target
+ * it does not remember is translated anew for every $ref (scope `ref`).
+ */
+static const jsn_t *
+sjm__ref_kids(sjm_doc_t *d, const sjm_doc_t *from, const jsn_t *ref, const jsn_t *t)
+{
+    if (sjl_forgotten(t))
+        return ref;
+    if (d != from)
+        return t;
+    if (!d->main_done) {
+        sjm__mark_main(d, d->root, 0);
+        d->main_done = 1;
+    }
+    uintptr_t key = (uintptr_t)t;
+    return hmap_get(&d->main, &key, sizeof(key)) != NULL ? NULL : t;
 }
 
 sjm_schema_t *
@@ -293,10 +445,21 @@ sjm_referred(const sjm_schema_t *s)
         return NULL;
     const char *frag = hash ? hash + 1 : s->ref + base;
     size_t flen = strlen(frag);
-    const jsn_t *t = flen > 0 && frag[0] != '/'
-                         ? jsn_anchor(d->root, d->id_key, &d->anchors, frag, flen)
-                         : jsn_pointer(d->root, frag, flen);
-    return t ? sjm__load(d, t, t) : NULL;
+    const jsn_t *t;
+    if (flen > 0 && frag[0] != '/')
+        t = d->modern ? jsn_anchor_named(d->root, &d->anchors, frag, flen)
+                      : jsn_anchor(d->root, d->id_key, &d->anchors, frag, flen);
+    else
+        t = jsn_pointer(d->root, frag, flen);
+    if (t == NULL)
+        return NULL;
+    /* everit resolves a target once: one copy per target.  SchemaTranslator
+     * builds each ReferenceSchema's referred schema anew (see
+     * sjm__ref_kids), so a loop through a $ref into $defs shows one level
+     * more. */
+    if (!s->doc->modern)
+        return sjm__load(d, t, t);
+    return sjm__load_as(d, s->src, sjm__ref_kids(d, s->doc, s->src, t), t);
 }
 
 static uint32_t

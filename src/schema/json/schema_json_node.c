@@ -713,3 +713,79 @@ jsn_anchor(const jsn_t *root, const char *id_key, hmap_t *index, const char *nam
     buf_free(&k);
     return t != NULL ? t : root;
 }
+
+
+static int
+jsn__is(const char *k, size_t klen, const char *name)
+{
+    return k != NULL && strlen(name) == klen && memcmp(k, name, klen) == 0;
+}
+
+
+/* The index key of a clash: no name has it (the parser refuses invalid UTF-8). */
+#define JSN_CLASH "\xff\xfe"
+
+/* The walk of json-sKema's lookupAnchors over a document Confluent hands it
+ * (Jackson's tree, every location unknown, so no keyword stops it): every
+ * object and array, but not the values of enum and const. */
+static void
+jsn__named(const jsn_t *root, const jsn_t *j, hmap_t *index, buf_t *k, int depth)
+{
+    if (depth > JSN_MAX_DEPTH || (j->type != JSN_OBJ && j->type != JSN_ARR))
+        return;
+    /* LoadingState: an $anchor another object holds already throws
+     * ("raw schema already registered"); a $dynamicAnchor overwrites. */
+    static const char *const kws[] = {"$anchor", "$dynamicAnchor"};
+    for (size_t i = 0; j->type == JSN_OBJ && i < 2; i++) {
+        const jsn_t *a = jsn_get(j, kws[i]);
+        if (a == NULL || a->type != JSN_STR)
+            continue;
+        size_t klen = jsn__anchor_key(k, root, a->str, a->len);
+        const jsn_t *was = hmap_get(index, k->data, klen);
+        if (i == 0 && was != NULL && was != j) {
+            klen = jsn__anchor_key(k, root, JSN_CLASH, sizeof(JSN_CLASH) - 1);
+            hmap_put(index, k->data, klen, (void *)root);
+            continue;
+        }
+        hmap_put(index, k->data, klen, (void *)j);
+    }
+    for (size_t i = 0; i < j->n; i++) {
+        if (j->type == JSN_OBJ &&
+            (jsn__is(j->keys[i], j->klens[i], "enum") || jsn__is(j->keys[i], j->klens[i], "const")))
+            continue;
+        jsn__named(root, j->items[i], index, k, depth + 1);
+    }
+}
+
+/* The index of `root`'s names, walked once. */
+static void
+jsn__named_index(const jsn_t *root, hmap_t *index, buf_t *k)
+{
+    size_t klen = jsn__anchor_key(k, root, "", 0);
+    if (hmap_get(index, k->data, klen) == NULL) {
+        hmap_put(index, k->data, klen, (void *)root);
+        jsn__named(root, root, index, k, 0);
+    }
+}
+
+const jsn_t *
+jsn_anchor_named(const jsn_t *root, hmap_t *index, const char *name, size_t n)
+{
+    buf_t k = {0};
+    jsn__named_index(root, index, &k);
+    size_t klen = jsn__anchor_key(&k, root, name, n);
+    const jsn_t *t = n > 0 ? hmap_get(index, k.data, klen) : NULL;
+    buf_free(&k);
+    return t;
+}
+
+int
+jsn_anchor_clash(const jsn_t *root, hmap_t *index)
+{
+    buf_t k = {0};
+    jsn__named_index(root, index, &k);
+    size_t klen = jsn__anchor_key(&k, root, JSN_CLASH, sizeof(JSN_CLASH) - 1);
+    int clash = hmap_get(index, k.data, klen) != NULL;
+    buf_free(&k);
+    return clash;
+}

@@ -7,8 +7,10 @@
  *          update A against the original B (and the other way), each the
  *          list of Difference.toString() of the incompatible differences
  *          with SchemaValidatorBuilder's BACKWARD words ("new", "old"), or
- *          the string "invalid" when either side does not load;
- *          {"skip":true} for a 2019-09 or 2020-12 document (json-sKema).
+ *          the string "invalid" when either side does not load (then
+ *          "why": the loader's message, kept beside the answer, not in it);
+ *          2019-09 and 2020-12 documents load as Confluent's
+ *          loadLatestDraft() does (json-sKema, SchemaTranslator).
  *   {"k":"anorm","s":S[,"refs":[text...]]}
  *       -> {"n": AvroSchema(S).normalize().canonicalString()} or
  *          {"e": the exception's message}.
@@ -70,13 +72,14 @@ public class GoldenRef {
     try {
       a = JsonSchema.load(in.get("a").asText(), refs(in.get("ra")));
       b = JsonSchema.load(in.get("b").asText(), refs(in.get("rb")));
-    } catch (UnsupportedOperationException e) {
-      // 2019-09 / 2020-12: json-sKema's load and Confluent's translation, not run here.
-      out.put("skip", true);
-      return;
     } catch (Throwable e) {
       out.put("ab", "invalid");
       out.put("ba", "invalid");
+      Throwable c = e;
+      while (c.getCause() != null && c.getCause() != c) {
+        c = c.getCause();
+      }
+      out.put("why", c.getClass().getSimpleName() + ": " + c.getMessage());
       return;
     }
     try {

@@ -15,7 +15,10 @@ additionalItems; types narrowed and extended; enum and const; oneOf, anyOf
 and allOf with sub-schema matching; numeric, string and array bounds;
 tuples; $ref; not; if/then/else; draft-04/06/07 spellings), each pair also
 nested under a property, the items, a combined branch and a definition, and
-random compositions.  Avro texts ("anorm"): the Avro inputs of
+random compositions; 2019-09 and 2020-12 documents (json-sKema and
+Confluent's SchemaTranslator, 7.9.0's loadLatestDraft): the keywords those
+drafts read otherwise, per draft, nested, under every spelling of $schema,
+alone (accepted or refused) and paired, random and mutated.  Avro texts ("anorm"): the Avro inputs of
 tests/diff/gen.py (names, namespaces, aliases, orders, properties, defaults,
 logical types, references) and a set of order/namespace permutations.
 Deterministic.
@@ -370,6 +373,209 @@ def json_pairs(r):
     return out
 
 
+# 2019-09 and 2020-12 (json-sKema, then Confluent's SchemaTranslator to
+# everit): the keywords these drafts read otherwise than draft-07, each
+# family in both drafts, nested, and under every spelling of $schema.
+MODERN = {
+    'tuple': [{'type': 'array', 'prefixItems': [S]}, {'type': 'array', 'prefixItems': [S, I]},
+              {'type': 'array', 'prefixItems': [S, I, B]}, {'type': 'array', 'prefixItems': [I, S]},
+              {'type': 'array', 'prefixItems': [S], 'items': False},
+              {'type': 'array', 'prefixItems': [S, I], 'items': False},
+              {'type': 'array', 'prefixItems': [S], 'items': I}, {'type': 'array', 'prefixItems': [S], 'items': S},
+              {'type': 'array', 'prefixItems': [S], 'items': True}, {'type': 'array', 'prefixItems': [S, {}]},
+              {'type': 'array', 'prefixItems': [S, False], 'items': False},
+              {'type': 'array', 'items': S}, {'type': 'array', 'items': I}, {'type': 'array'},
+              {'type': 'array', 'items': [S]}, {'type': 'array', 'items': [S, I], 'additionalItems': False},
+              {'type': 'array', 'items': [S], 'additionalItems': I}, {'prefixItems': [S]},
+              {'type': 'array', 'items': S, 'minItems': 1}, {'type': 'array', 'items': S, 'maxItems': 3},
+              {'type': 'array', 'items': S, 'uniqueItems': True}],
+    'defs': [{'$defs': {'x': S}, '$ref': '#/$defs/x'}, {'$defs': {'x': I}, '$ref': '#/$defs/x'},
+             {'$defs': {'x': {'type': 'string', 'maxLength': 3}}, '$ref': '#/$defs/x'},
+             {'$defs': {'x': S}, 'type': 'object', 'properties': {'a': {'$ref': '#/$defs/x'}}},
+             {'$defs': {'x': I}, 'type': 'object', 'properties': {'a': {'$ref': '#/$defs/x'}}},
+             {'$defs': {'x': S, 'y': I}, 'type': 'object',
+              'properties': {'a': {'$ref': '#/$defs/x'}, 'b': {'$ref': '#/$defs/y'}}},
+             {'$defs': {'n': {'type': 'object', 'properties': {'next': {'$ref': '#/$defs/n'}, 'v': S}}},
+              '$ref': '#/$defs/n'},
+             {'$defs': {'n': {'type': 'object', 'properties': {'next': {'$ref': '#/$defs/n'}, 'v': I}}},
+              '$ref': '#/$defs/n'},
+             {'$defs': {'x': {'$ref': '#/$defs/y'}, 'y': S}, '$ref': '#/$defs/x'},
+             {'definitions': {'x': S}, '$ref': '#/definitions/x'},
+             {'definitions': {'x': I}, 'type': 'object', 'properties': {'a': {'$ref': '#/definitions/x'}}},
+             {'$defs': {'x': S}, 'type': 'array', 'items': {'$ref': '#/$defs/x'}},
+             {'$defs': {'x': S}, 'oneOf': [{'$ref': '#/$defs/x'}, {'type': 'null'}]},
+             obj({'a': S}), obj({'a': I}), S, I],
+    'anchor': [{'$defs': {'x': {'$anchor': 'xx', 'type': 'string'}}, '$ref': '#xx'},
+               {'$defs': {'x': {'$anchor': 'xx', 'type': 'integer'}}, '$ref': '#xx'},
+               {'type': 'object', 'properties': {'a': {'$ref': '#xx'}, 'b': {'$anchor': 'xx', 'type': 'string'}}},
+               {'type': 'object', 'properties': {'a': {'$ref': '#xx'}, 'b': {'$anchor': 'xx', 'type': 'integer'}}},
+               {'$id': 'http://example.com/r.json', '$defs': {'x': {'$anchor': 'yy', 'type': 'string'}}, '$ref': '#yy'},
+               {'$dynamicAnchor': 'm', 'type': 'object', 'properties': {'a': {'$dynamicRef': '#m'}, 'v': S}},
+               {'$dynamicAnchor': 'm', 'type': 'object', 'properties': {'a': {'$dynamicRef': '#m'}, 'v': I}},
+               {'$defs': {'x': {'$dynamicAnchor': 'n', 'type': 'string'}}, '$dynamicRef': '#n'},
+               {'$defs': {'x': {'$dynamicAnchor': 'n', 'type': 'integer'}}, '$dynamicRef': '#n'},
+               {'$recursiveAnchor': True, 'type': 'object', 'properties': {'a': {'$recursiveRef': '#'}}},
+               {'type': 'object', 'properties': {'a': {'$ref': '#'}, 'v': S}},
+               {'type': 'object', 'properties': {'a': S, 'b': S}}, {'type': 'object', 'properties': {'a': I, 'b': S}},
+               {'$defs': {'x': {'$anchor': 'xx', 'type': 'string'}}, '$ref': '#zz'}, S, {}],
+    'dependent': [obj({'a': S, 'b': I}), obj({'a': S, 'b': I}, dependentRequired={'a': ['b']}),
+                  obj({'a': S, 'b': I, 'c': B}, dependentRequired={'a': ['b', 'c']}),
+                  obj({'a': S, 'b': I, 'c': B}, dependentRequired={'a': ['c']}),
+                  obj({'a': S, 'b': I}, dependentRequired={'b': ['a']}),
+                  obj({'a': S, 'b': I}, dependentRequired={'a': []}),
+                  obj({'a': S, 'b': I}, dependentSchemas={'a': {'required': ['b']}}),
+                  obj({'a': S, 'b': I}, dependentSchemas={'a': {'properties': {'b': {'minimum': 1}}}}),
+                  obj({'a': S, 'b': I}, dependentSchemas={'a': True}),
+                  obj({'a': S, 'b': I}, dependentSchemas={'a': False}),
+                  obj({'a': S, 'b': I}, dependentRequired={'a': ['b']}, dependentSchemas={'b': {'required': ['a']}}),
+                  obj({'a': S, 'b': I}, dependencies={'a': ['b']}),
+                  obj({'a': S, 'b': I}, dependencies={'a': {'required': ['b']}})],
+    'uneval': [obj({'a': S}), obj({'a': S}, unevaluatedProperties=False), obj({'a': S}, unevaluatedProperties=True),
+               obj({'a': S}, unevaluatedProperties=S), obj({'a': S}, unevaluatedProperties=I),
+               obj({'a': S}, additionalProperties=False), obj({'a': S, 'b': I}, unevaluatedProperties=False),
+               {'allOf': [obj({'a': S})], 'unevaluatedProperties': False},
+               {'type': 'array', 'prefixItems': [S], 'unevaluatedItems': False},
+               {'type': 'array', 'prefixItems': [S], 'unevaluatedItems': I},
+               {'type': 'array', 'prefixItems': [S]}, {'type': 'array', 'unevaluatedItems': S},
+               {'type': 'array', 'items': S}],
+    'contains': [{'type': 'array'}, {'type': 'array', 'contains': S}, {'type': 'array', 'contains': I},
+                 {'type': 'array', 'contains': S, 'minContains': 1}, {'type': 'array', 'contains': S, 'minContains': 2},
+                 {'type': 'array', 'contains': S, 'maxContains': 3}, {'type': 'array', 'contains': S, 'maxContains': 5},
+                 {'type': 'array', 'contains': S, 'minContains': 0}, {'type': 'array', 'minContains': 2},
+                 {'contains': S}, {'type': 'array', 'contains': {}}, {'type': 'array', 'contains': False}],
+    'enum': [{'enum': ['a']}, {'enum': ['a', 'b']}, {'enum': ['b', 'a']}, {'enum': ['a', 'b', 'c']},
+             {'type': 'string', 'enum': ['a', 'b']}, {'enum': [1, 2]}, {'enum': [1.0]}, {'enum': ['a', 1, None]},
+             {'const': 'a'}, {'const': 'b'}, {'const': 1}, {'const': 1.0}, {'const': {'x': 1}}, {'const': None},
+             {'const': [1, 2]}, {'enum': [{'x': 1}]}, {'enum': [True]}, {'const': 'a', 'type': 'string'}, S],
+    'bool': [True, False, {}, {'not': True}, {'not': False}, {'not': {}}, obj({'a': True}), obj({'a': False}),
+             obj({'a': S}), {'type': 'array', 'items': False}, {'type': 'array', 'items': True},
+             {'allOf': [True]}, {'anyOf': [False, S]}, {'oneOf': [True, False]},
+             obj({'a': S}, additionalProperties=True), obj({'a': S}, additionalProperties=False),
+             obj({}, propertyNames=False), obj({}, propertyNames={'maxLength': 3})],
+    'refsib': [{'$defs': {'x': S}, '$ref': '#/$defs/x'}, {'$defs': {'x': S}, '$ref': '#/$defs/x', 'maxLength': 3},
+               {'$defs': {'x': S}, '$ref': '#/$defs/x', 'maxLength': 5},
+               {'$defs': {'x': S}, '$ref': '#/$defs/x', 'minLength': 1},
+               {'$defs': {'x': S}, '$ref': '#/$defs/x', 'type': 'integer'},
+               {'$defs': {'x': obj({'a': S})}, '$ref': '#/$defs/x', 'required': ['a']},
+               {'$defs': {'x': obj({'a': S})}, '$ref': '#/$defs/x', 'properties': {'b': I}},
+               {'$defs': {'x': obj({'a': S})}, '$ref': '#/$defs/x'},
+               {'$defs': {'x': obj({'a': S})}, '$ref': '#/$defs/x', 'additionalProperties': False},
+               {'$defs': {'x': S}, '$ref': '#/$defs/x', 'title': 't'},
+               {'$defs': {'x': S}, 'type': 'object', 'properties': {'a': {'$ref': '#/$defs/x', 'maxLength': 2}}},
+               {'$defs': {'x': S}, 'type': 'object', 'properties': {'a': {'$ref': '#/$defs/x'}}},
+               {'type': 'string', 'maxLength': 3}, S],
+    'cond': [{'if': obj({'a': {'const': 1}}), 'then': obj(required=['b'])},
+             {'if': obj({'a': {'const': 1}}), 'then': obj(required=['b']), 'else': obj(required=['c'])},
+             {'if': obj({'a': {'const': 2}}), 'then': obj(required=['b'])},
+             {'if': obj({'a': {'const': 1}}), 'then': obj(required=['c'])},
+             {'if': obj({'a': {'const': 1}}), 'else': obj(required=['c'])},
+             {'if': S, 'then': {'maxLength': 3}}, {'if': S, 'then': {'maxLength': 4}},
+             {'then': {'maxLength': 3}}, {'else': {'maxLength': 3}}, {'if': True, 'then': False}, {}, obj({'a': S})],
+    'format': [S, {'type': 'string', 'format': 'email'}, {'type': 'string', 'format': 'date'},
+               {'type': 'string', 'format': 'date-time'}, {'type': 'string', 'format': 'uuid'},
+               {'type': 'string', 'format': 'duration'}, {'type': 'string', 'format': 'no-such-format'},
+               {'format': 'email'}, {'type': 'string', 'contentEncoding': 'base64'},
+               {'type': 'string', 'contentEncoding': 'base64', 'contentMediaType': 'application/json'},
+               {'type': 'string', 'contentMediaType': 'text/plain'},
+               {'type': 'string', 'pattern': '^a'}, {'type': 'string', 'minLength': 1, 'maxLength': 5},
+               {'type': 'string', 'readOnly': True}, {'type': 'string', 'writeOnly': True},
+               {'type': 'string', 'deprecated': True}],
+    'types': [S, I, N, B, {'type': 'null'}, {'type': ['string', 'null']}, {'type': ['integer', 'string']},
+              {'type': ['number', 'integer']}, {}, {'type': 'object'}, {'type': 'array'},
+              {'type': 'number', 'minimum': 0}, {'type': 'number', 'exclusiveMinimum': 0},
+              {'type': 'number', 'maximum': 10}, {'type': 'number', 'exclusiveMaximum': 10},
+              {'type': 'number', 'multipleOf': 2}, {'type': 'integer', 'minimum': 0, 'maximum': 100},
+              obj({'a': S}, required=['a']), obj({'a': S, 'b': I}, required=['a', 'b']),
+              obj({'a': S}, additionalProperties=False), obj({'a': S}, additionalProperties=S),
+              obj({'a': S}, patternProperties={'^b': I}), obj({'a': S}, minProperties=1),
+              obj({'a': S}, maxProperties=2), {'oneOf': [S, I]}, {'anyOf': [S, I]}, {'allOf': [S, {'maxLength': 5}]},
+              {'oneOf': [S, I, B]}, {'not': S}, {'type': 'string', 'title': 't', 'description': 'd', 'default': 'x'},
+              {'type': 'string', '$comment': 'c'}, {'type': 'string', 'examples': ['a']}, {'type': 'string', 'x-c': 1}],
+    # Values one loader reads and the other does not (refused or accepted).
+    'values': [{'prefixItems': 5}, {'dependentSchemas': {'a': 5}}, {'unevaluatedItems': 5},
+               {'unevaluatedProperties': 5}, {'$anchor': 5}, {'$dynamicAnchor': 5}, {'$dynamicRef': 5},
+               {'deprecated': 'x'}, {'dependentRequired': {'a': 'b'}}, {'dependentRequired': 5},
+               {'type': 'number', 'exclusiveMinimum': True}, {'items': [S]}, {'dependencies': {'a': 5}},
+               {'additionalItems': 5}, {'definitions': {'x': {'$ref': '#/nope'}}},
+               {'$defs': {'x': {'$ref': '#/nope'}}}, {'$defs': 5}, {'$ref': '#nope'},
+               {'not': {'properties': {'a': {'$ref': '#'}}}}, {'allOf': [{'$ref': '#'}]},
+               {'$defs': {'x': {'not': {'$ref': '#/$defs/x'}}}, '$ref': '#/$defs/x'},
+               {'$defs': {'x': {'type': 'object', 'properties': {'a': {'$ref': '#/$defs/x'}}}},
+                '$ref': '#/$defs/x'},
+               {'$defs': {'a': {'$anchor': 'x', 'type': 'string'}, 'b': {'$anchor': 'x', 'type': 'integer'}},
+                '$ref': '#x'},
+               {'$defs': {'a': {'$anchor': 'x', 'type': 'string'}, 'b': {'$anchor': 'x', 'type': 'integer'}}},
+               {'$defs': {'a': {'$dynamicAnchor': 'x', 'type': 'string'},
+                          'b': {'$dynamicAnchor': 'x', 'type': 'integer'}}, '$ref': '#x'},
+               {'$defs': {'a': {'$dynamicAnchor': 'x', 'type': 'string'}, 'b': {'$anchor': 'x', 'type': 'integer'}},
+                '$ref': '#x'},
+               {'$defs': {'a': {'$anchor': 'x', 'type': 'string'}, 'b': {'$dynamicAnchor': 'x', 'type': 'integer'}},
+                '$ref': '#x'},
+               {'$defs': {'a': {'$anchor': 'x', '$dynamicAnchor': 'x', 'type': 'string'}}, '$ref': '#x'}, S],
+}
+
+D2019 = 'https://json-schema.org/draft/2019-09/schema'
+D2020 = 'https://json-schema.org/draft/2020-12/schema'
+MODERN_URLS = [u + h for u in ('https://json-schema.org/draft/2019-09/schema',
+                               'http://json-schema.org/draft/2019-09/schema',
+                               'https://json-schema.org/draft/2020-12/schema',
+                               'http://json-schema.org/draft/2020-12/schema') for h in ('', '#')]
+
+
+def modern_pairs(r):
+    out = []
+    for draft, tag in ((D2019, '2019'), (D2020, '2020')):
+        for fam, vs in MODERN.items():
+            cat = 'json-%s-%s' % (tag, fam)
+            for a, b in itertools.combinations(vs, 2):
+                out.append((cat, with_draft(a, draft), with_draft(b, draft)))
+            for a in vs:
+                out.append((cat, with_draft(a, draft), with_draft(a, draft)))
+            pairs = list(itertools.combinations(vs, 2))
+            for wname, wrap in WRAPS + [('defs', lambda x: {'$defs': {'d': x}, '$ref': '#/$defs/d'}),
+                                        ('prefix', lambda x: {'type': 'array', 'prefixItems': [S, x]})]:
+                for a, b in r.sample(pairs, min(len(pairs), 4)):
+                    out.append(('json-%s-nest' % tag, with_draft(wrap(a), draft), with_draft(wrap(b), draft)))
+    # Every spelling of $schema (and none: draft-07), each document alone
+    # (accepted or refused) and against a neighbour.
+    every = [v for vs in MODERN.values() for v in vs]
+    for url in MODERN_URLS + [None, 'http://json-schema.org/draft-07/schema#']:
+        for a in every:
+            out.append(('json-modern-url', with_draft(a, url), with_draft(a, url)))
+        for a, b in r.sample(list(itertools.combinations(every, 2)), 60):
+            out.append(('json-modern-url', with_draft(a, url), with_draft(b, url)))
+    # The draft-07 families read by json-sKema and translated back.
+    leaves = [v for vs in list(FAMILIES.values()) + list(MODERN.values()) for v in vs
+              if not (isinstance(v, dict) and any(k in v for k in ('$ref', '$id', 'definitions', '$defs',
+                                                                   '$dynamicRef', '$recursiveRef', '$schema')))]
+    # (A subschema's $schema sends json-sKema to the network for its meta-schema: left out.)
+    for _ in range(1500):
+        draft = r.choice([D2019, D2020])
+        out.append(('json-modern-random', with_draft(compose(r, leaves, 3), draft),
+                    with_draft(compose(r, leaves, 3), draft)))
+    for _ in range(1000):
+        draft = r.choice([D2019, D2020])
+        a = compose(r, leaves, 3)
+        out.append(('json-modern-mutate', with_draft(a, draft), with_draft(mutate_deep(r, a, leaves), draft)))
+    # The documents with $refs, anchors and $dynamicRefs, mutated at depth,
+    # and placed where a combination or a property holds them.
+    refd = [v for fam in ('defs', 'anchor', 'refsib', 'values') for v in MODERN[fam] if isinstance(v, dict)]
+    for a in refd:
+        for _ in range(4):
+            draft = r.choice([D2019, D2020])
+            b = mutate_deep(r, a, leaves)
+            out.append(('json-modern-refs', with_draft(a, draft), with_draft(b, draft)))
+            x = r.choice(leaves)
+            out.append(('json-modern-refs', with_draft({'anyOf': [x, a]}, draft),
+                        with_draft({'anyOf': [x, b]}, draft)))
+    for _ in range(300):
+        draft = r.choice([D2019, D2020])
+        a, b = r.choice(refd), r.choice(refd)
+        extra = {r.choice(['maxLength', 'minimum', 'minItems', 'maxProperties']): r.randint(1, 3)}
+        out.append(('json-modern-refs', with_draft(dict(a, **extra), draft), with_draft(b, draft)))
+    return out
+
+
 def compose(r, leaves, depth):
     if depth == 0 or r.random() < 0.3:
         return r.choice(leaves)
@@ -577,7 +783,8 @@ def avro_defaults(r):
 def inputs():
     r = random.Random(SEED)
     lines = []
-    for cat, a, b in json_pairs(r) + json_seed_pairs(r):
+    r2 = random.Random(SEED + 2019)
+    for cat, a, b in json_pairs(r) + json_seed_pairs(r) + modern_pairs(r2):
         lines.append({'c': cat, 'k': 'jcompat', 'a': d(a), 'b': d(b)})
     for (a, ra), (b, rb) in itertools.product(REF_DOCS, repeat=2):
         x = {'c': 'json-refdoc', 'k': 'jcompat', 'a': d(a), 'b': d(b)}
@@ -609,7 +816,14 @@ def pack(inp, ans, outdir):
     assert len(ins) == len(outs)
     files = {'jcompat': 'json_compat.jsonl.gz', 'anorm': 'avro_norm.jsonl.gz'}
     for k, name in files.items():
-        rows = [dict(i, **{'g': o}) for i, o in zip(ins, outs) if i['k'] == k and not o.get('skip')]
+        rows = []
+        for i, o in zip(ins, outs):
+            if i['k'] != k:
+                continue
+            row = dict(i, g={x: v for x, v in o.items() if x != 'why'})
+            if 'why' in o:
+                row['why'] = o['why']
+            rows.append(row)
         data = ''.join(json.dumps(x, ensure_ascii=False, separators=(',', ':')) + '\n' for x in rows)
         with gzip.GzipFile(os.path.join(outdir, name), 'wb', mtime=0) as g:
             g.write(data.encode('utf-8'))

@@ -9,7 +9,9 @@
 # GoldenRef.java on the inputs of gen_golden.py.  Confluent's sources are
 # never committed.  The two stubs (stub/) replace classes whose full text
 # drags in the registry client: JsonSchema keeps the constructor, equals and
-# hashCode CombinedSchemaDiff's sets rest on, AvroSchemaUtils wraps the
+# hashCode CombinedSchemaDiff's sets rest on, and the loaders of rawSchema():
+# everit for draft-04 to -07, json-sKema and Confluent's SchemaTranslator
+# (json/schema/, compiled too) for 2019-09 and 2020-12; AvroSchemaUtils wraps the
 # normalization methods cut verbatim out of AvroSchemaUtils.
 #
 #   sh tests/diff/golden/make_golden.sh [mirror-git-dir]
@@ -28,7 +30,7 @@ if [ ! -f "$work/libs/.complete" ] || ! cmp -s "$work/libs/.complete" "$here/pom
 fi
 J=json-schema-provider/src/main/java
 P=io/confluent/kafka/schemaregistry
-for f in $($G ls-tree -r --name-only $tag -- $J/$P/json/diff $J/$P/json/utils) \
+for f in $($G ls-tree -r --name-only $tag -- $J/$P/json/diff $J/$P/json/utils $J/$P/json/schema) \
          $J/$P/json/SpecificationVersion.java $J/$P/json/jackson/Jackson.java \
          $J/$P/json/jackson/JsonOrgModule.java $J/$P/json/jackson/JSONArrayDeserializer.java \
          $J/$P/json/jackson/JSONArraySerializer.java $J/$P/json/jackson/JSONBaseSerializer.java \
@@ -53,7 +55,16 @@ mkdir -p "$work/src/$P/avro"
 } > "$work/src/$P/avro/AvroSchemaUtils.java"
 cp "$here/stub/JsonSchema.java" "$work/src/$P/json/JsonSchema.java"
 cp "$here/GoldenRef.java" "$work/src/GoldenRef.java"
+# Confluent's 2019-09 meta-schemas (its prepopulatedMetaSchemas), as resources.
+R=json-schema-provider/src/main/resources
+for f in $($G ls-tree -r --name-only $tag -- $R/metaschemas); do
+    mkdir -p "$work/classes/$(dirname "${f#$R/}")"
+    $G show "$tag:$f" > "$work/classes/${f#$R/}"
+done
 javac -g -nowarn -encoding UTF-8 -d "$work/classes" -cp "$work/libs/*" $(find "$work/src" -name '*.java') >&2
 python3 "$here/gen_golden.py" > "$work/inputs.jsonl"
-java -Xss16m -cp "$work/classes:$work/libs/*" GoldenRef < "$work/inputs.jsonl" > "$work/answers.jsonl"
+# No network: json-sKema fetches what its mappings lack (an unknown
+# meta-schema, a remote $ref); every such fetch goes to a closed loopback port.
+java -Xss16m -Dhttp.proxyHost=127.0.0.1 -Dhttp.proxyPort=9 \
+    -Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=9 -cp "$work/classes:$work/libs/*" GoldenRef < "$work/inputs.jsonl" > "$work/answers.jsonl"
 python3 "$here/gen_golden.py" --pack "$work/inputs.jsonl" "$work/answers.jsonl" "$here"

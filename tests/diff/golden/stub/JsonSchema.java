@@ -5,8 +5,13 @@
  * same fields, so that its LinkedHashSets collapse and its HashSet of edges
  * iterates as Confluent's do), and, in load(), rawSchema()'s choice of
  * loader by $schema and loadPreviousDraft() (everit, useDefaults, draft-07
- * support, references registered against the $id).  2019-09 and 2020-12
- * (json-sKema) are not loaded: load() throws for them.
+ * support, references registered against the $id), and loadLatestDraft()
+ * for 2019-09 and 2020-12 (json-sKema with Confluent's prepopulated 2019-09
+ * meta-schemas and the references by name, then SchemaTranslator to
+ * everit).  One addition of the harness's own: the meta-schema URLs that
+ * json-sKema would fetch from json-schema.org (http://, a trailing '#') are
+ * served the same texts its prepopulated https:// ones have, as a registry
+ * with network access sees them (make_golden.sh blocks the network).
  */
 package io.confluent.kafka.schemaregistry.json;
 
@@ -16,6 +21,7 @@ import io.confluent.kafka.schemaregistry.json.jackson.Jackson;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +33,7 @@ import org.everit.json.schema.loader.internal.ReferenceResolver;
 import org.json.JSONObject;
 
 public class JsonSchema {
+  public static final String DEFAULT_BASE_URI = "mem://input";
   private static final ObjectMapper objectMapper = Jackson.newObjectMapper();
   private final JsonNode jsonNode;
   private final Schema schemaObj;
@@ -111,7 +118,7 @@ public class JsonSchema {
         loaderSpec = org.everit.json.schema.loader.SpecificationVersion.DRAFT_7;
         break;
       default:
-        throw new UnsupportedOperationException("json-sKema dialect");
+        return loadLatestDraft(node, resolvedReferences);
     }
     URI idUri = null;
     if (node.has(loaderSpec.idKeyword())) {
@@ -129,5 +136,58 @@ public class JsonSchema {
     JSONObject jsonObject = objectMapper.treeToValue(node, JSONObject.class);
     builder.schemaJson(jsonObject);
     return builder.build().load().build();
+  }
+
+  static String resource(String path) {
+    try (java.io.InputStream in = JsonSchema.class.getResourceAsStream(path)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException(path, e);
+    }
+  }
+
+  /** Confluent's prepopulatedMetaSchemas, then what json-schema.org serves at their other spellings. */
+  static Map<URI, String> metaSchemas() {
+    Map<URI, String> m = new HashMap<>();
+    String[] v2019 = {"schema", "meta/core", "meta/validation", "meta/applicator", "meta/meta-data",
+                      "meta/format", "meta/content"};
+    for (String p : v2019) {
+      m.put(URI.create("https://json-schema.org/draft/2019-09/" + p),
+            resource("/metaschemas/draft/2019-09/" + p));
+    }
+    String s2020 = resource("/json-meta-schemas/draft2020-12/schema.json");
+    String s2019 = m.get(URI.create("https://json-schema.org/draft/2019-09/schema"));
+    for (String scheme : new String[] {"http", "https"}) {
+      for (String hash : new String[] {"", "#"}) {
+        URI u19 = URI.create(scheme + "://json-schema.org/draft/2019-09/schema" + hash);
+        URI u20 = URI.create(scheme + "://json-schema.org/draft/2020-12/schema" + hash);
+        m.putIfAbsent(u19, s2019);
+        m.putIfAbsent(u20, s2020);
+      }
+    }
+    return m;
+  }
+
+  /** Confluent 7.9.0's loadLatestDraft(), the mappings as above. */
+  static Schema loadLatestDraft(JsonNode node, Map<String, String> resolvedReferences)
+      throws Exception {
+    Map<URI, String> mappings = metaSchemas();
+    for (Map.Entry<String, String> dep : resolvedReferences.entrySet()) {
+      URI uri = new URI(dep.getKey());
+      mappings.put(uri, dep.getValue());
+      if (!uri.isAbsolute() && !dep.getKey().startsWith(".")) {
+        mappings.put(new URI("./" + dep.getKey()), dep.getValue());
+      }
+    }
+    com.github.erosb.jsonsKema.SchemaLoaderConfig config =
+        com.github.erosb.jsonsKema.SchemaLoaderConfig.createDefaultConfig(mappings);
+    com.github.erosb.jsonsKema.JsonValue schemaJson =
+        objectMapper.convertValue(node, com.github.erosb.jsonsKema.JsonObject.class);
+    com.github.erosb.jsonsKema.Schema skemaObj =
+        new com.github.erosb.jsonsKema.SchemaLoader(schemaJson, config).load();
+    io.confluent.kafka.schemaregistry.json.schema.SchemaTranslator.SchemaContext ctx =
+        skemaObj.accept(new io.confluent.kafka.schemaregistry.json.schema.SchemaTranslator());
+    ctx.close();
+    return ctx.schema();
   }
 }

@@ -46,27 +46,6 @@ pp__indent(buf_t *dst, const buf_t *src)
         buf_puts(dst, "  \n");
 }
 
-/* ProtobufSchemaUtils.escapeChars. */
-static void
-pp__escape(buf_t *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '\a': buf_puts(b, "\\a"); break;
-        case '\b': buf_puts(b, "\\b"); break;
-        case '\f': buf_puts(b, "\\f"); break;
-        case '\n': buf_puts(b, "\\n"); break;
-        case '\r': buf_puts(b, "\\r"); break;
-        case '\t': buf_puts(b, "\\t"); break;
-        case '\v': buf_puts(b, "\\v"); break;
-        case '\\': buf_puts(b, "\\\\"); break;
-        case '\'': buf_puts(b, "\\'"); break;
-        case '"': buf_puts(b, "\\\""); break;
-        default: buf_append(b, s, 1); break;
-        }
-    }
-}
-
 /* The resolved name with its leading dot, or the name itself and the
  * error recorded. */
 static void
@@ -110,7 +89,7 @@ pp__opt_value(const pp_t *p, buf_t *b, const pm_opt_t *o)
     switch (o->kind) {
     case PM_OPT_STRING:
         buf_puts(b, " = \"");
-        pp__escape(b, o->value);
+        pa_escape(b, o->value);
         buf_puts(b, "\"");
         break;
     case PM_OPT_IDENT:

@@ -67,6 +67,10 @@ void api_render_version(const api_t *api, const store_subject_t *sub, const stor
                         int shape, api_result_t *res);
 /** Set an error answer: {"error_code":code,"message":msg}. */
 void api_error(api_result_t *res, int status, int code, const char *msg);
+/** A 200 answer of `body`. */
+void api_ok(api_result_t *res, const char *body);
+/** Confluent's 404 for a path it does not know. */
+void api_not_found(api_result_t *res);
 /** printf-style message variant. */
 void api_errorf(api_result_t *res, int status, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -16,7 +16,7 @@
 #include "ipc.h"
 #include "journal.h"
 #include "publish.h"
-#include "store.h"
+#include "store_apply.h"
 #include "table.h"
 
 typedef struct master_worker {

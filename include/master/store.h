@@ -123,15 +123,6 @@ void store_init(store_t *st);
 void store_free(store_t *st);
 
 /**
- * Apply one journal record (Confluent's key and value bytes; val NULL for a
- * tombstone) with its timestamp (ms, -1 when the journal has none: 8.x
- * answers a subject-version's `ts` with it).  Records that do not decode, or that would bind a known id to
- * another schema, are logged and skipped.
- */
-void store_apply(store_t *st, int64_t offset, int64_t ts, const char *key, size_t klen,
-                 const char *val, size_t vlen);
-
-/**
  * The subject a reference names, seen from a schema in `context`
  * (QualifiedSubject.qualifySubjectWithParent): an unqualified subject is
  * in the referrer's context.  malloc'd; the caller frees.
@@ -167,12 +158,6 @@ int store_schema_deps(const store_t *st, const store_schema_t *s, const char *na
  */
 int store_check_record(const store_t *st, const char *key, size_t klen,
                        const char *val, size_t vlen, const char **why);
-
-/**
- * Mark everything for publishing, as if just replayed (a new table
- * generation starts empty); forgets the schemas' table handles.
- */
-void store_mark_all(store_t *st);
 
 /**
  * Free the schemas removed since the last call and the texts
@@ -244,5 +229,24 @@ void store_fingerprint(const char *schema, const json_t *references,
 store_subject_t **store_sorted_subjects(const store_t *st, size_t *n);
 
 void store_ptrs_push(store_ptrs_t *v, void *p);
+
+/* For store_apply.c, which changes the model. */
+
+/** The subject `name`, added (empty, listed last by name) when new. */
+store_subject_t *store_subject_add(store_t *st, const char *name);
+
+/**
+ * `name` itself when it is one of the names nearly every schema has (the
+ * default context, the three types), shared, else a copy; the store frees
+ * it with the schema.
+ */
+const char *store_shared_name(const char *name);
+
+/**
+ * A new schema's fingerprint and GUID (from `md5`, the record's base64
+ * MD5, when it has one): for a schema without references, metadata and
+ * rule set both are the MD5 of its text, hashed once.
+ */
+void store_schema_digests(store_schema_t *s, const char *md5);
 
 #endif

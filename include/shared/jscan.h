@@ -29,4 +29,16 @@ typedef struct jscan_field {
  */
 int jscan_flat_object(const char *buf, size_t len, jscan_field_t *fields, int max);
 
+/* The most members jscan_keys_unique() compares pairwise. */
+#define JSCAN_UNIQUE_MAX 16
+
+/**
+ * Whether the `n` scanned members' keys are all distinct (jansson keeps
+ * the last of a repeated key; a fast path must leave that to it): 1 when
+ * they are, 0 when one repeats, -1 when n is past JSCAN_UNIQUE_MAX (the
+ * pairwise check is bounded so that each key's bytes are compared at most
+ * JSCAN_UNIQUE_MAX times, linear in the scanned input).
+ */
+int jscan_keys_unique(const jscan_field_t *fields, int n);
+
 #endif

@@ -4,7 +4,7 @@
  * (reference §3.1): canonicalize, reuse what exists, check mode and
  * compatibility, allocate the id and version, write the SCHEMA record.
  */
-#include "api.h"
+#include "api_reg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,190 +17,6 @@
 #include "request.h"
 #include "schema_type.h"
 
-/* The pieces of a request after canonicalization. */
-typedef struct api_reg {
-    request_schema_t req;
-    char *subject;
-    char *context;
-    char *canonical;        /* the text to store */
-    schema_ref_t *refs;     /* the references, dependencies first */
-    size_t nrefs;
-    hmap_t refs_seen;       /* the texts in refs */
-    json_t *metadata;       /* effective metadata (merged), or NULL */
-    json_t *rule_set;       /* effective rule set (merged), or NULL */
-    int modified;           /* schema, metadata or rules were filled in */
-    char fingerprint[33];
-} api_reg_t;
-
-static void
-api__reg_free(api_reg_t *g)
-{
-    request_schema_free(&g->req);
-    free(g->subject);
-    free(g->context);
-    free(g->canonical);
-    json_decref(g->metadata);
-    json_decref(g->rule_set);
-    schema_refs_free(g->refs, g->nrefs);
-    hmap_free(&g->refs_seen);
-}
-
-static void
-api__request_error(api_result_t *res, request_error_t *err)
-{
-    api_error(res, err->status, err->code, err->message ? err->message : "error");
-    request_error_free(err);
-}
-
-/* Java's List<SchemaReference>.toString(). */
-static void
-api__refs_text(buf_t *b, const json_t *refs)
-{
-    size_t i;
-    json_t *ref;
-    buf_puts(b, "[");
-    json_array_foreach(refs, i, ref) {
-        if (i)
-            buf_puts(b, ", ");
-        if (json_is_null(ref)) {
-            buf_puts(b, "null");
-            continue;
-        }
-        const char *name = json_string_value(json_object_get(ref, "name"));
-        const char *subject = json_string_value(json_object_get(ref, "subject"));
-        json_t *v = json_object_get(ref, "version");
-        /* SchemaReference.toString() quotes even a null name or subject. */
-        buf_printf(b, "{name='%s', subject='%s'", name ? name : "null",
-                   subject ? subject : "null");
-        if (json_is_integer(v))
-            buf_printf(b, ", version=%lld}", (long long)json_integer_value(v));
-        else
-            buf_puts(b, ", version=null}");
-    }
-    buf_puts(b, "]");
-}
-
-/* Confluent's 42201 wrapper around a parser's message. */
-static void
-api__invalid_schema(api_result_t *res, const api_reg_t *g, const char *details,
-                    int with_refs)
-{
-    buf_t b = {0};
-    const char *type = g->req.schema_type ? g->req.schema_type : "AVRO";
-    buf_printf(&b, "Invalid schema {subject=%s,version=%d,id=%d,schemaType=%s,references=",
-               g->subject, g->req.version, g->req.id, type);
-    buf_t refs = {0};
-    api__refs_text(&refs, g->req.references);
-    buf_append(&b, refs.data, refs.len);
-    buf_printf(&b, ",metadata=%s,ruleSet=%s,schema=",
-               g->req.metadata ? "Metadata" : "null", g->req.rule_set ? "RuleSet" : "null");
-    if (g->req.schema != NULL)
-        buf_append(&b, g->req.schema, g->req.schema_len);
-    else
-        buf_puts(&b, "null");
-    buf_puts(&b, ",schemaTags=null}");
-    if (with_refs) {
-        buf_puts(&b, " with refs ");
-        buf_append(&b, refs.data, refs.len);
-        buf_printf(&b, " of type %s", type);
-    }
-    buf_printf(&b, ", details: %s", details);
-    /* render_error's body, from the bytes: the schema text may hold a NUL. */
-    res->status = 422;
-    res->body.len = 0;
-    buf_puts(&res->body, "{\"error_code\":42201,\"message\":");
-    buf_json_string(&res->body, b.data, b.len);
-    buf_puts(&res->body, "}");
-    buf_free(&b);
-    buf_free(&refs);
-}
-
-/* Java's trim().isEmpty(): every char at most U+0020, NUL included. */
-static int
-api__blank(const char *s, size_t len)
-{
-    if (s == NULL)
-        return 1;
-    for (size_t i = 0; i < len; i++) {
-        if ((unsigned char)s[i] > ' ')
-            return 0;
-    }
-    return 1;
-}
-
-/*
- * Resolve the request's references: each must name an existing version
- * (latest for -1, rewritten to its number).  Returns 0 or -1 with res set.
- */
-static int
-api__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
-{
-    size_t i;
-    json_t *ref;
-    json_array_foreach(g->req.references, i, ref) {
-        if (json_is_null(ref)) {
-            api__invalid_schema(res, g, "Cannot invoke \"io.confluent.kafka.schemaregistry."
-                                "client.rest.entities.SchemaReference.getName()\" because "
-                                "\"reference\" is null", 1);
-            return -1;
-        }
-        json_t *jv = json_object_get(ref, "version");
-        const char *name = json_string_value(json_object_get(ref, "name"));
-        const char *rs = json_string_value(json_object_get(ref, "subject"));
-        if (name == NULL || rs == NULL || !json_is_integer(jv)) {
-            buf_t b = {0};
-            buf_printf(&b, "Invalid reference: {name='%s', subject='%s', version=",
-                       name ? name : "null", rs ? rs : "null");
-            if (json_is_integer(jv))
-                buf_printf(&b, "%lld}", (long long)json_integer_value(jv));
-            else
-                buf_puts(&b, "null}");
-            api__invalid_schema(res, g, b.data, 1);
-            buf_free(&b);
-            return -1;
-        }
-        int rv = (int)json_integer_value(jv);
-        if (rv == 0 || rv < -1) {
-            char *m = mem_printf("io.confluent.kafka.schemaregistry.exceptions."
-                                 "InvalidVersionException: %d", rv);
-            api__invalid_schema(res, g, m, 1);
-            free(m);
-            return -1;
-        }
-        /* resolveReferences: an unqualified subject is in the referrer's
-         * context; a soft-deleted version may be referenced, "latest" is
-         * the newest live one. */
-        char *qualified = store_ref_subject(g->context, rs);
-        store_subject_t *sub = store_subject(api->store, qualified);
-        store_version_t *v = NULL;
-        if (sub != NULL)
-            v = rv == -1 ? store_latest(sub) : store_version(sub, rv);
-        if (v == NULL) {
-            char *m = mem_printf("No schema reference found for subject \"%s\" and version %d",
-                                 qualified, rv);
-            api__invalid_schema(res, g, m, 1);
-            free(m);
-            free(qualified);
-            return -1;
-        }
-        free(qualified);
-        json_object_set_new(ref, "version", json_integer(v->version));
-        if (store_schema_deps(api->store, v->schema, name, &g->refs_seen, &g->refs,
-                              &g->nrefs, 0) != 0) {
-            api__invalid_schema(res, g, "references nest too deeply", 1);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* The compatibilityGroup the config in scope names, or NULL. */
-static const char *
-api__compat_group(const api_t *api, const char *subject)
-{
-    return json_string_value(api_config_field(api, subject, "compatibilityGroup"));
-}
-
 /* The check a registration makes: 0 when compatible, else -1 with the 409
  * answer set (error_code 40901 in 8.x, 409 before). */
 static int
@@ -209,7 +25,7 @@ api__check_compat(const api_t *api, const char *subject, const compat_schema_t *
 {
     const char *level = api_compat_level(api, subject);
     json_t *messages = json_array();
-    int ok = compat_evaluate(api->store, subject, level, api__compat_group(api, subject), s,
+    int ok = compat_evaluate(api->store, subject, level, api_reg_compat_group(api, subject), s,
                              NULL, messages);
     if (!ok) {
         buf_t b = {0};
@@ -230,105 +46,6 @@ api__check_compat(const api_t *api, const char *subject, const compat_schema_t *
     return ok ? 0 : -1;
 }
 
-/* The canonicalized request as the compatibility checks take it. */
-static compat_schema_t
-api__compat_schema(const api_reg_t *g)
-{
-    compat_schema_t cs = {
-        .type = schema_type_find(g->req.schema_type),
-        .canonical = g->canonical,
-        .refs = g->refs,
-        .nrefs = g->nrefs,
-        .metadata = g->metadata,
-    };
-    return cs;
-}
-
-/* The identity of the canonical text with its references, metadata and rule set. */
-static void
-api__fingerprint(api_reg_t *g)
-{
-    json_t *refs = g->req.references;
-    store_fingerprint(g->canonical, json_array_size(refs) ? refs : NULL, g->metadata,
-                      g->rule_set, g->fingerprint);
-}
-
-/* Parse, validate and canonicalize the request's schema.  0 or -1 (res set). */
-static int
-api__canonicalize(const api_t *api, api_reg_t *g, int flags, api_result_t *res)
-{
-    const char *type = g->req.schema_type;
-    if (!schema_type_known(type)) {
-        api_errorf(res, 422, 42201, "Invalid schema type %s", type);
-        return -1;
-    }
-    if (api__resolve_refs(api, g, res) != 0)
-        return -1;
-    const schema_type_t *st = schema_type_find(type);
-    if (st == NULL) {
-        api__invalid_schema(res, g, "schemad does not support this schema type yet", 0);
-        return -1;
-    }
-    char *err = NULL;
-    const char *text = g->req.schema;
-    free(g->canonical);
-    g->canonical = NULL;
-    int rc = st->canonical(text, g->req.schema_len, g->refs, g->nrefs,
-                           flags, &g->canonical, &err);
-    if (rc != 0) {
-        api__invalid_schema(res, g, err ? err : "invalid schema", rc != -2);
-        free(err);
-        return -1;
-    }
-    api__fingerprint(g);
-    return 0;
-}
-
-/* SCHEMA_NORMALIZE when the request or the config in scope asks for it. */
-static int
-api__normalize(const api_t *api, const route_t *r, const char *subject)
-{
-    if (route_query_bool(r, "normalize", 0))
-        return SCHEMA_NORMALIZE;
-    return json_is_true(api_config_field(api, subject, "normalize")) ? SCHEMA_NORMALIZE : 0;
-}
-
-/* The flags a new schema is canonicalized with (isNew in Confluent's
- * parse): on the normalize path its defaults are validated too. */
-static int
-api__new_flags(int normalize)
-{
-    return normalize ? normalize | SCHEMA_VALIDATE_DEFAULTS : 0;
-}
-
-/* A live version of the subject holding exactly this schema, or NULL. */
-static store_version_t *
-api__find_in_subject(const store_subject_t *sub, const char *fingerprint, int deleted)
-{
-    if (sub == NULL)
-        return NULL;
-    for (size_t i = sub->nversions; i > 0; i--) {
-        store_version_t *v = &sub->versions[i - 1];
-        if ((!v->deleted || deleted) && strcmp(v->schema->fingerprint, fingerprint) == 0)
-            return v;
-    }
-    return NULL;
-}
-
-static int
-api__decode(api_reg_t *g, const char *arg, const char *body, size_t blen,
-            api_result_t *res)
-{
-    request_error_t err = {0};
-    if (request_schema_decode(body, blen, arg, &g->req, &err) != 0) {
-        api__request_error(res, &err);
-        return -1;
-    }
-    g->metadata = g->req.metadata ? json_incref(g->req.metadata) : NULL;
-    g->rule_set = g->req.rule_set ? json_incref(g->req.rule_set) : NULL;
-    return 0;
-}
-
 /* The live subject a lookup reads, or NULL. */
 static store_subject_t *
 api__lookup_subject(const api_t *api, const char *subject, int deleted)
@@ -346,7 +63,7 @@ static int api__can_lookup(const store_t *st, const api_reg_t *g, const store_ve
 static store_version_t *
 api__lookup_in(const store_t *st, const api_reg_t *g, const store_subject_t *sub, int deleted)
 {
-    store_version_t *v = api__find_in_subject(sub, g->fingerprint, deleted);
+    store_version_t *v = api_reg_find_in_subject(sub, g->fingerprint, deleted);
     for (size_t i = sub ? sub->nversions : 0; v == NULL && i > 0; i--) {
         store_version_t *c = &sub->versions[i - 1];
         if ((!c->deleted || deleted) && api__can_lookup(st, g, c))
@@ -380,14 +97,6 @@ api__lookup_contexts(const api_t *api, const api_reg_t *g, int deleted,
     return v;
 }
 
-/* A type Confluent has and schemad has not yet (its answers where no
- * parse is needed are still Confluent's). */
-static int
-api__unsupported_type(const char *type)
-{
-    return schema_type_find(type) == NULL && schema_type_known(type);
-}
-
 /* Whether a subject holds a version a read may see (hasSubjects). */
 static int
 api__has_versions(const store_subject_t *sub, int deleted)
@@ -407,16 +116,16 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
 {
     api_reg_t g = {0};
     g.subject = api_subject(r);
-    if (api__decode(&g, "lookUpSchemaUnderSubject.arg4", body, blen, res) != 0)
+    if (api_reg_decode(&g, "lookUpSchemaUnderSubject.arg4", body, blen, res) != 0)
         goto out;
     int deleted = route_query_bool(r, "deleted", 0);
     store_subject_t *sub = NULL;
     store_version_t *v = NULL;
     /* A type Confluent has and schemad has not cannot be stored here, so
      * it matches nothing. */
-    if (!api__blank(g.req.schema, g.req.schema_len) &&
-        !api__unsupported_type(g.req.schema_type)) {
-        if (api__canonicalize(api, &g, api__normalize(api, r, g.subject), res) != 0)
+    if (!api_reg_blank(g.req.schema, g.req.schema_len) &&
+        !api_reg_unsupported_type(g.req.schema_type)) {
+        if (api_reg_canonicalize(api, &g, api_reg_normalize(api, r, g.subject), res) != 0)
             goto out;
         sub = store_subject(api->store, g.subject);
         v = api__lookup_in(api->store, &g, sub, deleted);
@@ -434,7 +143,7 @@ api_lookup(api_t *api, const route_t *r, const char *body, size_t blen,
      * lookUpSchemaUnderSubject): no ts, no deleted. */
     api_render_version(api, sub, v, RENDER_LOOKUP, res);
 out:
-    api__reg_free(&g);
+    api_reg_free(&g);
 }
 
 /* Mode rules for a registration (reference §3.5).  0, or -1 with res set. */
@@ -698,7 +407,7 @@ api__fast_path(const api_t *api, api_reg_t *g, const store_subject_t *sub,
         if (latest != NULL && api__can_lookup(st, g, latest))
             v = latest;
     } else {
-        v = api__find_in_subject(sub, g->fingerprint, 0);
+        v = api_reg_find_in_subject(sub, g->fingerprint, 0);
         /* Confluent's content index holds the newest id with this content:
          * an older duplicate does not match. */
         if (v != NULL &&
@@ -724,7 +433,7 @@ api__fast_path(const api_t *api, api_reg_t *g, const store_subject_t *sub,
 static void
 api__populate(const api_t *api, api_reg_t *g, const store_version_t *latest, int version)
 {
-    if (api__blank(g->req.schema, g->req.schema_len) && latest != NULL) {
+    if (api_reg_blank(g->req.schema, g->req.schema_len) && latest != NULL) {
         const store_schema_t *p = latest->schema;
         free(g->req.schema);
         g->req.schema = mem_strdup(store_schema_text(api->store, p));
@@ -769,7 +478,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     api_reg_t g = {0};
     g.subject = api_subject(r);
     g.context = store_subject_context(g.subject);
-    if (api__decode(&g, "register.arg5", body, blen, res) != 0)
+    if (api_reg_decode(&g, "register.arg5", body, blen, res) != 0)
         goto out;
     if (!api_subject_valid(g.subject)) {
         api_errorf(res, 422, 42208, "The specified subject '%s' is not a valid.", g.subject);
@@ -778,10 +487,10 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     store_subject_t *sub = store_subject(api->store, g.subject);
     store_version_t *latest = sub ? store_latest(sub) : NULL;
     int import = api__is_import(api, g.subject);
-    int normalize = api__normalize(api, r, g.subject);
-    int canonical = !api__blank(g.req.schema, g.req.schema_len);
+    int normalize = api_reg_normalize(api, r, g.subject);
+    int canonical = !api_reg_blank(g.req.schema, g.req.schema_len);
     if (canonical) {
-        if (api__canonicalize(api, &g, normalize, res) != 0)
+        if (api_reg_canonicalize(api, &g, normalize, res) != 0)
             goto out;
         if (api__fast_path(api, &g, sub, res))
             goto out;
@@ -795,24 +504,24 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     int version = api__next_version(sub);
     if (!import)
         api__populate(api, &g, latest, version);
-    if (api__blank(g.req.schema, g.req.schema_len)) {
+    if (api_reg_blank(g.req.schema, g.req.schema_len)) {
         api_error(res, 422, 42201, "Empty schema");
         goto out;
     }
     /* A new schema (no id of its own) on the normalize path is parsed
      * again with its defaults validated, as register() does after the
      * lookup that answered known ones. */
-    int flags = g.req.id < 0 ? api__new_flags(normalize) : normalize;
+    int flags = g.req.id < 0 ? api_reg_new_flags(normalize) : normalize;
     if (canonical && !(flags & SCHEMA_VALIDATE_DEFAULTS)) {
         /* The text and its references stay what was canonicalized above
          * (only a blank schema is filled in); metadata and rule set may not. */
-        api__fingerprint(&g);
-    } else if (api__canonicalize(api, &g, flags, res) != 0) {
+        api_reg_fingerprint(&g);
+    } else if (api_reg_canonicalize(api, &g, flags, res) != 0) {
         goto out;
     }
     /* Already registered here: answer it (in full when filled in, or when
      * the request named its version) without writing. */
-    store_version_t *known = api__find_in_subject(sub, g.fingerprint, 0);
+    store_version_t *known = api_reg_find_in_subject(sub, g.fingerprint, 0);
     if (known != NULL && (g.req.version == 0 || g.req.version == known->version) &&
         (g.req.id < 0 || g.req.id == known->schema->id)) {
         api__existing_answer(api, known, g.modified || g.req.version > 0, res);
@@ -825,7 +534,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
         }
         version = g.req.version;
     }
-    compat_schema_t cs = api__compat_schema(&g);
+    compat_schema_t cs = api_reg_compat_schema(&g);
     if (!import && api__check_compat(api, g.subject, &cs, res) != 0)
         goto out;
     int id = api__choose_id(api, &g, res);
@@ -838,7 +547,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
         memcpy(res->fingerprint, g.fingerprint, sizeof(res->fingerprint));
     }
 out:
-    api__reg_free(&g);
+    api_reg_free(&g);
 }
 
 void
@@ -861,14 +570,14 @@ api_register_derived(api_t *api, const char *subject, const store_schema_t *from
     if (!api->leader) {
         api_error(res, 500, 50004, "Leader not known.");
     } else if (api__check_mode(api, &g, res) == 0 &&
-               api__canonicalize(api, &g, 0, res) == 0) {
+               api_reg_canonicalize(api, &g, 0, res) == 0) {
         int id = api__choose_id(api, &g, res);
         if (id >= 0) {
             api__write_schema(api, &g, id, version, res);
             api__register_answer(api, &g, id, version, res);
         }
     }
-    api__reg_free(&g);
+    api_reg_free(&g);
 }
 
 static void
@@ -898,7 +607,7 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
         api_version_error(res, r->version);
         goto out;
     }
-    if (api__decode(&g, "testCompatibilityForSubject.arg3", body, blen, res) != 0)
+    if (api_reg_decode(&g, "testCompatibilityForSubject.arg3", body, blen, res) != 0)
         goto out;
     store_subject_t *sub = store_subject(api->store, g.subject);
     if (r->id == ROUTE_COMPAT_VERSION) {
@@ -913,15 +622,15 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
     /* "latest" of a subject without versions checks against nothing, but
      * the schema is still parsed (isCompatible canonicalizes first). */
     int against_none = r->id == ROUTE_COMPAT_VERSION && only == NULL;
-    if (against_none && api__unsupported_type(g.req.schema_type)) {
+    if (against_none && api_reg_unsupported_type(g.req.schema_type)) {
         api__compat_answer(1, messages, verbose, res);
         goto out;
     }
-    if (api__blank(g.req.schema, g.req.schema_len)) {
+    if (api_reg_blank(g.req.schema, g.req.schema_len)) {
         api_error(res, 422, 42201, "Empty schema");
         goto out;
     }
-    if (api__canonicalize(api, &g, api__new_flags(api__normalize(api, r, g.subject)), res) != 0) {
+    if (api_reg_canonicalize(api, &g, api_reg_new_flags(api_reg_normalize(api, r, g.subject)), res) != 0) {
         if (verbose && res->status == 422) {
             json_t *body_json = json_loadb(res->body.data, res->body.len, JSON_ALLOW_NUL, NULL);
             json_array_append(messages, json_object_get(body_json, "message"));
@@ -931,12 +640,12 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
         goto out;
     }
     const char *level = api_compat_level(api, g.subject);
-    compat_schema_t cs = api__compat_schema(&g);
+    compat_schema_t cs = api_reg_compat_schema(&g);
     int ok = against_none || compat_evaluate(api->store, g.subject, level,
-                                             api__compat_group(api, g.subject), &cs, only,
+                                             api_reg_compat_group(api, g.subject), &cs, only,
                                              messages);
     api__compat_answer(ok, messages, verbose, res);
 out:
     json_decref(messages);
-    api__reg_free(&g);
+    api_reg_free(&g);
 }

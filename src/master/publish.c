@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mem.h"
 #include "render.h"
+#include "store_apply.h"
 
 size_t
 publish_key(char *out, char kind, const char *a, const char *b)
@@ -512,7 +513,7 @@ publish__begin_rebuild(publish_t *p, store_t *st, table_t *t)
 {
     if (!table_compact_wanted(t) || table_rebuild_begin(t) != 0)
         return 0;
-    store_mark_all(st);
+    store_apply_mark_all(st);
     p->list_ms = 0;     /* the lists too, whatever their size */
     return 1;
 }

@@ -167,3 +167,18 @@ jscan_flat_object(const char *buf, size_t len, jscan_field_t *fields, int max)
         return -1;
     }
 }
+
+int
+jscan_keys_unique(const jscan_field_t *fields, int n)
+{
+    if (n > JSCAN_UNIQUE_MAX)
+        return -1;
+    for (int i = 1; i < n; i++) {
+        for (int j = 0; j < i; j++) {
+            if (fields[j].klen == fields[i].klen &&
+                memcmp(fields[j].key, fields[i].key, fields[i].klen) == 0)
+                return 0;
+        }
+    }
+    return 1;
+}

@@ -281,12 +281,9 @@ record__key_fast(const char *buf, size_t len, record_key_t *out)
 {
     jscan_field_t f[8];
     int n = jscan_flat_object(buf, len, f, 8), seen[2] = {0, 0};
-    if (n < 0)
+    if (n < 0 || jscan_keys_unique(f, n) != 1)
         return -1;
     for (int i = 0; i < n; i++) {
-        for (int j = 0; j < i; j++)
-            if (f[j].klen == f[i].klen && memcmp(f[j].key, f[i].key, f[i].klen) == 0)
-                goto slow;
         if (record__fast_key_member(&f[i], out, seen) != 0)
             goto slow;
     }
@@ -458,12 +455,9 @@ record__schema_fast(const char *buf, size_t len, record_schema_t *out)
 {
     jscan_field_t f[8];
     int n = jscan_flat_object(buf, len, f, 8), seen[2] = {0, 0};
-    if (n < 0)
+    if (n < 0 || jscan_keys_unique(f, n) != 1)
         return -1;
     for (int i = 0; i < n; i++) {
-        for (int j = 0; j < i; j++)
-            if (f[j].klen == f[i].klen && memcmp(f[j].key, f[i].key, f[i].klen) == 0)
-                goto slow;
         if (record__fast_member(&f[i], out, seen) != 0)
             goto slow;
     }

@@ -19,6 +19,7 @@
 #include "table.h"
 
 #include "mem.h"
+#include "table_hash.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,8 +33,6 @@
 #define TABLE_LAYOUT 2
 #define TABLE_INITIAL_CAP 16
 #define TABLE_DELETED 1u
-
-__extension__ typedef unsigned __int128 table__u128;
 
 /* The region header.  Fields marked atomic are shared with readers. */
 struct table_hdr {
@@ -138,48 +137,6 @@ static size_t
 table__align8(size_t n)
 {
     return (n + 7) & ~(size_t)7;
-}
-
-static uint64_t
-table__mix(uint64_t a, uint64_t b)
-{
-    table__u128 r = (table__u128)a * b;
-    return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-static uint64_t
-table__load64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-/*
- * A multiply-fold hash in the spirit of wyhash: 16 bytes per round, each
- * round a 64x64->128 multiply folded to 64 bits.  The per-table random seed
- * keeps collisions unpredictable to clients choosing subject names.
- */
-static uint64_t
-table__hash(uint64_t seed, const void *data, size_t len)
-{
-    const uint64_t k1 = 0x9e3779b97f4a7c15ULL, k2 = 0xd6e8feb86659fd93ULL;
-    const unsigned char *p = data;
-    size_t n = len;
-    uint64_t h = seed ^ table__mix(len ^ k1, seed ^ k2);
-
-    for (; n >= 16; n -= 16, p += 16)
-        h = table__mix(table__load64(p) ^ h ^ k1, table__load64(p + 8) ^ k2);
-    if (n >= 8) {
-        h = table__mix(table__load64(p) ^ h ^ k2, h ^ k1);
-        n -= 8;
-        p += 8;
-    }
-    uint64_t tail = 0;
-    if (n > 0)
-        memcpy(&tail, p, n);
-    h = table__mix(tail ^ h ^ k1, (uint64_t)n ^ k2);
-    return table__mix(h ^ k2, h ^ k1 ^ len);
 }
 
 static const struct table_index *
@@ -450,7 +407,7 @@ table_intern(table_t *t, const void *data, size_t len)
         errno = E2BIG;
         return 0;
     }
-    uint64_t hash = table__hash(table__hdr(t)->seed, data, len);
+    uint64_t hash = table_hash(table__hdr(t)->seed, data, len);
     uint64_t *slot = table__place(t, &t->g.blobs, &t->g.nblobs, hash, data, len,
                                   TABLE_BLOB_KEY);
     if (slot == NULL)
@@ -602,7 +559,7 @@ table__store(table_t *t, const void *key, size_t klen,
         errno = EINVAL;
         return -1;
     }
-    uint64_t hash = table__hash(h->seed, key, klen);
+    uint64_t hash = table_hash(h->seed, key, klen);
     if (deleted && !table__live(t, hash, key, klen))
         return 0; /* nothing to delete */
     uint64_t *slot = table__place(t, &t->g.work, &t->g.count, hash, key, klen,
@@ -658,7 +615,7 @@ table__find(const table_t *t, const void *key, size_t klen, uint64_t *off)
 {
     const struct table_hdr *h = table__hdr(t);
     uint64_t ixoff = t->rebuilding ? t->g.work : __atomic_load_n(&h->index, __ATOMIC_ACQUIRE);
-    uint64_t hash = table__hash(h->seed, key, klen), slot;
+    uint64_t hash = table_hash(h->seed, key, klen), slot;
     *off = table__probe(t, table__index_at(t, ixoff), hash, key, klen, TABLE_ENTRY_KEY, &slot);
     if (*off == 0)
         return NULL;
@@ -693,7 +650,7 @@ table_parts(const table_t *t, const void *key, size_t klen,
     uint64_t off, slot;
     if (!table__writable(t))
         return -1;
-    uint64_t hash = table__hash(table__hdr(t)->seed, key, klen);
+    uint64_t hash = table_hash(table__hdr(t)->seed, key, klen);
     off = table__probe(t, table__index_at(t, t->g.work), hash, key, klen,
                        TABLE_ENTRY_KEY, &slot);
     if (off == 0)

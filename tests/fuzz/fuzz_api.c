@@ -19,7 +19,7 @@
 #include "ipc.h"
 #include "log.h"
 #include "publish.h"
-#include "store.h"
+#include "store_apply.h"
 #include "table.h"
 
 #define MAX_REQUESTS 8

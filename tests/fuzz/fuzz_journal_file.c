@@ -25,7 +25,7 @@
 #include "journal.h"
 #include "log.h"
 #include "publish.h"
-#include "store.h"
+#include "store_apply.h"
 #include "table.h"
 
 static char fuzz_dir[256];

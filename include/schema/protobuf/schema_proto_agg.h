@@ -50,6 +50,13 @@ void pa_del(pa_val_t *map, const char *key);
  */
 void pa_format(buf_t *b, const pa_val_t *map, int normalize);
 
+/**
+ * Append `s` to `b` escaped for a quoted .proto string (Confluent's
+ * ProtobufSchemaUtils.escapeChars): the printer's option values and an
+ * aggregate's strings are written by this one rule.
+ */
+void pa_escape(buf_t *b, const char *s);
+
 /** The map as text-format tokens, which Google's parser reads back. */
 void pa_write(buf_t *b, const pa_val_t *map);
 

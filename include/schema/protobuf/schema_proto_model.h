@@ -182,4 +182,11 @@ int pm_known_option(pm_opts_of_t of, const pm_opt_t *o, uint32_t *num, uint64_t 
 /** Whether the public dependency list names dep index `i`. */
 int pm_is_public(const pm_file_t *f, size_t i);
 
+/**
+ * The synthetic entry message of map field `fd` of message `m` (a nested
+ * map_entry message of two fields named as the field's type's last part),
+ * borrowed from `m`; NULL when `fd` is no map field or `m` is NULL.
+ */
+const pm_msg_t *pm_map_entry(const pm_msg_t *m, const pm_field_t *fd);
+
 #endif

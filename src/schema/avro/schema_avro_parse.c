@@ -13,6 +13,7 @@
 
 #include "schema_avro_model.h"
 #include "schema_avro_numbers.h"
+#include "schema_avro_text.h"
 
 static avro_schema_t *parse_node(avro_ctx_t *c, json_t *j);
 
@@ -369,35 +370,6 @@ parse_schema_aliases(avro_ctx_t *c, avro_schema_t *s, json_t *j)
     return rc;
 }
 
-/* Java's Double.valueOf(String): trims, accepts NaN, Infinity, f/d suffixes. */
-static int
-java_parse_double(const char *text, double *out)
-{
-    size_t len = strlen(text);
-    while (len > 0 && (unsigned char)text[len - 1] <= ' ')
-        len--;
-    while (len > 0 && (unsigned char)*text <= ' ') {
-        text++;
-        len--;
-    }
-    char *t = mem_strndup(text, len);
-    if (len > 1 && strchr("fFdD", t[len - 1]) != NULL && strpbrk(t, "xX") == NULL)
-        t[--len] = '\0';
-    const char *body = t + (t[0] == '+' || t[0] == '-');
-    int ok = 0;
-    if (strcmp(body, "NaN") == 0 || strcmp(body, "Infinity") == 0) {
-        *out = body[0] == 'N' ? NAN : (t[0] == '-' ? -INFINITY : INFINITY);
-        ok = 1;
-    } else if (*body != '\0' && (isdigit((unsigned char)*body) || *body == '.')) {
-        char *end;
-        errno = 0;
-        *out = strtod(t, &end);
-        ok = *end == '\0' && strpbrk(t, "nNiI") == NULL;
-    }
-    free(t);
-    return ok ? 0 : -1;
-}
-
 /* The model's spelling of a NUL (modified UTF-8). */
 static int
 avro__is_nul_pair(const char *p)
@@ -409,7 +381,7 @@ static json_t *
 double_default(avro_ctx_t *c, const char *text)
 {
     double d;
-    if (java_parse_double(text, &d) < 0) {
+    if (avro_text_parse_double(text, &d) < 0) {
         /* Java's readJavaFormatString trims (chars up to ' ') first and
          * names the trimmed text.  A NUL is the model's C0 80 pair. */
         size_t len = strlen(text);
@@ -837,143 +809,20 @@ parse_node(avro_ctx_t *c, json_t *j)
     return fail_json(c, "Schema not yet supported: ", j);
 }
 
-/*
- * Jackson runs with ALLOW_COMMENTS: blank out comments outside strings so
- * that jansson sees plain JSON at the same offsets.
- */
-static char *
-strip_comments(const char *text, size_t len)
-{
-    char *t = mem_strndup(text, len);
-    int in_str = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (in_str) {
-            if (t[i] == '\\' && i + 1 < len)
-                i++;
-            else if (t[i] == '"')
-                in_str = 0;
-        } else if (t[i] == '"') {
-            in_str = 1;
-        } else if (t[i] == '/' && i + 1 < len && t[i + 1] == '/') {
-            while (i < len && t[i] != '\n')
-                t[i++] = ' ';
-        } else if (t[i] == '/' && i + 1 < len && t[i + 1] == '*') {
-            t[i++] = ' ';
-            t[i] = ' ';
-            while (i + 1 < len && !(t[i] == '*' && t[i + 1] == '/'))
-                t[i++] = ' ';
-            if (i + 1 < len) {
-                t[i++] = ' ';
-                t[i] = ' ';
-            }
-        }
-    }
-    return t;
-}
-
-static int
-only_space(const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)p[i] > ' ')
-            return 0;
-    return 1;
-}
-
-/*
- * Jackson (2.15 and later) refuses a document nesting deeper than
- * StreamReadConstraints' 1,000 objects and arrays; jansson's own bound is
- * 2,048.  Returns the offset of the first opening past 1,000 in the first
- * JSON value, or len when there is none.
- */
-#define JACKSON_MAX_NESTING 1000
-
-static size_t
-too_deep_at(const char *t, size_t len)
-{
-    size_t depth = 0;
-    int in_str = 0;
-    for (size_t i = 0; i < len; i++) {
-        char ch = t[i];
-        if (in_str) {
-            if (ch == '\\')
-                i++;
-            else if (ch == '"')
-                in_str = 0;
-        } else if (ch == '"') {
-            in_str = 1;
-        } else if (ch == '{' || ch == '[') {
-            if (++depth > JACKSON_MAX_NESTING)
-                return i;
-        } else if ((ch == '}' || ch == ']') && depth > 0 && --depth == 0) {
-            return len;
-        }
-    }
-    return len;
-}
-
 static void *
 fail_too_deep(avro_ctx_t *c)
 {
     return fail(c, mem_printf("com.fasterxml.jackson.core.exc.StreamConstraintsException: Document nesting "
                               "depth (%d) exceeds the maximum allowed (%d, from "
                               "`StreamReadConstraints.getMaxNestingDepth()`)",
-                              JACKSON_MAX_NESTING + 1, JACKSON_MAX_NESTING));
-}
-
-/*
- * Jackson reads an escaped NUL like any other character: a doc, a
- * namespace, an alias or a default may hold one, and a name that does is
- * refused by the name rules with its NUL.  The model keeps C strings, so
- * every string that holds a NUL is rewritten in place with each NUL as
- * C0 80 (modified UTF-8, as JNI hands Java strings to C): nothing is cut,
- * validate_name sees a character that is no letter, and buf_json_string
- * writes it back as \u0000.  Depth is bounded by too_deep_at.
- */
-static void
-nul_to_modified(json_t *j)
-{
-    size_t i;
-    const char *k;
-    json_t *v;
-    if (json_is_object(j)) {
-        json_object_foreach(j, k, v)
-            nul_to_modified(v);
-        return;
-    }
-    if (json_is_array(j)) {
-        json_array_foreach(j, i, v)
-            nul_to_modified(v);
-        return;
-    }
-    if (!json_is_string(j))
-        return;
-    const char *str = json_string_value(j);
-    size_t n = json_string_length(j), nuls = 0;
-    for (i = 0; i < n; i++)
-        nuls += str[i] == '\0';
-    if (nuls == 0)
-        return;
-    char *out = mem_alloc(n + nuls + 1);
-    size_t o = 0;
-    for (i = 0; i < n; i++) {
-        if (str[i] != '\0') {
-            out[o++] = str[i];
-            continue;
-        }
-        out[o++] = (char)0xC0;
-        out[o++] = (char)0x80;
-    }
-    out[o] = '\0';
-    json_string_setn_nocheck(j, out, o);
-    free(out);
+                              AVRO_TEXT_MAX_NESTING + 1, AVRO_TEXT_MAX_NESTING));
 }
 
 avro_schema_t *
 avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
 {
-    char *t = memchr(text, '/', len) != NULL ? strip_comments(text, len) : mem_strndup(text, len);
-    if (only_space(t, len)) {
+    char *t = memchr(text, '/', len) != NULL ? avro_text_strip_comments(text, len) : mem_strndup(text, len);
+    if (avro_text_blank(t, len)) {
         free(t);
         return fail(c, mem_strdup("Cannot parse <null> schema"));
     }
@@ -982,7 +831,7 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
     avro_numbers_mark(&nums, t, len);
     const char *jt = nums.text != NULL ? nums.text : t;
     size_t jlen = nums.text != NULL ? nums.len : len;
-    size_t deep = too_deep_at(jt, jlen);
+    size_t deep = avro_text_too_deep_at(jt, jlen);
     json_t *j = json_loadb(jt, jlen, JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &e);
     if (deep < jlen && (j != NULL || e.position < 0 || (size_t)e.position > deep)) {
         /* Jackson stops at the opening too many, before any later error. */
@@ -1001,7 +850,7 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
     j = avro_numbers_restore(&nums, j);
     c->space = NULL;
     if (memmem(t, len, "\\u0000", 6) != NULL)
-        nul_to_modified(j);
+        avro_text_nul_to_modified(j);
     avro_schema_t *s = parse_node(c, j);
     json_decref(j);
     size_t used = e.position > 0 && (size_t)e.position <= jlen ? avro_numbers_orig_pos(&nums, (size_t)e.position)
@@ -1009,7 +858,7 @@ avro_parse_text(avro_ctx_t *c, const char *text, size_t len)
     avro_numbers_free(&nums);
     /* Java reads what its parser left unread as it is: a comment after
      * the schema is dangling content too. */
-    if (s != NULL && !only_space(text + used, len - used)) {
+    if (s != NULL && !avro_text_blank(text + used, len - used)) {
         size_t a = used, b = len;
         while (a < b && (unsigned char)text[a] <= ' ')
             a++;

@@ -342,8 +342,9 @@ pa__indent(buf_t *dst, const char *s, size_t len)
     }
 }
 
-static void
-pa__escape(buf_t *b, const char *s)
+/* ProtobufSchemaUtils.escapeChars. */
+void
+pa_escape(buf_t *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
@@ -371,7 +372,7 @@ pa__format_value(buf_t *b, const pa_val_t *v, int normalize)
     switch (v->kind) {
     case PA_STR:
         buf_puts(b, "\"");
-        pa__escape(b, v->text);
+        pa_escape(b, v->text);
         buf_puts(b, "\"");
         return;
     case PA_PRIM:
@@ -451,7 +452,7 @@ pa__write_value(buf_t *b, const pa_val_t *v)
     switch (v->kind) {
     case PA_STR:
         buf_puts(b, "\"");
-        pa__escape(b, v->text);
+        pa_escape(b, v->text);
         buf_puts(b, "\"");
         return;
     case PA_PRIM:

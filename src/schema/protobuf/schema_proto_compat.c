@@ -144,21 +144,6 @@ typedef struct pd_type {
                              * proto3 unless `optional` (PM_LABEL_NONE) */
 } pd_type_t2;
 
-static const pm_msg_t *
-pd__entry(const pm_msg_t *m, const pm_field_t *fd)
-{
-    if (m == NULL || fd->label != PM_LABEL_REPEATED || fd->type_name == NULL)
-        return NULL;
-    const char *dot = strrchr(fd->type_name, '.');
-    const char *last = dot ? dot + 1 : fd->type_name;
-    for (size_t i = 0; i < m->nested.n; i++) {
-        const pm_msg_t *e = &m->nested.v[i];
-        if (e->map_entry && e->fields.n == 2 && strcmp(e->name, last) == 0)
-            return e;
-    }
-    return NULL;
-}
-
 static void
 pd__type(pd_side_t *s, const pm_msg_t *m, const pm_field_t *fd, pd_type_t2 *t)
 {
@@ -169,7 +154,7 @@ pd__type(pd_side_t *s, const pm_msg_t *m, const pm_field_t *fd, pd_type_t2 *t)
     t->label = fd->label;
     if (in_oneof || (proto3 && fd->label == PM_LABEL_OPTIONAL && !fd->proto3_optional))
         t->label = PM_LABEL_NONE;
-    t->entry = pd__entry(m, fd);
+    t->entry = pm_map_entry(m, fd);
     if (t->entry != NULL) {
         t->kind = PK_MAP;
         return;

@@ -159,21 +159,6 @@ pe__opts(buf_t *b, uint32_t num, pm_opts_of_t of, const pm_opts_t *opts, int map
 
 /* ------------------------------------------------------------ fields */
 
-static const pm_msg_t *
-pe__entry(const pm_msg_t *m, const pm_field_t *fd)
-{
-    if (m == NULL || fd->label != PM_LABEL_REPEATED || fd->type_name == NULL)
-        return NULL;
-    const char *dot = strrchr(fd->type_name, '.');
-    const char *last = dot ? dot + 1 : fd->type_name;
-    for (size_t i = 0; i < m->nested.n; i++) {
-        const pm_msg_t *e = &m->nested.v[i];
-        if (e->map_entry && e->fields.n == 2 && strcmp(e->name, last) == 0)
-            return e;
-    }
-    return NULL;
-}
-
 /* Confluent's toMapEntry: lower_underscore to UpperCamel when the name
  * has an underscore, then "Entry". */
 static void
@@ -365,7 +350,7 @@ pe__fields(pe_t *e, buf_t *o, const pm_msg_t *m, int32_t *synthetic)
             continue;
         pe_field_how_t how = {.label = pe__label(e, fd), .oneof = -1};
         buf_t name = {0};
-        const pm_msg_t *entry = pe__entry(m, fd);
+        const pm_msg_t *entry = pm_map_entry(m, fd);
         if (entry != NULL) {
             pe__map_entry_name(fd->name, &name);
             how.type_name = name.data;
@@ -424,7 +409,7 @@ pe__msg(pe_t *e, buf_t *b, uint32_t num, const pm_msg_t *m)
     }
     for (size_t i = 0; i < m->fields.n; i++) {
         const pm_msg_t *entry = pe__in_oneof(m, &m->fields.v[i]) ? NULL
-                                                                   : pe__entry(m, &m->fields.v[i]);
+                                                                   : pm_map_entry(m, &m->fields.v[i]);
         if (entry != NULL)
             pe__map_msg(e, &o, &m->fields.v[i], entry);
     }

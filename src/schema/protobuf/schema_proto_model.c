@@ -812,3 +812,18 @@ pm_is_public(const pm_file_t *f, size_t i)
     }
     return 0;
 }
+
+const pm_msg_t *
+pm_map_entry(const pm_msg_t *m, const pm_field_t *fd)
+{
+    if (m == NULL || fd->label != PM_LABEL_REPEATED || fd->type_name == NULL)
+        return NULL;
+    const char *dot = strrchr(fd->type_name, '.');
+    const char *last = dot ? dot + 1 : fd->type_name;
+    for (size_t i = 0; i < m->nested.n; i++) {
+        const pm_msg_t *e = &m->nested.v[i];
+        if (e->map_entry && e->fields.n == 2 && strcmp(e->name, last) == 0)
+            return e;
+    }
+    return NULL;
+}

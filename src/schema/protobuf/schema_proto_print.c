@@ -10,17 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema_proto_agg.h"
-#include "schema_proto_optmap.h"
 #include "schema_proto_print.h"
+#include "schema_proto_printopts.h"
 
 typedef struct pp {
     const pm_file_t *f;
     const pm_scope_t *scope;
-    int normalize;
-    int ignore_ext;
+    ppo_t opt;          /* normalize, ignore_ext, the arena of merged options */
     buf_t where;        /* full name of the enclosing scope */
-    mem_arena_t *arena; /* merged options, until the end of pm_print */
     char *err;          /* the first type that did not resolve */
 } pp_t;
 
@@ -46,27 +43,6 @@ pp__indent(buf_t *dst, const buf_t *src)
         buf_puts(dst, "  \n");
 }
 
-/* ProtobufSchemaUtils.escapeChars. */
-static void
-pp__escape(buf_t *b, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '\a': buf_puts(b, "\\a"); break;
-        case '\b': buf_puts(b, "\\b"); break;
-        case '\f': buf_puts(b, "\\f"); break;
-        case '\n': buf_puts(b, "\\n"); break;
-        case '\r': buf_puts(b, "\\r"); break;
-        case '\t': buf_puts(b, "\\t"); break;
-        case '\v': buf_puts(b, "\\v"); break;
-        case '\\': buf_puts(b, "\\\\"); break;
-        case '\'': buf_puts(b, "\\'"); break;
-        case '"': buf_puts(b, "\\\""); break;
-        default: buf_append(b, s, 1); break;
-        }
-    }
-}
-
 /* The resolved name with its leading dot, or the name itself and the
  * error recorded. */
 static void
@@ -85,162 +61,16 @@ pp__resolved(pp_t *p, buf_t *b, const char *name)
 }
 
 /* ------------------------------------------------------------ options */
-
-/* A MAP option's value as Confluent formats it; the parser's text as it
- * is when it is no text-format message. */
-static void
-pp__aggregate(buf_t *b, const char *text, int normalize)
-{
-    mem_arena_t a = {0};
-    pa_val_t *map = pa_parse(&a, text);
-    if (map != NULL) {
-        pa_format(b, map, normalize);
-    } else {
-        buf_puts(b, "{");
-        buf_puts(b, text);
-        buf_puts(b, "}");
-    }
-    mem_arena_reset(&a);
-}
-
-static void
-pp__opt_value(const pp_t *p, buf_t *b, const pm_opt_t *o)
-{
-    buf_puts(b, o->name);
-    switch (o->kind) {
-    case PM_OPT_STRING:
-        buf_puts(b, " = \"");
-        pp__escape(b, o->value);
-        buf_puts(b, "\"");
-        break;
-    case PM_OPT_IDENT:
-    case PM_OPT_NUMBER:
-        buf_puts(b, " = ");
-        buf_puts(b, o->value);
-        break;
-    case PM_OPT_AGGREGATE:
-        buf_puts(b, " = ");
-        pp__aggregate(b, o->value, p->normalize);
-        break;
-    }
-}
-
-static int
-pp__opt_kept(const pp_t *p, const pm_opt_t *o)
-{
-    if (!p->ignore_ext || o->name[0] != '(')
-        return 1;
-    return strncmp(o->name, "(confluent.", 11) == 0;
-}
-
-/* wire's name of an option: no parentheses, no path ("(a.b).c" is a.b). */
-static size_t
-pp__wire_name(const pm_opt_t *o, const char **name)
-{
-    if (o->name[0] != '(') {
-        *name = o->name;
-        return strlen(o->name);
-    }
-    *name = o->name + 1;
-    const char *close = strchr(o->name, ')');
-    return close ? (size_t)(close - o->name - 1) : strlen(o->name + 1);
-}
-
-static int
-pp__opt_cmp(const void *a, const void *b)
-{
-    const pm_opt_t *x = *(const pm_opt_t *const *)a, *y = *(const pm_opt_t *const *)b;
-    const char *nx, *ny;
-    size_t lx = pp__wire_name(x, &nx), ly = pp__wire_name(y, &ny);
-    int c = memcmp(nx, ny, lx < ly ? lx : ly);
-    if (c != 0)
-        return c;
-    if (lx != ly)
-        return lx < ly ? -1 : 1;
-    /* a stable sort: keep the written order among options of one name */
-    return (uintptr_t)x < (uintptr_t)y ? -1 : (uintptr_t)x > (uintptr_t)y;
-}
-
-/* Confluent's options (meta.proto), the extensions the normalizer always
- * resolves (its bundled files are in every schema's scope). */
-static int
-pp__meta(const char *name, size_t len)
-{
-    static const char *const metas[] = {"confluent.file_meta", "confluent.message_meta",
-                                        "confluent.field_meta", "confluent.enum_meta",
-                                        "confluent.enum_value_meta", NULL};
-    for (const char *const *m = metas; *m; m++) {
-        if (strlen(*m) == len && memcmp(*m, name, len) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* filterOptions' grouping when normalizing: the options of one resolved,
- * non-repeated extension (the Meta ones) merge into one map (sorted
- * already, so a name's options are together).  Returns the new count. */
-static size_t
-pp__merge_metas(const pp_t *p, const pm_opt_t **v, size_t n)
-{
-    size_t out = 0;
-    for (size_t i = 0; i < n;) {
-        const char *name;
-        size_t len = pp__wire_name(v[i], &name), j = i + 1;
-        if (!pp__meta(name, len) || v[i]->name[0] != '(') {
-            v[out++] = v[i++];
-            continue;
-        }
-        pmo_opt_t merged;
-        pmo_transform(p->arena, v[i], &merged);
-        for (; j < n; j++) {
-            const char *nj;
-            size_t lj = pp__wire_name(v[j], &nj);
-            if (lj != len || memcmp(nj, name, len) != 0 || v[j]->name[0] != '(')
-                break;
-            pmo_opt_t next;
-            pmo_transform(p->arena, v[j], &next);
-            pmo_merge(p->arena, &merged, &next);
-        }
-        pm_opt_t *o = mem_arena_alloc(p->arena, sizeof(*o));
-        *o = pmo_to_opt(p->arena, &merged);
-        v[out++] = o;
-        i = j;
-    }
-    return out;
-}
-
-/* FormatContext.filterOptions: the options kept, sorted when normalizing.
- * Returns the count; *out malloc'd (the caller frees). */
-static size_t
-pp__filter(const pp_t *p, const pm_opts_t *opts, const pm_opt_t *extra, size_t nextra,
-           const pm_opt_t ***out)
-{
-    const pm_opt_t **v = mem_alloc((opts->n + nextra + 1) * sizeof(*v));
-    size_t n = 0;
-    for (size_t i = 0; i < opts->n; i++) {
-        if (pp__opt_kept(p, &opts->v[i]))
-            v[n++] = &opts->v[i];
-    }
-    for (size_t i = 0; i < nextra; i++)
-        v[n++] = &extra[i];
-    if (p->normalize && n > 1)
-        qsort(v, n, sizeof(*v), pp__opt_cmp);
-    if (p->normalize)
-        n = pp__merge_metas(p, v, n);
-    *out = v;
-    return n;
-}
-
 /* "option NAME = VALUE;\n" lines, indented or not. */
 static void
 pp__option_lines(const pp_t *p, buf_t *b, const pm_opts_t *opts, int indent)
 {
     const pm_opt_t **v;
-    size_t n = pp__filter(p, opts, NULL, 0, &v);
+    size_t n = ppo_filter(&p->opt, opts, NULL, 0, &v);
     for (size_t i = 0; i < n; i++) {
         buf_t line = {0};
         buf_puts(&line, "option ");
-        pp__opt_value(p, &line, v[i]);
+        ppo_value(&p->opt, &line, v[i]);
         buf_puts(&line, ";\n");
         if (indent)
             pp__indent(b, &line);
@@ -257,14 +87,14 @@ pp__bracket(const pp_t *p, buf_t *b, const pm_opt_t **v, size_t n)
 {
     if (n == 1) {
         buf_puts(b, "[");
-        pp__opt_value(p, b, v[0]);
+        ppo_value(&p->opt, b, v[0]);
         buf_puts(b, "]");
         return;
     }
     buf_puts(b, "[\n");
     for (size_t i = 0; i < n; i++) {
         buf_t line = {0};
-        pp__opt_value(p, &line, v[i]);
+        ppo_value(&p->opt, &line, v[i]);
         if (i + 1 < n)
             buf_puts(&line, ",");
         pp__indent(b, &line);
@@ -327,7 +157,7 @@ pp__type(pp_t *p, buf_t *b, const pm_field_t *fd)
 {
     int named;
     const char *t = pp__type_text(fd, &named);
-    if (p->normalize && named)
+    if (p->opt.normalize && named)
         pp__resolved(p, b, t);
     else
         buf_puts(b, t);
@@ -388,7 +218,7 @@ pp__field(pp_t *p, buf_t *b, const pm_msg_t *m, const pm_field_t *fd, int in_one
     if (fd->json_name != NULL)
         extra[nextra++] = (pm_opt_t){"json_name", PM_OPT_STRING, fd->json_name};
     const pm_opt_t **v;
-    size_t n = pp__filter(p, &fd->opts, extra, nextra, &v);
+    size_t n = ppo_filter(&p->opt, &fd->opts, extra, nextra, &v);
     if (n > 0) {
         buf_puts(b, " ");
         pp__bracket(p, b, v, n);
@@ -443,7 +273,7 @@ pp__select(const pp_t *p, const pm_msg_t *m, int oneof, int groups, const pm_fie
         if (in == oneof && is_group == groups)
             v[n++] = fd;
     }
-    if (p->normalize && n > 1)
+    if (p->opt.normalize && n > 1)
         qsort(v, n, sizeof(*v), pp__field_cmp);
     *out = v;
     return n;
@@ -504,25 +334,25 @@ pp__reserved(const pp_t *p, buf_t *b, const pm_ranges_t *rs, const pm_names_t *n
     pm_range_t *v = mem_alloc((rs->n + 1) * sizeof(*v));
     if (rs->n > 0)
         memcpy(v, rs->v, rs->n * sizeof(*v));
-    if (p->normalize)
+    if (p->opt.normalize)
         qsort(v, rs->n, sizeof(*v), pp__range_cmp);
     buf_t line = {0};
     for (size_t i = 0; i < rs->n; i++) {
-        if (p->normalize || i == 0)
+        if (p->opt.normalize || i == 0)
             buf_puts(&line, "reserved ");
         else
             buf_puts(&line, ", ");
         pp__range(&line, &v[i]);
-        if (p->normalize || i + 1 == rs->n)
+        if (p->opt.normalize || i + 1 == rs->n)
             buf_puts(&line, ";\n");
     }
     for (size_t i = 0; i < names->n; i++) {
-        if (p->normalize || i == 0)
+        if (p->opt.normalize || i == 0)
             buf_puts(&line, "reserved ");
         else
             buf_puts(&line, ", ");
         buf_printf(&line, "\"%s\"", names->v[i]);
-        if (p->normalize || i + 1 == names->n)
+        if (p->opt.normalize || i + 1 == names->n)
             buf_puts(&line, ";\n");
     }
     pp__indent(b, &line);
@@ -536,16 +366,16 @@ pp__ext_ranges(const pp_t *p, buf_t *b, const pm_ranges_t *rs)
     pm_range_t *v = mem_alloc((rs->n + 1) * sizeof(*v));
     if (rs->n > 0)
         memcpy(v, rs->v, rs->n * sizeof(*v));
-    if (p->normalize)
+    if (p->opt.normalize)
         qsort(v, rs->n, sizeof(*v), pp__range_cmp);
     buf_t line = {0};
     for (size_t i = 0; i < rs->n; i++) {
-        if (p->normalize || i == 0)
+        if (p->opt.normalize || i == 0)
             buf_puts(&line, "extensions ");
         else
             buf_puts(&line, ", ");
         pp__range(&line, &v[i]);
-        if (p->normalize || i + 1 == rs->n)
+        if (p->opt.normalize || i + 1 == rs->n)
             buf_puts(&line, ";\n");
     }
     pp__indent(b, &line);
@@ -565,7 +395,7 @@ pp__extends(pp_t *p, buf_t *b, const pm_fields_t *ext, int indent)
         if (done[i])
             continue;
         buf_t t = {0}, name = {0};
-        if (p->normalize)
+        if (p->opt.normalize)
             pp__resolved(p, &name, ext->v[i].extendee ? ext->v[i].extendee : "");
         else
             buf_puts(&name, ext->v[i].extendee ? ext->v[i].extendee : "");
@@ -574,7 +404,7 @@ pp__extends(pp_t *p, buf_t *b, const pm_fields_t *ext, int indent)
             const char *e = ext->v[j].extendee ? ext->v[j].extendee : "";
             const char *ei = ext->v[i].extendee ? ext->v[i].extendee : "";
             if (done[j] || strcmp(e, ei) != 0) {
-                if (!p->normalize)
+                if (!p->opt.normalize)
                     break;
                 continue;
             }
@@ -619,13 +449,13 @@ pp__enum(pp_t *p, buf_t *b, const pm_enum_t *e)
     const pm_enum_value_t **v = mem_alloc((e->nvalues + 1) * sizeof(*v));
     for (size_t i = 0; i < e->nvalues; i++)
         v[i] = &e->values[i];
-    if (p->normalize && e->nvalues > 1)
+    if (p->opt.normalize && e->nvalues > 1)
         qsort(v, e->nvalues, sizeof(*v), pp__value_cmp);
     for (size_t i = 0; i < e->nvalues; i++) {
         buf_t t = {0};
         buf_printf(&t, "%s = %d", v[i]->name, v[i]->number);
         const pm_opt_t **o;
-        size_t n = pp__filter(p, &v[i]->opts, NULL, 0, &o);
+        size_t n = ppo_filter(&p->opt, &v[i]->opts, NULL, 0, &o);
         if (n > 0) {
             buf_puts(&t, " ");
             pp__bracket(p, &t, o, n);
@@ -727,7 +557,7 @@ pp__oneofs(pp_t *p, buf_t *b, const pm_msg_t *m)
             continue;
         const pm_field_t **v;
         size_t nf = pp__select(p, m, (int)k, 0, &v);
-        if (p->normalize && nf == 0) {
+        if (p->opt.normalize && nf == 0) {
             free(v);
             continue;
         }
@@ -736,7 +566,7 @@ pp__oneofs(pp_t *p, buf_t *b, const pm_msg_t *m)
         n++;
         free(v);
     }
-    if (p->normalize && n > 1)
+    if (p->opt.normalize && n > 1)
         qsort(order, n, 2 * sizeof(int32_t), pp__oneof_cmp);
     if (n > 0)
         buf_puts(b, "\n");
@@ -777,7 +607,7 @@ pp__msg(pp_t *p, buf_t *b, const pm_msg_t *m)
         pp__reserved(p, b, &m->reserved, &m->reserved_names);
     }
     const pm_opt_t **ov;
-    size_t no = pp__filter(p, &m->opts, NULL, 0, &ov);
+    size_t no = ppo_filter(&p->opt, &m->opts, NULL, 0, &ov);
     free(ov);
     if (no > 0) {
         buf_puts(b, "\n");
@@ -797,11 +627,11 @@ pp__msg(pp_t *p, buf_t *b, const pm_msg_t *m)
     for (size_t i = 0; i < n; i++)
         pp__group(p, b, m, v[i], 0);
     free(v);
-    if (!p->ignore_ext && m->ext_ranges.n > 0) {
+    if (!p->opt.ignore_ext && m->ext_ranges.n > 0) {
         buf_puts(b, "\n");
         pp__ext_ranges(p, b, &m->ext_ranges);
     }
-    if (!p->ignore_ext && m->extensions.n > 0) {
+    if (!p->opt.ignore_ext && m->extensions.n > 0) {
         buf_puts(b, "\n");
         pp__extends(p, b, &m->extensions, 1);
     }
@@ -819,18 +649,18 @@ pp__method(pp_t *p, buf_t *b, const pm_method_t *r)
 {
     buf_t t = {0};
     buf_printf(&t, "rpc %s (%s", r->name, r->client_streaming ? "stream " : "");
-    if (p->normalize)
+    if (p->opt.normalize)
         pp__resolved(p, &t, r->input);
     else
         buf_puts(&t, r->input);
     buf_printf(&t, ") returns (%s", r->server_streaming ? "stream " : "");
-    if (p->normalize)
+    if (p->opt.normalize)
         pp__resolved(p, &t, r->output);
     else
         buf_puts(&t, r->output);
     buf_puts(&t, ")");
     const pm_opt_t **ov;
-    size_t no = pp__filter(p, &r->opts, NULL, 0, &ov);
+    size_t no = ppo_filter(&p->opt, &r->opts, NULL, 0, &ov);
     free(ov);
     if (no > 0) {
         buf_puts(&t, " {\n");
@@ -847,7 +677,7 @@ pp__service(pp_t *p, buf_t *b, const pm_service_t *s)
 {
     buf_printf(b, "service %s {", s->name);
     const pm_opt_t **ov;
-    size_t no = pp__filter(p, &s->opts, NULL, 0, &ov);
+    size_t no = ppo_filter(&p->opt, &s->opts, NULL, 0, &ov);
     free(ov);
     if (no > 0) {
         buf_puts(b, "\n");
@@ -877,10 +707,10 @@ pp__imports(const pp_t *p, buf_t *b, int public)
         if (pm_is_public(f, i) == public)
             v[n++] = f->deps.v[i];
     }
-    if (p->normalize && n > 1)
+    if (p->opt.normalize && n > 1)
         qsort(v, n, sizeof(*v), pp__str_cmp);
     for (size_t i = 0; i < n; i++) {
-        if (p->normalize && i > 0 && strcmp(v[i], v[i - 1]) == 0)
+        if (p->opt.normalize && i > 0 && strcmp(v[i], v[i - 1]) == 0)
             continue;
         buf_printf(b, "import %s\"%s\";\n", public ? "public " : "", v[i]);
     }
@@ -897,12 +727,14 @@ char *
 pm_print(const pm_file_t *f, const pm_scope_t *scope, int flags, char **err)
 {
     mem_arena_t arena = {0};
-    pp_t p = {.f = f, .scope = scope, .normalize = (flags & PM_PRINT_NORMALIZE) != 0,
-              .ignore_ext = (flags & PM_PRINT_IGNORE_EXTENSIONS) != 0, .arena = &arena};
+    pp_t p = {.f = f, .scope = scope,
+              .opt = {.normalize = (flags & PM_PRINT_NORMALIZE) != 0,
+                      .ignore_ext = (flags & PM_PRINT_IGNORE_EXTENSIONS) != 0,
+                      .arena = &arena}};
     buf_t b = {0};
     *err = NULL;
     buf_puts(&p.where, f->package ? f->package : "");
-    if (f->syntax != NULL && (!p.normalize || strcmp(f->syntax, "proto3") == 0))
+    if (f->syntax != NULL && (!p.opt.normalize || strcmp(f->syntax, "proto3") == 0))
         buf_printf(&b, "syntax = \"%s\";\n", f->syntax);
     if (f->package != NULL)
         buf_printf(&b, "package %s;\n", f->package);
@@ -912,7 +744,7 @@ pm_print(const pm_file_t *f, const pm_scope_t *scope, int flags, char **err)
         pp__imports(&p, &b, 1);
     }
     const pm_opt_t **ov;
-    size_t no = pp__filter(&p, &f->opts, NULL, 0, &ov);
+    size_t no = ppo_filter(&p.opt, &f->opts, NULL, 0, &ov);
     free(ov);
     if (no > 0) {
         buf_puts(&b, "\n");
@@ -922,7 +754,7 @@ pm_print(const pm_file_t *f, const pm_scope_t *scope, int flags, char **err)
         buf_puts(&b, "\n");
         pp__types(&p, &b, NULL, &f->msgs, &f->enums, 0);
     }
-    if (!p.ignore_ext && f->extensions.n > 0) {
+    if (!p.opt.ignore_ext && f->extensions.n > 0) {
         buf_puts(&b, "\n");
         pp__extends(&p, &b, &f->extensions, 0);
     }

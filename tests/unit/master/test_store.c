@@ -4,7 +4,7 @@
  * rules one at a time: tombstones, deletes, clears, rejected rebinds,
  * imports, Karapace's spellings, contexts and the dirty lists.
  */
-#include "store.h"
+#include "store_apply.h"
 
 #include <stdio.h>
 #include <stdlib.h>

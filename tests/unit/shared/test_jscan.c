@@ -39,6 +39,17 @@ main(void)
     n = scan("{\"u\":\"caf\xc3\xa9\"}", f, 4);
     check(&t, n == 1 && f[0].litlen == 7, "UTF-8 in a string");
 
+    n = scan("{\"ab\":1,\"a\":2,\"b\":3}", f, 4);
+    check(&t, n == 3 && jscan_keys_unique(f, n) == 1, "distinct keys, one a prefix of another");
+    n = scan("{\"a\":1,\"b\":2,\"a\":3}", f, 4);
+    check(&t, n == 3 && jscan_keys_unique(f, n) == 0, "a repeated key");
+    n = scan("{\"\":1,\"\":2}", f, 4);
+    check(&t, n == 2 && jscan_keys_unique(f, n) == 0, "a repeated empty key");
+    check(&t, jscan_keys_unique(f, 0) == 1, "no members");
+    jscan_field_t many[JSCAN_UNIQUE_MAX + 1];
+    memset(many, 0, sizeof(many));
+    check(&t, jscan_keys_unique(many, JSCAN_UNIQUE_MAX + 1) == -1, "past the bound: not checked");
+
     refused("");
     refused("[]");
     refused("{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5}");    /* more than max */

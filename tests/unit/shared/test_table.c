@@ -5,6 +5,7 @@
  * generations: rebuilds, aborts, and halves given back only once left.
  */
 #include "table.h"
+#include "table_hash.h"
 
 #include <sched.h>
 #include <signal.h>
@@ -749,12 +750,39 @@ test_shared_parts(results_t *r)
     CHECK(r, value_is(t, "L", "{\"s\":\"text\",\"deleted\":false}"));
     table_close(t);
 }
+/* The hash alone: a function of seed and bytes, every length read in
+ * full (a change in any byte, or in the seed, moves it). */
+static void
+test_hash(results_t *r)
+{
+    unsigned char key[40];
+    for (size_t i = 0; i < sizeof(key); i++)
+        key[i] = (unsigned char)(0x41 + i);
+    int same = 1, byte_moves = 1, seed_moves = 1, len_moves = 1;
+    for (size_t len = 0; len <= sizeof(key); len++) {
+        uint64_t h = table_hash(7, key, len);
+        same &= table_hash(7, key, len) == h;
+        seed_moves &= table_hash(8, key, len) != h;
+        if (len > 0)
+            len_moves &= table_hash(7, key, len - 1) != h;
+        for (size_t i = 0; i < len; i++) {
+            key[i] ^= 1;
+            byte_moves &= table_hash(7, key, len) != h;
+            key[i] ^= 1;
+        }
+    }
+    CHECK(r, same);
+    CHECK(r, seed_moves);
+    CHECK(r, byte_moves);
+    CHECK(r, len_moves);
+}
 
 int
 main(void)
 {
     results_t r = {0, 0};
     setvbuf(stdout, NULL, _IONBF, 0);
+    test_hash(&r);
     test_basic(&r);
     test_growth(&r);
     test_full(&r);

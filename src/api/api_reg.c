@@ -1,0 +1,286 @@
+/*
+ * api_reg.c - a request's schema made ready for register, lookup and
+ * compatibility: decoded, references resolved, canonicalized, fingerprinted.
+ */
+#include "api_reg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+void
+api_reg_free(api_reg_t *g)
+{
+    request_schema_free(&g->req);
+    free(g->subject);
+    free(g->context);
+    free(g->canonical);
+    json_decref(g->metadata);
+    json_decref(g->rule_set);
+    schema_refs_free(g->refs, g->nrefs);
+    hmap_free(&g->refs_seen);
+}
+
+static void
+api_reg__request_error(api_result_t *res, request_error_t *err)
+{
+    api_error(res, err->status, err->code, err->message ? err->message : "error");
+    request_error_free(err);
+}
+
+/* Java's List<SchemaReference>.toString(). */
+static void
+api_reg__refs_text(buf_t *b, const json_t *refs)
+{
+    size_t i;
+    json_t *ref;
+    buf_puts(b, "[");
+    json_array_foreach(refs, i, ref) {
+        if (i)
+            buf_puts(b, ", ");
+        if (json_is_null(ref)) {
+            buf_puts(b, "null");
+            continue;
+        }
+        const char *name = json_string_value(json_object_get(ref, "name"));
+        const char *subject = json_string_value(json_object_get(ref, "subject"));
+        json_t *v = json_object_get(ref, "version");
+        /* SchemaReference.toString() quotes even a null name or subject. */
+        buf_printf(b, "{name='%s', subject='%s'", name ? name : "null",
+                   subject ? subject : "null");
+        if (json_is_integer(v))
+            buf_printf(b, ", version=%lld}", (long long)json_integer_value(v));
+        else
+            buf_puts(b, ", version=null}");
+    }
+    buf_puts(b, "]");
+}
+
+/* Confluent's 42201 wrapper around a parser's message. */
+static void
+api_reg__invalid_schema(api_result_t *res, const api_reg_t *g, const char *details,
+                    int with_refs)
+{
+    buf_t b = {0};
+    const char *type = g->req.schema_type ? g->req.schema_type : "AVRO";
+    buf_printf(&b, "Invalid schema {subject=%s,version=%d,id=%d,schemaType=%s,references=",
+               g->subject, g->req.version, g->req.id, type);
+    buf_t refs = {0};
+    api_reg__refs_text(&refs, g->req.references);
+    buf_append(&b, refs.data, refs.len);
+    buf_printf(&b, ",metadata=%s,ruleSet=%s,schema=",
+               g->req.metadata ? "Metadata" : "null", g->req.rule_set ? "RuleSet" : "null");
+    if (g->req.schema != NULL)
+        buf_append(&b, g->req.schema, g->req.schema_len);
+    else
+        buf_puts(&b, "null");
+    buf_puts(&b, ",schemaTags=null}");
+    if (with_refs) {
+        buf_puts(&b, " with refs ");
+        buf_append(&b, refs.data, refs.len);
+        buf_printf(&b, " of type %s", type);
+    }
+    buf_printf(&b, ", details: %s", details);
+    /* render_error's body, from the bytes: the schema text may hold a NUL. */
+    res->status = 422;
+    res->body.len = 0;
+    buf_puts(&res->body, "{\"error_code\":42201,\"message\":");
+    buf_json_string(&res->body, b.data, b.len);
+    buf_puts(&res->body, "}");
+    buf_free(&b);
+    buf_free(&refs);
+}
+
+/* Java's trim().isEmpty(): every char at most U+0020, NUL included. */
+int
+api_reg_blank(const char *s, size_t len)
+{
+    if (s == NULL)
+        return 1;
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)s[i] > ' ')
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * Resolve the request's references: each must name an existing version
+ * (latest for -1, rewritten to its number).  Returns 0 or -1 with res set.
+ */
+static int
+api_reg__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
+{
+    size_t i;
+    json_t *ref;
+    json_array_foreach(g->req.references, i, ref) {
+        if (json_is_null(ref)) {
+            api_reg__invalid_schema(res, g, "Cannot invoke \"io.confluent.kafka.schemaregistry."
+                                "client.rest.entities.SchemaReference.getName()\" because "
+                                "\"reference\" is null", 1);
+            return -1;
+        }
+        json_t *jv = json_object_get(ref, "version");
+        const char *name = json_string_value(json_object_get(ref, "name"));
+        const char *rs = json_string_value(json_object_get(ref, "subject"));
+        if (name == NULL || rs == NULL || !json_is_integer(jv)) {
+            buf_t b = {0};
+            buf_printf(&b, "Invalid reference: {name='%s', subject='%s', version=",
+                       name ? name : "null", rs ? rs : "null");
+            if (json_is_integer(jv))
+                buf_printf(&b, "%lld}", (long long)json_integer_value(jv));
+            else
+                buf_puts(&b, "null}");
+            api_reg__invalid_schema(res, g, b.data, 1);
+            buf_free(&b);
+            return -1;
+        }
+        int rv = (int)json_integer_value(jv);
+        if (rv == 0 || rv < -1) {
+            char *m = mem_printf("io.confluent.kafka.schemaregistry.exceptions."
+                                 "InvalidVersionException: %d", rv);
+            api_reg__invalid_schema(res, g, m, 1);
+            free(m);
+            return -1;
+        }
+        /* resolveReferences: an unqualified subject is in the referrer's
+         * context; a soft-deleted version may be referenced, "latest" is
+         * the newest live one. */
+        char *qualified = store_ref_subject(g->context, rs);
+        store_subject_t *sub = store_subject(api->store, qualified);
+        store_version_t *v = NULL;
+        if (sub != NULL)
+            v = rv == -1 ? store_latest(sub) : store_version(sub, rv);
+        if (v == NULL) {
+            char *m = mem_printf("No schema reference found for subject \"%s\" and version %d",
+                                 qualified, rv);
+            api_reg__invalid_schema(res, g, m, 1);
+            free(m);
+            free(qualified);
+            return -1;
+        }
+        free(qualified);
+        json_object_set_new(ref, "version", json_integer(v->version));
+        if (store_schema_deps(api->store, v->schema, name, &g->refs_seen, &g->refs,
+                              &g->nrefs, 0) != 0) {
+            api_reg__invalid_schema(res, g, "references nest too deeply", 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The compatibilityGroup the config in scope names, or NULL. */
+const char *
+api_reg_compat_group(const api_t *api, const char *subject)
+{
+    return json_string_value(api_config_field(api, subject, "compatibilityGroup"));
+}
+
+/* The canonicalized request as the compatibility checks take it. */
+compat_schema_t
+api_reg_compat_schema(const api_reg_t *g)
+{
+    compat_schema_t cs = {
+        .type = schema_type_find(g->req.schema_type),
+        .canonical = g->canonical,
+        .refs = g->refs,
+        .nrefs = g->nrefs,
+        .metadata = g->metadata,
+    };
+    return cs;
+}
+
+/* The identity of the canonical text with its references, metadata and rule set. */
+void
+api_reg_fingerprint(api_reg_t *g)
+{
+    json_t *refs = g->req.references;
+    store_fingerprint(g->canonical, json_array_size(refs) ? refs : NULL, g->metadata,
+                      g->rule_set, g->fingerprint);
+}
+
+/* Parse, validate and canonicalize the request's schema.  0 or -1 (res set). */
+int
+api_reg_canonicalize(const api_t *api, api_reg_t *g, int flags, api_result_t *res)
+{
+    const char *type = g->req.schema_type;
+    if (!schema_type_known(type)) {
+        api_errorf(res, 422, 42201, "Invalid schema type %s", type);
+        return -1;
+    }
+    if (api_reg__resolve_refs(api, g, res) != 0)
+        return -1;
+    const schema_type_t *st = schema_type_find(type);
+    if (st == NULL) {
+        api_reg__invalid_schema(res, g, "schemad does not support this schema type yet", 0);
+        return -1;
+    }
+    char *err = NULL;
+    const char *text = g->req.schema;
+    free(g->canonical);
+    g->canonical = NULL;
+    int rc = st->canonical(text, g->req.schema_len, g->refs, g->nrefs,
+                           flags, &g->canonical, &err);
+    if (rc != 0) {
+        api_reg__invalid_schema(res, g, err ? err : "invalid schema", rc != -2);
+        free(err);
+        return -1;
+    }
+    api_reg_fingerprint(g);
+    return 0;
+}
+
+/* SCHEMA_NORMALIZE when the request or the config in scope asks for it. */
+int
+api_reg_normalize(const api_t *api, const route_t *r, const char *subject)
+{
+    if (route_query_bool(r, "normalize", 0))
+        return SCHEMA_NORMALIZE;
+    return json_is_true(api_config_field(api, subject, "normalize")) ? SCHEMA_NORMALIZE : 0;
+}
+
+/* The flags a new schema is canonicalized with (isNew in Confluent's
+ * parse): on the normalize path its defaults are validated too. */
+int
+api_reg_new_flags(int normalize)
+{
+    return normalize ? normalize | SCHEMA_VALIDATE_DEFAULTS : 0;
+}
+
+/* A live version of the subject holding exactly this schema, or NULL. */
+store_version_t *
+api_reg_find_in_subject(const store_subject_t *sub, const char *fingerprint, int deleted)
+{
+    if (sub == NULL)
+        return NULL;
+    for (size_t i = sub->nversions; i > 0; i--) {
+        store_version_t *v = &sub->versions[i - 1];
+        if ((!v->deleted || deleted) && strcmp(v->schema->fingerprint, fingerprint) == 0)
+            return v;
+    }
+    return NULL;
+}
+
+int
+api_reg_decode(api_reg_t *g, const char *arg, const char *body, size_t blen,
+            api_result_t *res)
+{
+    request_error_t err = {0};
+    if (request_schema_decode(body, blen, arg, &g->req, &err) != 0) {
+        api_reg__request_error(res, &err);
+        return -1;
+    }
+    g->metadata = g->req.metadata ? json_incref(g->req.metadata) : NULL;
+    g->rule_set = g->req.rule_set ? json_incref(g->req.rule_set) : NULL;
+    return 0;
+}
+
+/* A type Confluent has and schemad has not yet (its answers where no
+ * parse is needed are still Confluent's). */
+int
+api_reg_unsupported_type(const char *type)
+{
+    return schema_type_find(type) == NULL && schema_type_known(type);
+}

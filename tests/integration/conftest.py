@@ -42,7 +42,7 @@ def stop_leftover_daemons():
 
 @pytest.fixture(scope='session')
 def kafka_secure(tmp_path_factory):
-    """A broker of the default version (4.1) with SASL_PLAINTEXT
+    """A broker of the default version (4.4) with SASL_PLAINTEXT
     (SCRAM-SHA-512, user/user) and SSL listeners besides PLAINTEXT."""
     kb = KafkaBroker(str(tmp_path_factory.mktemp('kafka-secure')), sasl=True, ssl=True)
     kb.start()

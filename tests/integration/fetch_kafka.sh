@@ -9,7 +9,7 @@
 # sharing the cache do not refetch over each other.
 set -eu
 
-default_version=4.1.2
+default_version=4.4.0
 version=${1:-${SCHEMAD_KAFKA_VERSION:-$default_version}}
 here=$(cd "$(dirname "$0")" && pwd)
 home=${SCHEMAD_KAFKA_HOME:-$HOME/.cache/schemad/kafka}

@@ -7,7 +7,7 @@
 
 `extra` adds lines to server.properties (an authorizer, say).
 The jars come from fetch_kafka.sh (Maven Central, cached); `version`
-picks the Kafka release (default: fetch_kafka.sh's, 4.1.x).  Everything
+picks the Kafka release (default: fetch_kafka.sh's, 4.4.x).  Everything
 listens on 127.0.0.1 on ports picked at run time.  restart() keeps the ports
 and the log dir, for outage tests.
 """
@@ -103,7 +103,7 @@ def make_pkcs12_files(d):
 class KafkaBroker:
     def __init__(self, workdir, sasl=False, ssl=False, users=None,
                  version=None, extra=None):
-        # None: $SCHEMAD_KAFKA_VERSION, else fetch_kafka.sh's default (4.1).
+        # None: $SCHEMAD_KAFKA_VERSION, else fetch_kafka.sh's default (4.4).
         self.version = version or os.environ.get('SCHEMAD_KAFKA_VERSION')
         self.workdir = os.path.abspath(str(workdir))
         self.sasl = sasl

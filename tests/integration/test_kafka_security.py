@@ -1,4 +1,4 @@
-"""schemad's journal on secured Kafka listeners (Kafka 4.1): wrong SCRAM
+"""schemad's journal on secured Kafka listeners (Kafka 4.4): wrong SCRAM
 credentials are one clear error and a quick non-zero exit; SSL with a PEM
 or PKCS#12 trust store works end to end; and a SCRAM smoke test on Kafka
 3.9 for older estates."""

@@ -44,7 +44,7 @@ int api_reg_unsupported_type(const char *type);
 int api_reg_normalize(const api_t *api, const route_t *r, const char *subject);
 
 /** The flags a new schema is canonicalized with (isNew in Confluent's parse). */
-int api_reg_new_flags(int normalize);
+int api_reg_new_flags(const api_t *api, const char *subject, int normalize);
 
 /**
  * Resolve the references, then parse, validate and canonicalize the

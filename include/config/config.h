@@ -42,6 +42,7 @@ typedef struct config {
     int workers;                        /* 0 = number of cores */
     size_t table_size;                  /* table.size bytes reserved */
     int leader_eligibility;             /* leader.eligibility */
+    int validate_new_schemas;           /* schema.validate.new.schemas (dialect 8) */
 
     size_t request_max_bytes;           /* request.max.bytes: largest body */
     int max_connections;                /* http.max.connections.per.worker */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api_rules.h"
 #include "config.h"
 #include "record.h"
 #include "render.h"
@@ -156,14 +157,35 @@ api__config_update(const json_t *body, json_t *echo, json_t *set, int dialect,
             json_object_set(echo, k, md);
             json_object_set_new(set, k, md);
         } else if (strcmp(k, "defaultRuleSet") == 0 || strcmp(k, "overrideRuleSet") == 0) {
+            json_t *rs;
+            if (request_rule_set(v, &rs, &err) != 0)
+                goto fail;
             json_object_set(echo, k, v);
-            json_object_set(set, k, v);
+            json_object_set_new(set, k, rs);
         }
     }
     return 0;
 fail:
     api_error(res, err.status, err.code, err.message);
     request_error_free(&err);
+    return -1;
+}
+
+/* The default rule set, then the override, as RuleSet.validate() checks them. */
+static int
+api__config_rules(const json_t *set, int dialect, api_result_t *res)
+{
+    if (api_rules_check(json_object_get(set, "defaultRuleSet"), dialect, res) != 0)
+        return -1;
+    return api_rules_check(json_object_get(set, "overrideRuleSet"), dialect, res);
+}
+
+static int
+api__config_subject(const char *scope, api_result_t *res)
+{
+    if (scope == NULL || api_subject_valid(scope))
+        return 0;
+    api_errorf(res, 422, 42208, "The specified subject '%s' is not a valid.", scope);
     return -1;
 }
 
@@ -206,14 +228,11 @@ api__config_put(api_t *api, const char *scope, const char *body, size_t blen,
         json_decref(j);
         return;
     }
-    if (scope != NULL && !api_subject_valid(scope)) {
-        api_errorf(res, 422, 42208, "The specified subject '%s' is not a valid.", scope);
-        json_decref(j);
-        return;
-    }
     json_t *echo = json_object(), *set = json_object();
+    /* ConfigResource's order: the body, the level, the rule sets, the subject. */
     if (api__config_update(j, echo, set, api->cf->confluent_version, res) == 0 &&
-        api__readonly(api, scope, res) == 0) {
+        api__config_rules(set, api->cf->confluent_version, res) == 0 &&
+        api__config_subject(scope, res) == 0 && api__readonly(api, scope, res) == 0) {
         /* Merge over what is stored, then write the whole value. */
         json_t *old = api__stored_config(api, scope);
         json_t *val = json_object();

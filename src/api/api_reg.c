@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_jtext.h"
 #include "config.h"
+#include "guid.h"
 
 void
 api_reg_free(api_reg_t *g)
@@ -29,59 +31,69 @@ api_reg__request_error(api_result_t *res, request_error_t *err)
     request_error_free(err);
 }
 
-/* Java's List<SchemaReference>.toString(). */
+/* Schema.toString() of the request: 7.9's, or 8.x's with guid, ts and
+ * deleted (`key`: the cache key 8.x parses, no version or id). */
 static void
-api_reg__refs_text(buf_t *b, const json_t *refs)
+api_reg__schema_text(buf_t *b, const api_reg_t *g, int dialect, int key)
 {
-    size_t i;
-    json_t *ref;
-    buf_puts(b, "[");
-    json_array_foreach(refs, i, ref) {
-        if (i)
-            buf_puts(b, ", ");
-        if (json_is_null(ref)) {
-            buf_puts(b, "null");
-            continue;
-        }
-        const char *name = json_string_value(json_object_get(ref, "name"));
-        const char *subject = json_string_value(json_object_get(ref, "subject"));
-        json_t *v = json_object_get(ref, "version");
-        /* SchemaReference.toString() quotes even a null name or subject. */
-        buf_printf(b, "{name='%s', subject='%s'", name ? name : "null",
-                   subject ? subject : "null");
-        if (json_is_integer(v))
-            buf_printf(b, ", version=%lld}", (long long)json_integer_value(v));
-        else
-            buf_puts(b, ", version=null}");
+    const char *type = g->req.schema_type ? g->req.schema_type : "AVRO";
+    buf_printf(b, "{subject=%s,", g->subject);
+    if (key)
+        buf_puts(b, "version=null,id=null,");
+    else
+        buf_printf(b, "version=%d,id=%d,", g->req.version, g->req.id);
+    if (dialect >= 8) {
+        char guid[GUID_LEN + 1];
+        const json_t *refs = json_array_size(g->req.references) ? g->req.references : NULL;
+        guid_of(g->req.schema ? g->req.schema : "", refs, g->metadata, g->rule_set, guid);
+        buf_printf(b, "guid=%s,", g->req.schema ? guid : "null");
     }
-    buf_puts(b, "]");
+    buf_printf(b, "schemaType=%s,references=", type);
+    api_jtext_refs(b, g->req.references);
+    buf_puts(b, ",metadata=");
+    api_jtext_metadata(b, g->metadata);
+    buf_puts(b, ",ruleSet=");
+    api_jtext_rule_set(b, g->rule_set, dialect);
+    buf_puts(b, ",schema=");
+    if (g->req.schema != NULL)
+        buf_append(b, g->req.schema, g->req.schema_len);
+    else
+        buf_puts(b, "null");
+    buf_puts(b, dialect >= 8 ? ",schemaTags=null,ts=null,deleted=null}" : ",schemaTags=null}");
 }
 
-/* Confluent's 42201 wrapper around a parser's message. */
+/*
+ * Confluent's 42201 wrapper around a parser's message: `loading` for a
+ * failure to load the schema (its references included), else one of
+ * validate() or normalize().  7.9: "Invalid schema {...} with refs [...] of
+ * type T, details: ..." for the first, "Invalid schema {...}, details: ..."
+ * for the second.  8.x: loadSchema's "Invalid schema of type T, details: "
+ * around the provider's own wrapper (Avro's the 7.9 text of the cache key,
+ * JSON's and Protobuf's "Invalid schema of type T, details: " again).
+ */
 static void
-api_reg__invalid_schema(api_result_t *res, const api_reg_t *g, const char *details,
-                    int with_refs)
+api_reg__invalid_schema(const api_t *api, api_result_t *res, const api_reg_t *g,
+                        const char *details, int loading)
 {
-    buf_t b = {0};
+    int dialect = api->cf->confluent_version;
     const char *type = g->req.schema_type ? g->req.schema_type : "AVRO";
-    buf_printf(&b, "Invalid schema {subject=%s,version=%d,id=%d,schemaType=%s,references=",
-               g->subject, g->req.version, g->req.id, type);
-    buf_t refs = {0};
-    api_reg__refs_text(&refs, g->req.references);
-    buf_append(&b, refs.data, refs.len);
-    buf_printf(&b, ",metadata=%s,ruleSet=%s,schema=",
-               g->req.metadata ? "Metadata" : "null", g->req.rule_set ? "RuleSet" : "null");
-    if (g->req.schema != NULL)
-        buf_append(&b, g->req.schema, g->req.schema_len);
-    else
-        buf_puts(&b, "null");
-    buf_puts(&b, ",schemaTags=null}");
-    if (with_refs) {
+    buf_t b = {0};
+    if (dialect >= 8 && loading) {
+        buf_printf(&b, "Invalid schema of type %s, details: ", type);
+        if (strcmp(type, "AVRO") != 0) {
+            buf_printf(&b, "Invalid schema of type %s, details: %s", type, details);
+            goto render;
+        }
+    }
+    buf_puts(&b, "Invalid schema ");
+    api_reg__schema_text(&b, g, dialect, dialect >= 8 && loading);
+    if (loading) {
         buf_puts(&b, " with refs ");
-        buf_append(&b, refs.data, refs.len);
+        api_jtext_refs(&b, g->req.references);
         buf_printf(&b, " of type %s", type);
     }
     buf_printf(&b, ", details: %s", details);
+render:
     /* render_error's body, from the bytes: the schema text may hold a NUL. */
     res->status = 422;
     res->body.len = 0;
@@ -89,7 +101,6 @@ api_reg__invalid_schema(api_result_t *res, const api_reg_t *g, const char *detai
     buf_json_string(&res->body, b.data, b.len);
     buf_puts(&res->body, "}");
     buf_free(&b);
-    buf_free(&refs);
 }
 
 /* Java's trim().isEmpty(): every char at most U+0020, NUL included. */
@@ -110,13 +121,13 @@ api_reg_blank(const char *s, size_t len)
  * (latest for -1, rewritten to its number).  Returns 0 or -1 with res set.
  */
 static int
-api_reg__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
+api_reg__resolve_refs(const api_t *api, api_reg_t *g, int is_new, api_result_t *res)
 {
     size_t i;
     json_t *ref;
     json_array_foreach(g->req.references, i, ref) {
         if (json_is_null(ref)) {
-            api_reg__invalid_schema(res, g, "Cannot invoke \"io.confluent.kafka.schemaregistry."
+            api_reg__invalid_schema(api, res, g, "Cannot invoke \"io.confluent.kafka.schemaregistry."
                                 "client.rest.entities.SchemaReference.getName()\" because "
                                 "\"reference\" is null", 1);
             return -1;
@@ -132,7 +143,7 @@ api_reg__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
                 buf_printf(&b, "%lld}", (long long)json_integer_value(jv));
             else
                 buf_puts(&b, "null}");
-            api_reg__invalid_schema(res, g, b.data, 1);
+            api_reg__invalid_schema(api, res, g, b.data, 1);
             buf_free(&b);
             return -1;
         }
@@ -140,7 +151,7 @@ api_reg__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
         if (rv == 0 || rv < -1) {
             char *m = mem_printf("io.confluent.kafka.schemaregistry.exceptions."
                                  "InvalidVersionException: %d", rv);
-            api_reg__invalid_schema(res, g, m, 1);
+            api_reg__invalid_schema(api, res, g, m, 1);
             free(m);
             return -1;
         }
@@ -152,10 +163,13 @@ api_reg__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
         store_version_t *v = NULL;
         if (sub != NULL)
             v = rv == -1 ? store_latest(sub) : store_version(sub, rv);
+        /* 8.x resolves a new schema's references among live versions only. */
+        if (v != NULL && v->deleted && is_new)
+            v = NULL;
         if (v == NULL) {
             char *m = mem_printf("No schema reference found for subject \"%s\" and version %d",
                                  qualified, rv);
-            api_reg__invalid_schema(res, g, m, 1);
+            api_reg__invalid_schema(api, res, g, m, 1);
             free(m);
             free(qualified);
             return -1;
@@ -164,7 +178,7 @@ api_reg__resolve_refs(const api_t *api, api_reg_t *g, api_result_t *res)
         json_object_set_new(ref, "version", json_integer(v->version));
         if (store_schema_deps(api->store, v->schema, name, &g->refs_seen, &g->refs,
                               &g->nrefs, 0) != 0) {
-            api_reg__invalid_schema(res, g, "references nest too deeply", 1);
+            api_reg__invalid_schema(api, res, g, "references nest too deeply", 1);
             return -1;
         }
     }
@@ -210,11 +224,12 @@ api_reg_canonicalize(const api_t *api, api_reg_t *g, int flags, api_result_t *re
         api_errorf(res, 422, 42201, "Invalid schema type %s", type);
         return -1;
     }
-    if (api_reg__resolve_refs(api, g, res) != 0)
+    int is_new = api->cf->confluent_version >= 8 && (flags & SCHEMA_VALIDATE_DEFAULTS);
+    if (api_reg__resolve_refs(api, g, is_new, res) != 0)
         return -1;
     const schema_type_t *st = schema_type_find(type);
     if (st == NULL) {
-        api_reg__invalid_schema(res, g, "schemad does not support this schema type yet", 0);
+        api_reg__invalid_schema(api, res, g, "schemad does not support this schema type yet", 0);
         return -1;
     }
     char *err = NULL;
@@ -224,7 +239,7 @@ api_reg_canonicalize(const api_t *api, api_reg_t *g, int flags, api_result_t *re
     int rc = st->canonical(text, g->req.schema_len, g->refs, g->nrefs,
                            flags, &g->canonical, &err);
     if (rc != 0) {
-        api_reg__invalid_schema(res, g, err ? err : "invalid schema", rc != -2);
+        api_reg__invalid_schema(api, res, g, err ? err : "invalid schema", rc != -2);
         free(err);
         return -1;
     }
@@ -244,9 +259,15 @@ api_reg_normalize(const api_t *api, const route_t *r, const char *subject)
 /* The flags a new schema is canonicalized with (isNew in Confluent's
  * parse): on the normalize path its defaults are validated too. */
 int
-api_reg_new_flags(int normalize)
+api_reg_new_flags(const api_t *api, const char *subject, int normalize)
 {
-    return normalize ? normalize | SCHEMA_VALIDATE_DEFAULTS : 0;
+    if (api->cf->confluent_version < 8)
+        return normalize ? normalize | SCHEMA_VALIDATE_DEFAULTS : 0;
+    /* 8.x parses a new schema as new (Avro: its defaults validated) unless
+     * validateNewSchemas, in scope or schema.validate.new.schemas, is off. */
+    const json_t *v = api_config_field(api, subject, "validateNewSchemas");
+    int validate = json_is_boolean(v) ? json_is_true(v) : api->cf->validate_new_schemas;
+    return validate ? normalize | SCHEMA_VALIDATE_DEFAULTS : normalize;
 }
 
 /* A live version of the subject holding exactly this schema, or NULL. */

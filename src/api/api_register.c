@@ -5,6 +5,7 @@
  * compatibility, allocate the id and version, write the SCHEMA record.
  */
 #include "api_reg.h"
+#include "api_rules.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -480,6 +481,8 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     g.context = store_subject_context(g.subject);
     if (api_reg_decode(&g, "register.arg5", body, blen, res) != 0)
         goto out;
+    if (api_rules_check(g.req.rule_set, api->cf->confluent_version, res) != 0)
+        goto out;
     if (!api_subject_valid(g.subject)) {
         api_errorf(res, 422, 42208, "The specified subject '%s' is not a valid.", g.subject);
         goto out;
@@ -511,7 +514,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
     /* A new schema (no id of its own) on the normalize path is parsed
      * again with its defaults validated, as register() does after the
      * lookup that answered known ones. */
-    int flags = g.req.id < 0 ? api_reg_new_flags(normalize) : normalize;
+    int flags = g.req.id < 0 ? api_reg_new_flags(api, g.subject, normalize) : normalize;
     if (canonical && !(flags & SCHEMA_VALIDATE_DEFAULTS)) {
         /* The text and its references stay what was canonicalized above
          * (only a blank schema is filled in); metadata and rule set may not. */
@@ -630,7 +633,9 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
         api_error(res, 422, 42201, "Empty schema");
         goto out;
     }
-    if (api_reg_canonicalize(api, &g, api_reg_new_flags(api_reg_normalize(api, r, g.subject)), res) != 0) {
+    if (api_reg_canonicalize(api, &g,
+                             api_reg_new_flags(api, g.subject, api_reg_normalize(api, r, g.subject)),
+                             res) != 0) {
         if (verbose && res->status == 422) {
             json_t *body_json = json_loadb(res->body.data, res->body.len, JSON_ALLOW_NUL, NULL);
             json_array_append(messages, json_object_get(body_json, "message"));

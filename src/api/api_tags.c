@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_rules.h"
+#include "config.h"
 #include "jsonset.h"
 #include "request.h"
 #include "schema_type.h"
@@ -76,6 +78,34 @@ api__contract(const store_schema_t *s, const json_t *body, int version,
     return 0;
 }
 
+/* modifySchemaTags' checks of the request's rules, once the version is
+ * found: decoded, not both a rule set and edits, each valid. */
+static int
+api__rules(const json_t *body, int dialect, api_result_t *res)
+{
+    request_error_t err = {0};
+    json_t *rs = NULL, *merge = NULL;
+    int rc = -1;
+    if (request_rule_set(json_object_get(body, "ruleSet"), &rs, &err) != 0 ||
+        request_rule_set(json_object_get(body, "rulesToMerge"), &merge, &err) != 0) {
+        api_error(res, err.status, err.code, err.message);
+        request_error_free(&err);
+        goto out;
+    }
+    const json_t *remove = json_object_get(body, "rulesToRemove");
+    if (rs != NULL && (merge != NULL || (remove != NULL && !json_is_null(remove)))) {
+        api_error(res, 422, 42210,
+                  "ruleSet should be omitted if specifying rulesToMerge or rulesToRemove");
+        goto out;
+    }
+    if (api_rules_check(merge, dialect, res) == 0 && api_rules_check(rs, dialect, res) == 0)
+        rc = 0;
+out:
+    json_decref(rs);
+    json_decref(merge);
+    return rc;
+}
+
 /* Find the version a tag request starts from, with Confluent's errors. */
 static const store_version_t *
 api__source(api_t *api, const route_t *r, const char *subject, store_subject_t **subp,
@@ -107,18 +137,19 @@ api_tags(api_t *api, const route_t *r, const char *body, size_t blen, api_result
     request_error_t rerr = {0};
     json_t *j = NULL, *md = NULL, *rs = NULL;
     store_subject_t *sub = NULL;
-    const store_version_t *v = api__source(api, r, subject, &sub, res);
-    if (v == NULL)
-        goto out;
     if ((j = request_parse(body, blen, "modifyTags.arg4", &rerr)) == NULL) {
         api_error(res, rerr.status, rerr.code, rerr.message);
         goto out;
     }
-    int next = sub->versions[sub->nversions - 1].version + 1, asked;
+    int asked;
     if (request_int(json_object_get(j, "newVersion"), 0, &asked, &rerr) != 0) {
         api_error(res, rerr.status, rerr.code, rerr.message);
         goto out;
     }
+    const store_version_t *v = api__source(api, r, subject, &sub, res);
+    if (v == NULL || api__rules(j, api->cf->confluent_version, res) != 0)
+        goto out;
+    int next = sub->versions[sub->nversions - 1].version + 1;
     if (asked != 0 && asked != next) {
         api_error(res, 422, 42201, "Version is not one more than previous version");
         goto out;

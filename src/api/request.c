@@ -341,6 +341,51 @@ request__references(const json_t *v, json_t **out, request_error_t *err)
     return 0;
 }
 
+/* An enum value as Jackson reads it: one of `values`, or its refusal. */
+static int
+request__enum(const json_t *v, const char *type, const char *const *values, size_t n,
+              const char *listed, request_error_t *err)
+{
+    const char *s = json_string_value(v);
+    if (s == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(s, values[i]) == 0)
+            return 0;
+    }
+    char *m = mem_printf("Cannot deserialize value of type `%s` from String \"%s\": not one "
+                         "of the values accepted for Enum class: [%s]", type, s, listed);
+    request_error_set(err, 400, 400, m);
+    free(m);
+    return -1;
+}
+
+/* One element of a rule list: null (refused later, as Confluent's check
+ * dereferences it), or an object whose kind and mode are RuleKind and
+ * RuleMode names. */
+static int
+request__rule(const json_t *rule, request_error_t *err)
+{
+    static const char *const kinds[] = {"CONDITION", "TRANSFORM"};
+    static const char *const modes[] = {"UPGRADE", "DOWNGRADE", "UPDOWN",
+                                        "WRITE", "READ", "WRITEREAD"};
+    if (json_is_null(rule))
+        return 0;
+    if (json_is_array(rule)) {
+        request__cannot(err, "Rule", rule);
+        return -1;
+    }
+    if (!json_is_object(rule)) {
+        request__no_creator(err, "Rule", rule);
+        return -1;
+    }
+    if (request__enum(json_object_get(rule, "kind"), "RuleKind", kinds, 2,
+                      "CONDITION, TRANSFORM", err) != 0)
+        return -1;
+    return request__enum(json_object_get(rule, "mode"), "RuleMode", modes, 6,
+                         "UPGRADE, DOWNGRADE, UPDOWN, WRITE, READ, WRITEREAD", err);
+}
+
 int
 request_rule_set(const json_t *v, json_t **out, request_error_t *err)
 {
@@ -354,19 +399,15 @@ request_rule_set(const json_t *v, json_t **out, request_error_t *err)
     static const char *const lists[] = {"migrationRules", "domainRules"};
     for (size_t i = 0; i < 2; i++) {
         json_t *rules = json_object_get(v, lists[i]);
+        if (rules != NULL && !json_is_null(rules) && !json_is_array(rules)) {
+            request__cannot(err, "Rule>", rules);
+            return -1;
+        }
         size_t k;
         json_t *rule;
         json_array_foreach(rules, k, rule) {
-            const char *kind = json_string_value(json_object_get(rule, "kind"));
-            if (kind != NULL && strcmp(kind, "CONDITION") != 0 &&
-                strcmp(kind, "TRANSFORM") != 0) {
-                char *m = mem_printf("Cannot deserialize value of type `RuleKind` from "
-                                     "String \"%s\": not one of the values accepted for "
-                                     "Enum class: [CONDITION, TRANSFORM]", kind);
-                request_error_set(err, 400, 400, m);
-                free(m);
+            if (request__rule(rule, err) != 0)
                 return -1;
-            }
         }
     }
     *out = json_deep_copy(v);

@@ -516,6 +516,7 @@ static const setting_t config__settings[] = {
     { "leader.read.timeout.ms", K_INT, F(leader_read_ms), 1, INT_MAX, NULL },
     { "master.read.timeout.ms", K_INT, F(leader_read_ms), 1, INT_MAX, NULL },
     { "leader.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },
+    { "schema.validate.new.schemas", K_BOOL, F(validate_new_schemas), 0, 0, NULL },
     { "master.eligibility", K_BOOL, F(leader_eligibility), 0, 0, NULL },
     { "kafkastore.bootstrap.servers", K_FN, 0, 0, 0, config__set_bootstrap },
     { "kafkastore.connection.url", K_FN, 0, 0, 0, config__set_zookeeper },
@@ -916,6 +917,7 @@ config__defaults(void)
     cf->data_dir = mem_strdup("/var/lib/schemad");
     cf->table_size = (size_t)4 << 30;
     cf->leader_eligibility = 1;
+    cf->validate_new_schemas = 1;
     cf->inter_instance_tls = -1;
     cf->relay_verify_host = 1;
     cf->leader_connect_ms = 60000;    /* Confluent's defaults */

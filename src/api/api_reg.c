@@ -180,10 +180,10 @@ api_reg_compat_group(const api_t *api, const char *subject)
 
 /* The canonicalized request as the compatibility checks take it. */
 compat_schema_t
-api_reg_compat_schema(const api_reg_t *g)
+api_reg_compat_schema(const api_reg_t *g, int dialect)
 {
     compat_schema_t cs = {
-        .type = schema_type_find(g->req.schema_type),
+        .type = schema_type_find(g->req.schema_type, dialect),
         .canonical = g->canonical,
         .refs = g->refs,
         .nrefs = g->nrefs,
@@ -212,7 +212,7 @@ api_reg_canonicalize(const api_t *api, api_reg_t *g, int flags, api_result_t *re
     }
     if (api_reg__resolve_refs(api, g, res) != 0)
         return -1;
-    const schema_type_t *st = schema_type_find(type);
+    const schema_type_t *st = schema_type_find(type, api->cf->confluent_version);
     if (st == NULL) {
         api_reg__invalid_schema(res, g, "schemad does not support this schema type yet", 0);
         return -1;
@@ -282,5 +282,6 @@ api_reg_decode(api_reg_t *g, const char *arg, const char *body, size_t blen,
 int
 api_reg_unsupported_type(const char *type)
 {
-    return schema_type_find(type) == NULL && schema_type_known(type);
+    /* Whether schemad has the row at all: every dialect has the same rows. */
+    return schema_type_find(type, 8) == NULL && schema_type_known(type);
 }

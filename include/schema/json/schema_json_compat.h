@@ -37,6 +37,7 @@ typedef struct sjc_run {
     hmap_t entered;             /* original schemas being compared (Context.schemas) */
     long budget;
     int depth;
+    int dialect;                /* confluent.version: 7.9's JsonSchemaDiff or 8.3's */
 } sjc_run_t;
 
 /** Compare original `o` with update `u`, adding their differences to `ctx`. */

@@ -27,6 +27,7 @@ typedef struct sj_check {
     const jsn_t *root;  /* the document whose $refs are being followed */
     sjr_set_t *refs;
     int modern;         /* 2019-09 or 2020-12: json-sKema reads beside $ref */
+    int dialect;        /* confluent.version: 7.9's loaders or 8.3's */
     int draft4;
     int draft;          /* jsn_draft of the root: what everit reads as keywords */
     hmap_t seen;        /* $ref targets already checked, by address */
@@ -390,9 +391,9 @@ sj__draft(sj_check_t *c, const jsn_t *root)
 }
 
 static int
-sj__validate(const jsn_t *root, sjr_set_t *refs)
+sj__validate(const jsn_t *root, sjr_set_t *refs, int dialect)
 {
-    sj_check_t c = {.root = root, .refs = refs};
+    sj_check_t c = {.root = root, .refs = refs, .dialect = dialect};
     if (root->type == JSN_NULL)
         return -1;
     /* Confluent accepts a top-level array, number or string as it stands. */
@@ -432,8 +433,8 @@ sj__holds_nonfinite(const jsn_t *j, int depth)
 }
 
 int
-schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
-                      int flags, char **out, char **err)
+schema_json_canonical_dialect(const char *text, size_t len, const schema_ref_t *refs,
+                              size_t nrefs, int flags, int dialect, char **out, char **err)
 {
     *out = NULL;
     *err = NULL;
@@ -447,7 +448,7 @@ schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, si
     }
     sjr_set_t set;
     sjr_init(&set, refs, nrefs);
-    int invalid = sj__holds_nonfinite(root, 0) || sj__validate(root, &set) != 0;
+    int invalid = sj__holds_nonfinite(root, 0) || sj__validate(root, &set, dialect) != 0;
     sjr_free(&set);
     if (invalid) {
         jsn_free(root);
@@ -461,9 +462,42 @@ schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, si
     return 0;
 }
 
+int
+schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
+                      int flags, char **out, char **err)
+{
+    return schema_json_canonical_dialect(text, len, refs, nrefs, flags, 7, out, err);
+}
+
+static int
+sj__canonical_v8(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
+                 int flags, char **out, char **err)
+{
+    return schema_json_canonical_dialect(text, len, refs, nrefs, flags, 8, out, err);
+}
+
+static int
+sj__compatible_v8(const char *reader, const schema_ref_t *reader_refs, size_t nreader_refs,
+                  const char *writer, const schema_ref_t *writer_refs, size_t nwriter_refs,
+                  int reader_is_new, json_t *messages)
+{
+    return schema_json_compatible_dialect(reader, reader_refs, nreader_refs, writer, writer_refs,
+                                          nwriter_refs, reader_is_new, 8, messages);
+}
+
+/* Confluent 8.3's loaders and JsonSchemaDiff (see "JSON Schema drafts" in
+ * ARCHITECTURE.md); the tags are edited as 7.9 edits them. */
+static const schema_type_t schema_json_type_v8 = {
+    .name = "JSON",
+    .canonical = sj__canonical_v8,
+    .compatible = sj__compatible_v8,
+    .edit_tags = schema_json_edit_tags,
+};
+
 const schema_type_t schema_json_type = {
     .name = "JSON",
     .canonical = schema_json_canonical,
     .compatible = schema_json_compatible,
     .edit_tags = schema_json_edit_tags,
+    .dialect8 = &schema_json_type_v8,
 };

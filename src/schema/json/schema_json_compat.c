@@ -653,19 +653,21 @@ sjc_sub_text(const sjm_schema_t *c, const sjm_schema_t *s)
 
 /*
  * The subschemas without duplicates, in the order everit's getSubschemas()
- * gives them: the combined ones first (a type list, a synthetic allOf, an
- * explicit combination), then the others, each group in document order.
+ * gives them: in 1.14.3 (7.9) the combined ones first (a type list, a
+ * synthetic allOf, an explicit combination), then the others, each group
+ * in document order; in 1.14.6 (8.3) as they were added, document order.
  * Of two that print alike the first is kept (Confluent's LinkedHashSet).
  */
 static sjm_schema_t **
-sjc_distinct(const sjm_schema_t *c, size_t *n)
+sjc_distinct(const sjc_run_t *r, const sjm_schema_t *c, size_t *n)
 {
     hmap_t seen = {0};
     sjm_schema_t **v = mem_calloc(c->nsubs + 1, sizeof(*v));
+    int grouped = r->dialect < 8;
     *n = 0;
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 1 + grouped; pass++) {
         for (size_t i = 0; i < c->nsubs; i++) {
-            if ((c->subs[i]->kind == SJM_COMBINED) != (pass == 0))
+            if (grouped && (c->subs[i]->kind == SJM_COMBINED) != (pass == 0))
                 continue;
             char *t = sjc_sub_text(c, c->subs[i]);
             if (hmap_get(&seen, t, strlen(t)) == NULL) {
@@ -714,7 +716,7 @@ sjc_combined(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_sche
             return;
     }
     size_t no, nu;
-    sjm_schema_t **os = sjc_distinct(o, &no), **us = sjc_distinct(u, &nu);
+    sjm_schema_t **os = sjc_distinct(r, o, &no), **us = sjc_distinct(r, u, &nu);
     if (no < nu)
         sjc_add(r, ctx, u->criterion == SJM_ALL ? SJD_PRODUCT_TYPE_EXTENDED : SJD_SUM_TYPE_EXTENDED);
     else if (no > nu)
@@ -767,6 +769,20 @@ static int
 sjc_types_equal(const sjm_schema_t *a, const sjm_schema_t *b)
 {
     return a->kind == b->kind;
+}
+
+/* 8.3: two schemas of different types that both say "connect.type":
+ * "bytes" are the same type (Kafka Connect's decimals moved from one JSON
+ * type to the other). */
+static int
+sjc_connect_bytes(const sjc_run_t *r, const sjm_schema_t *o, const sjm_schema_t *u)
+{
+    if (r->dialect < 8)
+        return 0;
+    const jsn_t *a = sjm_kw(o, "connect.type"), *b = sjm_kw(u, "connect.type");
+    return a != NULL && b != NULL && a->type == JSN_STR && b->type == JSN_STR &&
+           a->len == 5 && b->len == 5 && memcmp(a->str, "bytes", 5) == 0 &&
+           memcmp(b->str, "bytes", 5) == 0;
 }
 
 /* A union on one side only: the singleton and sum/product special cases.
@@ -843,7 +859,7 @@ sjc_compare(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
         return;
     }
     if (!sjc_types_equal(o, u)) {
-        if (o->kind != SJM_FALSE && !sjc_is_empty(u))
+        if (o->kind != SJM_FALSE && !sjc_is_empty(u) && !sjc_connect_bytes(r, o, u))
             sjc_add(r, ctx, SJD_TYPE_CHANGED);
         r->depth--;
         return;
@@ -860,10 +876,10 @@ sjc_compare(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
 /* ---- the hook ---- */
 
 int
-schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
-                       size_t nreader_refs, const char *writer,
-                       const schema_ref_t *writer_refs, size_t nwriter_refs,
-                       int reader_is_new, json_t *messages)
+schema_json_compatible_dialect(const char *reader, const schema_ref_t *reader_refs,
+                               size_t nreader_refs, const char *writer,
+                               const schema_ref_t *writer_refs, size_t nwriter_refs,
+                               int reader_is_new, int dialect, json_t *messages)
 {
     jsn_t *upd = jsn_parse(reader, strlen(reader));
     jsn_t *orig = jsn_parse(writer, strlen(writer));
@@ -872,7 +888,7 @@ schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
         jsn_free(orig);
         return -1;
     }
-    sjc_run_t r = {.budget = SJC_BUDGET};
+    sjc_run_t r = {.budget = SJC_BUDGET, .dialect = dialect};
     sjc_ctx_t ctx = {0};
     sjm_lib_t olib, ulib;
     sjm_lib_init(&olib, writer_refs, nwriter_refs, &r.arena);
@@ -904,4 +920,14 @@ schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
     jsn_free(upd);
     jsn_free(orig);
     return compatible;
+}
+
+int
+schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
+                       size_t nreader_refs, const char *writer,
+                       const schema_ref_t *writer_refs, size_t nwriter_refs,
+                       int reader_is_new, json_t *messages)
+{
+    return schema_json_compatible_dialect(reader, reader_refs, nreader_refs, writer, writer_refs,
+                                          nwriter_refs, reader_is_new, 7, messages);
 }

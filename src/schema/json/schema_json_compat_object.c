@@ -144,14 +144,30 @@ sjc_prop_removed(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
                         : SJD_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
 }
 
+/* A property the update adds to an open content model.  8.3 tells a
+ * required one (with or without a default) from an optional one, where
+ * 7.9 had one kind for both. */
+static sjd_type_t
+sjc_open_added(const sjc_run_t *r, const sjc_obj_t *u, const sjm_schema_t *us,
+               const jsn_t *upd, const char *key)
+{
+    if (sjc_is_empty(us))
+        return SJD_PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL;
+    if (r->dialect < 8)
+        return SJD_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL;
+    if (hmap_get(&u->required, key, strlen(key)) == NULL)
+        return SJD_OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL;
+    return sjc_has_default(upd) ? SJD_REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL
+                                : SJD_REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL;
+}
+
 static void
 sjc_prop_added(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
                const jsn_t *upd, const char *key)
 {
     sjm_schema_t *us = sjm_child(u->s, upd);
     if (sjc_obj_open(o)) {
-        sjc_add(r, ctx, sjc_is_empty(us) ? SJD_PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
-                                         : SJD_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL);
+        sjc_add(r, ctx, sjc_open_added(r, u, us, upd, key));
         return;
     }
     const jsn_t *partial = sjc_obj_partial(r, o, key);

@@ -4,9 +4,13 @@ development time only: make_golden.sh runs Confluent 7.9.0's own code on
 them (GoldenRef.java) and packs inputs and answers into golden/*.jsonl.gz,
 which CI compares schemad with.
 
-  gen_golden.py                       the inputs, one JSON line each
-  gen_golden.py --pack IN ANS DIR     write DIR/json_compat.jsonl.gz and
-                                      DIR/avro_norm.jsonl.gz
+  gen_golden.py [--json-only]         the inputs, one JSON line each (JSON
+                                      Schema pairs only: for 8.3.0)
+  gen_golden.py --pack IN ANS DIR [TAG]
+                                      write DIR/json_compat.jsonl.gz and
+                                      DIR/avro_norm.jsonl.gz (TAG 7.9.0, the
+                                      default), or DIR/json_compat_v8.jsonl.gz
+                                      (TAG v8.3.0: dialect 8's answers)
 
 JSON Schema pairs ("jcompat", both directions): variants of one keyword
 family (every Difference.Type of JsonSchemaDiff: content models open,
@@ -808,13 +812,15 @@ def inputs():
     return uniq
 
 
-def pack(inp, ans, outdir):
+def pack(inp, ans, outdir, tag='7.9.0'):
     with open(inp, encoding='utf-8') as f:
         ins = [json.loads(x) for x in f]
     with open(ans, encoding='utf-8') as f:
         outs = [json.loads(x) for x in f.read().split('\n') if x]
     assert len(ins) == len(outs)
     files = {'jcompat': 'json_compat.jsonl.gz', 'anorm': 'avro_norm.jsonl.gz'}
+    if tag != '7.9.0':
+        files = {'jcompat': 'json_compat_v8.jsonl.gz'}
     for k, name in files.items():
         rows = []
         for i, o in zip(ins, outs):
@@ -831,8 +837,11 @@ def pack(inp, ans, outdir):
 
 if __name__ == '__main__':
     if len(sys.argv) > 1 and sys.argv[1] == '--pack':
-        pack(sys.argv[2], sys.argv[3], sys.argv[4])
+        pack(sys.argv[2], sys.argv[3], sys.argv[4], *sys.argv[5:6])
         sys.exit(0)
+    json_only = '--json-only' in sys.argv[1:]
     out = sys.stdout
     for x in inputs():
+        if json_only and x['k'] != 'jcompat':
+            continue
         out.write(json.dumps(x, ensure_ascii=True) + '\n')

@@ -77,7 +77,8 @@ void sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t
 void sjm_doc_free(sjm_doc_t *d);
 
 /** A library over `n` references (borrowed; they outlive it). */
-void sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena);
+void sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena,
+                  int dialect);
 
 /** Free the library's documents and indexes. */
 void sjm_lib_free(sjm_lib_t *l);

@@ -405,7 +405,11 @@ sj__validate(const jsn_t *root, sjr_set_t *refs, int dialect)
     if (sv != NULL && sv->type != JSN_STR)
         return -1;
     int rc = sj__schema(&c, root, 0);
-    if (rc == 0 && c.modern && (jsn_anchor_clash(root, &c.anchors) || sjl_translator_loops(root)))
+    /* 8.3's translator maps every schema it visits (a schema of one keyword
+     * too), so a $ref to one is no longer translated anew each time: its
+     * loops finish. */
+    if (rc == 0 && c.modern &&
+        (jsn_anchor_clash(root, &c.anchors) || (dialect < 8 && sjl_translator_loops(root))))
         rc = -1;
     hmap_free(&c.seen);
     hmap_free(&c.anchors);
@@ -447,8 +451,15 @@ schema_json_canonical_dialect(const char *text, size_t len, const schema_ref_t *
         return -1;
     }
     sjr_set_t set;
-    sjr_init(&set, refs, nrefs);
-    int invalid = sj__holds_nonfinite(root, 0) || sj__validate(root, &set, dialect) != 0;
+    sjr_init(&set, refs, nrefs, dialect);
+    /* 8.3's loaders read a copy whose definitions are bridged into $defs;
+     * the text Confluent stores is the request's. */
+    jsn_t *loaded = dialect >= 8 && sjr_bridges(root) ? jsn_copy(root) : NULL;
+    if (loaded != NULL)
+        (void)sjr_bridge_defs(loaded);
+    int invalid = sj__holds_nonfinite(root, 0) ||
+                  sj__validate(loaded != NULL ? loaded : root, &set, dialect) != 0;
+    jsn_free(loaded);
     sjr_free(&set);
     if (invalid) {
         jsn_free(root);

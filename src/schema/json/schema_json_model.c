@@ -45,9 +45,10 @@ sjm_doc_free(sjm_doc_t *d)
 }
 
 void
-sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena)
+sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena,
+             int dialect)
 {
-    sjr_init(&l->set, refs, n);
+    sjr_init(&l->set, refs, n, dialect);
     l->docs = n ? mem_calloc(n, sizeof(*l->docs)) : NULL;
     l->arena = arena;
 }

@@ -76,4 +76,17 @@ void sjc_object(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *os, const sjm_
 /** ArraySchemaDiff.compare. */
 void sjc_array(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u);
 
+/* 8.3's additions (schema_json_compat_v8.c). */
+/** The schema of `key` ("unevaluatedProperties", "unevaluatedItems") as 8.3's diff reads it, or NULL. */
+const jsn_t *sjc_unevaluated(const sjm_schema_t *s, const char *key);
+/** isOpenContentModel's part of it: none, true or an empty schema. */
+int sjc_unevaluated_open(const sjm_schema_t *s, const char *key);
+/** schemaFromPartiallyOpenContentModel's: the schema when it is neither false nor empty, or NULL. */
+const jsn_t *sjc_unevaluated_partial(const sjm_schema_t *s, const char *key);
+/** compareUnevaluatedProperties/Items; `added`: the first of ADDED, REMOVED, EXTENDED, NARROWED. */
+void sjc_unevaluated_cmp(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
+                         const char *key, sjd_type_t added);
+/** compareAttributes' maxContains and minContains (dialect 8). */
+void sjc_contains_bounds(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u);
+
 #endif

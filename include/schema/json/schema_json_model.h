@@ -60,6 +60,7 @@ typedef struct sjm_doc {
     const jsn_t *scope;         /* the scope of the schemas being built */
     mem_arena_t *arena;         /* where its model lives (freed by the owner at once) */
     struct sjm_lib *lib;        /* the documents its $refs may reach, or NULL */
+    int dialect;                /* confluent.version: whose translator made the model (the lib's) */
 } sjm_doc_t;
 
 /* The documents one schema's references bring, each with its model, made
@@ -68,6 +69,7 @@ typedef struct sjm_lib {
     sjr_set_t set;
     sjm_doc_t *docs;            /* per reference; root NULL until used */
     mem_arena_t *arena;
+    int dialect;                /* confluent.version (7 without a lib) */
 } sjm_lib_t;
 
 /** Start the model of `root` in `arena` (the caller resets the arena); `lib` may be NULL. */

@@ -54,10 +54,12 @@ sjc_obj_additional(const sjc_obj_t *ob)
     return ob->additional != NULL && ob->additional->type == JSN_OBJ ? ob->additional : NULL;
 }
 
+/* 8.3: an unevaluatedProperties other than true or empty closes it too. */
 static int
 sjc_obj_open(const sjc_obj_t *ob)
 {
-    return ob->patterns == NULL && sjc_obj_additional(ob) == NULL && sjc_obj_permits(ob);
+    return ob->patterns == NULL && sjc_obj_additional(ob) == NULL && sjc_obj_permits(ob) &&
+           sjc_unevaluated_open(ob->s, "unevaluatedProperties");
 }
 
 static int
@@ -79,7 +81,9 @@ sjc_regex_find(sjc_run_t *r, const char *pattern, const char *key)
 }
 
 /* schemaFromPartiallyOpenContentModel: the first pattern that finds the
- * key, else the schema of additional properties (NULL when neither). */
+ * key, else the schema of additional properties, else (8.3, when
+ * additionalProperties is absent) that of unevaluatedProperties; NULL when
+ * none. */
 static const jsn_t *
 sjc_obj_partial(sjc_run_t *r, const sjc_obj_t *ob, const char *key)
 {
@@ -87,7 +91,9 @@ sjc_obj_partial(sjc_run_t *r, const sjc_obj_t *ob, const char *key)
         if (sjc_regex_find(r, ob->patterns->keys[i], key))
             return ob->patterns->items[i];
     }
-    return sjc_obj_additional(ob);
+    if (sjc_obj_additional(ob) != NULL || !sjc_obj_permits(ob))
+        return sjc_obj_additional(ob);
+    return sjc_unevaluated_partial(ob->s, "unevaluatedProperties");
 }
 
 static int
@@ -296,6 +302,7 @@ sjc_object(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *os, const sjm_schem
     sjc_obj_properties(r, ctx, &o, &u);
     sjc_obj_dependencies(r, ctx, &o, &u);
     sjc_obj_additional_cmp(r, ctx, &o, &u);
+    sjc_unevaluated_cmp(r, ctx, os, us, "unevaluatedProperties", SJD_UNEVALUATED_PROPERTIES_ADDED);
     sjc_bound(r, ctx, os, us, "maxProperties", SJD_MAX_PROPERTIES_ADDED);
     sjc_bound(r, ctx, os, us, "minProperties", SJD_MIN_PROPERTIES_ADDED);
     hmap_free(&o.required);

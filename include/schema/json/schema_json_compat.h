@@ -4,7 +4,8 @@
  * one Context: the differences found, the path, the schemas entered, the
  * budget.  schema_json_compat.c holds the Context, the dispatch and the
  * value kinds; schema_json_compat_object.c and schema_json_compat_array.c
- * the two structured kinds.  Private to src/schema/json/.
+ * the two structured kinds; schema_json_compat_combined.c the combined
+ * ones; schema_json_compat_v8.c what Confluent 8.3 added.  Private to src/schema/json/.
  */
 #ifndef SCHEMAD_SCHEMA_JSON_COMPAT_H
 #define SCHEMAD_SCHEMA_JSON_COMPAT_H
@@ -69,6 +70,11 @@ int sjc_set_relation(const jsn_t *a, const jsn_t *b);
 
 /** An empty or `true` schema. */
 int sjc_is_empty(const sjm_schema_t *s);
+
+/** CombinedSchemaDiff.compare (schema_json_compat_combined.c). */
+void sjc_combined(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u);
+/** Whether a combined schema has one subschema. */
+int sjc_single(const sjm_schema_t *c);
 
 /** ObjectSchemaDiff.compare. */
 void sjc_object(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *os, const sjm_schema_t *us);

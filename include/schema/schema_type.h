@@ -66,6 +66,17 @@ typedef struct schema_type {
                       int reader_is_new, json_t *messages);
 
     /**
+     * The same under 8.x's compatibilityPolicy LENIENT (the config in
+     * scope); NULL when the type has no policy (Confluent's
+     * ParsedSchema.isBackwardCompatible(policy, ...) ignores it but for
+     * JSON Schema), and then `compatible` answers.
+     */
+    int (*compatible_lenient)(const char *reader, const schema_ref_t *reader_refs,
+                              size_t nreader_refs, const char *writer,
+                              const schema_ref_t *writer_refs, size_t nwriter_refs,
+                              int reader_is_new, json_t *messages);
+
+    /**
      * Add then remove `confluent:tags` on the schema's elements, as the
      * type's ParsedSchema.copy(tagsToAdd, tagsToRemove): `add` and
      * `remove` are the request's lists of {schemaEntity, tags}.  0 with

@@ -178,12 +178,16 @@ api_reg_compat_group(const api_t *api, const char *subject)
     return json_string_value(api_config_field(api, subject, "compatibilityGroup"));
 }
 
-/* The canonicalized request as the compatibility checks take it. */
+/* The canonicalized request as the compatibility checks take it, with the
+ * policy of the config in scope. */
 compat_schema_t
-api_reg_compat_schema(const api_reg_t *g, int dialect)
+api_reg_compat_schema(const api_t *api, const api_reg_t *g)
 {
+    const char *policy =
+        json_string_value(api_config_field(api, g->subject, "compatibilityPolicy"));
     compat_schema_t cs = {
-        .type = schema_type_find(g->req.schema_type, dialect),
+        .type = schema_type_find(g->req.schema_type, api->cf->confluent_version),
+        .lenient = policy != NULL && strcmp(policy, "LENIENT") == 0,
         .canonical = g->canonical,
         .refs = g->refs,
         .nrefs = g->nrefs,

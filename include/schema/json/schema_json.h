@@ -44,11 +44,13 @@ int schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
                            const schema_ref_t *writer_refs, size_t nwriter_refs,
                            int reader_is_new, json_t *messages);
 
-/** The same by `dialect`'s JsonSchemaDiff and loaders (7: 7.9's, 8: 8.3's, STRICT). */
+/** The same by `dialect`'s JsonSchemaDiff and loaders (7: 7.9's, 8: 8.3's), under
+ * 8.3's compatibilityPolicy LENIENT when `lenient` (else STRICT, its default). */
 int schema_json_compatible_dialect(const char *reader, const schema_ref_t *reader_refs,
                                    size_t nreader_refs, const char *writer,
                                    const schema_ref_t *writer_refs, size_t nwriter_refs,
-                                   int reader_is_new, int dialect, json_t *messages);
+                                   int reader_is_new, int dialect, int lenient,
+                                   json_t *messages);
 
 /**
  * The hook schema_type_t.edit_tags: entity paths walked as Confluent's

@@ -39,6 +39,7 @@ typedef struct sjc_run {
     long budget;
     int depth;
     int dialect;                /* confluent.version: 7.9's JsonSchemaDiff or 8.3's */
+    int lenient;                /* 8.3's compatibilityPolicy LENIENT: its set of compatible changes */
 } sjc_run_t;
 
 /** Compare original `o` with update `u`, adding their differences to `ctx`. */
@@ -58,8 +59,9 @@ void sjc_take(sjc_ctx_t *ctx, sjc_ctx_t *sub);
 /** Free the differences' paths and array. */
 void sjc_ctx_free(sjc_ctx_t *ctx);
 
-/** Whether every difference in `ctx` is a compatible one. */
-int sjc_compatible(const sjc_ctx_t *ctx);
+/** Whether every difference in `ctx` is a compatible one (under the run's policy:
+ * Confluent's Context.isCompatible() checks its subcontexts with the same set). */
+int sjc_compatible(const sjc_run_t *r, const sjc_ctx_t *ctx);
 
 /** A numeric bound `key` added, removed, raised or lowered (`added`: its first type). */
 void sjc_bound(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,

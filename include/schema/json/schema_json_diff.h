@@ -74,9 +74,10 @@ typedef enum {
     SJD_COUNT
 } sjd_type_t;
 
-/** Whether Confluent counts the change as compatible (8.3: its STRICT set, which
- * is 7.9's and the compatible ones of the types it added; 7.9 reports none of those). */
-int sjd_compatible(sjd_type_t type);
+/** Whether Confluent counts the change as compatible: 7.9's set, which is 8.3's
+ * STRICT one (with the compatible ones of the types 8.3 added, which 7.9
+ * never reports), or with `lenient` 8.3's LENIENT one. */
+int sjd_compatible(sjd_type_t type, int lenient);
 
 /**
  * Difference.toString() at `path` ("#/properties/a"), its "%s" given the

@@ -493,7 +493,17 @@ sj__compatible_v8(const char *reader, const schema_ref_t *reader_refs, size_t nr
                   int reader_is_new, json_t *messages)
 {
     return schema_json_compatible_dialect(reader, reader_refs, nreader_refs, writer, writer_refs,
-                                          nwriter_refs, reader_is_new, 8, messages);
+                                          nwriter_refs, reader_is_new, 8, 0, messages);
+}
+
+static int
+sj__compatible_v8_lenient(const char *reader, const schema_ref_t *reader_refs,
+                          size_t nreader_refs, const char *writer,
+                          const schema_ref_t *writer_refs, size_t nwriter_refs,
+                          int reader_is_new, json_t *messages)
+{
+    return schema_json_compatible_dialect(reader, reader_refs, nreader_refs, writer, writer_refs,
+                                          nwriter_refs, reader_is_new, 8, 1, messages);
 }
 
 /* Confluent 8.3's loaders and JsonSchemaDiff (see "JSON Schema drafts" in
@@ -502,6 +512,7 @@ static const schema_type_t schema_json_type_v8 = {
     .name = "JSON",
     .canonical = sj__canonical_v8,
     .compatible = sj__compatible_v8,
+    .compatible_lenient = sj__compatible_v8_lenient,
     .edit_tags = schema_json_edit_tags,
 };
 

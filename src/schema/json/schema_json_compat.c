@@ -98,10 +98,10 @@ sjc_ctx_free(sjc_ctx_t *ctx)
 }
 
 int
-sjc_compatible(const sjc_ctx_t *ctx)
+sjc_compatible(const sjc_run_t *r, const sjc_ctx_t *ctx)
 {
     for (size_t i = 0; i < ctx->n; i++) {
-        if (!sjd_compatible(ctx->diffs[i].type))
+        if (!sjd_compatible(ctx->diffs[i].type, r->lenient))
             return 0;
     }
     return 1;
@@ -256,7 +256,7 @@ sjc_not(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
     sjc_ctx_t sub = {0};
     sjc_push(r, "not", 3);
     sjc_compare(r, &sub, u->subs[0], o->subs[0]);
-    sjc_add(r, ctx, sjc_compatible(&sub) ? SJD_NOT_TYPE_NARROWED : SJD_NOT_TYPE_EXTENDED);
+    sjc_add(r, ctx, sjc_compatible(r, &sub) ? SJD_NOT_TYPE_NARROWED : SJD_NOT_TYPE_EXTENDED);
     sjc_pop(r);
     sjc_ctx_free(&sub);
 }
@@ -287,11 +287,12 @@ sjc_types_equal(const sjm_schema_t *a, const sjm_schema_t *b)
 
 /* 8.3: two schemas of different types that both say "connect.type":
  * "bytes" are the same type (Kafka Connect's decimals moved from one JSON
- * type to the other). */
+ * type to the other).  The keyword is an unprocessed property of the
+ * schema loaded from its object: one part of a synthetic allOf has none. */
 static int
 sjc_connect_bytes(const sjc_run_t *r, const sjm_schema_t *o, const sjm_schema_t *u)
 {
-    if (r->dialect < 8)
+    if (r->dialect < 8 || o->part || u->part)
         return 0;
     const jsn_t *a = sjm_kw(o, "connect.type"), *b = sjm_kw(u, "connect.type");
     return a != NULL && b != NULL && a->type == JSN_STR && b->type == JSN_STR &&
@@ -318,7 +319,7 @@ sjc_one_sided(sjc_run_t *r, sjc_ctx_t *ctx, sjm_schema_t *o, sjm_schema_t *u)
             sjc_compare(r, &sub, o, c->subs[i]);
         else
             sjc_compare(r, &sub, c->subs[i], u);
-        if (sjc_compatible(&sub)) {
+        if (sjc_compatible(r, &sub)) {
             sjc_take(ctx, &sub);
             if (!sjc_single(c))
                 sjc_add(r, ctx, upd_side ? SJD_SUM_TYPE_EXTENDED : SJD_PRODUCT_TYPE_NARROWED);
@@ -393,7 +394,7 @@ int
 schema_json_compatible_dialect(const char *reader, const schema_ref_t *reader_refs,
                                size_t nreader_refs, const char *writer,
                                const schema_ref_t *writer_refs, size_t nwriter_refs,
-                               int reader_is_new, int dialect, json_t *messages)
+                               int reader_is_new, int dialect, int lenient, json_t *messages)
 {
     jsn_t *upd = jsn_parse(reader, strlen(reader));
     jsn_t *orig = jsn_parse(writer, strlen(writer));
@@ -402,7 +403,9 @@ schema_json_compatible_dialect(const char *reader, const schema_ref_t *reader_re
         jsn_free(orig);
         return -1;
     }
-    sjc_run_t r = {.budget = SJC_BUDGET, .dialect = dialect};
+    /* LENIENT is 8.3's; 7.9 has one set. */
+    lenient = lenient && dialect >= 8;
+    sjc_run_t r = {.budget = SJC_BUDGET, .dialect = dialect, .lenient = lenient};
     sjc_ctx_t ctx = {0};
     sjm_lib_t olib, ulib;
     sjm_lib_init(&olib, writer_refs, nwriter_refs, &r.arena, dialect);
@@ -417,7 +420,7 @@ schema_json_compatible_dialect(const char *reader, const schema_ref_t *reader_re
     sjc_compare(&r, &ctx, sjm_load(&r.orig, orig), sjm_load(&r.upd, upd));
     int compatible = 1;
     for (size_t i = 0; i < ctx.n; i++) {
-        if (sjd_compatible(ctx.diffs[i].type))
+        if (sjd_compatible(ctx.diffs[i].type, lenient))
             continue;
         compatible = 0;
         if (messages != NULL) {
@@ -448,5 +451,5 @@ schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
                        int reader_is_new, json_t *messages)
 {
     return schema_json_compatible_dialect(reader, reader_refs, nreader_refs, writer, writer_refs,
-                                          nwriter_refs, reader_is_new, 7, messages);
+                                          nwriter_refs, reader_is_new, 7, 0, messages);
 }

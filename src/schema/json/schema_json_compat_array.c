@@ -107,7 +107,7 @@ sjc_item_removed(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_
     if (partial != NULL) {
         sjc_ctx_t sub = {0};
         sjc_compare(r, &sub, sjm_child(o, orig), sjm_child(u, partial));
-        int ok = sjc_compatible(&sub);
+        int ok = sjc_compatible(r, &sub);
         sjc_take(ctx, &sub);
         sjc_add(r, ctx, ok ? SJD_ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
                            : SJD_ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
@@ -134,7 +134,7 @@ sjc_item_added(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_sc
     }
     sjc_ctx_t sub = {0};
     sjc_compare(r, &sub, sjm_child(o, partial), us);
-    int ok = sjc_compatible(&sub);
+    int ok = sjc_compatible(r, &sub);
     sjc_take(ctx, &sub);
     sjc_add(r, ctx, ok ? SJD_ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
                        : SJD_ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);

@@ -473,7 +473,7 @@ sjc_combined(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_sche
             sjc_compare(r, &sub, os[i], us[k]);
             /* A compatible pair's differences are all compatible: they
              * never reach a message or a verdict, so they are not kept. */
-            edge[i * nu + k] = (unsigned char)sjc_compatible(&sub);
+            edge[i * nu + k] = (unsigned char)sjc_compatible(r, &sub);
             sjc_ctx_free(&sub);
         }
         sjc_pop(r);

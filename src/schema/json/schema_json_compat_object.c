@@ -139,7 +139,7 @@ sjc_prop_removed(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
     if (partial != NULL) {
         sjc_ctx_t sub = {0};
         sjc_compare(r, &sub, sjm_child(o->s, orig), sjm_child(u->s, partial));
-        int ok = sjc_compatible(&sub);
+        int ok = sjc_compatible(r, &sub);
         sjc_take(ctx, &sub);
         sjc_add(r, ctx, ok ? SJD_PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
                            : SJD_PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
@@ -180,7 +180,7 @@ sjc_prop_added(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
     if (partial != NULL) {
         sjc_ctx_t sub = {0};
         sjc_compare(r, &sub, sjm_child(o->s, partial), us);
-        int ok = sjc_compatible(&sub);
+        int ok = sjc_compatible(r, &sub);
         sjc_take(ctx, &sub);
         sjc_add(r, ctx, ok ? SJD_PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
                            : SJD_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);

@@ -75,16 +75,18 @@ sjc_unevaluated_cmp(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const s
  * An array's minContains or maxContains as ArraySchemaDiff reads it (a
  * Number among the unprocessed properties, compared by intValue()): in
  * 2019-09 and 2020-12 the translator writes them only for a `contains`
- * (minContains 1 when not given); everit (draft-04 to -07) leaves both
- * keywords, unknown to it, unprocessed wherever they stand.  1 with *v set,
- * or 0.
+ * (minContains 1 when not given), on the contains' own array schema;
+ * everit (draft-04 to -07) leaves both keywords, unknown to it, among the
+ * unprocessed properties of the schema it loads from the object, which is
+ * the synthetic allOf when the object has parts of several kinds (its
+ * array part has none).  1 with *v set, or 0.
  */
 static int
 sjc_contains_bound(const sjm_schema_t *s, const char *key, long *v)
 {
     const jsn_t *n = sjm_kw(s, key);
     double d;
-    if (s->doc->modern && sjm_kw(s, "contains") == NULL)
+    if (s->doc->modern ? sjm_kw(s, "contains") == NULL : s->part)
         return 0;
     if (n == NULL || !jsn_number(n, &d)) {
         *v = 1;

@@ -111,10 +111,30 @@ static const sjd_info_t sjd_types[SJD_COUNT] = {
 };
 #undef DT
 
-int
-sjd_compatible(sjd_type_t type)
+/* SchemaDiff.COMPATIBLE_CHANGES_LENIENT beyond the STRICT set (8.3). */
+static int
+sjd_lenient(sjd_type_t type)
 {
-    return sjd_types[type].compatible;
+    static const sjd_type_t more[] = {
+        SJD_ADDITIONAL_PROPERTIES_NARROWED, SJD_ADDITIONAL_PROPERTIES_REMOVED,
+        SJD_UNEVALUATED_PROPERTIES_NARROWED, SJD_UNEVALUATED_PROPERTIES_REMOVED,
+        SJD_REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL,
+        SJD_OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL,
+        SJD_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL, SJD_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL,
+        SJD_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+        SJD_PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL,
+    };
+    for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++) {
+        if (more[i] == type)
+            return 1;
+    }
+    return 0;
+}
+
+int
+sjd_compatible(sjd_type_t type, int lenient)
+{
+    return sjd_types[type].compatible || (lenient && sjd_lenient(type));
 }
 
 char *

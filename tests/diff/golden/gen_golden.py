@@ -601,14 +601,20 @@ V8 = {
                 {'type': 'number', 'connect.type': 'int64'}, {'type': 'string', 'connect.type': 'int64'},
                 {'type': 'object', 'connect.type': 'bytes'}, {'type': ['string', 'null'], 'connect.type': 'bytes'},
                 {'connect.type': 'bytes'}, {'type': 'string', 'connect.type': 'BYTES'},
-                {'type': 'number', 'connect.type': 'bytes', 'title': 'decimal'}],
+                {'type': 'number', 'connect.type': 'bytes', 'title': 'decimal'},
+                {'type': 'string', 'connect.type': 'bytes', 'minimum': 1},
+                {'type': 'number', 'connect.type': 'bytes', 'maxLength': 3},
+                {'anyOf': [{'type': 'string'}], 'connect.type': 'bytes'}],
     'count': [{'type': 'array'}, {'type': 'array', 'maxContains': 3}, {'type': 'array', 'maxContains': 5},
               {'type': 'array', 'minContains': 2}, {'type': 'array', 'minContains': 0},
               {'type': 'array', 'contains': S}, {'type': 'array', 'contains': S, 'minContains': 2},
               {'type': 'array', 'contains': S, 'maxContains': 2, 'minContains': 1},
               {'type': 'array', 'contains': S, 'maxContains': 3.5}, {'maxContains': 3},
               {'type': 'array', 'items': S, 'maxContains': 4}, {'type': 'array', 'maxContains': 'x'},
-              {'type': 'array', 'contains': I, 'minContains': 3}, {'contains': S, 'minContains': 2}],
+              {'type': 'array', 'contains': I, 'minContains': 3}, {'contains': S, 'minContains': 2},
+              {'type': 'array', 'maxContains': 3, 'additionalProperties': False},
+              {'type': 'array', 'maxContains': 5, 'properties': {'a': S}},
+              {'maxContains': 3, 'minItems': 1, 'minProperties': 1}],
     'bridge': [{'definitions': {'x': S}, '$ref': '#/$defs/x'}, {'definitions': {'x': I}, '$ref': '#/$defs/x'},
                {'definitions': {'x': S}, '$defs': {'x': I}, '$ref': '#/$defs/x'},
                {'definitions': {'x': S}, '$defs': {'y': I}, '$ref': '#/$defs/x'},
@@ -674,6 +680,24 @@ def v8_pairs():
             for wname, wrap in WRAPS:
                 for a, b in r.sample(pairs, min(len(pairs), 3)):
                     out.append(('json-v8-nest', with_draft(wrap(a), draft), with_draft(wrap(b), draft)))
+    return out
+
+
+def lenient_pairs():
+    """8.3's compatibilityPolicy LENIENT (its larger set of compatible
+    changes, also inside combined schemas and partially open models): the
+    object families, the V8 ones, nested; 7.9 has no policy."""
+    r = random.Random(SEED + 84)
+    out = []
+    fams = [('object', FAMILIES['object']), ('open', V8['open']), ('uneval', V8['uneval8'])]
+    for fam, vs in fams:
+        for draft, tag in ((None, '7'), (D2020, '2020')):
+            for a, b in itertools.combinations(vs, 2):
+                out.append(('json-lenient-%s-%s' % (fam, tag), with_draft(a, draft), with_draft(b, draft)))
+            pairs = list(itertools.combinations(vs, 2))
+            for wname, wrap in WRAPS:
+                for a, b in r.sample(pairs, min(len(pairs), 4)):
+                    out.append(('json-lenient-nest', with_draft(wrap(a), draft), with_draft(wrap(b), draft)))
     return out
 
 
@@ -889,6 +913,8 @@ def inputs():
         lines.append({'c': cat, 'k': 'jcompat', 'a': d(a), 'b': d(b)})
     for cat, a, b in v8_pairs():
         lines.append({'c': cat, 'k': 'jcompat', 'a': d(a), 'b': d(b)})
+    for cat, a, b in lenient_pairs():
+        lines.append({'c': cat, 'k': 'jcompat', 'a': d(a), 'b': d(b), 'p': 'LENIENT'})
     for (a, ra), (b, rb) in list(itertools.product(REF_DOCS, repeat=2)) + \
             list(itertools.product(V8_REF_DOCS, repeat=2)):
         x = {'c': 'json-refdoc', 'k': 'jcompat', 'a': d(a), 'b': d(b)}

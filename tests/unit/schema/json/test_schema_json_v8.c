@@ -4,8 +4,8 @@
  * its JsonSchemaDiff (the kinds of a property added to an open content
  * model, connect.type "bytes", minContains/maxContains,
  * unevaluatedProperties/Items as content models, everit 1.14.6's order of
- * subschemas) and its loaders (definitions bridged into $defs, no loop of
- * one-keyword $ref targets).  Each expectation was checked against
+ * subschemas, the LENIENT compatibility policy) and its loaders
+ * (definitions bridged into $defs, no loop of one-keyword $ref targets).  Each expectation was checked against
  * Confluent's own code (tests/diff/golden/make_golden.sh, both tags).
  */
 #include <stdlib.h>
@@ -47,15 +47,15 @@ loads(tally_t *t, int dialect, const char *in, const schema_ref_t *refs, size_t 
     free(err);
 }
 
-/* The messages of `reader` (the new schema) against `writer` under `dialect`. */
+/* The messages of `reader` (the new schema) against `writer` under
+ * `dialect` and, with `lenient`, 8.3's compatibilityPolicy LENIENT. */
 static void
-compat(tally_t *t, int dialect, const char *writer, const char *reader, const char *want,
-       const char *what)
+compat_as(tally_t *t, int dialect, int lenient, const char *writer, const char *reader,
+          const char *want, const char *what)
 {
     json_t *msgs = json_array();
-    int lenient = dialect > 8;    /* 9: 8.3 under compatibilityPolicy LENIENT */
-    int rc = schema_json_compatible_dialect(reader, NULL, 0, writer, NULL, 0, 1,
-                                            lenient ? 8 : dialect, lenient, msgs);
+    int rc = schema_json_compatible_dialect(reader, NULL, 0, writer, NULL, 0, 1, dialect,
+                                            lenient, msgs);
     buf_t b = {0};
     for (size_t i = 0; i < json_array_size(msgs); i++) {
         if (i)
@@ -69,6 +69,14 @@ compat(tally_t *t, int dialect, const char *writer, const char *reader, const ch
     check(t, ok, what);
     buf_free(&b);
     json_decref(msgs);
+}
+
+/* The same under the STRICT policy (the default). */
+static void
+compat(tally_t *t, int dialect, const char *writer, const char *reader, const char *want,
+       const char *what)
+{
+    compat_as(t, dialect, 0, writer, reader, want, what);
 }
 
 #define OBJ_A "{\"type\":\"object\",\"properties\":{\"a\":" S
@@ -228,6 +236,39 @@ test_order(tally_t *t)
            "1.14.3 put the combined ones first");
 }
 
+#define CLOSED_AB "{\"type\":\"object\",\"properties\":{\"a\":" S ",\"b\":" I "}," \
+                  "\"additionalProperties\":false}"
+#define ONE_OF(x) "{\"oneOf\":[{\"type\":\"null\"}," x "]}"
+static void
+test_lenient(tally_t *t)
+{
+    compat_as(t, 8, 1, OBJ_A "}}", OBJ_A ",\"b\":" I "}}", "",
+              "LENIENT: an optional property added to an open content model passes");
+    compat_as(t, 8, 1, OBJ_A "}}",
+              OBJ_A ",\"b\":{\"type\":\"integer\",\"default\":1}},\"required\":[\"b\"]}", "",
+              "so does a required one with a default");
+    compat_as(t, 8, 1, OBJ_A "}}", OBJ_A ",\"b\":" I "},\"required\":[\"b\"]}",
+              OPEN("REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "#/properties/b"),
+              "not a required one without");
+    compat_as(t, 8, 1, CLOSED_AB, OBJ_A "},\"additionalProperties\":false}", "",
+              "a property removed from a closed content model passes");
+    compat_as(t, 8, 1, OBJ_A "}}", OBJ_A "},\"additionalProperties\":false}", "",
+              "additionalProperties false added passes");
+    compat_as(t, 8, 1, ONE_OF(OBJ_A "}}"), ONE_OF(OBJ_A ",\"b\":" I "}}"), "",
+              "the policy's set pairs the subschemas of a combination too");
+    compat_as(t, 8, 0, ONE_OF(OBJ_A "}}"), ONE_OF(OBJ_A ",\"b\":" I "}}"),
+              MSG("COMBINED_TYPE_SUBSCHEMAS_CHANGED", "A type at path '#/' is different between "
+                  "the new schema and the old schema"),
+              "STRICT does not pair them");
+    compat_as(t, 7, 1, OBJ_A "}}", OBJ_A ",\"b\":" I "}}",
+              OPEN("PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL", "#/properties/b"),
+              "7.9 has no policy");
+    const schema_type_t *j7 = schema_type_find("JSON", 7), *j8 = schema_type_find("JSON", 8);
+    check(t, j8->compatible_lenient != NULL && j7->compatible_lenient == NULL &&
+              schema_type_find("AVRO", 8)->compatible_lenient == NULL,
+          "only 8.x's JSON row has a LENIENT hook");
+}
+
 static void
 test_rows(tally_t *t)
 {
@@ -254,6 +295,7 @@ main(void)
     test_loops(&t);
     test_unevaluated(&t);
     test_order(&t);
+    test_lenient(&t);
     test_rows(&t);
     return tally_report(&t);
 }

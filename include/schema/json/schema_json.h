@@ -1,10 +1,10 @@
 /*
  * schema_json.h - JSON Schema as Confluent Schema Registry 7.9 and 8.3 see
- * it (their json-schema-provider; the row's dialect8 is 8.3's): parse with Jackson's rules, validate as its
- * loaders (everit for draft-04/06/07, json-sKema for 2019-09 and 2020-12)
- * refuse, render the text it stores (Jackson's compact serialization,
- * members in order; normalized: sorted), and check compatibility by its
- * JsonSchemaDiff.
+ * it (their json-schema-provider; the row's dialect8 is 8.3's): parse with
+ * Jackson's rules, validate as its loaders (everit for draft-04/06/07,
+ * json-sKema for 2019-09 and 2020-12) refuse, render the text it stores
+ * (Jackson's compact serialization, members in order; normalized: sorted),
+ * and check compatibility by its JsonSchemaDiff.
  */
 #ifndef SCHEMAD_SCHEMA_JSON_H
 #define SCHEMAD_SCHEMA_JSON_H

@@ -39,7 +39,7 @@ typedef struct sjc_run {
     long budget;
     int depth;
     int dialect;                /* confluent.version: 7.9's JsonSchemaDiff or 8.3's */
-    int lenient;                /* 8.3's compatibilityPolicy LENIENT: its set of compatible changes */
+    int lenient;                /* 8.3's compatibilityPolicy LENIENT: its compatible changes */
 } sjc_run_t;
 
 /** Compare original `o` with update `u`, adding their differences to `ctx`. */
@@ -85,16 +85,19 @@ void sjc_object(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *os, const sjm_
 void sjc_array(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u);
 
 /* 8.3's additions (schema_json_compat_v8.c). */
-/** The schema of `key` ("unevaluatedProperties", "unevaluatedItems") as 8.3's diff reads it, or NULL. */
+/** The schema of `key` ("unevaluatedProperties", "unevaluatedItems") as 8.3's diff
+ *  reads it, or NULL. */
 const jsn_t *sjc_unevaluated(const sjm_schema_t *s, const char *key);
 /** isOpenContentModel's part of it: none, true or an empty schema. */
 int sjc_unevaluated_open(const sjm_schema_t *s, const char *key);
-/** schemaFromPartiallyOpenContentModel's: the schema when it is neither false nor empty, or NULL. */
+/** schemaFromPartiallyOpenContentModel's: the schema when it is neither false nor
+ *  empty, or NULL. */
 const jsn_t *sjc_unevaluated_partial(const sjm_schema_t *s, const char *key);
 /** compareUnevaluatedProperties/Items; `added`: the first of ADDED, REMOVED, EXTENDED, NARROWED. */
 void sjc_unevaluated_cmp(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
                          const char *key, sjd_type_t added);
 /** compareAttributes' maxContains and minContains (dialect 8). */
-void sjc_contains_bounds(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u);
+void sjc_contains_bounds(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o,
+                         const sjm_schema_t *u);
 
 #endif

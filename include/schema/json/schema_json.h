@@ -29,7 +29,8 @@ extern const schema_type_t schema_json_type;
 int schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                           int flags, char **out, char **err);
 
-/** The same with the loaders of `dialect` (confluent.version 7: 7.9's, 8: 8.3's). */
+/** The same with the loaders of `dialect` (confluent.version 7: 7.9's, 8: 8.3's,
+ *  whose messages are "Invalid JSON schema" (-1) and "Invalid JSON" (-2)). */
 int schema_json_canonical_dialect(const char *text, size_t len, const schema_ref_t *refs,
                                   size_t nrefs, int flags, int dialect, char **out, char **err);
 

@@ -443,6 +443,11 @@ schema_json_canonical_dialect(const char *text, size_t len, const schema_ref_t *
     *out = NULL;
     *err = NULL;
     jsn_t *root = jsn_parse(text, len);
+    if (root == NULL && dialect >= 8) {
+        /* 8.3's JsonSchema constructor no longer repeats the text. */
+        *err = mem_strdup("Invalid JSON schema");
+        return -1;
+    }
     if (root == NULL) {
         buf_t b = {0};
         buf_puts(&b, "Invalid JSON ");
@@ -463,7 +468,8 @@ schema_json_canonical_dialect(const char *text, size_t len, const schema_ref_t *
     sjr_free(&set);
     if (invalid) {
         jsn_free(root);
-        *err = mem_strdup("Invalid JSON Schema");
+        /* rawSchema()'s wrapper of every loader exception: 8.3 words it "Invalid JSON". */
+        *err = mem_strdup(dialect >= 8 ? "Invalid JSON" : "Invalid JSON Schema");
         return -2;
     }
     buf_t b = {0};

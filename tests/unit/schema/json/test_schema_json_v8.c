@@ -39,7 +39,8 @@ loads(tally_t *t, int dialect, const char *in, const schema_ref_t *refs, size_t 
 {
     char *out = NULL, *err = NULL;
     int rc = schema_json_canonical_dialect(in, strlen(in), refs, nrefs, 0, dialect, &out, &err);
-    int good = ok ? rc == 0 : rc == -2 && err != NULL && strcmp(err, "Invalid JSON Schema") == 0;
+    const char *refused = dialect >= 8 ? "Invalid JSON" : "Invalid JSON Schema";
+    int good = ok ? rc == 0 : rc == -2 && err != NULL && strcmp(err, refused) == 0;
     if (!good)
         printf("  rc %d (dialect %d) for %s\n", rc, dialect, in);
     check(t, good, what);
@@ -269,6 +270,28 @@ test_lenient(tally_t *t)
           "only 8.x's JSON row has a LENIENT hook");
 }
 
+/* The texts after "details: " of 8.3's JsonSchema, which words both
+ * refusals otherwise than 7.9. */
+static void
+test_messages(tally_t *t)
+{
+    static const struct { const char *in; int dialect, rc; const char *err; } cases[] = {
+        {"{\"type\":", 7, -1, "Invalid JSON {\"type\":"},
+        {"{\"type\":", 8, -1, "Invalid JSON schema"},
+        {"{\"type\":5}", 7, -2, "Invalid JSON Schema"},
+        {"{\"type\":5}", 8, -2, "Invalid JSON"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *out = NULL, *err = NULL;
+        int rc = schema_json_canonical_dialect(cases[i].in, strlen(cases[i].in), NULL, 0, 0,
+                                               cases[i].dialect, &out, &err);
+        check(t, rc == cases[i].rc && err != NULL && strcmp(err, cases[i].err) == 0,
+              cases[i].err);
+        free(out);
+        free(err);
+    }
+}
+
 static void
 test_rows(tally_t *t)
 {
@@ -296,6 +319,7 @@ main(void)
     test_unevaluated(&t);
     test_order(&t);
     test_lenient(&t);
+    test_messages(&t);
     test_rows(&t);
     return tally_report(&t);
 }

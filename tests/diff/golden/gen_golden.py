@@ -923,6 +923,16 @@ def inputs():
         if rb:
             x['rb'] = {k: d(v) for k, v in rb.items()}
         lines.append(x)
+    # The same in 2020-12 (json-sKema's mappings: each name, "./name" and,
+    # in 8.3, mem://input/name).
+    for (a, ra), (b, rb) in itertools.product(REF_DOCS + V8_REF_DOCS, repeat=2):
+        x = {'c': 'json-refdoc-2020', 'k': 'jcompat', 'a': d(with_draft(a, D2020)),
+             'b': d(with_draft(b, D2020))}
+        if ra:
+            x['ra'] = {k: d(v) for k, v in ra.items()}
+        if rb:
+            x['rb'] = {k: d(v) for k, v in rb.items()}
+        lines.append(x)
     for cat, s, refs in avro_texts() + avro_orders(r) + avro_defaults(r):
         x = {'c': 'avro-' + cat if not cat.startswith('avro') else cat, 'k': 'anorm', 's': s}
         if refs:

@@ -67,6 +67,9 @@ int sjc_compatible(const sjc_run_t *r, const sjc_ctx_t *ctx);
 void sjc_bound(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
                const char *key, sjd_type_t added);
 
+/** Number.intValue() of a numeric literal as Java gives it for the Integer,
+ *  Long, BigInteger or BigDecimal Jackson reads: truncated, its low 32 bits. */
+long long sjc_int_value(const jsn_t *v);
 /** Two value lists as sets: 0 equal, 1 `b` has more, 2 `b` has fewer, 3 neither holds the other. */
 int sjc_set_relation(const jsn_t *a, const jsn_t *b);
 

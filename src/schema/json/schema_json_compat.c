@@ -159,17 +159,43 @@ sjc_string(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema
         sjc_add_at(r, ctx, "pattern", SJD_PATTERN_CHANGED);
 }
 
-/* Number.intValue() of a literal, as Java truncates it. */
-static long long
+/*
+ * Number.intValue() of a literal as Java gives it for what Jackson reads
+ * (an Integer, Long or BigInteger, or a BigDecimal: Confluent's mapper reads
+ * fractions so): the integer part, truncated toward zero, wrapped to its low
+ * 32 bits.  From the literal's text, so a value past a double's range is no
+ * matter: 10^32 is a multiple of 2^32, so a digit more than 32 places left
+ * of the end adds nothing.
+ */
+long long
 sjc_int_value(const jsn_t *v)
 {
-    double d;
-    jsn_number(v, &d);
-    if (d >= 2147483647.0)
-        return 2147483647;
-    if (d <= -2147483648.0)
-        return -2147483647 - 1;
-    return (long long)d;
+    const char *p = v->str, *end = v->str + v->len, *e = memchr(p, 'E', v->len);
+    if (e == NULL)
+        e = memchr(p, 'e', v->len);
+    int neg = p < end && *p == '-';
+    p += p < end && (*p == '-' || *p == '+');
+    const char *mend = e ? e : end, *dot = memchr(p, '.', (size_t)(mend - p));
+    long exp = e ? strtol(e + 1, NULL, 10) : 0;
+    long whole = (long)((dot ? dot : mend) - p);
+    if (exp > 64)
+        exp = 64;
+    if (exp < -(whole + 1))
+        exp = -(whole + 1);
+    long want = whole + exp;        /* the digits left of the point */
+    uint32_t acc = 0;
+    long k = 0;
+    for (const char *q = p; q < mend && k < want; q++) {
+        if (*q == '.')
+            continue;
+        if (*q < '0' || *q > '9')
+            return 0;               /* NaN, Infinity: the loaders refuse them first */
+        acc = acc * 10u + (uint32_t)(*q - '0');
+        k++;
+    }
+    for (; k < want && k < whole + 64; k++)
+        acc *= 10u;
+    return (int32_t)(neg ? 0u - acc : acc);
 }
 
 static void

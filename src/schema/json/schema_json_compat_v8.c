@@ -7,7 +7,6 @@
  * maxContains numbers of an array's unprocessed properties.  Only a
  * document modelled for dialect 8 has any of them.
  */
-#include <math.h>
 #include <string.h>
 
 #include "schema_json_compat.h"
@@ -92,7 +91,7 @@ sjc_contains_bound(const sjm_schema_t *s, const char *key, long *v)
         *v = 1;
         return s->doc->modern && strcmp(key, "minContains") == 0;
     }
-    *v = (long)trunc(d);
+    *v = (long)sjc_int_value(n);
     return 1;
 }
 

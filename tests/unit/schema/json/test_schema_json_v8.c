@@ -142,6 +142,13 @@ test_contains(tally_t *t)
            "2020-12: no contains, no count");
     compat(t, 8, D20 "\"type\":\"array\",\"contains\":" S ",\"maxContains\":4}",
            D20 "\"type\":\"array\",\"contains\":" S "}", "", "a maxContains removed is compatible");
+    compat(t, 8, "{\"type\":\"array\",\"maxContains\":6}",
+           "{\"type\":\"array\",\"maxContains\":4294967301.5}",
+           MSG("MAX_CONTAINS_DECREASED", "The value at path '#/maxContains' in the new schema "
+               "is less than its value in the old schema"),
+           "intValue() keeps the low 32 bits of the integer part: 2^32 + 5 is 5");
+    compat(t, 8, "{\"type\":\"array\",\"maxContains\":6}", "{\"type\":\"array\",\"maxContains\":1e30}",
+           "", "10^30 is 2^30 to it (and a literal past a double's range no harm)");
 }
 
 static void

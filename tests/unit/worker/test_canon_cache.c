@@ -19,7 +19,8 @@ test_plain(tally_t *t)
     char fp[33], want[33];
     store_fingerprint("{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"}]}",
                       NULL, NULL, NULL, want);
-    check(t, canon_cache_compute(plain_body, strlen(plain_body), 8, fp) == 0, "plain body computes");
+    check(t, canon_cache_compute(plain_body, strlen(plain_body), 8, fp) == 0,
+          "plain body computes");
     check(t, strcmp(fp, want) == 0, "fingerprint of the canonical text");
     const char *ws = "{ \"schema\" : \"{ \\\"type\\\" : \\\"record\\\", \\\"name\\\":\\\"U\\\", "
                      "\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"int\\\"}]}\", "

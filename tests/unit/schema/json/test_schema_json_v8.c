@@ -5,8 +5,9 @@
  * model, connect.type "bytes", minContains/maxContains,
  * unevaluatedProperties/Items as content models, everit 1.14.6's order of
  * subschemas, the LENIENT compatibility policy) and its loaders
- * (definitions bridged into $defs, no loop of one-keyword $ref targets).  Each expectation was checked against
- * Confluent's own code (tests/diff/golden/make_golden.sh, both tags).
+ * (definitions bridged into $defs, no loop of one-keyword $ref targets,
+ * their messages).  Each expectation was checked against Confluent's own
+ * code (tests/diff/golden/make_golden.sh, both tags).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -147,8 +148,9 @@ test_contains(tally_t *t)
            MSG("MAX_CONTAINS_DECREASED", "The value at path '#/maxContains' in the new schema "
                "is less than its value in the old schema"),
            "intValue() keeps the low 32 bits of the integer part: 2^32 + 5 is 5");
-    compat(t, 8, "{\"type\":\"array\",\"maxContains\":6}", "{\"type\":\"array\",\"maxContains\":1e30}",
-           "", "10^30 is 2^30 to it (and a literal past a double's range no harm)");
+    compat(t, 8, "{\"type\":\"array\",\"maxContains\":6}",
+           "{\"type\":\"array\",\"maxContains\":1e30}", "",
+           "10^30 is 2^30 to it (and a literal past a double's range no harm)");
 }
 
 static void
@@ -171,7 +173,8 @@ test_bridge(tally_t *t)
                 "\"$ref\":\"#/definitions/d\"}", NULL, 0, 0,
           "a bridged copy gives its $anchor a second time: a clash");
     schema_ref_t dep[] = {{"dep.json", "{\"definitions\":{\"x\":" S "}}"}};
-    const char *refd = "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"dep.json#/$defs/x\"}}}";
+    const char *refd =
+        "{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"dep.json#/$defs/x\"}}}";
     loads(t, 8, refd, dep, 1, 1, "a referenced document is bridged too");
     loads(t, 7, refd, dep, 1, 0, "7.9: not");
     char *out = NULL, *err = NULL;
@@ -186,7 +189,8 @@ static void
 test_loops(tally_t *t)
 {
     const char *self = D20 "\"allOf\":[{\"$ref\":\"#\"}]}";
-    const char *not = D20 "\"$defs\":{\"x\":{\"not\":{\"$ref\":\"#/$defs/x\"}}},\"$ref\":\"#/$defs/x\"}";
+    const char *not =
+        D20 "\"$defs\":{\"x\":{\"not\":{\"$ref\":\"#/$defs/x\"}}},\"$ref\":\"#/$defs/x\"}";
     loads(t, 8, self, NULL, 0, 1, "8.3: a $ref to a one-keyword schema around it loads");
     loads(t, 7, self, NULL, 0, 0, "7.9: its translator never finishes");
     loads(t, 8, not, NULL, 0, 1, "a loop through a not");

@@ -44,6 +44,12 @@ test_json(tally_t *t)
           "JSON: whitespace does not change the fingerprint");
     check(t, canon_cache_compute(other, strlen(other), 8, b) == 0 && strcmp(a, b) != 0,
           "JSON: another schema, another fingerprint");
+    /* The dialect's loaders decide what is a schema: 8.3 bridges definitions. */
+    const char *bridged = "{\"schema\":\"{\\\"definitions\\\":{\\\"x\\\":{}},"
+                          "\\\"$ref\\\":\\\"#/$defs/x\\\"}\",\"schemaType\":\"JSON\"}";
+    check(t, canon_cache_compute(bridged, strlen(bridged), 8, a) == 0 &&
+             canon_cache_compute(bridged, strlen(bridged), 7, b) == -1,
+          "JSON: the memo runs its dialect's hooks");
 }
 
 static void

@@ -56,8 +56,9 @@ int api_reg_canonicalize(const api_t *api, api_reg_t *g, int flags, api_result_t
 /** Set g->fingerprint: the canonical text with references, metadata and rule set. */
 void api_reg_fingerprint(api_reg_t *g);
 
-/** The canonicalized request as the compatibility checks take it (borrows from g). */
-compat_schema_t api_reg_compat_schema(const api_reg_t *g);
+/** The canonicalized request as the compatibility checks take it (borrows from g), the
+ *  dialect's hooks and the policy of the config in scope. */
+compat_schema_t api_reg_compat_schema(const api_t *api, const api_reg_t *g);
 
 /** The compatibilityGroup the config in scope names, or NULL. */
 const char *api_reg_compat_group(const api_t *api, const char *subject);

@@ -20,6 +20,7 @@ typedef struct compat_schema {
     const schema_ref_t *refs;
     size_t nrefs;
     const json_t *metadata;
+    int lenient;                /* the config in scope's compatibilityPolicy is LENIENT (8.x) */
 } compat_schema_t;
 
 /**

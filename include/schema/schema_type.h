@@ -66,6 +66,17 @@ typedef struct schema_type {
                       int reader_is_new, json_t *messages);
 
     /**
+     * The same under 8.x's compatibilityPolicy LENIENT (the config in
+     * scope); NULL when the type has no policy (Confluent's
+     * ParsedSchema.isBackwardCompatible(policy, ...) ignores it but for
+     * JSON Schema), and then `compatible` answers.
+     */
+    int (*compatible_lenient)(const char *reader, const schema_ref_t *reader_refs,
+                              size_t nreader_refs, const char *writer,
+                              const schema_ref_t *writer_refs, size_t nwriter_refs,
+                              int reader_is_new, json_t *messages);
+
+    /**
      * Add then remove `confluent:tags` on the schema's elements, as the
      * type's ParsedSchema.copy(tagsToAdd, tagsToRemove): `add` and
      * `remove` are the request's lists of {schemaEntity, tags}.  0 with
@@ -84,13 +95,21 @@ typedef struct schema_type {
      */
     char *(*formatted)(const char *text, const schema_ref_t *refs, size_t nrefs,
                        const char *format);
+
+    /**
+     * The same type's hooks as Confluent 8.3 runs them (confluent.version
+     * 8), where they differ from 7.9's (this row); NULL: they do not.
+     * schema_type_find picks it, so no caller names a dialect's hooks.
+     */
+    const struct schema_type *dialect8;
 } schema_type_t;
 
 /**
  * The type a `schemaType` names (`name` NULL: Confluent's default, AVRO;
- * an empty name is no type), or NULL when schemad has no such type.  The table is static.
+ * an empty name is no type) with the hooks of `dialect` (confluent.version,
+ * 7 or 8), or NULL when schemad has no such type.  The table is static.
  */
-const schema_type_t *schema_type_find(const char *name);
+const schema_type_t *schema_type_find(const char *name, int dialect);
 
 /** Whether Confluent knows a type of this name (NULL, AVRO, JSON, PROTOBUF). */
 int schema_type_known(const char *name);

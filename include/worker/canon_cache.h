@@ -37,10 +37,12 @@ typedef struct canon_cache {
     /* Keyed: a client who could predict slots could evict a producer's
      * body with bodies of its own. */
     unsigned char key[SIPHASH_KEY_LEN];
+    /* confluent.version: a JSON Schema's validity is the dialect's. */
+    int dialect;
 } canon_cache_t;
 
-/** Allocate `nslots` (a power of two) empty slots. */
-void canon_cache_init(canon_cache_t *c, size_t nslots);
+/** Allocate `nslots` (a power of two) empty slots for `dialect`'s schema hooks. */
+void canon_cache_init(canon_cache_t *c, size_t nslots, int dialect);
 void canon_cache_free(canon_cache_t *c);
 
 /**
@@ -53,7 +55,7 @@ void canon_cache_free(canon_cache_t *c);
  */
 int canon_cache_fingerprint(canon_cache_t *c, const char *body, size_t len, char fp[33]);
 
-/** The same without memoizing. */
-int canon_cache_compute(const char *body, size_t len, char fp[33]);
+/** The same without memoizing, with `dialect`'s schema hooks. */
+int canon_cache_compute(const char *body, size_t len, int dialect, char fp[33]);
 
 #endif

@@ -34,6 +34,7 @@ typedef struct http {
     uint64_t leader_read_ms;        /* leader.read.timeout.ms */
     char *relay_trust_pem;          /* owned copy: ssl.truststore.* as PEM, NULL: the system's */
     int relay_verify_host;          /* ssl.endpoint.identification.algorithm=https */
+    int dialect;                    /* confluent.version: whose schema hooks the memo runs */
 } http_t;
 
 /**

@@ -21,7 +21,7 @@ api_read__formatted(const api_t *api, const route_t *r, const store_schema_t *s)
     const char *format = route_query(r, "format");
     if (format == NULL || format[0] == '\0')
         return NULL;
-    const schema_type_t *st = schema_type_find(s->schema_type);
+    const schema_type_t *st = schema_type_find(s->schema_type, api->cf->confluent_version);
     if (st == NULL || st->formatted == NULL)
         return NULL;
     size_t n;

@@ -192,12 +192,16 @@ api_reg_compat_group(const api_t *api, const char *subject)
     return json_string_value(api_config_field(api, subject, "compatibilityGroup"));
 }
 
-/* The canonicalized request as the compatibility checks take it. */
+/* The canonicalized request as the compatibility checks take it, with the
+ * policy of the config in scope. */
 compat_schema_t
-api_reg_compat_schema(const api_reg_t *g)
+api_reg_compat_schema(const api_t *api, const api_reg_t *g)
 {
+    const char *policy =
+        json_string_value(api_config_field(api, g->subject, "compatibilityPolicy"));
     compat_schema_t cs = {
-        .type = schema_type_find(g->req.schema_type),
+        .type = schema_type_find(g->req.schema_type, api->cf->confluent_version),
+        .lenient = policy != NULL && strcmp(policy, "LENIENT") == 0,
         .canonical = g->canonical,
         .refs = g->refs,
         .nrefs = g->nrefs,
@@ -227,7 +231,7 @@ api_reg_canonicalize(const api_t *api, api_reg_t *g, int flags, api_result_t *re
     int is_new = api->cf->confluent_version >= 8 && (flags & SCHEMA_VALIDATE_DEFAULTS);
     if (api_reg__resolve_refs(api, g, is_new, res) != 0)
         return -1;
-    const schema_type_t *st = schema_type_find(type);
+    const schema_type_t *st = schema_type_find(type, api->cf->confluent_version);
     if (st == NULL) {
         api_reg__invalid_schema(api, res, g, "schemad does not support this schema type yet", 0);
         return -1;
@@ -303,5 +307,6 @@ api_reg_decode(api_reg_t *g, const char *arg, const char *body, size_t blen,
 int
 api_reg_unsupported_type(const char *type)
 {
-    return schema_type_find(type) == NULL && schema_type_known(type);
+    /* Whether schemad has the row at all: every dialect has the same rows. */
+    return schema_type_find(type, 8) == NULL && schema_type_known(type);
 }

@@ -537,7 +537,7 @@ api_register(api_t *api, const route_t *r, const char *body, size_t blen,
         }
         version = g.req.version;
     }
-    compat_schema_t cs = api_reg_compat_schema(&g);
+    compat_schema_t cs = api_reg_compat_schema(api, &g);
     if (!import && api__check_compat(api, g.subject, &cs, res) != 0)
         goto out;
     int id = api__choose_id(api, &g, res);
@@ -645,7 +645,7 @@ api_compatibility(api_t *api, const route_t *r, const char *body, size_t blen,
         goto out;
     }
     const char *level = api_compat_level(api, g.subject);
-    compat_schema_t cs = api_reg_compat_schema(&g);
+    compat_schema_t cs = api_reg_compat_schema(api, &g);
     int ok = against_none || compat_evaluate(api->store, g.subject, level,
                                              api_reg_compat_group(api, g.subject), &cs, only,
                                              messages);

@@ -154,7 +154,8 @@ api_tags(api_t *api, const route_t *r, const char *body, size_t blen, api_result
         api_error(res, 422, 42201, "Version is not one more than previous version");
         goto out;
     }
-    const schema_type_t *type = schema_type_find(v->schema->schema_type);
+    const schema_type_t *type =
+        schema_type_find(v->schema->schema_type, api->cf->confluent_version);
     if (type == NULL || type->edit_tags == NULL) {
         api_error(res, 422, 42201, "schemad cannot edit tags of this schema type yet");
         goto out;

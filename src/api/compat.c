@@ -38,13 +38,17 @@ compat__pair(const store_t *st, const compat_schema_t *s, const store_schema_t *
     size_t nold;
     schema_ref_t *oldrefs = compat_schema_refs(st, old, &nold);
     const char *text = store_schema_text(st, old);
+    /* A type without a policy of its own checks LENIENT as STRICT, as
+     * Confluent's ParsedSchema does. */
+    int (*hook)(const char *, const schema_ref_t *, size_t, const char *, const schema_ref_t *,
+                size_t, int, json_t *) =
+        s->lenient && s->type->compatible_lenient != NULL ? s->type->compatible_lenient
+                                                          : s->type->compatible;
     int rc;
     if (new_is_reader)
-        rc = s->type->compatible(s->canonical, s->refs, s->nrefs, text,
-                                 oldrefs, nold, 1, diffs);
+        rc = hook(s->canonical, s->refs, s->nrefs, text, oldrefs, nold, 1, diffs);
     else
-        rc = s->type->compatible(text, oldrefs, nold,
-                                 s->canonical, s->refs, s->nrefs, 0, diffs);
+        rc = hook(text, oldrefs, nold, s->canonical, s->refs, s->nrefs, 0, diffs);
     schema_refs_free(oldrefs, nold);
     return rc == 1;
 }

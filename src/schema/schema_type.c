@@ -19,14 +19,21 @@ static const schema_type_t *const schema_types[] = {
 /* The types Confluent's providers register, whether or not schemad has them. */
 static const char *const schema_type_confluent[] = {"AVRO", "JSON", "PROTOBUF"};
 
+/* A row's hooks under `dialect`: 8.x's where the row has its own. */
+static const schema_type_t *
+schema_type__dialect(const schema_type_t *t, int dialect)
+{
+    return dialect >= 8 && t->dialect8 != NULL ? t->dialect8 : t;
+}
+
 const schema_type_t *
-schema_type_find(const char *name)
+schema_type_find(const char *name, int dialect)
 {
     if (name == NULL)
-        return schema_types[0];
+        return schema_type__dialect(schema_types[0], dialect);
     for (size_t i = 0; i < sizeof(schema_types) / sizeof(schema_types[0]); i++) {
         if (strcmp(schema_types[i]->name, name) == 0)
-            return schema_types[i];
+            return schema_type__dialect(schema_types[i], dialect);
     }
     return NULL;
 }

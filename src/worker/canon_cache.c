@@ -11,8 +11,9 @@
 #include "store.h"
 
 void
-canon_cache_init(canon_cache_t *c, size_t nslots)
+canon_cache_init(canon_cache_t *c, size_t nslots, int dialect)
 {
+    c->dialect = dialect;
     c->slots = mem_calloc(nslots, sizeof(canon_cache_entry_t));
     c->mask = nslots - 1;
     siphash_key_random(c->key);
@@ -28,7 +29,7 @@ canon_cache_free(canon_cache_t *c)
 }
 
 static int
-canon_cache__plain_fields(json_t *j)
+canon_cache__plain_fields(json_t *j, int dialect)
 {
     static const char *const plain[] = {"schema", "schemaType", "references", NULL};
     const char *k;
@@ -44,22 +45,22 @@ canon_cache__plain_fields(json_t *j)
     }
     json_t *t = json_object_get(j, "schemaType"), *refs = json_object_get(j, "references");
     int typed = t == NULL || json_is_null(t) ||
-                (json_is_string(t) && schema_type_find(json_string_value(t)) != NULL);
+                (json_is_string(t) && schema_type_find(json_string_value(t), dialect) != NULL);
     int norefs = refs == NULL || json_is_null(refs) ||
                  (json_is_array(refs) && json_array_size(refs) == 0);
     return typed && norefs;
 }
 
 int
-canon_cache_compute(const char *body, size_t len, char fp[33])
+canon_cache_compute(const char *body, size_t len, int dialect, char fp[33])
 {
     json_t *j = json_loadb(body, len, 0, NULL);
     char *canonical = NULL, *err = NULL;
-    int ok = canon_cache__plain_fields(j);
+    int ok = canon_cache__plain_fields(j, dialect);
     if (ok) {
         json_t *text = json_object_get(j, "schema");
         const schema_type_t *type = schema_type_find(
-            json_string_value(json_object_get(j, "schemaType")));
+            json_string_value(json_object_get(j, "schemaType")), dialect);
         ok = type->canonical(json_string_value(text), json_string_length(text),
                              NULL, 0, 0, &canonical, &err) == 0;
     }
@@ -77,7 +78,7 @@ canon_cache_fingerprint(canon_cache_t *c, const char *body, size_t len, char fp[
     if (len > CANON_CACHE_MAX_COMPUTE)
         return -1;
     if (len > CANON_CACHE_MAX_BODY || c->slots == NULL)
-        return canon_cache_compute(body, len, fp);
+        return canon_cache_compute(body, len, c->dialect, fp);
     uint64_t h = siphash13(c->key, body, len);
     canon_cache_entry_t *e = &c->slots[h & c->mask];
     if (e->body != NULL && e->hash == h && e->len == len && memcmp(e->body, body, len) == 0) {
@@ -85,7 +86,7 @@ canon_cache_fingerprint(canon_cache_t *c, const char *body, size_t len, char fp[
             memcpy(fp, e->fp, 33);
         return e->plain ? 0 : -1;
     }
-    int rc = canon_cache_compute(body, len, fp);
+    int rc = canon_cache_compute(body, len, c->dialect, fp);
     free(e->body);
     e->body = mem_strndup(body, len);
     e->len = len;

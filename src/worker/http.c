@@ -166,6 +166,7 @@ http_init(http_t *h, const config_t *cf, int nslots, char *err, size_t errlen)
      * a slow answer of the master is not cut. */
     h->stall_ms = 3 * (uint64_t)cf->idle_timeout_ms;
     h->memory_budget = cf->worker_max_memory;
+    h->dialect = cf->confluent_version;
     if (http_relay_settings(h, cf, err, errlen) != 0)
         return -1;
     h2o_hostconf_t *host = h2o_config_register_host(&h->globalconf,

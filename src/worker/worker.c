@@ -355,7 +355,7 @@ worker_main(http_t *http, table_t *table, int index, int ipc_fd)
     worker__signals(w);
     w->pending = mem_calloc(WORKER_PENDING, sizeof(worker_pending_t));
     ipc_reader_init(&w->reader);
-    canon_cache_init(&w->canon, 4096);
+    canon_cache_init(&w->canon, 4096, http->dialect);
     http->handler->ctx = (serve_ctx_t){
         .table = w->table, .canon = &w->canon, .forward = worker__forward, .owner = w,
     };

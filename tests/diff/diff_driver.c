@@ -11,10 +11,13 @@
  *   json   {"c","e"}: schema_json_canonical (flags 0); "e" is the error,
  *          "x" set when the text is JSON but not a schema (-2).
  * and, for the golden answers of Confluent's own code (tests/diff/golden):
- *   jcompat {"ab","ba"}: schema_json_compatible of the update "a" against
- *          the original "b" (BACKWARD words), and the other way: the
- *          messages, or "invalid" when either text is refused; "ra" and
- *          "rb" their references ({name: text}).
+ *   jcompat {"ab","ba"}: JSON Schema's compatible hook on the update "a"
+ *          against the original "b" (BACKWARD words), and the other way:
+ *          the messages, or "invalid" when either text is refused (its
+ *          canonical hook); "ra" and "rb" their references ({name: text});
+ *          the hooks of dialect "d" (confluent.version, 7 when absent),
+ *          "p":"LENIENT" the compatibilityPolicy (the row's
+ *          compatible_lenient hook, when it has one).
  *   anorm  {"n"} or {"e"}: schema_avro_canonical with SCHEMA_NORMALIZE,
  *          the texts of "refs" as references.
  */
@@ -26,6 +29,7 @@
 
 #include "schema_avro.h"
 #include "schema_json.h"
+#include "schema_type.h"
 
 /* refs: the JSON array of the references' texts, or NULL. */
 /* An error message as the API sends it: the model spells a NUL as the
@@ -109,12 +113,15 @@ jrefs(json_t *o, size_t *n)
 
 /* The messages of `update` against `original`, or "invalid". */
 static json_t *
-jbackward(const char *update, json_t *urefs, const char *original, json_t *orefs)
+jbackward(const schema_type_t *st, int lenient, const char *update, json_t *urefs,
+          const char *original, json_t *orefs)
 {
     json_t *m = json_array();
     size_t nu, no;
     schema_ref_t *ur = jrefs(urefs, &nu), *or_ = jrefs(orefs, &no);
-    int rc = schema_json_compatible(update, ur, nu, original, or_, no, 1, m);
+    int rc = lenient && st->compatible_lenient != NULL
+                 ? st->compatible_lenient(update, ur, nu, original, or_, no, 1, m)
+                 : st->compatible(update, ur, nu, original, or_, no, 1, m);
     free(ur);
     free(or_);
 
@@ -126,16 +133,18 @@ jbackward(const char *update, json_t *urefs, const char *original, json_t *orefs
 }
 
 static void
-jcompat(json_t *out, const char *a, size_t alen, json_t *ra, const char *b, size_t blen, json_t *rb)
+jcompat(json_t *out, int dialect, int lenient, const char *a, size_t alen, json_t *ra,
+        const char *b, size_t blen, json_t *rb)
 {
+    const schema_type_t *st = schema_type_find("JSON", dialect);
     char *ca = NULL, *cb = NULL, *e = NULL;
     size_t na, nb;
     schema_ref_t *ar = jrefs(ra, &na), *br = jrefs(rb, &nb);
-    int ok = schema_json_canonical(a, alen, ar, na, 0, &ca, &e) == 0;
+    int ok = st->canonical(a, alen, ar, na, 0, &ca, &e) == 0;
 
     free(e);
     e = NULL;
-    ok = ok && schema_json_canonical(b, blen, br, nb, 0, &cb, &e) == 0;
+    ok = ok && st->canonical(b, blen, br, nb, 0, &cb, &e) == 0;
     free(e);
     free(ar);
     free(br);
@@ -143,8 +152,8 @@ jcompat(json_t *out, const char *a, size_t alen, json_t *ra, const char *b, size
         json_object_set_new(out, "ab", json_string("invalid"));
         json_object_set_new(out, "ba", json_string("invalid"));
     } else {
-        json_object_set_new(out, "ab", jbackward(ca, ra, cb, rb));
-        json_object_set_new(out, "ba", jbackward(cb, rb, ca, ra));
+        json_object_set_new(out, "ab", jbackward(st, lenient, ca, ra, cb, rb));
+        json_object_set_new(out, "ba", jbackward(st, lenient, cb, rb, ca, ra));
     }
     free(ca);
     free(cb);
@@ -196,7 +205,11 @@ main(void)
             avro(out, json_string_value(s), json_string_length(s),
                  json_object_get(req, "refs"), SCHEMA_NORMALIZE, "");
         } else if (strcmp(k, "jcompat") == 0) {
-            jcompat(out, json_string_value(s), json_string_length(s), json_object_get(req, "ra"),
+            json_t *d = json_object_get(req, "d");
+            const char *p = json_string_value(json_object_get(req, "p"));
+            jcompat(out, json_is_integer(d) ? (int)json_integer_value(d) : 7,
+                    p != NULL && strcmp(p, "LENIENT") == 0,
+                    json_string_value(s), json_string_length(s), json_object_get(req, "ra"),
                     json_string_value(w), json_string_length(w), json_object_get(req, "rb"));
         } else if (strcmp(k, "compat") == 0) {
             compat(out, json_string_value(s), json_string_length(s),

@@ -2,6 +2,9 @@
  * fuzz_schema_json.c - JSON Schema (src/schema/json/): Jackson's parse and
  * stored text, the loaders' checks, JsonSchemaDiff both ways, tag edits.
  *
+ * Every input runs through both dialects' hooks (confluent.version 7:
+ * Confluent 7.9's loaders and diff; 8: 8.3's).
+ *
  * Input: up to two schema texts split on 0xFF (the second, when present,
  * is the other side of the compatibility checks, and the document a
  * reference named "r.json" brings: $refs may cross into it and back).  Checks: a failure
@@ -21,21 +24,23 @@
 #define SELF_CHECK_MAX 512
 
 static int
-canonical(const char *text, size_t len, int normalize, char **out)
+canonical(const char *text, size_t len, int normalize, int dialect, char **out)
 {
     char *err = NULL;
-    int rc = schema_json_canonical(text, len, NULL, 0, normalize, out, &err);
+    int rc = schema_json_canonical_dialect(text, len, NULL, 0, normalize, dialect, out, &err);
     FUZZ_CHECK(rc == 0 || rc == -1 || rc == -2);
     FUZZ_CHECK(rc == 0 ? *out != NULL && err == NULL : *out == NULL && err != NULL);
     free(err);
     return rc;
 }
 
+/* `lenient`: 8.3's compatibilityPolicy LENIENT (7.9 has one policy). */
 static int
-compat(const char *reader, const char *writer, int reader_is_new)
+compat(const char *reader, const char *writer, int reader_is_new, int dialect, int lenient)
 {
     json_t *msgs = json_array();
-    int rc = schema_json_compatible(reader, NULL, 0, writer, NULL, 0, reader_is_new, msgs);
+    int rc = schema_json_compatible_dialect(reader, NULL, 0, writer, NULL, 0, reader_is_new,
+                                            dialect, lenient, msgs);
     FUZZ_CHECK(rc == 0 || rc == 1);
     FUZZ_CHECK(rc == 0 ? json_array_size(msgs) > 0 : json_array_size(msgs) == 0);
     size_t i;
@@ -68,10 +73,10 @@ negative_zero(const char *text)
 }
 
 static void
-stable(const char *text, int normalize)
+stable(const char *text, int normalize, int dialect)
 {
     char *again = NULL;
-    int rc = canonical(text, strlen(text), normalize, &again);
+    int rc = canonical(text, strlen(text), normalize, dialect, &again);
     FUZZ_CHECK(rc == 0 || (rc == -1 && huge_exponent(text)));
     FUZZ_CHECK(rc != 0 || strcmp(text, again) == 0 || negative_zero(text));
     free(again);
@@ -86,7 +91,7 @@ tags(const char *text)
     char *out = NULL, *err = NULL;
     if (schema_json_edit_tags(text, add, none, &out, &err) == 0) {
         char *again = NULL;
-        FUZZ_CHECK(canonical(out, strlen(out), 0, &again) != -1);
+        FUZZ_CHECK(canonical(out, strlen(out), 0, 7, &again) != -1);
         free(again);
         FUZZ_CHECK(schema_json_edit_tags(out, none, add, &again, &err) == 0);
         free(again);
@@ -100,11 +105,12 @@ tags(const char *text)
 /* The first text with the second as the reference "r.json", and the two
  * compared through it. */
 static void
-with_ref(const char *text, size_t len, const char *other, const char *plain0)
+with_ref(const char *text, size_t len, const char *other, const char *plain0, int dialect,
+         int lenient)
 {
     schema_ref_t ref = {.name = "r.json", .text = (char *)other};
     char *out = NULL, *err = NULL;
-    int rc = schema_json_canonical(text, len, &ref, 1, 0, &out, &err);
+    int rc = schema_json_canonical_dialect(text, len, &ref, 1, 0, dialect, &out, &err);
     FUZZ_CHECK(rc == 0 || rc == -1 || rc == -2);
     FUZZ_CHECK(rc == 0 ? out != NULL && err == NULL : out == NULL && err != NULL);
     free(out);
@@ -112,10 +118,49 @@ with_ref(const char *text, size_t len, const char *other, const char *plain0)
     if (plain0 == NULL)
         return;
     json_t *msgs = json_array();
-    int v = schema_json_compatible(plain0, &ref, 1, plain0, &ref, 1, 1, msgs);
+    int v = schema_json_compatible_dialect(plain0, &ref, 1, plain0, &ref, 1, 1, dialect,
+                                           lenient, msgs);
     FUZZ_CHECK(v == 0 || v == 1);
     FUZZ_CHECK(v == 0 ? json_array_size(msgs) > 0 : json_array_size(msgs) == 0);
     json_decref(msgs);
+}
+
+/* Every check under one dialect's hooks (and, in 8, one policy). */
+static void
+one_dialect(const fuzz_part_t *parts, int n, size_t size, int dialect, int lenient)
+{
+    char *text[2] = {NULL, NULL}, *plain[2] = {NULL, NULL}, *norm = NULL;
+    int rc[2] = {-1, -1};
+    for (int i = 0; i < n; i++) {
+        /* A copy, so that ASan sees a read past the text's end. */
+        text[i] = fuzz_strndup(parts[i].p, parts[i].n);
+        rc[i] = canonical(text[i], parts[i].n, 0, dialect, &plain[i]);
+    }
+    FUZZ_CHECK(canonical(text[0], parts[0].n, 1, dialect, &norm) == rc[0]);
+    if (rc[0] == 0) {
+        stable(plain[0], 0, dialect);
+        stable(norm, 1, dialect);
+        if (size <= SELF_CHECK_MAX)
+            FUZZ_CHECK(compat(plain[0], plain[0], 1, dialect, lenient) == 1);
+        if (dialect == 7)
+            tags(plain[0]);
+    }
+    if (n == 2 && rc[0] == 0 && rc[1] == 0) {
+        for (int wording = 0; wording < 2; wording++) {
+            compat(plain[0], plain[1], wording, dialect, lenient);
+            compat(plain[1], plain[0], wording, dialect, lenient);
+        }
+        int v = schema_json_compatible_dialect(plain[1], NULL, 0, plain[0], NULL, 0, 1, dialect,
+                                               lenient, NULL);
+        FUZZ_CHECK(v == compat(plain[1], plain[0], 1, dialect, lenient));
+    }
+    if (n == 2 && rc[1] == 0)
+        with_ref(text[0], parts[0].n, plain[1], rc[0] == 0 ? plain[0] : NULL, dialect, lenient);
+    for (int i = 0; i < 2; i++) {
+        free(text[i]);
+        free(plain[i]);
+    }
+    free(norm);
 }
 
 int
@@ -123,35 +168,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzz_part_t parts[2];
     int n = fuzz_split(data, size, parts, 2);
-    char *text[2] = {NULL, NULL}, *plain[2] = {NULL, NULL}, *norm = NULL;
-    int rc[2] = {-1, -1};
-    for (int i = 0; i < n; i++) {
-        /* A copy, so that ASan sees a read past the text's end. */
-        text[i] = fuzz_strndup(parts[i].p, parts[i].n);
-        rc[i] = canonical(text[i], parts[i].n, 0, &plain[i]);
-    }
-    FUZZ_CHECK(canonical(text[0], parts[0].n, 1, &norm) == rc[0]);
-    if (rc[0] == 0) {
-        stable(plain[0], 0);
-        stable(norm, 1);
-        if (size <= SELF_CHECK_MAX)
-            FUZZ_CHECK(compat(plain[0], plain[0], 1) == 1);
-        tags(plain[0]);
-    }
-    if (n == 2 && rc[0] == 0 && rc[1] == 0) {
-        for (int wording = 0; wording < 2; wording++) {
-            compat(plain[0], plain[1], wording);
-            compat(plain[1], plain[0], wording);
-        }
-        int v = schema_json_compatible(plain[1], NULL, 0, plain[0], NULL, 0, 1, NULL);
-        FUZZ_CHECK(v == compat(plain[1], plain[0], 1));
-    }
-    if (n == 2 && rc[1] == 0)
-        with_ref(text[0], parts[0].n, plain[1], rc[0] == 0 ? plain[0] : NULL);
-    for (int i = 0; i < 2; i++) {
-        free(text[i]);
-        free(plain[i]);
-    }
-    free(norm);
+    one_dialect(parts, n, size, 7, 0);
+    /* 8.3 under either policy: the input's length picks, so a crash replays. */
+    one_dialect(parts, n, size, 8, (int)(size & 1));
     return 0;
 }

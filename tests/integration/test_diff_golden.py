@@ -1,9 +1,12 @@
-"""Golden answers of Confluent Schema Registry 7.9.0's own code, compared
-with schemad's: no Java, no mirror, in CI.
+"""Golden answers of Confluent Schema Registry's own code (7.9.0 for dialect
+7, 8.3.0's JSON Schema answers for dialect 8), compared with schemad's: no
+Java, no mirror, in CI.
 
 tests/diff/golden/make_golden.sh (development time) compiles Confluent's
 JsonSchemaDiff package and AvroSchemaUtils' normalization, taken from the
-7.9.0 tag, against jars from Maven Central, runs them on the inputs of
+7.9.0 tag (its JSON Schema classes also from v8.3.0: json_compat_v8,
+which schemad answers with confluent.version 8's hooks), against jars from
+Maven Central, runs them on the inputs of
 tests/diff/golden/gen_golden.py and packs inputs and answers into
 tests/diff/golden/*.jsonl.gz.  The driver tests/diff/diff_driver gives
 schemad's answers for the same inputs:
@@ -52,8 +55,9 @@ def load(name):
         return [json.loads(x) for x in f.read().split('\n') if x]
 
 
-def run(rows):
-    lines = ''.join(json.dumps({k: v for k, v in r.items() if k not in ('g', 'why')}) + '\n'
+def run(rows, dialect):
+    lines = ''.join(json.dumps(dict({k: v for k, v in r.items() if k not in ('g', 'why')},
+                                    d=dialect)) + '\n'
                     for r in rows).encode()
     p = subprocess.run([driver_path()], input=lines, stdout=subprocess.PIPE, check=True,
                        timeout=600)
@@ -98,10 +102,10 @@ def same(row, got):
                                   and got['e'].startswith('com.fasterxml.jackson'))
 
 
-def check(name):
+def check(name, dialect=7):
     t0 = time.monotonic()
     rows = load(name)
-    got = run(rows)
+    got = run(rows, dialect)
     per_cat = collections.Counter()
     bad = collections.defaultdict(list)
     skipped = collections.Counter()
@@ -127,6 +131,10 @@ def check(name):
 
 def test_json_compat_golden():
     assert check('json_compat.jsonl.gz') == 0
+
+
+def test_json_compat_golden_v8():
+    assert check('json_compat_v8.jsonl.gz', 8) == 0
 
 
 def test_avro_normalize_golden():

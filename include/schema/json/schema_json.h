@@ -1,10 +1,10 @@
 /*
- * schema_json.h - JSON Schema as Confluent Schema Registry 7.9 sees it
- * (its json-schema-provider): parse with Jackson's rules, validate as its
- * loaders (everit for draft-04/06/07, json-sKema for 2019-09 and 2020-12)
- * refuse, render the text it stores (Jackson's compact serialization,
- * members in order; normalized: sorted), and check compatibility by its
- * JsonSchemaDiff.
+ * schema_json.h - JSON Schema as Confluent Schema Registry 7.9 and 8.3 see
+ * it (their json-schema-provider; the row's dialect8 is 8.3's): parse with
+ * Jackson's rules, validate as its loaders (everit for draft-04/06/07,
+ * json-sKema for 2019-09 and 2020-12) refuse, render the text it stores
+ * (Jackson's compact serialization, members in order; normalized: sorted),
+ * and check compatibility by its JsonSchemaDiff.
  */
 #ifndef SCHEMAD_SCHEMA_JSON_H
 #define SCHEMAD_SCHEMA_JSON_H
@@ -29,6 +29,11 @@ extern const schema_type_t schema_json_type;
 int schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
                           int flags, char **out, char **err);
 
+/** The same with the loaders of `dialect` (confluent.version 7: 7.9's, 8: 8.3's,
+ *  whose messages are "Invalid JSON schema" (-1) and "Invalid JSON" (-2)). */
+int schema_json_canonical_dialect(const char *text, size_t len, const schema_ref_t *refs,
+                                  size_t nrefs, int flags, int dialect, char **out, char **err);
+
 /**
  * The hook schema_type_t.compatible, by Confluent's JsonSchemaDiff: the
  * writer is the original schema, the reader the update.  1, 0 (messages
@@ -39,6 +44,14 @@ int schema_json_compatible(const char *reader, const schema_ref_t *reader_refs,
                            size_t nreader_refs, const char *writer,
                            const schema_ref_t *writer_refs, size_t nwriter_refs,
                            int reader_is_new, json_t *messages);
+
+/** The same by `dialect`'s JsonSchemaDiff and loaders (7: 7.9's, 8: 8.3's), under
+ * 8.3's compatibilityPolicy LENIENT when `lenient` (else STRICT, its default). */
+int schema_json_compatible_dialect(const char *reader, const schema_ref_t *reader_refs,
+                                   size_t nreader_refs, const char *writer,
+                                   const schema_ref_t *writer_refs, size_t nwriter_refs,
+                                   int reader_is_new, int dialect, int lenient,
+                                   json_t *messages);
 
 /**
  * The hook schema_type_t.edit_tags: entity paths walked as Confluent's

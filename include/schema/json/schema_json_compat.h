@@ -4,7 +4,8 @@
  * one Context: the differences found, the path, the schemas entered, the
  * budget.  schema_json_compat.c holds the Context, the dispatch and the
  * value kinds; schema_json_compat_object.c and schema_json_compat_array.c
- * the two structured kinds.  Private to src/schema/json/.
+ * the two structured kinds; schema_json_compat_combined.c the combined
+ * ones; schema_json_compat_v8.c what Confluent 8.3 added.  Private to src/schema/json/.
  */
 #ifndef SCHEMAD_SCHEMA_JSON_COMPAT_H
 #define SCHEMAD_SCHEMA_JSON_COMPAT_H
@@ -37,6 +38,8 @@ typedef struct sjc_run {
     hmap_t entered;             /* original schemas being compared (Context.schemas) */
     long budget;
     int depth;
+    int dialect;                /* confluent.version: 7.9's JsonSchemaDiff or 8.3's */
+    int lenient;                /* 8.3's compatibilityPolicy LENIENT: its compatible changes */
 } sjc_run_t;
 
 /** Compare original `o` with update `u`, adding their differences to `ctx`. */
@@ -56,23 +59,48 @@ void sjc_take(sjc_ctx_t *ctx, sjc_ctx_t *sub);
 /** Free the differences' paths and array. */
 void sjc_ctx_free(sjc_ctx_t *ctx);
 
-/** Whether every difference in `ctx` is a compatible one. */
-int sjc_compatible(const sjc_ctx_t *ctx);
+/** Whether every difference in `ctx` is a compatible one (under the run's policy:
+ * Confluent's Context.isCompatible() checks its subcontexts with the same set). */
+int sjc_compatible(const sjc_run_t *r, const sjc_ctx_t *ctx);
 
 /** A numeric bound `key` added, removed, raised or lowered (`added`: its first type). */
 void sjc_bound(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
                const char *key, sjd_type_t added);
 
+/** Number.intValue() of a numeric literal as Java gives it for the Integer,
+ *  Long, BigInteger or BigDecimal Jackson reads: truncated, its low 32 bits. */
+long long sjc_int_value(const jsn_t *v);
 /** Two value lists as sets: 0 equal, 1 `b` has more, 2 `b` has fewer, 3 neither holds the other. */
 int sjc_set_relation(const jsn_t *a, const jsn_t *b);
 
 /** An empty or `true` schema. */
 int sjc_is_empty(const sjm_schema_t *s);
 
+/** CombinedSchemaDiff.compare (schema_json_compat_combined.c). */
+void sjc_combined(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u);
+/** Whether a combined schema has one subschema. */
+int sjc_single(const sjm_schema_t *c);
+
 /** ObjectSchemaDiff.compare. */
 void sjc_object(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *os, const sjm_schema_t *us);
 
 /** ArraySchemaDiff.compare. */
 void sjc_array(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u);
+
+/* 8.3's additions (schema_json_compat_v8.c). */
+/** The schema of `key` ("unevaluatedProperties", "unevaluatedItems") as 8.3's diff
+ *  reads it, or NULL. */
+const jsn_t *sjc_unevaluated(const sjm_schema_t *s, const char *key);
+/** isOpenContentModel's part of it: none, true or an empty schema. */
+int sjc_unevaluated_open(const sjm_schema_t *s, const char *key);
+/** schemaFromPartiallyOpenContentModel's: the schema when it is neither false nor
+ *  empty, or NULL. */
+const jsn_t *sjc_unevaluated_partial(const sjm_schema_t *s, const char *key);
+/** compareUnevaluatedProperties/Items; `added`: the first of ADDED, REMOVED, EXTENDED, NARROWED. */
+void sjc_unevaluated_cmp(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_t *u,
+                         const char *key, sjd_type_t added);
+/** compareAttributes' maxContains and minContains (dialect 8). */
+void sjc_contains_bounds(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o,
+                         const sjm_schema_t *u);
 
 #endif

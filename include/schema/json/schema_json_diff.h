@@ -60,11 +60,24 @@ typedef enum {
     SJD_PRODUCT_TYPE_EXTENDED, SJD_PRODUCT_TYPE_NARROWED, SJD_SUM_TYPE_EXTENDED,
     SJD_SUM_TYPE_NARROWED, SJD_COMBINED_TYPE_SUBSCHEMAS_CHANGED,
     SJD_NOT_TYPE_EXTENDED, SJD_NOT_TYPE_NARROWED,
+    /* Confluent 8.3's (Difference.Type gained them; only dialect 8 reports them). */
+    SJD_REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL,
+    SJD_REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL,
+    SJD_OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL,
+    SJD_UNEVALUATED_PROPERTIES_ADDED, SJD_UNEVALUATED_PROPERTIES_REMOVED,
+    SJD_UNEVALUATED_PROPERTIES_EXTENDED, SJD_UNEVALUATED_PROPERTIES_NARROWED,
+    SJD_MAX_CONTAINS_ADDED, SJD_MAX_CONTAINS_REMOVED, SJD_MAX_CONTAINS_INCREASED,
+    SJD_MAX_CONTAINS_DECREASED, SJD_MIN_CONTAINS_ADDED, SJD_MIN_CONTAINS_REMOVED,
+    SJD_MIN_CONTAINS_INCREASED, SJD_MIN_CONTAINS_DECREASED,
+    SJD_UNEVALUATED_ITEMS_ADDED, SJD_UNEVALUATED_ITEMS_REMOVED,
+    SJD_UNEVALUATED_ITEMS_EXTENDED, SJD_UNEVALUATED_ITEMS_NARROWED,
     SJD_COUNT
 } sjd_type_t;
 
-/** Whether Confluent counts the change as compatible. */
-int sjd_compatible(sjd_type_t type);
+/** Whether Confluent counts the change as compatible: 7.9's set, which is 8.3's
+ * STRICT one (with the compatible ones of the types 8.3 added, which 7.9
+ * never reports), or with `lenient` 8.3's LENIENT one. */
+int sjd_compatible(sjd_type_t type, int lenient);
 
 /**
  * Difference.toString() at `path` ("#/properties/a"), its "%s" given the

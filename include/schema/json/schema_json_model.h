@@ -60,6 +60,7 @@ typedef struct sjm_doc {
     const jsn_t *scope;         /* the scope of the schemas being built */
     mem_arena_t *arena;         /* where its model lives (freed by the owner at once) */
     struct sjm_lib *lib;        /* the documents its $refs may reach, or NULL */
+    int dialect;                /* confluent.version: whose translator made the model (the lib's) */
 } sjm_doc_t;
 
 /* The documents one schema's references bring, each with its model, made
@@ -68,6 +69,7 @@ typedef struct sjm_lib {
     sjr_set_t set;
     sjm_doc_t *docs;            /* per reference; root NULL until used */
     mem_arena_t *arena;
+    int dialect;                /* confluent.version (7 without a lib) */
 } sjm_lib_t;
 
 /** Start the model of `root` in `arena` (the caller resets the arena); `lib` may be NULL. */
@@ -77,7 +79,8 @@ void sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t
 void sjm_doc_free(sjm_doc_t *d);
 
 /** A library over `n` references (borrowed; they outlive it). */
-void sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena);
+void sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena,
+                  int dialect);
 
 /** Free the library's documents and indexes. */
 void sjm_lib_free(sjm_lib_t *l);

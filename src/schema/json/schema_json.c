@@ -27,6 +27,7 @@ typedef struct sj_check {
     const jsn_t *root;  /* the document whose $refs are being followed */
     sjr_set_t *refs;
     int modern;         /* 2019-09 or 2020-12: json-sKema reads beside $ref */
+    int dialect;        /* confluent.version: 7.9's loaders or 8.3's */
     int draft4;
     int draft;          /* jsn_draft of the root: what everit reads as keywords */
     hmap_t seen;        /* $ref targets already checked, by address */
@@ -390,9 +391,9 @@ sj__draft(sj_check_t *c, const jsn_t *root)
 }
 
 static int
-sj__validate(const jsn_t *root, sjr_set_t *refs)
+sj__validate(const jsn_t *root, sjr_set_t *refs, int dialect)
 {
-    sj_check_t c = {.root = root, .refs = refs};
+    sj_check_t c = {.root = root, .refs = refs, .dialect = dialect};
     if (root->type == JSN_NULL)
         return -1;
     /* Confluent accepts a top-level array, number or string as it stands. */
@@ -404,7 +405,11 @@ sj__validate(const jsn_t *root, sjr_set_t *refs)
     if (sv != NULL && sv->type != JSN_STR)
         return -1;
     int rc = sj__schema(&c, root, 0);
-    if (rc == 0 && c.modern && (jsn_anchor_clash(root, &c.anchors) || sjl_translator_loops(root)))
+    /* 8.3's translator maps every schema it visits (a schema of one keyword
+     * too), so a $ref to one is no longer translated anew each time: its
+     * loops finish. */
+    if (rc == 0 && c.modern &&
+        (jsn_anchor_clash(root, &c.anchors) || (dialect < 8 && sjl_translator_loops(root))))
         rc = -1;
     hmap_free(&c.seen);
     hmap_free(&c.anchors);
@@ -432,12 +437,17 @@ sj__holds_nonfinite(const jsn_t *j, int depth)
 }
 
 int
-schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
-                      int flags, char **out, char **err)
+schema_json_canonical_dialect(const char *text, size_t len, const schema_ref_t *refs,
+                              size_t nrefs, int flags, int dialect, char **out, char **err)
 {
     *out = NULL;
     *err = NULL;
     jsn_t *root = jsn_parse(text, len);
+    if (root == NULL && dialect >= 8) {
+        /* 8.3's JsonSchema constructor no longer repeats the text. */
+        *err = mem_strdup("Invalid JSON schema");
+        return -1;
+    }
     if (root == NULL) {
         buf_t b = {0};
         buf_puts(&b, "Invalid JSON ");
@@ -446,12 +456,20 @@ schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, si
         return -1;
     }
     sjr_set_t set;
-    sjr_init(&set, refs, nrefs);
-    int invalid = sj__holds_nonfinite(root, 0) || sj__validate(root, &set) != 0;
+    sjr_init(&set, refs, nrefs, dialect);
+    /* 8.3's loaders read a copy whose definitions are bridged into $defs;
+     * the text Confluent stores is the request's. */
+    jsn_t *loaded = dialect >= 8 && sjr_bridges(root) ? jsn_copy(root) : NULL;
+    if (loaded != NULL)
+        (void)sjr_bridge_defs(loaded);
+    int invalid = sj__holds_nonfinite(root, 0) ||
+                  sj__validate(loaded != NULL ? loaded : root, &set, dialect) != 0;
+    jsn_free(loaded);
     sjr_free(&set);
     if (invalid) {
         jsn_free(root);
-        *err = mem_strdup("Invalid JSON Schema");
+        /* rawSchema()'s wrapper of every loader exception: 8.3 words it "Invalid JSON". */
+        *err = mem_strdup(dialect >= 8 ? "Invalid JSON" : "Invalid JSON Schema");
         return -2;
     }
     buf_t b = {0};
@@ -461,9 +479,53 @@ schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, si
     return 0;
 }
 
+int
+schema_json_canonical(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
+                      int flags, char **out, char **err)
+{
+    return schema_json_canonical_dialect(text, len, refs, nrefs, flags, 7, out, err);
+}
+
+static int
+sj__canonical_v8(const char *text, size_t len, const schema_ref_t *refs, size_t nrefs,
+                 int flags, char **out, char **err)
+{
+    return schema_json_canonical_dialect(text, len, refs, nrefs, flags, 8, out, err);
+}
+
+static int
+sj__compatible_v8(const char *reader, const schema_ref_t *reader_refs, size_t nreader_refs,
+                  const char *writer, const schema_ref_t *writer_refs, size_t nwriter_refs,
+                  int reader_is_new, json_t *messages)
+{
+    return schema_json_compatible_dialect(reader, reader_refs, nreader_refs, writer, writer_refs,
+                                          nwriter_refs, reader_is_new, 8, 0, messages);
+}
+
+static int
+sj__compatible_v8_lenient(const char *reader, const schema_ref_t *reader_refs,
+                          size_t nreader_refs, const char *writer,
+                          const schema_ref_t *writer_refs, size_t nwriter_refs,
+                          int reader_is_new, json_t *messages)
+{
+    return schema_json_compatible_dialect(reader, reader_refs, nreader_refs, writer, writer_refs,
+                                          nwriter_refs, reader_is_new, 8, 1, messages);
+}
+
+/* Confluent 8.3's loaders and JsonSchemaDiff (see "JSON Schema drafts" in
+ * ARCHITECTURE.md); the tags are edited as 7.9 edits them. */
+static const schema_type_t schema_json_type_v8 = {
+    .name = "JSON",
+    .canonical = sj__canonical_v8,
+    .compatible = sj__compatible_v8,
+    .compatible_lenient = sj__compatible_v8_lenient,
+    .edit_tags = schema_json_edit_tags,
+};
+
 const schema_type_t schema_json_type = {
     .name = "JSON",
     .canonical = schema_json_canonical,
     .compatible = schema_json_compatible,
     .edit_tags = schema_json_edit_tags,
+    .dialect8 = &schema_json_type_v8,
 };

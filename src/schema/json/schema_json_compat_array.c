@@ -69,10 +69,22 @@ sjc_arr_additional(const sjm_schema_t *s)
     return v != NULL && v->type == JSN_OBJ ? v : NULL;
 }
 
+/* 8.3: an unevaluatedItems other than true or empty closes it too. */
 static int
 sjc_arr_open(const sjm_schema_t *s)
 {
-    return sjc_arr_additional(s) == NULL && sjc_arr_permits(s);
+    return sjc_arr_additional(s) == NULL && sjc_arr_permits(s) &&
+           sjc_unevaluated_open(s, "unevaluatedItems");
+}
+
+/* schemaFromPartiallyOpenContentModel: the schema of additional items,
+ * else (8.3, when they are not mentioned) that of unevaluatedItems. */
+static const jsn_t *
+sjc_arr_partial(const sjm_schema_t *s)
+{
+    if (sjc_arr_additional(s) != NULL || !sjc_arr_permits(s))
+        return sjc_arr_additional(s);
+    return sjc_unevaluated_partial(s, "unevaluatedItems");
 }
 
 static void
@@ -91,11 +103,11 @@ sjc_item_removed(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_
         sjc_add(r, ctx, SJD_ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL);
         return;
     }
-    const jsn_t *partial = sjc_arr_additional(u);
+    const jsn_t *partial = sjc_arr_partial(u);
     if (partial != NULL) {
         sjc_ctx_t sub = {0};
         sjc_compare(r, &sub, sjm_child(o, orig), sjm_child(u, partial));
-        int ok = sjc_compatible(&sub);
+        int ok = sjc_compatible(r, &sub);
         sjc_take(ctx, &sub);
         sjc_add(r, ctx, ok ? SJD_ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
                            : SJD_ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
@@ -115,14 +127,14 @@ sjc_item_added(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_sc
                                          : SJD_ITEM_ADDED_TO_OPEN_CONTENT_MODEL);
         return;
     }
-    const jsn_t *partial = sjc_arr_additional(o);
+    const jsn_t *partial = sjc_arr_partial(o);
     if (partial == NULL) {
         sjc_add(r, ctx, SJD_ITEM_ADDED_TO_CLOSED_CONTENT_MODEL);
         return;
     }
     sjc_ctx_t sub = {0};
     sjc_compare(r, &sub, sjm_child(o, partial), us);
-    int ok = sjc_compatible(&sub);
+    int ok = sjc_compatible(r, &sub);
     sjc_take(ctx, &sub);
     sjc_add(r, ctx, ok ? SJD_ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
                        : SJD_ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
@@ -162,10 +174,12 @@ sjc_array(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *o, const sjm_schema_
     else if (a != NULL)
         sjc_compare(r, ctx, sjm_child(o, a), sjm_child(u, b));
     sjc_pop(r);
+    sjc_unevaluated_cmp(r, ctx, o, u, "unevaluatedItems", SJD_UNEVALUATED_ITEMS_ADDED);
     sjc_bound(r, ctx, o, u, "maxItems", SJD_MAX_ITEMS_ADDED);
     sjc_bound(r, ctx, o, u, "minItems", SJD_MIN_ITEMS_ADDED);
     const jsn_t *ua = sjm_kw(o, "uniqueItems"), *ub = sjm_kw(u, "uniqueItems");
     int was = ua != NULL && ua->type == JSN_TRUE, is = ub != NULL && ub->type == JSN_TRUE;
     if (was != is)
         sjc_add_at(r, ctx, "uniqueItems", was ? SJD_UNIQUE_ITEMS_REMOVED : SJD_UNIQUE_ITEMS_ADDED);
+    sjc_contains_bounds(r, ctx, o, u);
 }

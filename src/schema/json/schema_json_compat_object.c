@@ -54,10 +54,12 @@ sjc_obj_additional(const sjc_obj_t *ob)
     return ob->additional != NULL && ob->additional->type == JSN_OBJ ? ob->additional : NULL;
 }
 
+/* 8.3: an unevaluatedProperties other than true or empty closes it too. */
 static int
 sjc_obj_open(const sjc_obj_t *ob)
 {
-    return ob->patterns == NULL && sjc_obj_additional(ob) == NULL && sjc_obj_permits(ob);
+    return ob->patterns == NULL && sjc_obj_additional(ob) == NULL && sjc_obj_permits(ob) &&
+           sjc_unevaluated_open(ob->s, "unevaluatedProperties");
 }
 
 static int
@@ -79,7 +81,9 @@ sjc_regex_find(sjc_run_t *r, const char *pattern, const char *key)
 }
 
 /* schemaFromPartiallyOpenContentModel: the first pattern that finds the
- * key, else the schema of additional properties (NULL when neither). */
+ * key, else the schema of additional properties, else (8.3, when
+ * additionalProperties is absent) that of unevaluatedProperties; NULL when
+ * none. */
 static const jsn_t *
 sjc_obj_partial(sjc_run_t *r, const sjc_obj_t *ob, const char *key)
 {
@@ -87,7 +91,9 @@ sjc_obj_partial(sjc_run_t *r, const sjc_obj_t *ob, const char *key)
         if (sjc_regex_find(r, ob->patterns->keys[i], key))
             return ob->patterns->items[i];
     }
-    return sjc_obj_additional(ob);
+    if (sjc_obj_additional(ob) != NULL || !sjc_obj_permits(ob))
+        return sjc_obj_additional(ob);
+    return sjc_unevaluated_partial(ob->s, "unevaluatedProperties");
 }
 
 static int
@@ -133,7 +139,7 @@ sjc_prop_removed(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
     if (partial != NULL) {
         sjc_ctx_t sub = {0};
         sjc_compare(r, &sub, sjm_child(o->s, orig), sjm_child(u->s, partial));
-        int ok = sjc_compatible(&sub);
+        int ok = sjc_compatible(r, &sub);
         sjc_take(ctx, &sub);
         sjc_add(r, ctx, ok ? SJD_PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
                            : SJD_PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
@@ -144,21 +150,37 @@ sjc_prop_removed(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
                         : SJD_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL);
 }
 
+/* A property the update adds to an open content model.  8.3 tells a
+ * required one (with or without a default) from an optional one, where
+ * 7.9 had one kind for both. */
+static sjd_type_t
+sjc_open_added(const sjc_run_t *r, const sjc_obj_t *u, const sjm_schema_t *us,
+               const jsn_t *upd, const char *key)
+{
+    if (sjc_is_empty(us))
+        return SJD_PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL;
+    if (r->dialect < 8)
+        return SJD_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL;
+    if (hmap_get(&u->required, key, strlen(key)) == NULL)
+        return SJD_OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL;
+    return sjc_has_default(upd) ? SJD_REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL
+                                : SJD_REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL;
+}
+
 static void
 sjc_prop_added(sjc_run_t *r, sjc_ctx_t *ctx, sjc_obj_t *o, sjc_obj_t *u,
                const jsn_t *upd, const char *key)
 {
     sjm_schema_t *us = sjm_child(u->s, upd);
     if (sjc_obj_open(o)) {
-        sjc_add(r, ctx, sjc_is_empty(us) ? SJD_PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL
-                                         : SJD_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL);
+        sjc_add(r, ctx, sjc_open_added(r, u, us, upd, key));
         return;
     }
     const jsn_t *partial = sjc_obj_partial(r, o, key);
     if (partial != NULL) {
         sjc_ctx_t sub = {0};
         sjc_compare(r, &sub, sjm_child(o->s, partial), us);
-        int ok = sjc_compatible(&sub);
+        int ok = sjc_compatible(r, &sub);
         sjc_take(ctx, &sub);
         sjc_add(r, ctx, ok ? SJD_PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL
                            : SJD_PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL);
@@ -280,6 +302,7 @@ sjc_object(sjc_run_t *r, sjc_ctx_t *ctx, const sjm_schema_t *os, const sjm_schem
     sjc_obj_properties(r, ctx, &o, &u);
     sjc_obj_dependencies(r, ctx, &o, &u);
     sjc_obj_additional_cmp(r, ctx, &o, &u);
+    sjc_unevaluated_cmp(r, ctx, os, us, "unevaluatedProperties", SJD_UNEVALUATED_PROPERTIES_ADDED);
     sjc_bound(r, ctx, os, us, "maxProperties", SJD_MAX_PROPERTIES_ADDED);
     sjc_bound(r, ctx, os, us, "minProperties", SJD_MIN_PROPERTIES_ADDED);
     hmap_free(&o.required);

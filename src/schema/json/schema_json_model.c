@@ -33,6 +33,7 @@ sjm_doc_init(sjm_doc_t *d, const jsn_t *root, mem_arena_t *arena, sjm_lib_t *lib
     d->main_done = 0;
     d->scope = NULL;
     d->arena = arena;
+    d->dialect = lib != NULL ? lib->dialect : 7;
     d->lib = lib;
 }
 
@@ -45,9 +46,11 @@ sjm_doc_free(sjm_doc_t *d)
 }
 
 void
-sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena)
+sjm_lib_init(sjm_lib_t *l, const schema_ref_t *refs, size_t n, mem_arena_t *arena,
+             int dialect)
 {
-    sjr_init(&l->set, refs, n);
+    sjr_init(&l->set, refs, n, dialect);
+    l->dialect = dialect;
     l->docs = n ? mem_calloc(n, sizeof(*l->docs)) : NULL;
     l->arena = arena;
 }
@@ -123,12 +126,16 @@ sjm__add_member(sjm_doc_t *d, sjm_schema_t *c, sjm_schema_t *m)
         sjm__add_sub(d, c, m->subs[i]);
 }
 
-/* Whether `j` holds one of `keys` that draft `draft` knows (draft-04 has
+/* Whether `j` holds one of `keys` that `d`'s draft knows (draft-04 has
  * no contains and no propertyNames: everit reads them as nothing). */
 static int
-sjm__has_any(const jsn_t *j, const char *const *keys, int draft)
+sjm__has_any(const sjm_doc_t *d, const jsn_t *j, const char *const *keys)
 {
-    int modern = draft == JSN_DRAFT2019 || draft == JSN_DRAFT2020;
+    int draft = d->draft, modern = d->modern;
+    /* 8.3's SchemaVisitor (json-sKema 0.30) visits unevaluatedItems and
+     * unevaluatedProperties always, and its translator makes an array or
+     * object schema of them; 0.19's only when nothing else was there. */
+    int unevaluated = modern && d->dialect >= 8;
     for (; *keys; keys++) {
         if (draft == JSN_DRAFT4 &&
             (strcmp(*keys, "contains") == 0 || strcmp(*keys, "propertyNames") == 0))
@@ -141,6 +148,8 @@ sjm__has_any(const jsn_t *j, const char *const *keys, int draft)
             continue;
         if (!modern && (strcmp(*keys, "dependentRequired") == 0 ||
                         strcmp(*keys, "dependentSchemas") == 0 || strcmp(*keys, "prefixItems") == 0))
+            continue;
+        if (!unevaluated && strncmp(*keys, "unevaluated", 11) == 0)
             continue;
         if (jsn_get(j, *keys) != NULL)
             return 1;
@@ -155,10 +164,10 @@ static const char *const sjm_object_keys[] = {"properties", "required", "minProp
                                               "maxProperties", "dependencies",
                                               "patternProperties", "additionalProperties",
                                               "propertyNames", "dependentRequired",
-                                              "dependentSchemas", NULL};
+                                              "dependentSchemas", "unevaluatedProperties", NULL};
 static const char *const sjm_array_keys[] = {"items", "additionalItems", "minItems",
                                              "maxItems", "uniqueItems", "contains",
-                                             "prefixItems", NULL};
+                                             "prefixItems", "unevaluatedItems", NULL};
 
 static sjm_schema_t *sjm__load(sjm_doc_t *d, const jsn_t *scope, const jsn_t *j);
 
@@ -206,19 +215,19 @@ sjm__type_parts(sjm_doc_t *d, const jsn_t *j, sjm_schema_t **parts, size_t *n)
         parts[(*n)++] = any;
     }
     if (t == NULL || !typed[3]) {
-        if (sjm__has_any(j, sjm_array_keys, d->draft))
+        if (sjm__has_any(d, j, sjm_array_keys))
             parts[(*n)++] = sjm__new(d, SJM_ARRAY, j);
     }
     if (t == NULL || !typed[2]) {
-        if (sjm__has_any(j, sjm_object_keys, d->draft))
+        if (sjm__has_any(d, j, sjm_object_keys))
             parts[(*n)++] = sjm__new(d, SJM_OBJECT, j);
     }
     if (t == NULL || !typed[1]) {
-        if (sjm__has_any(j, sjm_number_keys, d->draft))
+        if (sjm__has_any(d, j, sjm_number_keys))
             parts[(*n)++] = sjm__new(d, SJM_NUMBER, j);
     }
     if (t == NULL || !typed[0]) {
-        if (sjm__has_any(j, sjm_string_keys, d->draft))
+        if (sjm__has_any(d, j, sjm_string_keys))
             parts[(*n)++] = sjm__new(d, SJM_STRING, j);
     }
 }

@@ -6,8 +6,9 @@
 #include <string.h>
 
 void
-sjr_init(sjr_set_t *s, const schema_ref_t *refs, size_t n)
+sjr_init(sjr_set_t *s, const schema_ref_t *refs, size_t n, int dialect)
 {
+    s->bridge = dialect >= 8;
     s->refs = refs;
     s->n = n;
     s->docs = n ? mem_calloc(n, sizeof(*s->docs)) : NULL;
@@ -73,6 +74,8 @@ sjr__doc(sjr_set_t *s, size_t i)
         s->tried[i] = 1;
         const char *t = s->refs[i].text;
         s->docs[i] = jsn_parse(t, strlen(t));
+        if (s->bridge && s->docs[i] != NULL)
+            (void)sjr_bridge_defs(s->docs[i]);
     }
     return s->docs[i];
 }
@@ -94,4 +97,32 @@ sjr_find(sjr_set_t *s, const char *ref, size_t len, const jsn_t *id, const jsn_t
     if (found >= 0)
         *root = s->docs[found];
     return found;
+}
+
+int
+sjr_bridges(const jsn_t *root)
+{
+    const jsn_t *from = jsn_get(root, "definitions");
+    const jsn_t *to = jsn_get(root, "$defs");
+    return from != NULL && from->type == JSN_OBJ && from->n > 0 &&
+           (to == NULL || to->type == JSN_OBJ);
+}
+
+int
+sjr_bridge_defs(jsn_t *root)
+{
+    if (!sjr_bridges(root))
+        return 0;
+    const jsn_t *from = jsn_get(root, "definitions");
+    long at = jsn_find(root, "$defs", 5);
+    if (at < 0) {
+        jsn_set(root, "$defs", 5, jsn_new(JSN_OBJ));
+        at = jsn_find(root, "$defs", 5);
+    }
+    jsn_t *to = root->items[at];
+    for (size_t i = 0; i < from->n; i++) {
+        if (jsn_find(to, from->keys[i], from->klens[i]) < 0)
+            jsn_set(to, from->keys[i], from->klens[i], jsn_copy(from->items[i]));
+    }
+    return 1;
 }

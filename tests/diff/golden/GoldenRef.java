@@ -1,6 +1,6 @@
 /*
- * GoldenRef - Confluent Schema Registry 7.9.0's own answers for the golden
- * files (development time only; make_golden.sh compiles it with the
+ * GoldenRef - Confluent Schema Registry's own answers (7.9.0, or 8.3.0's
+ * for JSON Schema) for the golden files (development time only; make_golden.sh compiles it with the
  * classes it takes from the mirror).  One JSON line in, one out:
  *   {"k":"jcompat","a":A,"b":B[,"ra":{name:text},"rb":{...}]}
  *       -> {"ab":..., "ba":...}: JsonSchema.isBackwardCompatible of the
@@ -10,7 +10,8 @@
  *          the string "invalid" when either side does not load (then
  *          "why": the loader's message, kept beside the answer, not in it);
  *          2019-09 and 2020-12 documents load as Confluent's
- *          loadLatestDraft() does (json-sKema, SchemaTranslator).
+ *          loadLatestDraft() does (json-sKema, SchemaTranslator); with
+ *          "p":"LENIENT", 8.3's compatibilityPolicy LENIENT (7.9 has none).
  *   {"k":"anorm","s":S[,"refs":[text...]]}
  *       -> {"n": AvroSchema(S).normalize().canonicalString()} or
  *          {"e": the exception's message}.
@@ -19,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.confluent.kafka.schemaregistry.avro.AvroSchemaUtils;
 import io.confluent.kafka.schemaregistry.json.JsonSchema;
 import io.confluent.kafka.schemaregistry.json.diff.Difference;
 import io.confluent.kafka.schemaregistry.json.diff.SchemaDiff;
@@ -48,11 +48,44 @@ public class GoldenRef {
     return m;
   }
 
+  /**
+   * The set of compatible changes the row's policy names: "p":"LENIENT" is
+   * 8.3's COMPATIBLE_CHANGES_LENIENT (by name: 7.9 has one set, and ignores it).
+   */
+  @SuppressWarnings("unchecked")
+  static java.util.Set<Difference.Type> changes(JsonNode in) throws Exception {
+    if (in.has("p") && "LENIENT".equals(in.get("p").asText())) {
+      try {
+        return (java.util.Set<Difference.Type>)
+            SchemaDiff.class.getField("COMPATIBLE_CHANGES_LENIENT").get(null);
+      } catch (NoSuchFieldException e) {
+        // 7.9.0: no policy
+      }
+    }
+    return JsonSchema.compatibleChanges();
+  }
+
+  /** SchemaDiff.compare with the policy's set as the Context's (8.3), or 7.9's compare. */
+  @SuppressWarnings("unchecked")
+  static List<Difference> compare(java.util.Set<Difference.Type> set, Schema original,
+                                  Schema update) throws Exception {
+    try {
+      return (List<Difference>) SchemaDiff.class
+          .getMethod("compare", java.util.Set.class, Schema.class, Schema.class)
+          .invoke(null, set, original, update);
+    } catch (NoSuchMethodException e) {
+      return SchemaDiff.compare(original, update);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      throw (Exception) e.getCause();
+    }
+  }
+
   /** isBackwardCompatible(update, original) in BACKWARD words, or null. */
-  static List<String> backward(Schema update, Schema original) {
+  static List<String> backward(Schema update, Schema original, java.util.Set<Difference.Type> set)
+      throws Exception {
     List<String> out = new ArrayList<>();
-    for (Difference d : SchemaDiff.compare(original, update)) {
-      if (!SchemaDiff.COMPATIBLE_CHANGES.contains(d.getType())) {
+    for (Difference d : compare(set, original, update)) {
+      if (!set.contains(d.getType())) {
         out.add(String.format(d.toString(), "new", "old"));
       }
     }
@@ -83,12 +116,12 @@ public class GoldenRef {
       return;
     }
     try {
-      put(out, "ab", backward(a, b));
+      put(out, "ab", backward(a, b, changes(in)));
     } catch (Throwable e) {
       out.put("ab", "exception " + e);
     }
     try {
-      put(out, "ba", backward(b, a));
+      put(out, "ba", backward(b, a, changes(in)));
     } catch (Throwable e) {
       out.put("ba", "exception " + e);
     }
@@ -102,8 +135,14 @@ public class GoldenRef {
       }
     }
     try {
-      out.put("n", AvroSchemaUtils.normalize(refs, in.get("s").asText()));
+      // By name: the 8.3.0 run (JSON Schema only) compiles no AvroSchemaUtils.
+      Class<?> u = Class.forName("io.confluent.kafka.schemaregistry.avro.AvroSchemaUtils");
+      out.put("n", (String) u.getMethod("normalize", List.class, String.class)
+          .invoke(null, refs, in.get("s").asText()));
     } catch (Throwable e) {
+      if (e instanceof java.lang.reflect.InvocationTargetException) {
+        e = e.getCause();
+      }
       out.put("e", String.valueOf(e.getMessage()));
       if (System.getenv("GOLDEN_TRACE") != null) {
         e.printStackTrace();

@@ -4,9 +4,13 @@ development time only: make_golden.sh runs Confluent 7.9.0's own code on
 them (GoldenRef.java) and packs inputs and answers into golden/*.jsonl.gz,
 which CI compares schemad with.
 
-  gen_golden.py                       the inputs, one JSON line each
-  gen_golden.py --pack IN ANS DIR     write DIR/json_compat.jsonl.gz and
-                                      DIR/avro_norm.jsonl.gz
+  gen_golden.py [--json-only]         the inputs, one JSON line each (JSON
+                                      Schema pairs only: for 8.3.0)
+  gen_golden.py --pack IN ANS DIR [TAG]
+                                      write DIR/json_compat.jsonl.gz and
+                                      DIR/avro_norm.jsonl.gz (TAG 7.9.0, the
+                                      default), or DIR/json_compat_v8.jsonl.gz
+                                      (TAG v8.3.0: dialect 8's answers)
 
 JSON Schema pairs ("jcompat", both directions): variants of one keyword
 family (every Difference.Type of JsonSchemaDiff: content models open,
@@ -15,7 +19,8 @@ additionalItems; types narrowed and extended; enum and const; oneOf, anyOf
 and allOf with sub-schema matching; numeric, string and array bounds;
 tuples; $ref; not; if/then/else; draft-04/06/07 spellings), each pair also
 nested under a property, the items, a combined branch and a definition, and
-random compositions; 2019-09 and 2020-12 documents (json-sKema and
+random compositions; what Confluent 8.3 reads otherwise (V8); 2019-09
+and 2020-12 documents (json-sKema and
 Confluent's SchemaTranslator, 7.9.0's loadLatestDraft): the keywords those
 drafts read otherwise, per draft, nested, under every spelling of $schema,
 alone (accepted or refused) and paired, random and mutated.  Avro texts ("anorm"): the Avro inputs of
@@ -576,6 +581,133 @@ def modern_pairs(r):
     return out
 
 
+# Where Confluent 8.3 answers otherwise than 7.9 (json_compat_v8): the
+# kinds of a property added to an open content model, connect.type
+# "bytes", minContains/maxContains (unprocessed to everit, translated by
+# json-sKema 0.30), definitions bridged into $defs, unevaluatedProperties
+# and unevaluatedItems as content models, everit 1.14.6's subschema order,
+# $ref loops of one-keyword targets; each family in draft-07 and 2020-12
+# (2019-09 for some), paired every way and nested.
+V8 = {
+    'open': [obj({'a': S}), obj({'a': S, 'b': I}), obj({'a': S, 'b': I}, required=['b']),
+             obj({'a': S, 'b': {'type': 'integer', 'default': 1}}, required=['b']),
+             obj({'a': S, 'b': {'type': 'integer', 'default': 1}}),
+             obj({'a': S, 'b': {}}, required=['b']), obj({'a': S, 'b': I, 'c': S}, required=['a', 'c']),
+             obj({'a': S, 'b': {'$ref': '#/definitions/d'}}, required=['b'], definitions={'d': I}),
+             obj({'a': S, 'b': I}, required=['b'], additionalProperties=True),
+             obj({'a': S, 'b': I}, required=['b'], patternProperties={'^b': I})],
+    'connect': [{'type': 'string', 'connect.type': 'bytes'}, {'type': 'number', 'connect.type': 'bytes'},
+                {'type': 'integer', 'connect.type': 'bytes'}, {'type': 'string'}, {'type': 'number'},
+                {'type': 'number', 'connect.type': 'int64'}, {'type': 'string', 'connect.type': 'int64'},
+                {'type': 'object', 'connect.type': 'bytes'}, {'type': ['string', 'null'], 'connect.type': 'bytes'},
+                {'connect.type': 'bytes'}, {'type': 'string', 'connect.type': 'BYTES'},
+                {'type': 'number', 'connect.type': 'bytes', 'title': 'decimal'},
+                {'type': 'string', 'connect.type': 'bytes', 'minimum': 1},
+                {'type': 'number', 'connect.type': 'bytes', 'maxLength': 3},
+                {'anyOf': [{'type': 'string'}], 'connect.type': 'bytes'}],
+    'count': [{'type': 'array'}, {'type': 'array', 'maxContains': 3}, {'type': 'array', 'maxContains': 5},
+              {'type': 'array', 'minContains': 2}, {'type': 'array', 'minContains': 0},
+              {'type': 'array', 'contains': S}, {'type': 'array', 'contains': S, 'minContains': 2},
+              {'type': 'array', 'contains': S, 'maxContains': 2, 'minContains': 1},
+              {'type': 'array', 'contains': S, 'maxContains': 3.5}, {'maxContains': 3},
+              {'type': 'array', 'items': S, 'maxContains': 4}, {'type': 'array', 'maxContains': 'x'},
+              {'type': 'array', 'contains': I, 'minContains': 3}, {'contains': S, 'minContains': 2},
+              {'type': 'array', 'maxContains': 3, 'additionalProperties': False},
+              {'type': 'array', 'maxContains': 5, 'properties': {'a': S}},
+              {'maxContains': 3, 'minItems': 1, 'minProperties': 1},
+              {'type': 'array', 'maxContains': 4294967301}, {'type': 'array', 'maxContains': 1e30},
+              {'type': 'array', 'contains': S, 'maxContains': 4294967301.5},
+              {'type': 'array', 'minContains': -3.9}, {'type': 'array', 'minContains': -3}],
+    'intvalue': [{'type': 'number', 'multipleOf': 4294967301}, {'type': 'number', 'multipleOf': 5},
+                 {'type': 'number', 'multipleOf': 1e30}, {'type': 'number', 'multipleOf': 1073741824},
+                 {'type': 'number', 'multipleOf': 4294967296.5}, {'type': 'number', 'multipleOf': -7},
+                 {'type': 'number', 'multipleOf': 2.5}, {'type': 'number', 'multipleOf': 2}],
+    'bridge': [{'definitions': {'x': S}, '$ref': '#/$defs/x'}, {'definitions': {'x': I}, '$ref': '#/$defs/x'},
+               {'definitions': {'x': S}, '$defs': {'x': I}, '$ref': '#/$defs/x'},
+               {'definitions': {'x': S}, '$defs': {'y': I}, '$ref': '#/$defs/x'},
+               {'definitions': {'x': S}, '$defs': 5, '$ref': '#/definitions/x'},
+               {'definitions': {}, 'type': 'string'}, {'definitions': {'x': S}, '$ref': '#/definitions/x'},
+               obj({'a': {'$ref': '#/$defs/x'}}, definitions={'x': S}),
+               obj({'a': {'$ref': '#/$defs/x'}}, definitions={'x': I}),
+               obj({'a': {'$ref': '#/$defs/x'}}, definitions={'x': {'$ref': '#/$defs/y'}, 'y': S}),
+               {'definitions': {'x': {'$anchor': 'q', 'type': 'string'}}, '$ref': '#/definitions/x'},
+               {'definitions': {'x': {'$ref': '#/nope'}}, 'type': 'string'},
+               {'definitions': {'x': obj({'n': {'$ref': '#/$defs/x'}})}, '$ref': '#/$defs/x'}],
+    'uneval8': [obj({'a': S}, unevaluatedProperties=False, patternProperties={'^b': I}),
+                obj({'a': S, 'b': I}, unevaluatedProperties=I), obj({'a': S, 'b': S}, unevaluatedProperties=I),
+                obj({'a': S}, unevaluatedProperties=I), obj({'a': S}, unevaluatedProperties={}),
+                obj({'a': S}, unevaluatedProperties=False, additionalProperties=True),
+                obj({'a': S}, unevaluatedProperties=I, additionalProperties=S),
+                {'properties': {'a': S}, 'unevaluatedProperties': False},
+                {'unevaluatedProperties': False}, {'type': 'object', 'unevaluatedProperties': True},
+                {'type': 'array', 'prefixItems': [S, I], 'unevaluatedItems': False},
+                {'type': 'array', 'prefixItems': [S, I], 'unevaluatedItems': I},
+                {'type': 'array', 'prefixItems': [S], 'unevaluatedItems': S},
+                {'type': 'array', 'prefixItems': [S], 'items': I, 'unevaluatedItems': False},
+                {'type': 'array', 'prefixItems': [S], 'unevaluatedItems': {}},
+                {'unevaluatedItems': False}, obj({'a': S}), {'type': 'array', 'prefixItems': [S]}],
+    'order': [{'oneOf': [S, {'anyOf': [I, B]}]}, {'oneOf': [{'anyOf': [I, B]}, S]},
+              {'oneOf': [S, {'type': ['integer', 'boolean']}]}, {'oneOf': [{'type': ['integer', 'boolean']}, S]},
+              {'anyOf': [{'type': 'string', 'additionalProperties': True}, S, I]},
+              {'anyOf': [S, I, {'type': 'string', 'additionalProperties': True}]},
+              {'oneOf': [{'allOf': [S]}, {'allOf': [I]}, S]}, {'oneOf': [S, {'allOf': [I]}, {'allOf': [S]}]}],
+    'loops': [{'$defs': {'x': {'not': {'$ref': '#/$defs/x'}}}, '$ref': '#/$defs/x'},
+              {'$defs': {'x': {'allOf': [{'$ref': '#/$defs/x'}]}}, '$ref': '#/$defs/x'},
+              {'$defs': {'x': {'anyOf': [{'$ref': '#/$defs/y'}]}, 'y': {'not': {'$ref': '#/$defs/x'}}},
+               '$ref': '#/$defs/x'},
+              {'$defs': {'x': {'items': {'$ref': '#/$defs/x'}}}, 'type': 'array', 'items': {'$ref': '#/$defs/x'}},
+              {'allOf': [{'$ref': '#'}]}, {'not': {'properties': {'a': {'$ref': '#'}}}},
+              {'$defs': {'x': {'type': 'object', 'properties': {'a': {'$ref': '#/$defs/x'}}}}, '$ref': '#/$defs/x'},
+              obj({'a': {'$ref': '#'}, 'b': S}), S],
+}
+
+V8_REF_DOCS = [
+    (obj({'a': {'$ref': 'dep.json#/$defs/x'}}), {'dep.json': {'definitions': {'x': S}}}),
+    (obj({'a': {'$ref': 'dep.json#/$defs/x'}}), {'dep.json': {'definitions': {'x': I}}}),
+    (obj({'a': {'$ref': 'dep.json#/$defs/x'}}), {'dep.json': {'definitions': {'x': S}, '$defs': {'x': I}}}),
+    (obj({'a': {'$ref': 'dep.json#/definitions/x'}}), {'dep.json': {'definitions': {'x': S}}}),
+    (obj({'a': {'$ref': 'dep.json'}}), {'dep.json': {'definitions': {'x': {'$ref': '#/nope'}}, 'type': 'string'}}),
+]
+
+
+def v8_pairs():
+    r = random.Random(SEED + 83)
+    out = []
+    drafts = ((None, '7'), (D2020, '2020'), (D2019, '2019'))
+    for fam, vs in V8.items():
+        for draft, tag in drafts:
+            if tag == '2019' and fam not in ('uneval8', 'count', 'bridge'):
+                continue
+            cat = 'json-v8-%s-%s' % (fam, tag)
+            for a, b in itertools.combinations(vs, 2):
+                out.append((cat, with_draft(a, draft), with_draft(b, draft)))
+            for a in vs:
+                out.append((cat, with_draft(a, draft), with_draft(a, draft)))
+            pairs = list(itertools.combinations(vs, 2))
+            for wname, wrap in WRAPS:
+                for a, b in r.sample(pairs, min(len(pairs), 3)):
+                    out.append(('json-v8-nest', with_draft(wrap(a), draft), with_draft(wrap(b), draft)))
+    return out
+
+
+def lenient_pairs():
+    """8.3's compatibilityPolicy LENIENT (its larger set of compatible
+    changes, also inside combined schemas and partially open models): the
+    object families, the V8 ones, nested; 7.9 has no policy."""
+    r = random.Random(SEED + 84)
+    out = []
+    fams = [('object', FAMILIES['object']), ('open', V8['open']), ('uneval', V8['uneval8'])]
+    for fam, vs in fams:
+        for draft, tag in ((None, '7'), (D2020, '2020')):
+            for a, b in itertools.combinations(vs, 2):
+                out.append(('json-lenient-%s-%s' % (fam, tag), with_draft(a, draft), with_draft(b, draft)))
+            pairs = list(itertools.combinations(vs, 2))
+            for wname, wrap in WRAPS:
+                for a, b in r.sample(pairs, min(len(pairs), 4)):
+                    out.append(('json-lenient-nest', with_draft(wrap(a), draft), with_draft(wrap(b), draft)))
+    return out
+
+
 def compose(r, leaves, depth):
     if depth == 0 or r.random() < 0.3:
         return r.choice(leaves)
@@ -786,8 +918,23 @@ def inputs():
     r2 = random.Random(SEED + 2019)
     for cat, a, b in json_pairs(r) + json_seed_pairs(r) + modern_pairs(r2):
         lines.append({'c': cat, 'k': 'jcompat', 'a': d(a), 'b': d(b)})
-    for (a, ra), (b, rb) in itertools.product(REF_DOCS, repeat=2):
+    for cat, a, b in v8_pairs():
+        lines.append({'c': cat, 'k': 'jcompat', 'a': d(a), 'b': d(b)})
+    for cat, a, b in lenient_pairs():
+        lines.append({'c': cat, 'k': 'jcompat', 'a': d(a), 'b': d(b), 'p': 'LENIENT'})
+    for (a, ra), (b, rb) in list(itertools.product(REF_DOCS, repeat=2)) + \
+            list(itertools.product(V8_REF_DOCS, repeat=2)):
         x = {'c': 'json-refdoc', 'k': 'jcompat', 'a': d(a), 'b': d(b)}
+        if ra:
+            x['ra'] = {k: d(v) for k, v in ra.items()}
+        if rb:
+            x['rb'] = {k: d(v) for k, v in rb.items()}
+        lines.append(x)
+    # The same in 2020-12 (json-sKema's mappings: each name, "./name" and,
+    # in 8.3, mem://input/name).
+    for (a, ra), (b, rb) in itertools.product(REF_DOCS + V8_REF_DOCS, repeat=2):
+        x = {'c': 'json-refdoc-2020', 'k': 'jcompat', 'a': d(with_draft(a, D2020)),
+             'b': d(with_draft(b, D2020))}
         if ra:
             x['ra'] = {k: d(v) for k, v in ra.items()}
         if rb:
@@ -808,13 +955,15 @@ def inputs():
     return uniq
 
 
-def pack(inp, ans, outdir):
+def pack(inp, ans, outdir, tag='7.9.0'):
     with open(inp, encoding='utf-8') as f:
         ins = [json.loads(x) for x in f]
     with open(ans, encoding='utf-8') as f:
         outs = [json.loads(x) for x in f.read().split('\n') if x]
     assert len(ins) == len(outs)
     files = {'jcompat': 'json_compat.jsonl.gz', 'anorm': 'avro_norm.jsonl.gz'}
+    if tag != '7.9.0':
+        files = {'jcompat': 'json_compat_v8.jsonl.gz'}
     for k, name in files.items():
         rows = []
         for i, o in zip(ins, outs):
@@ -831,8 +980,11 @@ def pack(inp, ans, outdir):
 
 if __name__ == '__main__':
     if len(sys.argv) > 1 and sys.argv[1] == '--pack':
-        pack(sys.argv[2], sys.argv[3], sys.argv[4])
+        pack(sys.argv[2], sys.argv[3], sys.argv[4], *sys.argv[5:6])
         sys.exit(0)
+    json_only = '--json-only' in sys.argv[1:]
     out = sys.stdout
     for x in inputs():
+        if json_only and x['k'] != 'jcompat':
+            continue
         out.write(json.dumps(x, ensure_ascii=True) + '\n')

@@ -9,11 +9,16 @@ int
 main(void)
 {
     tally_t t = {0, 0};
-    const schema_type_t *avro = schema_type_find(NULL);
+    const schema_type_t *avro = schema_type_find(NULL, 8);
     check(&t, avro != NULL && strcmp(avro->name, "AVRO") == 0, "no schemaType is AVRO");
-    check(&t, schema_type_find("AVRO") == avro, "AVRO by name");
-    check(&t, schema_type_find("avro") == NULL && schema_type_find("") == NULL,
+    check(&t, schema_type_find("AVRO", 8) == avro, "AVRO by name");
+    check(&t, schema_type_find("avro", 8) == NULL && schema_type_find("", 8) == NULL,
           "names are exact: no lower case, no empty name");
+    check(&t, schema_type_find("AVRO", 7) == avro,
+          "a row without 8.x hooks of its own is the same in both dialects");
+    const schema_type_t *j7 = schema_type_find("JSON", 7), *j8 = schema_type_find("JSON", 8);
+    check(&t, j7 != NULL && j8 != NULL && j7 != j8 && strcmp(j8->name, "JSON") == 0,
+          "JSON Schema has 8.3's hooks under confluent.version 8");
     check(&t, schema_type_known(NULL) && schema_type_known("JSON") &&
               schema_type_known("PROTOBUF") && !schema_type_known("") &&
               !schema_type_known("XML"),

@@ -19,12 +19,13 @@ test_plain(tally_t *t)
     char fp[33], want[33];
     store_fingerprint("{\"type\":\"record\",\"name\":\"U\",\"fields\":[{\"name\":\"id\",\"type\":\"int\"}]}",
                       NULL, NULL, NULL, want);
-    check(t, canon_cache_compute(plain_body, strlen(plain_body), fp) == 0, "plain body computes");
+    check(t, canon_cache_compute(plain_body, strlen(plain_body), 8, fp) == 0,
+          "plain body computes");
     check(t, strcmp(fp, want) == 0, "fingerprint of the canonical text");
     const char *ws = "{ \"schema\" : \"{ \\\"type\\\" : \\\"record\\\", \\\"name\\\":\\\"U\\\", "
                      "\\\"fields\\\":[{\\\"name\\\":\\\"id\\\",\\\"type\\\":\\\"int\\\"}]}\", "
                      "\"schemaType\":\"AVRO\", \"references\":[] }";
-    check(t, canon_cache_compute(ws, strlen(ws), fp) == 0 && strcmp(fp, want) == 0,
+    check(t, canon_cache_compute(ws, strlen(ws), 8, fp) == 0 && strcmp(fp, want) == 0,
           "whitespace, AVRO and empty references: same fingerprint");
 }
 
@@ -38,11 +39,17 @@ test_json(tally_t *t)
     const char *compact = "{\"schema\":\"{\\\"type\\\":\\\"string\\\"}\",\"schemaType\":\"JSON\"}";
     const char *other = "{\"schema\":\"{\\\"type\\\":\\\"string\\\",\\\"title\\\":\\\"x\\\"}\","
                             "\"schemaType\":\"JSON\"}";
-    check(t, canon_cache_compute(spaced, strlen(spaced), a) == 0 &&
-             canon_cache_compute(compact, strlen(compact), b) == 0 && strcmp(a, b) == 0,
+    check(t, canon_cache_compute(spaced, strlen(spaced), 8, a) == 0 &&
+             canon_cache_compute(compact, strlen(compact), 8, b) == 0 && strcmp(a, b) == 0,
           "JSON: whitespace does not change the fingerprint");
-    check(t, canon_cache_compute(other, strlen(other), b) == 0 && strcmp(a, b) != 0,
+    check(t, canon_cache_compute(other, strlen(other), 8, b) == 0 && strcmp(a, b) != 0,
           "JSON: another schema, another fingerprint");
+    /* The dialect's loaders decide what is a schema: 8.3 bridges definitions. */
+    const char *bridged = "{\"schema\":\"{\\\"definitions\\\":{\\\"x\\\":{}},"
+                          "\\\"$ref\\\":\\\"#/$defs/x\\\"}\",\"schemaType\":\"JSON\"}";
+    check(t, canon_cache_compute(bridged, strlen(bridged), 8, a) == 0 &&
+             canon_cache_compute(bridged, strlen(bridged), 7, b) == -1,
+          "JSON: the memo runs its dialect's hooks");
 }
 
 static void
@@ -63,9 +70,9 @@ test_not_plain(tally_t *t)
     };
     char fp[33];
     canon_cache_t c;
-    canon_cache_init(&c, 8);
+    canon_cache_init(&c, 8, 8);
     for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
-        check(t, canon_cache_compute(bodies[i], strlen(bodies[i]), fp) == -1, bodies[i]);
+        check(t, canon_cache_compute(bodies[i], strlen(bodies[i]), 8, fp) == -1, bodies[i]);
         check(t, canon_cache_fingerprint(&c, bodies[i], strlen(bodies[i]), fp) == -1, bodies[i]);
         check(t, canon_cache_fingerprint(&c, bodies[i], strlen(bodies[i]), fp) == -1,
               "memoized refusal");
@@ -78,8 +85,8 @@ test_memo(tally_t *t)
 {
     canon_cache_t c;
     char a[33], b[33], want[33];
-    canon_cache_init(&c, 1);   /* one slot: every new body evicts the last */
-    canon_cache_compute(plain_body, strlen(plain_body), want);
+    canon_cache_init(&c, 1, 8);   /* one slot: every new body evicts the last */
+    canon_cache_compute(plain_body, strlen(plain_body), 8, want);
     check(t, canon_cache_fingerprint(&c, plain_body, strlen(plain_body), a) == 0 &&
              strcmp(a, want) == 0, "first call computes");
     check(t, canon_cache_fingerprint(&c, plain_body, strlen(plain_body), b) == 0 &&

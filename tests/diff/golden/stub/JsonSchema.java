@@ -93,6 +93,12 @@ public class JsonSchema {
     return Objects.hash(jsonNode, references, version, metadata, ruleSet, ignoreModernDialects);
   }
 
+  /** The Difference types isBackwardCompatible() lets through (7.9.0: one set). */
+  public static java.util.Set<io.confluent.kafka.schemaregistry.json.diff.Difference.Type>
+      compatibleChanges() {
+    return io.confluent.kafka.schemaregistry.json.diff.SchemaDiff.COMPATIBLE_CHANGES;
+  }
+
   /** The text read as Confluent reads it, then loaded as rawSchema() loads it. */
   public static Schema load(String text, Map<String, String> resolvedReferences) throws Exception {
     JsonNode node = objectMapper.readTree(text);

@@ -36,18 +36,11 @@ import os
 import subprocess
 import time
 
+from test_diff_reference import driver_path
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.dirname(os.path.dirname(HERE))
 GOLDEN = os.path.join(SRC, 'tests', 'diff', 'golden')
-
-
-def driver_path():
-    build = os.path.dirname(os.environ.get('SCHEMAD_BIN', os.path.join(SRC, 'build', 'schemad')))
-    path = os.path.join(build, 'tests', 'diff', 'diff_driver')
-    if not os.path.exists(path):
-        subprocess.run(['make', '-C', build, 'tests/diff/diff_driver'], check=True,
-                       stdout=subprocess.DEVNULL)
-    return path
 
 
 def load(name):

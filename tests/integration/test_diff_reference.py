@@ -59,10 +59,10 @@ SEED = 20261207
 def driver_path():
     build = os.path.dirname(os.environ.get('SCHEMAD_BIN', os.path.join(SRC, 'build', 'schemad')))
     path = os.path.join(build, 'tests', 'diff', 'diff_driver')
-    if not os.path.exists(path):
-        # `make` alone builds no check programs: build this one.
-        subprocess.run(['make', '-C', build, 'tests/diff/diff_driver'], check=True,
-                       stdout=subprocess.DEVNULL)
+    # `make` alone builds no check programs: build this one, always through
+    # make, as a driver left from an older build would answer by old rules.
+    subprocess.run(['make', '-C', build, 'tests/diff/diff_driver'], check=True,
+                   stdout=subprocess.DEVNULL)
     return path
 
 

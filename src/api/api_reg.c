@@ -10,6 +10,7 @@
 #include "api_jtext.h"
 #include "config.h"
 #include "guid.h"
+#include "utf8.h"
 
 void
 api_reg_free(api_reg_t *g)
@@ -94,11 +95,20 @@ api_reg__invalid_schema(const api_t *api, api_result_t *res, const api_reg_t *g,
     }
     buf_printf(&b, ", details: %s", details);
 render:
-    /* render_error's body, from the bytes: the schema text may hold a NUL. */
+    /* render_error's body, from the bytes: the schema text may hold a NUL,
+     * and a parser's "near '...'" may have cut a character in two (Java
+     * would have read the bytes with U+FFFD; the answer stays valid JSON). */
     res->status = 422;
     res->body.len = 0;
     buf_puts(&res->body, "{\"error_code\":42201,\"message\":");
-    buf_json_string(&res->body, b.data, b.len);
+    if (utf8_valid(b.data, b.len)) {
+        buf_json_string(&res->body, b.data, b.len);
+    } else {
+        char *fixed = mem_alloc(UTF8_JAVA_DECODE_MAX(b.len) + 1);
+        size_t n = utf8_java_decode((const unsigned char *)b.data, b.len, fixed);
+        buf_json_string(&res->body, fixed, n);
+        free(fixed);
+    }
     buf_puts(&res->body, "}");
     buf_free(&b);
 }

@@ -64,6 +64,36 @@ api_reg__schema_text(buf_t *b, const api_reg_t *g, int dialect, int key)
 }
 
 /*
+ * The message as a JSON string: the model's C0 80 (an escaped NUL, which
+ * buf_json_string writes as \u0000) kept, any other byte that is not UTF-8
+ * read as Java reads it, with U+FFFD.
+ */
+static void
+api_reg__json_message(buf_t *out, const char *s, size_t n)
+{
+    static const char nul[2] = {(char)0xc0, (char)0x80};
+    buf_t fixed = {0};
+    const char *p = s, *end = s + n;
+    for (;;) {
+        const char *q = memmem(p, (size_t)(end - p), nul, 2);
+        size_t seg = (size_t)((q ? q : end) - p);
+        if (utf8_valid(p, seg)) {
+            buf_append(&fixed, p, seg);
+        } else {
+            char *t = mem_alloc(UTF8_JAVA_DECODE_MAX(seg) + 1);
+            buf_append(&fixed, t, utf8_java_decode((const unsigned char *)p, seg, t));
+            free(t);
+        }
+        if (q == NULL)
+            break;
+        buf_append(&fixed, nul, 2);
+        p = q + 2;
+    }
+    buf_json_string(out, fixed.data ? fixed.data : "", fixed.len);
+    buf_free(&fixed);
+}
+
+/*
  * Confluent's 42201 wrapper around a parser's message: `loading` for a
  * failure to load the schema (its references included), else one of
  * validate() or normalize().  7.9: "Invalid schema {...} with refs [...] of
@@ -101,14 +131,7 @@ render:
     res->status = 422;
     res->body.len = 0;
     buf_puts(&res->body, "{\"error_code\":42201,\"message\":");
-    if (utf8_valid(b.data, b.len)) {
-        buf_json_string(&res->body, b.data, b.len);
-    } else {
-        char *fixed = mem_alloc(UTF8_JAVA_DECODE_MAX(b.len) + 1);
-        size_t n = utf8_java_decode((const unsigned char *)b.data, b.len, fixed);
-        buf_json_string(&res->body, fixed, n);
-        free(fixed);
-    }
+    api_reg__json_message(&res->body, b.data, b.len);
     buf_puts(&res->body, "}");
     buf_free(&b);
 }
